@@ -1,0 +1,34 @@
+# Argus: the two commands of the README are `make demo` and `make test`.
+SWIFT ?= swift
+OUT ?= out
+SAMPLE := golden/peers/review_object_detection_metrics/data/database
+ARGUS := .build/release/argus
+
+.PHONY: demo test build golden bench clean
+
+build:
+	@scripts/bootstrap.sh
+	$(SWIFT) build -c release --product argus
+
+## Runs the main job on the bundled sample (100 Pascal VOC images with their annotations).
+demo: build
+	@scripts/demo.sh $(ARGUS) $(SAMPLE) $(OUT)/demo
+
+## Runs every test.
+test:
+	@scripts/bootstrap.sh
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Regenerates golden/ with pycocotools and scikit-learn (versions recorded in each file).
+golden:
+	@scripts/bootstrap.sh --python
+	python3 golden/scripts/generate_golden.py
+
+## Speed and memory against the peer tools, side by side (not part of the tests).
+bench: build
+	@scripts/bootstrap.sh --python
+	python3 Benchmarks/run_benchmarks.py --argus $(ARGUS)
+
+clean:
+	rm -rf .build $(OUT)

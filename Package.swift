@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Argus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "argus", targets: ["argus"]),
+        .library(name: "ArgusCore", targets: ["ArgusCore"]),
+        .library(name: "ArgusMasks", targets: ["ArgusMasks"]),
+        .library(name: "ArgusData", targets: ["ArgusData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, found through pkg-config).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // simdjson (Debian's libsimdjson-dev) behind a small C interface.
+        .target(
+            name: "CSimdJSON",
+            cxxSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]
+        ),
+
+        .target(name: "ArgusCore"),
+        .target(name: "ArgusMasks", dependencies: ["ArgusCore"]),
+        .target(
+            name: "ArgusData",
+            dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "argus",
+            dependencies: ["ArgusCore", "ArgusData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
+        .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
+        .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"], resources: []),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
+        .testTarget(name: "ArgusCLITests", dependencies: ["ArgusData"]),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

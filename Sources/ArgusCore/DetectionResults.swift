@@ -1,0 +1,51 @@
+/// Detections in the COCO results layout, stored column by column (pixels, as in the file).
+///
+/// A results file of millions of detections is held here in a few flat arrays (about 56 bytes a
+/// detection) instead of one object per detection; the evaluation engines read these columns.
+public struct DetectionResults: Sendable, Hashable {
+    /// COCO `image_id` of each detection.
+    public var imageIDs: [Int] = []
+    /// COCO `category_id` of each detection.
+    public var categoryIDs: [Int] = []
+    /// `score` of each detection.
+    public var scores: [Double] = []
+    /// `bbox` as x, y, w, h, four values a detection; NaN where the detection had no box.
+    public var boxes: [Double] = []
+    /// Index into `segmentations` for each detection, or -1 where it had none.
+    public var segmentationIndex: [Int32] = []
+    /// The masks of the detections that had one.
+    public var segmentations: [Segmentation] = []
+
+    public init() {}
+
+    public var count: Int { scores.count }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        imageIDs.reserveCapacity(n); categoryIDs.reserveCapacity(n); scores.reserveCapacity(n)
+        boxes.reserveCapacity(4 * n); segmentationIndex.reserveCapacity(n)
+    }
+
+    /// Appends one detection.
+    public mutating func append(imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
+                                segmentation: Segmentation?) {
+        imageIDs.append(imageID); categoryIDs.append(categoryID); scores.append(score)
+        if let box { boxes += [box.0, box.1, box.2, box.3] } else { boxes += [.nan, .nan, .nan, .nan] }
+        if let segmentation {
+            segmentationIndex.append(Int32(segmentations.count)); segmentations.append(segmentation)
+        } else {
+            segmentationIndex.append(-1)
+        }
+    }
+
+    /// The box of detection `i`, or nil.
+    public func box(at i: Int) -> Box? {
+        let x = boxes[4 * i]
+        guard !x.isNaN else { return nil }
+        return Box(x: x, y: boxes[4 * i + 1], width: boxes[4 * i + 2], height: boxes[4 * i + 3])
+    }
+
+    public func segmentation(at i: Int) -> Segmentation? {
+        let index = segmentationIndex[i]
+        return index < 0 ? nil : segmentations[Int(index)]
+    }
+}

@@ -1,0 +1,34 @@
+/// A run-length-encoded binary mask with COCO semantics: column-major runs that start
+/// with a run of zeros (uncompressed COCO RLE, `{counts: [...], size: [h, w]}`).
+public struct RunLengthMask: Hashable, Sendable {
+    public var height: Int
+    public var width: Int
+    public var counts: [UInt32]
+
+    public init(height: Int, width: Int, counts: [UInt32]) {
+        self.height = height; self.width = width; self.counts = counts
+    }
+
+    /// The number of foreground pixels (the sum of the odd-indexed runs).
+    public var area: Int {
+        var total = 0
+        var index = 1
+        while index < counts.count { total += Int(counts[index]); index += 2 }
+        return total
+    }
+}
+
+/// An instance's shape, as its source gave it.
+public enum Segmentation: Hashable, Sendable {
+    /// One or more rings `[x1, y1, x2, y2, …]`, in the dataset's coordinate space.
+    case polygons([[Double]])
+    /// Uncompressed COCO RLE (always in pixels).
+    case rle(RunLengthMask)
+    /// Compressed COCO RLE string (always in pixels), kept verbatim.
+    case compressedRLE(counts: String, height: Int, width: Int)
+
+    public var polygons: [[Double]]? {
+        if case .polygons(let rings) = self { return rings }
+        return nil
+    }
+}

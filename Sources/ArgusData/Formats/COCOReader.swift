@@ -1,0 +1,339 @@
+import ArgusCore
+
+/// Reads COCO instances JSON (ground truth) and COCO results JSON (detections).
+public enum COCOReader {
+    /// At most this many messages get a line number (each costs a scan of the file).
+    static let locatedMessages = 200
+
+    // MARK: Instances
+
+    /// Reads a COCO instances file. Detections stored as the `annotations` of a COCO-style file
+    /// (with `score`s) are read too: their objects carry the scores.
+    public static func readInstances(_ path: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
+        let bytes = try PaddedBytes(contentsOfFile: path)
+        var diagnostics = Diagnostics()
+        var pending: [(Int, [JSONLocator.Step])] = []
+        var dataset = Dataset(task: options.task, coordinateSpace: .pixels)
+        let file = SourceLocation(file: path)
+
+        func report(_ steps: [JSONLocator.Step], _ field: String, _ message: String, warning: Bool = false) {
+            pending.append((diagnostics.items.count, steps))
+            if warning { diagnostics.warning(file, field: field, message) } else { diagnostics.error(file, field: field, message) }
+        }
+
+        let outcome = JSONDocument().parse(bytes) { root in
+            guard root.kind == .object else {
+                diagnostics.error(file, "expected a COCO object with images, annotations and categories, got \(root.kind)")
+                return
+            }
+            // Categories
+            var categoryNames: [Int: String] = [:]
+            if let categories = root["categories"] {
+                for (index, category) in categories.elements.enumerated() {
+                    let steps: [JSONLocator.Step] = [.key("categories"), .index(index)]
+                    guard let id = category["id"]?.int else { report(steps, "categories[\(index)].id", "missing or not a whole number"); continue }
+                    guard let name = category["name"]?.string else { report(steps, "categories[\(index)].name", "missing or not a string"); continue }
+                    if categoryNames[id] != nil { report(steps, "categories[\(index)].id", "duplicate category id \(id)"); continue }
+                    categoryNames[id] = name
+                    dataset.labels.append(name)
+                    dataset.categoryIDs[name] = id
+                }
+            } else {
+                report([], "categories", "missing required key")
+            }
+            // Images
+            var imageIndex: [Int: Int] = [:]
+            if let images = root["images"] {
+                for (index, image) in images.elements.enumerated() {
+                    let steps: [JSONLocator.Step] = [.key("images"), .index(index)]
+                    guard let id = image["id"]?.int else { report(steps, "images[\(index)].id", "missing or not a whole number"); continue }
+                    guard let name = image["file_name"]?.string else { report(steps, "images[\(index)].file_name", "missing or not a string"); continue }
+                    if imageIndex[id] != nil { report(steps, "images[\(index)].id", "duplicate image id \(id)"); continue }
+                    var record = ImageRecord(imageURL: name, id: id, annotation: .objects([]), location: file)
+                    record.width = image["width"]?.lenientInt
+                    record.height = image["height"]?.lenientInt
+                    imageIndex[id] = dataset.images.count
+                    dataset.images.append(record)
+                }
+            } else {
+                report([], "images", "missing required key")
+            }
+            // Annotations
+            guard let annotations = root["annotations"] else { report([], "annotations", "missing required key"); return }
+            var objects = [[ObjectAnnotation]](repeating: [], count: dataset.images.count)
+            var annotationIDs = Set<Int>()
+            var warnedZeroID = false
+            for (index, annotation) in annotations.elements.enumerated() {
+                let steps: [JSONLocator.Step] = [.key("annotations"), .index(index)]
+                let field = "annotations[\(index)]"
+                var problems: [(String, String)] = []
+                guard let parsed = parseAnnotation(annotation, requireScore: false, problems: &problems) else {
+                    for (key, message) in problems { report(steps, key.isEmpty ? field : "\(field).\(key)", message) }
+                    continue
+                }
+                for (key, message) in problems { report(steps, "\(field).\(key)", message) }
+                guard let slot = imageIndex[parsed.imageID] else {
+                    report(steps, "\(field).image_id", "no image has id \(parsed.imageID)")
+                    continue
+                }
+                guard let label = categoryNames[parsed.categoryID] else {
+                    report(steps, "\(field).category_id", "no category has id \(parsed.categoryID)")
+                    continue
+                }
+                var object = ObjectAnnotation(label: label, segmentation: parsed.segmentation, isCrowd: parsed.isCrowd,
+                                              score: parsed.score, area: parsed.area, id: parsed.id)
+                if let b = parsed.box {
+                    let box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
+                    let image = dataset.images[slot]
+                    var local = Diagnostics()
+                    GeometryChecks.check(box: box, space: .pixels, imageWidth: image.width, imageHeight: image.height,
+                                         field: "\(field).bbox", at: file, into: &local)
+                    for item in local.items { report(steps, item.field, item.message, warning: item.severity == .warning) }
+                    object.box = box
+                }
+                if case .polygons(let rings) = parsed.segmentation {
+                    var local = Diagnostics()
+                    GeometryChecks.check(rings: rings, space: .pixels, field: "\(field).segmentation", at: file, into: &local)
+                    for item in local.items { report(steps, item.field, item.message) }
+                }
+                if let id = parsed.id {
+                    if id == 0 && !warnedZeroID {
+                        warnedZeroID = true
+                        report(steps, "\(field).id", "annotation id 0: pycocotools treats id 0 as \"unmatched\"; renumber from 1", warning: true)
+                    }
+                    if !annotationIDs.insert(id).inserted {
+                        report(steps, "\(field).id", "duplicate annotation id \(id)", warning: true)
+                    }
+                }
+                objects[slot].append(object)
+            }
+            for slot in dataset.images.indices { dataset.images[slot].annotation = .objects(objects[slot]) }
+        }
+        if case .failure = outcome {
+            let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
+            diagnostics.error(location, "invalid JSON: \(message)")
+        }
+        for (index, steps) in pending.prefix(locatedMessages) {
+            diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
+        }
+        if dataset.task == nil {
+            dataset.task = dataset.images.contains { $0.annotation.objects.contains { $0.segmentation != nil } }
+                ? .imageInstanceSegmentation : .imageObjectDetection
+        }
+        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .coco)
+    }
+
+    // MARK: Results
+
+    /// Reads COCO results: a list of `{image_id, category_id, bbox, score, segmentation?}`, or the
+    /// same inside the `annotations` array of a COCO-style object. Large lists are parsed a slice
+    /// at a time (see `JSONArrayChunks`).
+    public static func readResults(_ path: String) throws(DataError) -> (DetectionResults, Diagnostics) {
+        let bytes = try PaddedBytes(contentsOfFile: path)
+        var results = DetectionResults()
+        var diagnostics = Diagnostics()
+        var pending: [(Int, [JSONLocator.Step])] = []
+        let file = SourceLocation(file: path)
+        results.reserveCapacity(bytes.count / 110)
+
+        func add(_ element: JSONValue, _ index: Int, _ steps: [JSONLocator.Step], _ prefix: String) {
+            var problems: [(String, String)] = []
+            let parsed = parseAnnotation(element, requireScore: true, problems: &problems)
+            for (key, message) in problems {
+                pending.append((diagnostics.items.count, steps))
+                diagnostics.error(file, field: key.isEmpty ? prefix : "\(prefix).\(key)", message)
+            }
+            guard let parsed, let score = parsed.score else { return }
+            if parsed.box == nil && parsed.segmentation == nil {
+                pending.append((diagnostics.items.count, steps))
+                diagnostics.error(file, field: prefix, "a result needs a bbox or a segmentation")
+                return
+            }
+            results.append(imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
+                           box: parsed.box, segmentation: parsed.segmentation)
+        }
+
+        let firstByte = bytes.firstNonSpaceByte
+        if firstByte == UInt8(ascii: "[") {
+            do {
+                try JSONArrayChunks(bytes: bytes).forEachElement { element, index in
+                    add(element, index, [.index(index)], "[\(index)]")
+                }
+            } catch {
+                let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
+                diagnostics.error(location, "invalid JSON: \(message)")
+            }
+        } else {
+            let outcome = JSONDocument().parse(bytes) { root in
+                guard let annotations = root["annotations"], annotations.kind == .array else {
+                    diagnostics.error(file, field: "annotations", "COCO results must be a list, or an object with an `annotations` list")
+                    return
+                }
+                for (index, element) in annotations.elements.enumerated() {
+                    add(element, index, [.key("annotations"), .index(index)], "annotations[\(index)]")
+                }
+            }
+            if case .failure = outcome {
+                let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
+                diagnostics.error(location, "invalid JSON: \(message)")
+            }
+        }
+        for (index, steps) in pending.prefix(locatedMessages) {
+            diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
+        }
+        return (results, diagnostics)
+    }
+
+    /// Joins results to ground truth by image and category id, giving a dataset of predictions.
+    /// Without ground truth, images are named by id and labels by category id.
+    public static func dataset(from results: DetectionResults, reference: Dataset?, file: String,
+                               diagnostics: inout Diagnostics) -> Dataset {
+        var dataset = Dataset(coordinateSpace: .pixels)
+        var slots: [Int: Int] = [:]
+        var labelOfCategory: [Int: String] = [:]
+        if let reference {
+            dataset.labels = reference.labels
+            dataset.categoryIDs = reference.categoryIDs
+            dataset.task = reference.task
+            for (label, id) in reference.categoryIDs { labelOfCategory[id] = label }
+            for image in reference.images {
+                guard let id = image.id else { continue }
+                slots[id] = dataset.images.count
+                var copy = image
+                copy.annotation = .objects([])
+                dataset.images.append(copy)
+            }
+        }
+        var objects = [[ObjectAnnotation]](repeating: [], count: dataset.images.count)
+        var unknownImages = Set<Int>(), unknownCategories = Set<Int>()
+        for i in 0..<results.count {
+            let imageID = results.imageIDs[i], categoryID = results.categoryIDs[i]
+            let slot: Int
+            if let known = slots[imageID] { slot = known } else {
+                if reference != nil { unknownImages.insert(imageID); continue }
+                slot = dataset.images.count
+                slots[imageID] = slot
+                dataset.images.append(ImageRecord(imageURL: String(imageID), id: imageID))
+                objects.append([])
+            }
+            let label: String
+            if let known = labelOfCategory[categoryID] { label = known } else {
+                if reference != nil { unknownCategories.insert(categoryID); continue }
+                label = String(categoryID)
+                labelOfCategory[categoryID] = label
+                dataset.labels.append(label)
+                dataset.categoryIDs[label] = categoryID
+            }
+            objects[slot].append(ObjectAnnotation(label: label, box: results.box(at: i), segmentation: results.segmentation(at: i),
+                                                  score: results.scores[i]))
+        }
+        for slot in dataset.images.indices { dataset.images[slot].annotation = .objects(objects[slot]) }
+        let location = SourceLocation(file: file)
+        if !unknownImages.isEmpty {
+            diagnostics.error(location, field: "image_id", "\(unknownImages.count) image id(s) not in the ground truth, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))")
+        }
+        if !unknownCategories.isEmpty {
+            diagnostics.error(location, field: "category_id", "category id(s) not in the ground truth: \(unknownCategories.sorted().prefix(10).map(String.init).joined(separator: ", "))")
+        }
+        if dataset.task == nil {
+            dataset.task = results.segmentations.isEmpty ? .imageObjectDetection : .imageInstanceSegmentation
+        }
+        return dataset
+    }
+
+    // MARK: One annotation
+
+    struct ParsedAnnotation {
+        var imageID: Int
+        var categoryID: Int
+        var box: (Double, Double, Double, Double)?
+        var segmentation: Segmentation?
+        var score: Double?
+        var area: Double?
+        var isCrowd = false
+        var id: Int?
+    }
+
+    /// The fields of one COCO annotation or result; problems are (field, message) pairs.
+    static func parseAnnotation(_ value: JSONValue, requireScore: Bool, problems: inout [(String, String)]) -> ParsedAnnotation? {
+        guard value.kind == .object else { problems.append(("", "expected an object, got \(value.kind)")); return nil }
+        guard let imageID = value["image_id"]?.int else { problems.append(("image_id", "missing or not a whole number")); return nil }
+        guard let categoryID = value["category_id"]?.int else { problems.append(("category_id", "missing or not a whole number")); return nil }
+        var parsed = ParsedAnnotation(imageID: imageID, categoryID: categoryID)
+        if let bbox = value["bbox"], !bbox.isNull {
+            let numbers = bbox.doubles
+            if let numbers, numbers.count == 4 {
+                parsed.box = (numbers[0], numbers[1], numbers[2], numbers[3])
+            } else if !(bbox.kind == .array && bbox.count == 0) {
+                problems.append(("bbox", "expected [x, y, width, height]"))
+                return nil
+            }
+        }
+        if let score = value["score"], !score.isNull {
+            guard let number = score.double, number.isFinite else { problems.append(("score", "expected a number")); return nil }
+            parsed.score = number
+        } else if requireScore {
+            problems.append(("score", "missing required key"))
+            return nil
+        }
+        if let segmentation = value["segmentation"], !segmentation.isNull {
+            switch parseSegmentation(segmentation) {
+            case .success(let shape): parsed.segmentation = shape
+            case .failure(let problem): problems.append(("segmentation", problem.message)); return nil
+            }
+        }
+        if let area = value["area"], !area.isNull {
+            guard let number = area.double else { problems.append(("area", "expected a number")); return nil }
+            parsed.area = number
+        }
+        if let crowd = value["iscrowd"], !crowd.isNull {
+            guard let flag = crowd.lenientBool else { problems.append(("iscrowd", "expected 0 or 1")); return nil }
+            parsed.isCrowd = flag
+        }
+        if let id = value["id"], !id.isNull {
+            guard let number = id.int else { problems.append(("id", "expected a whole number")); return nil }
+            parsed.id = number
+        }
+        return parsed
+    }
+
+    struct Problem: Error { var message: String }
+
+    /// Polygons (`[[x, y, …], …]`), uncompressed RLE (`{counts: [..], size: [h, w]}`) or
+    /// compressed RLE (`{counts: "…", size: [h, w]}`). An empty list means no mask.
+    static func parseSegmentation(_ value: JSONValue) -> Result<Segmentation?, Problem> {
+        switch value.kind {
+        case .array:
+            if value.count == 0 { return .success(nil) }
+            var rings: [[Double]] = []
+            for ring in value.elements {
+                guard let numbers = ring.doubles else { return .failure(Problem(message: "expected polygons: lists of numbers")) }
+                rings.append(numbers)
+            }
+            return .success(.polygons(rings))
+        case .object:
+            guard let size = value["size"]?.doubles, size.count == 2,
+                  let height = Int(exactly: size[0]), let width = Int(exactly: size[1]), height >= 0, width >= 0 else {
+                return .failure(Problem(message: "RLE needs size: [height, width]"))
+            }
+            guard let counts = value["counts"] else { return .failure(Problem(message: "RLE needs counts")) }
+            if let text = counts.string { return .success(.compressedRLE(counts: text, height: height, width: width)) }
+            guard counts.kind == .array else { return .failure(Problem(message: "RLE counts must be a list or a string")) }
+            var runs: [UInt32] = []
+            runs.reserveCapacity(counts.count)
+            var total = 0
+            for element in counts.elements {
+                guard let run = element.int, run >= 0, run <= Int(UInt32.max) else {
+                    return .failure(Problem(message: "RLE counts must be non-negative whole numbers"))
+                }
+                runs.append(UInt32(run)); total += run
+            }
+            if total != height * width {
+                return .failure(Problem(message: "RLE counts add up to \(total), not height × width = \(height * width)"))
+            }
+            return .success(.rle(RunLengthMask(height: height, width: width, counts: runs)))
+        default:
+            return .failure(Problem(message: "expected polygons or an RLE object, got \(value.kind)"))
+        }
+    }
+}

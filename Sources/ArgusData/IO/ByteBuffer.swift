@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSimdJSON
+import ArgusCore
+
+/// A file's bytes in one allocation, followed by the zeroed padding that simdjson may read.
+///
+/// Owns its memory; the bytes are valid as long as the buffer lives.
+public final class PaddedBytes: @unchecked Sendable {
+    public let count: Int
+    public let base: UnsafeMutableRawPointer
+
+    /// The padding kept readable after the last byte.
+    public static let padding = max(64, argus_json_padding())
+
+    public init(count: Int) {
+        self.count = count
+        self.base = UnsafeMutableRawPointer.allocate(byteCount: count + Self.padding, alignment: 64)
+        (base + count).initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
+    }
+
+    public convenience init(_ bytes: some Collection<UInt8>) {
+        self.init(count: bytes.count)
+        let target = base.bindMemory(to: UInt8.self, capacity: count)
+        _ = UnsafeMutableBufferPointer(start: target, count: count).initialize(from: bytes)
+    }
+
+    public convenience init(string: String) { self.init(Array(string.utf8)) }
+
+    /// Reads a whole file.
+    /// - Throws: `DataError` naming the file when it cannot be opened or read.
+    public convenience init(contentsOfFile path: String) throws(DataError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file") }
+        let size = Int(info.st_size)
+        self.init(count: size)
+        var done = 0
+        while done < size {
+            let got = read(fd, base + done, size - done)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
+            }
+            if got == 0 { break }
+            done += got
+        }
+        guard done == size else { throw DataError(.unreadable, SourceLocation(file: path), "file changed while being read") }
+    }
+
+    deinit { base.deallocate() }
+
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// The first byte that is not JSON white space, or nil.
+    public var firstNonSpaceByte: UInt8? {
+        bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+    }
+
+    /// The bytes as a string (UTF-8, invalid sequences repaired).
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
+    public func forEachLine(_ body: (_ line: UnsafeRawBufferPointer, _ number: Int) throws -> Void) rethrows {
+        let start = base.assumingMemoryBound(to: UInt8.self)
+        var offset = 0
+        var number = 0
+        while offset < count {
+            number += 1
+            let remaining = count - offset
+            let found = memchr(start + offset, Int32(UInt8(ascii: "\n")), remaining)
+            var end = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? count
+            let next = end + 1
+            if end > offset && start[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            try body(UnsafeRawBufferPointer(start: start + offset, count: end - offset), number)
+            offset = next
+        }
+    }
+}

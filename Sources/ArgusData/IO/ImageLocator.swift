@@ -1,0 +1,84 @@
+import Foundation
+
+/// Maps an `image_url` as written in a dataset onto a local file (SPEC §2.1).
+///
+/// Relative paths are taken relative to the folder of the file that names them; `file://` URLs
+/// and absolute paths are used as they are; `azureml://…/paths/<p>` and `AmlDatastore://<p>`
+/// are mapped onto `dataRoot/<p>`.
+public struct ImageLocator: Sendable {
+    /// The folder that relative paths are relative to.
+    public var baseFolder: String
+    /// Where `azureml://` and `AmlDatastore://` paths are mapped, when the user gave one.
+    public var dataRoot: String?
+
+    public init(baseFolder: String, dataRoot: String? = nil) {
+        self.baseFolder = baseFolder; self.dataRoot = dataRoot
+    }
+
+    public enum Resolution: Equatable, Sendable {
+        case local(String)
+        /// A datastore URL and no data root to map it onto.
+        case needsDataRoot
+        /// A remote URL (http, https, …) that cannot be read here.
+        case remote
+    }
+
+    public func resolve(_ url: String) -> Resolution {
+        let lower = url.lowercased()
+        if lower.hasPrefix("file://") {
+            let rest = String(url.dropFirst("file://".count))
+            return .local(rest.removingPercentEncoding ?? rest)
+        }
+        if lower.hasPrefix("azureml://") {
+            guard let dataRoot else { return .needsDataRoot }
+            guard let range = url.range(of: "/paths/") else { return .local(join(dataRoot, String(url.dropFirst(10)))) }
+            return .local(join(dataRoot, String(url[range.upperBound...])))
+        }
+        if lower.hasPrefix("amldatastore://") {
+            guard let dataRoot else { return .needsDataRoot }
+            return .local(join(dataRoot, String(url.dropFirst("AmlDatastore://".count))))
+        }
+        if url.contains("://") { return .remote }
+        if url.hasPrefix("/") { return .local(url) }
+        return .local(join(baseFolder, url))
+    }
+
+    /// The local path, or nil when the URL cannot be mapped to one.
+    public func localPath(_ url: String) -> String? {
+        if case .local(let path) = resolve(url) { return path }
+        return nil
+    }
+
+    private func join(_ folder: String, _ path: String) -> String {
+        let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        if folder.isEmpty || folder == "." { return trimmed }
+        return folder.hasSuffix("/") ? folder + trimmed : folder + "/" + trimmed
+    }
+}
+
+/// Path helpers used when a dataset is written to another folder.
+public enum PathTools {
+    /// The folder part of a path ("." for a bare name).
+    public static func folder(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    /// An absolute, standardised path.
+    public static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return (full as NSString).standardizingPath
+    }
+
+    /// `target` written relative to `folder` (both made absolute first).
+    public static func relative(_ target: String, from folder: String) -> String {
+        let a = absolute(target).split(separator: "/")
+        let b = absolute(folder).split(separator: "/")
+        var common = 0
+        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
+        let ups = Array(repeating: "..", count: b.count - common)
+        let rest = a[common...].map(String.init)
+        let joined = (ups + rest).joined(separator: "/")
+        return joined.isEmpty ? "." : joined
+    }
+}

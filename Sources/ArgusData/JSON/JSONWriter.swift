@@ -1,0 +1,117 @@
+/// Writes JSON text into a byte buffer, keeping keys in the order they are written.
+///
+/// Numbers are written in Swift's shortest round-trip form, so a Double read back is the
+/// same Double. Non-finite numbers, which JSON cannot hold, are written as `null`.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma: [Bool] = []
+    private var afterKey = false
+    private let pretty: Bool
+
+    public init(pretty: Bool = false, capacity: Int = 1024) {
+        self.pretty = pretty
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Empties the buffer (after its bytes were flushed to a file) while keeping the nesting state.
+    public mutating func removeAllBytes() { bytes.removeAll(keepingCapacity: true) }
+
+    private mutating func separator() {
+        if afterKey { afterKey = false; return }
+        if let last = needsComma.last {
+            if last { bytes.append(UInt8(ascii: ",")) }
+            needsComma[needsComma.count - 1] = true
+            if pretty { newline() }
+        }
+    }
+
+    private mutating func newline() {
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * needsComma.count))
+    }
+
+    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func close(_ byte: UInt8) {
+        let hadItems = needsComma.removeLast()
+        if pretty && hadItems { newline() }
+        bytes.append(byte)
+    }
+
+    public mutating func key(_ name: String) {
+        separator()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    public mutating func string(_ value: String) { separator(); appendQuoted(value) }
+
+    public mutating func number(_ value: Double) {
+        separator()
+        if value.isFinite { bytes.append(contentsOf: value.description.utf8) } else { bytes.append(contentsOf: "null".utf8) }
+    }
+
+    public mutating func integer(_ value: Int) { separator(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func bool(_ value: Bool) { separator(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    public mutating func null() { separator(); bytes.append(contentsOf: "null".utf8) }
+
+    /// A number or `null` for an undefined value.
+    public mutating func number(_ value: Double?) { if let value { number(value) } else { null() } }
+
+    public mutating func numbers(_ values: [Double]) {
+        beginArray()
+        for value in values { number(value) }
+        endArray()
+    }
+
+    // Convenience for `key` + value.
+    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: String, _ value: Double) { key(name); number(value) }
+    public mutating func field(_ name: String, _ value: Int) { key(name); integer(value) }
+    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+
+    /// Writes a detached value.
+    public mutating func value(_ value: PlainJSON) {
+        switch value {
+        case .object(let members):
+            beginObject()
+            for (name, member) in members { key(name); self.value(member) }
+            endObject()
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .string(let s): string(s)
+        case .integer(let i): integer(i)
+        case .number(let d): number(d)
+        case .bool(let b): bool(b)
+        case .null: null()
+        }
+    }
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

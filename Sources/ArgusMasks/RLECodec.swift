@@ -1,0 +1,102 @@
+import ArgusCore
+
+/// COCO's compressed RLE string codec (pycocotools `rleToString` / `rleFrString`).
+///
+/// Each count is written as 5-bit groups, least significant first, as characters from `0`
+/// (48) upward; bit 0x20 says another group follows, bit 0x10 of the last group is the sign.
+/// From the third count on, the difference to the count two places earlier is written.
+public enum RLECodec {
+    /// Decodes a compressed counts string into runs.
+    /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
+    public static func decode(_ text: String) -> [UInt32]? {
+        var counts: [Int] = []
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            var value = 0
+            var shift = 0
+            var more = true
+            while more {
+                guard let byte = bytes.popFirst() else { return nil }
+                let c = Int(byte) - 48
+                guard c >= 0 && c < 64 else { return nil }
+                value |= (c & 0x1F) << shift
+                more = (c & 0x20) != 0
+                shift += 5
+                if !more && (c & 0x10) != 0 { value |= -1 << shift }
+                guard shift < 64 else { return nil }
+            }
+            if counts.count > 2 { value += counts[counts.count - 2] }
+            counts.append(value)
+        }
+        guard counts.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }) else { return nil }
+        return counts.map { UInt32($0) }
+    }
+
+    /// Encodes runs as a compressed counts string.
+    public static func encode(_ counts: [UInt32]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(counts.count * 2)
+        for i in counts.indices {
+            var value = Int(counts[i])
+            if i > 2 { value -= Int(counts[i - 2]) }
+            var more = true
+            while more {
+                var c = value & 0x1F
+                value >>= 5
+                more = (c & 0x10) != 0 ? value != -1 : value != 0
+                if more { c |= 0x20 }
+                bytes.append(UInt8(c + 48))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension RunLengthMask {
+    /// The runs of a compressed COCO RLE string.
+    public init?(compressed counts: String, height: Int, width: Int) {
+        guard let runs = RLECodec.decode(counts) else { return nil }
+        self.init(height: height, width: width, counts: runs)
+    }
+
+    /// The mask as a compressed COCO RLE string.
+    public var compressedCounts: String { RLECodec.encode(counts) }
+
+    /// Encodes a column-major binary mask (`pixels[x * height + y]`).
+    public init(height: Int, width: Int, columnMajor pixels: [Bool]) {
+        var counts: [UInt32] = []
+        var current = false
+        var run: UInt32 = 0
+        for pixel in pixels {
+            if pixel != current { counts.append(run); run = 0; current = pixel }
+            run += 1
+        }
+        counts.append(run)
+        self.init(height: height, width: width, counts: counts)
+    }
+
+    /// The mask as column-major pixels (`pixels[x * height + y]`).
+    public func columnMajorPixels() -> [Bool] {
+        var pixels = [Bool](repeating: false, count: height * width)
+        var position = 0
+        var value = false
+        for run in counts {
+            let end = min(position + Int(run), pixels.count)
+            if value { for i in position..<end { pixels[i] = true } }
+            position = end
+            value.toggle()
+        }
+        return pixels
+    }
+}
+
+extension Segmentation {
+    /// The mask as runs, for the RLE forms (polygons need rasterising, see `PolygonRasterizer`).
+    public var runLengthMask: RunLengthMask? {
+        switch self {
+        case .rle(let mask): mask
+        case .compressedRLE(let counts, let height, let width): RunLengthMask(compressed: counts, height: height, width: width)
+        case .polygons: nil
+        }
+    }
+}

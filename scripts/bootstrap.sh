@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Argus needs on a Debian machine, skipping what is already there.
+#   scripts/bootstrap.sh            system libraries (for building and testing)
+#   scripts/bootstrap.sh --python   also the reference tools (golden files, benchmarks)
+set -euo pipefail
+
+packages=(pkg-config libcairo2-dev libsimdjson-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "bootstrap: Swift 6 is needed (https://www.swift.org/install/linux/); it is not on PATH" >&2
+  exit 1
+fi
+
+if [ "${1:-}" = "--python" ]; then
+  python3 -c "import pycocotools, sklearn, faster_coco_eval" 2>/dev/null || \
+    python3 -m pip install -q -r golden/scripts/requirements.txt
+fi

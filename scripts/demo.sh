@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The demo: validate, convert, split and summarise the bundled sample data.
+set -euo pipefail
+argus="$1"; sample="$2"; out="$3"
+rm -rf "$out"; mkdir -p "$out"
+step() { printf '\n== %s\n' "$*"; }
+
+step "Validate the Pascal VOC ground truth (100 images, 20 classes)"
+"$argus" validate "$sample/gts/pascalvoc_format" || true
+
+step "Convert Pascal VOC → AutoML MLTable (JSONL, normalised boxes)"
+"$argus" convert "$sample/gts/pascalvoc_format" --to mltable --output "$out/voc-mltable"
+head -c 300 "$out/voc-mltable/annotations.jsonl"; echo
+
+step "Validate the MLTable"
+"$argus" validate "$out/voc-mltable" || true
+
+step "Statistics"
+"$argus" stats "$out/voc-mltable"
+
+step "Hold out 20% for validation (seeded)"
+"$argus" split "$out/voc-mltable" --output "$out/split" --seed 7
+
+step "Convert to COCO, YOLO and back"
+"$argus" convert "$out/split/train-mltable" --to coco --output "$out/train_coco.json"
+"$argus" convert "$out/train_coco.json" --to yolo --output "$out/train_yolo"
+"$argus" convert "$out/train_yolo" --images "$sample/images" --to jsonl --output "$out/train_from_yolo.jsonl"
+
+step "The detector's boxes: peer text layout → AutoML scoring output and COCO results"
+"$argus" convert "$sample/dets/abs_xyx2y2" --from text --text-box xyxy --names "$sample/voc.names" \
+  --to scoring --output "$out/predictions.jsonl"
+"$argus" convert "$out/predictions.jsonl" --to coco-results --output "$out/predictions_coco.json"
+"$argus" stats "$out/predictions.jsonl" | head -5
+
+printf '\nDemo outputs are in %s\n' "$out"
