@@ -40,9 +40,9 @@ let package = Package(
 
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
-        .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"], resources: []),
+        .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
-        .testTarget(name: "ArgusCLITests", dependencies: ["ArgusData"]),
+        .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

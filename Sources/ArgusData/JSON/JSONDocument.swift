@@ -54,6 +54,15 @@ extension JSONSyntaxError {
             if let match = text.firstMatch(of: /line (\d+), column (\d+)/) {
                 return (SourceLocation(file: file, line: Int(match.1), column: Int(match.2)), text)
             }
+            if let match = text.firstMatch(of: /character (\d+)/), let offset = Int(match.1) {
+                // A byte offset: turn it into a line and column.
+                var line = 1, column = 1
+                for byte in bytes.bytes.prefix(offset) {
+                    if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                }
+                let reason = text.replacing(#/ around character \d+/#, with: "")
+                return (SourceLocation(file: file, line: line, column: column), reason)
+            }
             return (SourceLocation(file: file), text)
         }
         return (SourceLocation(file: file), "invalid JSON")

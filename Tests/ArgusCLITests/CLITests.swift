@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The `argus` executable end to end: exit codes, messages, outputs.
+@Suite struct CLITests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+    static let database = root + "/golden/peers/review_object_detection_metrics/data/database"
+
+    static let binary: String = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path,
+            Bundle.main.bundleURL.path,
+            Bundle.main.bundleURL.deletingLastPathComponent().path,
+        ]
+        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder + "/argus") { return folder + "/argus" }
+        return root + "/.build/debug/argus"
+    }()
+
+    struct Run { var status: Int32; var out: String; var err: String }
+
+    func argus(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func scratch(_ name: String = #function) -> String {
+        let path = NSTemporaryDirectory() + "argus-cli-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test(arguments: ["validate", "convert", "split", "stats"])
+    func everySubcommandHasHelpWithAnExample(_ command: String) throws {
+        let run = try argus(command, "--help")
+        #expect(run.status == 0)
+        #expect(run.out.contains("Example"), "\(run.out)")
+    }
+
+    @Test func usageErrorsExitWith64() throws {
+        #expect(try argus("convert", "x.json").status == 64)
+        #expect(try argus("split", "x.jsonl", "--output", "o", "--validation-data-size", "1.5").status == 64)
+        #expect(try argus("validate", "x", "--task", "image_nonsense").status == 64)
+    }
+
+    @Test func validateReportsAndExits() throws {
+        let good = try argus("validate", Self.database + "/gts/coco_format_v1/instances_default.json", "--skip-image-check")
+        #expect(good.status == 0, "\(good.err)")
+        #expect(good.out.hasSuffix("100 images, 20 labels, image_object_detection: 0 errors, 10 warnings\n"), "\(good.out)")
+        #expect(good.err.contains("note: --task not given: the data reads as image_object_detection"))
+
+        let folder = scratch()
+        let bad = folder + "/bad.jsonl"
+        try #"{"image_url": "a.jpg", "label": [{"label": "cat", "topX": 0.5, "topY": 0, "bottomX": 0.2, "bottomY": 1}]}"#
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = try argus("validate", bad)
+        #expect(run.status == 1)
+        #expect(run.err.contains(bad + ":1: label[0]: box is inverted (0.5, 0) – (0.2, 1)"), "\(run.err)")
+        #expect(run.err.contains(bad + ":1: image_url: image file not found: "), "\(run.err)")
+        #expect(run.err.contains(bad + ": only 1 image: a training set needs at least 10"), "\(run.err)")
+        #expect(run.out.hasSuffix(": 1 images, 1 labels, image_object_detection: 3 errors, 1 warning\n"), "\(run.out)")
+    }
+
+    @Test func convertSplitAndStatsEndToEnd() throws {
+        let folder = scratch()
+        let mltable = folder + "/voc-mltable"
+        let convert = try argus("convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
+        #expect(convert.status == 0, "\(convert.err)")
+        #expect(FileManager.default.fileExists(atPath: mltable + "/MLTable"))
+        // Every converted image URL points at a real image (rebased onto the MLTable folder).
+        let check = try argus("validate", mltable)
+        #expect(check.status == 0, "\(check.err)")
+
+        let again = try argus("convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
+        #expect(again.status == 1)
+        #expect(again.err.contains("already exists (pass --overwrite to replace it)"))
+
+        let split = try argus("split", mltable, "--output", folder + "/split", "--seed", "3")
+        #expect(split.status == 0, "\(split.err)")
+        #expect(split.out.contains("80 training and 20 validation images"))
+        for part in ["train", "validation"] {
+            let stats = try argus("stats", folder + "/split/\(part)-mltable")
+            #expect(stats.status == 0, "\(stats.err)")
+            #expect(stats.out.contains("images: \(part == "train" ? 80 : 20)"), "\(stats.out)")
+        }
+    }
+
+    @Test func convertOfInvalidDataWritesNothing() throws {
+        let folder = scratch()
+        let bad = folder + "/bad.jsonl"
+        try "{\"image_url\": \"a.jpg\", \"label\": [}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = try argus("convert", bad, "--to", "coco", "--output", folder + "/out.json")
+        #expect(run.status == 1)
+        #expect(run.err.contains(bad + ":1: invalid JSON"))
+        #expect(run.err.contains("nothing was written"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["bad.jsonl"])
+    }
+}

@@ -1,0 +1,67 @@
+import ArgusCore
+import ArgusMasks
+import Foundation
+import Testing
+
+/// The compressed RLE codec against pycocotools' encodings (golden/masks/rle_cases.json).
+@Suite struct RLECodecTests {
+    struct Case: Decodable {
+        var height: Int
+        var width: Int
+        var counts: [UInt32]
+        var compressed: String
+        var area: Int
+        var bbox: [Double]
+    }
+    struct Golden: Decodable { var versions: [String: String]; var cases: [Case] }
+
+    static let golden: Golden = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let data = try! Data(contentsOf: url.appendingPathComponent("golden/masks/rle_cases.json"))
+        return try! JSONDecoder().decode(Golden.self, from: data)
+    }()
+
+    @Test func goldenIsFromPycocotools() {
+        #expect(Self.golden.versions["pycocotools"] != nil)
+        #expect(Self.golden.cases.count >= 300)
+    }
+
+    @Test func encodeAndDecodeMatchPycocotools() {
+        for (index, item) in Self.golden.cases.enumerated() {
+            #expect(RLECodec.encode(item.counts) == item.compressed, "case \(index)")
+            #expect(RLECodec.decode(item.compressed) == item.counts, "case \(index)")
+            let mask = RunLengthMask(height: item.height, width: item.width, counts: item.counts)
+            #expect(mask.area == item.area, "case \(index)")
+            // Pixels → runs → pixels is the identity.
+            let pixels = mask.columnMajorPixels()
+            #expect(RunLengthMask(height: item.height, width: item.width, columnMajor: pixels).counts == item.counts, "case \(index)")
+        }
+    }
+
+    @Test func malformedStringsAreRejected() {
+        #expect(RLECodec.decode("\u{7F}") == nil)
+        #expect(RLECodec.decode("o") == nil) // a group that says more follows, then nothing
+    }
+
+    @Test func contoursOfTwoRegions() {
+        // 10×10 with a 4×4 square and a single pixel.
+        var pixels = [Bool](repeating: false, count: 100)
+        for x in 1...4 { for y in 1...4 { pixels[x * 10 + y] = true } }
+        pixels[8 * 10 + 8] = true
+        let polygons = MaskContours.polygons(of: RunLengthMask(height: 10, width: 10, columnMajor: pixels))
+        #expect(polygons.count == 2)
+        #expect(polygons[0] == [1, 1, 4, 1, 4, 4, 1, 4])
+        #expect(polygons[1].count == 8) // the lone pixel becomes its own square
+    }
+
+    @Test func contoursAreSimplifiedToTheLimit() {
+        // A disc of radius 40 has far more than 20 boundary pixels.
+        let size = 100
+        var pixels = [Bool](repeating: false, count: size * size)
+        for x in 0..<size { for y in 0..<size where (x - 50) * (x - 50) + (y - 50) * (y - 50) <= 1600 { pixels[x * size + y] = true } }
+        let polygons = MaskContours.polygons(of: RunLengthMask(height: size, width: size, columnMajor: pixels), maxPoints: 20)
+        #expect(polygons.count == 1)
+        #expect(polygons[0].count / 2 <= 20 && polygons[0].count / 2 >= 8)
+    }
+}
