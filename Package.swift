@@ -38,6 +38,9 @@ let package = Package(
             dependencies: ["ArgusCore", "ArgusData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Benchmarks (run on demand by Benchmarks/run_benchmarks.py; not part of the tests).
+        .executableTarget(name: "argus-bench", dependencies: ["ArgusData"], path: "Benchmarks/Sources/argus-bench"),
+
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),

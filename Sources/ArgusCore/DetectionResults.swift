@@ -29,7 +29,8 @@ public struct DetectionResults: Sendable, Hashable {
     public mutating func append(imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
                                 segmentation: Segmentation?) {
         imageIDs.append(imageID); categoryIDs.append(categoryID); scores.append(score)
-        if let box { boxes += [box.0, box.1, box.2, box.3] } else { boxes += [.nan, .nan, .nan, .nan] }
+        let (x, y, w, h) = box ?? (.nan, .nan, .nan, .nan)
+        boxes.append(x); boxes.append(y); boxes.append(w); boxes.append(h)
         if let segmentation {
             segmentationIndex.append(Int32(segmentations.count)); segmentations.append(segmentation)
         } else {

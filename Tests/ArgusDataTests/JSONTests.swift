@@ -22,22 +22,42 @@ import Testing
         #expect(try result.get())
     }
 
-    @Test func chunkedArrayParsingSeesEveryElement() throws {
-        var text = "[\n"
-        for i in 0..<5000 { text += #"  {"image_id": \#(i), "name": "a,]}\"[{", "v": [\#(i), \#(i + 1)]}\#(i < 4999 ? "," : "")"# + "\n" }
-        text += "]\n"
-        let bytes = PaddedBytes(string: text)
-        for chunk in [64, 1000, 1 << 22] {
+    @Test(arguments: [64, 1000, 1 << 22])
+    func chunkedArrayParsingSeesEveryElement(chunk: Int) throws {
+        // Strings and nested lists hold what the cut guess looks for (`}, {`): such guesses must
+        // fail simdjson's check and fall back to the exact scan.
+        var text = "  \n[\n"
+        for i in 0..<3000 {
+            let nested = i % 7 == 0 ? #", "parts": [{"a": 1}, {"b": [2, {"c": "}, {"}]}]"# : ""
+            text += #"  {"image_id": \#(i), "name": "a,]}\"[{ }, {", "v": [\#(i), \#(i + 1)]\#(nested)}\#(i < 2999 ? "," : "")"# + "\n"
+        }
+        text += "]\n\n"
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write(text, folder, "list.json")
+        for source in [JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: chunk), JSONArrayChunks(file: path, chunkBytes: chunk)] {
+            var reader = source
+            reader.readBytes = 100 // elements straddle reads
             var seen: [Int] = []
-            try JSONArrayChunks(bytes: bytes, chunkBytes: chunk).forEachElement { element, index in
+            try reader.forEachElement { element, index in
                 #expect(element["image_id"]?.int == index)
-                #expect(element["name"]?.string == "a,]}\"[{")
+                #expect(element["name"]?.string == "a,]}\"[{ }, {")
                 seen.append(index)
             }
-            #expect(seen == Array(0..<5000), "chunk \(chunk)")
+            #expect(seen == Array(0..<3000), "chunk \(chunk)")
         }
-        #expect(throws: (any Error).self) { try JSONArrayChunks(bytes: PaddedBytes(string: "[1, 2"), chunkBytes: 1).forEachElement { _, _ in } }
-        #expect(throws: (any Error).self) { try JSONArrayChunks(bytes: PaddedBytes(string: "[1, {]"), chunkBytes: 1).forEachElement { _, _ in } }
+    }
+
+    @Test func chunkedArrayParsingRejectsBadInput() {
+        for (text, why) in [("[1, 2", "unterminated"), ("[1, {]", "unbalanced"), ("[1] x", "trailing content"),
+                            ("{\"a\": 1}", "not a list"), ("", "empty"), ("[{\"a\": }, {\"b\": 2}]", "bad value")] {
+            var seen = 0
+            #expect(throws: (any Error).self, "\(why)") {
+                try JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: 1).forEachElement { _, _ in seen += 1 }
+            }
+        }
+        var count = 0
+        #expect(throws: Never.self) { try JSONArrayChunks(bytes: PaddedBytes(string: " [ ] "), chunkBytes: 1).forEachElement { _, _ in count += 1 } }
+        #expect(count == 0)
     }
 
     @Test func cocoResultsListAndAnnotationsAgree() throws {
@@ -72,5 +92,24 @@ import Testing
             #expect(root["s"]?.string == "quote \" back \\ nl \n tab \t \u{1}")
             #expect(root["n"]?.isNull == true)
         }
+    }
+}
+
+@Suite struct LineStreamTests {
+    @Test(arguments: [1, 7, 64, 1 << 20])
+    func linesStraddlingBlocks(block: Int) throws {
+        let folder = Fixtures.scratch()
+        let lines = (0..<500).map { "line \($0) " + String(repeating: "x", count: $0 % 37) }
+        let path = Fixtures.write(lines.joined(separator: "\r\n") + "\nlast-without-newline", folder, "lines.txt")
+        var stream = LineStream(path: path)
+        stream.blockBytes = block
+        var seen: [String] = []
+        var numbers: [Int] = []
+        try stream.forEachLine { line, number in
+            seen.append(String(decoding: line, as: UTF8.self))
+            numbers.append(number)
+        }
+        #expect(seen == lines + ["last-without-newline"])
+        #expect(numbers == Array(1...501))
     }
 }

@@ -165,3 +165,32 @@ import Testing
         #expect(lines.contains(path + ":3: boxes[0].score: missing or not a number"), "\(lines)")
     }
 }
+
+@Suite struct COCOResultsProblemTests {
+    @Test func resultProblemsNameTheirLine() throws {
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write("""
+        [
+          {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
+          {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+          {"image_id": "one", "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
+          {"image_id": 1, "category_id": 1, "score": 0.5}
+        ]
+        """, folder, "results.json")
+        let (results, diagnostics) = try COCOReader.readResults(path)
+        #expect(results.count == 1)
+        #expect(diagnostics.items.map(\.description) == [
+            path + ":3: [1].score: missing required key",
+            path + ":4: [2].image_id: missing or not a whole number",
+            path + ":5: [3]: a result needs a bbox or a segmentation",
+        ])
+    }
+
+    @Test func truncatedResultsFile() throws {
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write(#"[{"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},"#, folder, "cut.json")
+        let (_, diagnostics) = try COCOReader.readResults(path)
+        #expect(diagnostics.errors.count == 1)
+        #expect(diagnostics.errors.first?.message.hasPrefix("invalid JSON") == true, "\(diagnostics.items)")
+    }
+}

@@ -129,54 +129,92 @@ public enum COCOReader {
     /// same inside the `annotations` array of a COCO-style object. Large lists are parsed a slice
     /// at a time (see `JSONArrayChunks`).
     public static func readResults(_ path: String) throws(DataError) -> (DetectionResults, Diagnostics) {
-        let bytes = try PaddedBytes(contentsOfFile: path)
         var results = DetectionResults()
         var diagnostics = Diagnostics()
         var pending: [(Int, [JSONLocator.Step])] = []
         let file = SourceLocation(file: path)
-        results.reserveCapacity(bytes.count / 110)
+        let fileSize = FileSize.of(path)
 
-        func add(_ element: JSONValue, _ index: Int, _ steps: [JSONLocator.Step], _ prefix: String) {
+        func add(_ element: JSONValue, _ steps: @autoclosure () -> [JSONLocator.Step], _ prefix: @autoclosure () -> String) {
             var problems: [(String, String)] = []
             let parsed = parseAnnotation(element, requireScore: true, problems: &problems)
-            for (key, message) in problems {
-                pending.append((diagnostics.items.count, steps))
-                diagnostics.error(file, field: key.isEmpty ? prefix : "\(prefix).\(key)", message)
+            if !problems.isEmpty {
+                let name = prefix()
+                for (key, message) in problems {
+                    pending.append((diagnostics.items.count, steps()))
+                    diagnostics.error(file, field: key.isEmpty ? name : "\(name).\(key)", message)
+                }
             }
             guard let parsed, let score = parsed.score else { return }
             if parsed.box == nil && parsed.segmentation == nil {
-                pending.append((diagnostics.items.count, steps))
-                diagnostics.error(file, field: prefix, "a result needs a bbox or a segmentation")
+                pending.append((diagnostics.items.count, steps()))
+                diagnostics.error(file, field: prefix(), "a result needs a bbox or a segmentation")
                 return
             }
             results.append(imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
                            box: parsed.box, segmentation: parsed.segmentation)
         }
 
-        let firstByte = bytes.firstNonSpaceByte
-        if firstByte == UInt8(ascii: "[") {
+        var isList = false
+        do {
+            // Peek at the first byte without reading the file.
+            isList = try FileSize.firstNonSpaceByte(path) == UInt8(ascii: "[")
+        } catch {
+            throw DataError(.unreadable, file, "\(error)")
+        }
+        if isList {
             do {
-                try JSONArrayChunks(bytes: bytes).forEachElement { element, index in
-                    add(element, index, [.index(index)], "[\(index)]")
+                try JSONArrayChunks(file: path).forEachSlice { root, first, sliceBytes in
+                    if first == 0 {
+                        // Size the columns from the first slice's density.
+                        let perElement = max(1, sliceBytes / max(1, root.count))
+                        results.reserveCapacity(Int(Double(fileSize / perElement) * 1.02) + 16)
+                    }
+                    var index = first
+                    for element in root.elements {
+                        let current = index
+                        add(element, [.index(current)], "[\(current)]")
+                        index += 1
+                    }
+                    return index - first
+                }
+            } catch let failure as JSONArrayChunks.Failure {
+                switch failure {
+                case .notAnArray: diagnostics.error(file, "COCO results must be a JSON list")
+                case .unterminated: diagnostics.error(file, "invalid JSON: the list is not closed (truncated file?)")
+                case .unreadable(let reason): throw DataError(.unreadable, file, reason)
+                case .syntax:
+                    // Locate the error precisely with the slower parser (error path only).
+                    let bytes = try PaddedBytes(contentsOfFile: path)
+                    let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
+                    diagnostics.error(location, "invalid JSON: \(message)")
                 }
             } catch {
-                let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
-                diagnostics.error(location, "invalid JSON: \(message)")
+                throw DataError(.invalidJSON, file, "\(error)")
             }
-        } else {
-            let outcome = JSONDocument().parse(bytes) { root in
-                guard let annotations = root["annotations"], annotations.kind == .array else {
-                    diagnostics.error(file, field: "annotations", "COCO results must be a list, or an object with an `annotations` list")
-                    return
-                }
-                for (index, element) in annotations.elements.enumerated() {
-                    add(element, index, [.key("annotations"), .index(index)], "annotations[\(index)]")
+            if !pending.isEmpty {
+                let bytes = try PaddedBytes(contentsOfFile: path)
+                for (index, steps) in pending.prefix(locatedMessages) {
+                    diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
                 }
             }
-            if case .failure = outcome {
-                let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
-                diagnostics.error(location, "invalid JSON: \(message)")
+            return (results, diagnostics)
+        }
+
+        let bytes = try PaddedBytes(contentsOfFile: path)
+        let outcome = JSONDocument().parse(bytes) { root in
+            guard let annotations = root["annotations"], annotations.kind == .array else {
+                diagnostics.error(file, field: "annotations", "COCO results must be a list, or an object with an `annotations` list")
+                return
             }
+            results.reserveCapacity(annotations.count)
+            for (index, element) in annotations.elements.enumerated() {
+                add(element, [.key("annotations"), .index(index)], "annotations[\(index)]")
+            }
+        }
+        if case .failure = outcome {
+            let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
+            diagnostics.error(location, "invalid JSON: \(message)")
         }
         for (index, steps) in pending.prefix(locatedMessages) {
             diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
@@ -257,40 +295,56 @@ public enum COCOReader {
     /// The fields of one COCO annotation or result; problems are (field, message) pairs.
     static func parseAnnotation(_ value: JSONValue, requireScore: Bool, problems: inout [(String, String)]) -> ParsedAnnotation? {
         guard value.kind == .object else { problems.append(("", "expected an object, got \(value.kind)")); return nil }
-        guard let imageID = value["image_id"]?.int else { problems.append(("image_id", "missing or not a whole number")); return nil }
-        guard let categoryID = value["category_id"]?.int else { problems.append(("category_id", "missing or not a whole number")); return nil }
+        // One pass over the members (this runs once per detection of files with millions).
+        var imageID: Int?, categoryID: Int?
+        var bbox: JSONValue?, score: JSONValue?, segmentation: JSONValue?, area: JSONValue?, crowd: JSONValue?, id: JSONValue?
+        for (key, member) in value.rawMembers {
+            switch key.count {
+            case 8 where key.matches("image_id"): imageID = member.int ?? -1 &- Int.max
+            case 11 where key.matches("category_id"): categoryID = member.int ?? -1 &- Int.max
+            case 4 where key.matches("bbox"): bbox = member
+            case 5 where key.matches("score"): score = member
+            case 12 where key.matches("segmentation"): segmentation = member
+            case 4 where key.matches("area"): area = member
+            case 7 where key.matches("iscrowd"): crowd = member
+            case 2 where key.matches("id"): id = member
+            default: continue
+            }
+        }
+        let invalid = -1 &- Int.max
+        guard let imageID, imageID != invalid else { problems.append(("image_id", "missing or not a whole number")); return nil }
+        guard let categoryID, categoryID != invalid else { problems.append(("category_id", "missing or not a whole number")); return nil }
         var parsed = ParsedAnnotation(imageID: imageID, categoryID: categoryID)
-        if let bbox = value["bbox"], !bbox.isNull {
-            let numbers = bbox.doubles
-            if let numbers, numbers.count == 4 {
-                parsed.box = (numbers[0], numbers[1], numbers[2], numbers[3])
+        if let bbox, !bbox.isNull {
+            if let numbers = bbox.fourNumbers {
+                parsed.box = numbers
             } else if !(bbox.kind == .array && bbox.count == 0) {
                 problems.append(("bbox", "expected [x, y, width, height]"))
                 return nil
             }
         }
-        if let score = value["score"], !score.isNull {
+        if let score, !score.isNull {
             guard let number = score.double, number.isFinite else { problems.append(("score", "expected a number")); return nil }
             parsed.score = number
         } else if requireScore {
             problems.append(("score", "missing required key"))
             return nil
         }
-        if let segmentation = value["segmentation"], !segmentation.isNull {
+        if let segmentation, !segmentation.isNull {
             switch parseSegmentation(segmentation) {
             case .success(let shape): parsed.segmentation = shape
             case .failure(let problem): problems.append(("segmentation", problem.message)); return nil
             }
         }
-        if let area = value["area"], !area.isNull {
+        if let area, !area.isNull {
             guard let number = area.double else { problems.append(("area", "expected a number")); return nil }
             parsed.area = number
         }
-        if let crowd = value["iscrowd"], !crowd.isNull {
+        if let crowd, !crowd.isNull {
             guard let flag = crowd.lenientBool else { problems.append(("iscrowd", "expected 0 or 1")); return nil }
             parsed.isCrowd = flag
         }
-        if let id = value["id"], !id.isNull {
+        if let id, !id.isNull {
             guard let number = id.int else { problems.append(("id", "expected a whole number")); return nil }
             parsed.id = number
         }
@@ -298,6 +352,7 @@ public enum COCOReader {
     }
 
     struct Problem: Error { var message: String }
+
 
     /// Polygons (`[[x, y, …], …]`), uncompressed RLE (`{counts: [..], size: [h, w]}`) or
     /// compressed RLE (`{counts: "…", size: [h, w]}`). An empty list means no mask.

@@ -5,12 +5,11 @@ public enum JSONLReader {
     /// Reads a JSONL file; with `dropInvalidLines` a malformed line is skipped and counted
     /// (MLTable `invalid_lines: drop`) instead of being an error.
     public static func read(_ path: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
-        let bytes = try PaddedBytes(contentsOfFile: path)
         var diagnostics = Diagnostics()
         var images: [ImageRecord] = []
         var dropped = 0
         let parser = JSONDocument()
-        bytes.forEachLine { line, number in
+        try LineStream(path: path).forEachLine { line, number in
             let location = SourceLocation(file: path, line: number)
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             let outcome = parser.parse(line.baseAddress!, length: line.count) { root in

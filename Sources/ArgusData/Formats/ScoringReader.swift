@@ -8,12 +8,11 @@ import ArgusCore
 /// `#<index>`).
 public enum ScoringReader {
     public static func read(_ path: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
-        let bytes = try PaddedBytes(contentsOfFile: path)
         var diagnostics = Diagnostics()
         var images: [ImageRecord] = []
         let parser = JSONDocument()
-        let firstByte = bytes.firstNonSpaceByte
-        if firstByte == UInt8(ascii: "[") {
+        if try FileSize.firstNonSpaceByte(path) == UInt8(ascii: "[") {
+            let bytes = try PaddedBytes(contentsOfFile: path)
             let outcome = parser.parse(bytes) { root in
                 for (index, element) in root.elements.enumerated() {
                     var location = SourceLocation(file: path)
@@ -33,7 +32,7 @@ public enum ScoringReader {
             }
         } else {
             var index = 0
-            bytes.forEachLine { line, number in
+            try LineStream(path: path).forEachLine { line, number in
                 let location = SourceLocation(file: path, line: number)
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
                 let outcome = parser.parse(line.baseAddress!, length: line.count) { root in

@@ -204,6 +204,43 @@ public struct JSONValue {
         }
     }
 
+    /// The members of an object with their keys as raw UTF-8 (no String made).
+    public var rawMembers: RawMemberSequence { RawMemberSequence(value: self) }
+
+    public struct RawMemberSequence: Sequence, IteratorProtocol {
+        let value: JSONValue
+        var position: Int
+        let end: Int
+        init(value: JSONValue) {
+            self.value = value
+            if value.typeByte == UInt8(ascii: "{") { position = value.index + 1; end = value.after - 1 } else { position = 0; end = 0 }
+        }
+        @inline(__always) public mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
+            guard position < end else { return nil }
+            let name = JSONValue(tape: value.tape, strings: value.strings, index: position)
+            let member = JSONValue(tape: value.tape, strings: value.strings, index: position + 1)
+            position = member.after
+            return (name.stringBytes ?? UnsafeBufferPointer(start: nil, count: 0), member)
+        }
+    }
+
+    /// An array of exactly four numbers (a COCO `bbox`), without allocating.
+    @inline(__always) public var fourNumbers: (Double, Double, Double, Double)? {
+        guard typeByte == UInt8(ascii: "[") else { return nil }
+        var values: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        var position = index + 1
+        let end = after - 1
+        var n = 0
+        while position < end {
+            let element = JSONValue(tape: tape, strings: strings, index: position)
+            guard n < 4, let number = element.double else { return nil }
+            switch n { case 0: values.0 = number; case 1: values.1 = number; case 2: values.2 = number; default: values.3 = number }
+            n += 1
+            position = element.after
+        }
+        return n == 4 ? values : nil
+    }
+
     /// Array elements as Doubles, or nil when any element is not a number.
     public var doubles: [Double]? {
         guard kind == .array else { return nil }
@@ -263,6 +300,13 @@ public indirect enum PlainJSON: Hashable, Sendable {
         case .bool(let b): hasher.combine(b)
         case .null: hasher.combine(0)
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes are exactly the literal's UTF-8 (callers check the length first).
+    @inline(__always) func matches(_ literal: StaticString) -> Bool {
+        count == literal.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, literal.utf8Start, count) == 0)
     }
 }
 

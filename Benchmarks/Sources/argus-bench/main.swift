@@ -1,0 +1,49 @@
+// Times one Argus operation on one file and prints a JSON line: {"task", "seconds", "peak_rss_bytes", …}.
+// Run by Benchmarks/run_benchmarks.py side by side with the Python reference tools.
+import ArgusCore
+import ArgusData
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func peakRSS() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
+}
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 3 else {
+    FileHandle.standardError.write("usage: argus-bench load-coco-results|load-jsonl|load-coco FILE\n".data(using: .utf8)!)
+    exit(64)
+}
+let (task, path) = (arguments[1], arguments[2])
+let start = now()
+var extra: [String: Int] = [:]
+switch task {
+case "load-coco-results":
+    let (results, diagnostics) = try COCOReader.readResults(path)
+    extra["detections"] = results.count
+    extra["errors"] = diagnostics.errors.count
+case "load-coco":
+    let loaded = try COCOReader.readInstances(path, options: ReadOptions())
+    extra["images"] = loaded.dataset.images.count
+    extra["errors"] = loaded.diagnostics.errors.count
+case "load-jsonl":
+    let loaded = try JSONLReader.read(path, options: ReadOptions())
+    extra["images"] = loaded.dataset.images.count
+    extra["errors"] = loaded.diagnostics.errors.count
+default:
+    FileHandle.standardError.write("unknown task \(task)\n".data(using: .utf8)!)
+    exit(64)
+}
+let seconds = now() - start
+let fields = extra.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+print("{\"task\": \"\(task)\", \"seconds\": \(seconds), \"peak_rss_bytes\": \(peakRSS()), \(fields)}")

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgusCore
+
+/// Reads a text file line by line in blocks, so that a JSONL file of any size is read in a few
+/// megabytes. Each line is handed over in place, followed by readable bytes (the padding
+/// simdjson needs), without its `\n` or `\r\n`.
+public struct LineStream {
+    public let path: String
+    public var blockBytes = 4 << 20
+
+    public init(path: String) { self.path = path }
+
+    public func forEachLine(_ body: (_ line: UnsafeRawBufferPointer, _ number: Int) throws(DataError) -> Void) throws(DataError) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file")
+        }
+        var capacity = blockBytes * 2
+        var window = PaddedBytes(count: capacity)
+        var filled = 0
+        var number = 0
+        var atEnd = false
+        while true {
+            // Top up the window.
+            if !atEnd {
+                if capacity - filled < blockBytes {
+                    capacity *= 2
+                    let larger = PaddedBytes(count: capacity)
+                    memcpy(larger.base, window.base, filled)
+                    window = larger
+                }
+                var got = 0
+                repeat { got = read(descriptor, window.base + filled, capacity - filled) } while got < 0 && errno == EINTR
+                if got < 0 { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+                if got == 0 { atEnd = true } else { filled += got }
+            }
+            let bytes = window.base.assumingMemoryBound(to: UInt8.self)
+            var start = 0
+            while start < filled {
+                guard let hit = memchr(bytes + start, Int32(UInt8(ascii: "\n")), filled - start) else { break }
+                var end = UnsafeMutableRawPointer(hit) - window.base
+                let next = end + 1
+                if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                number += 1
+                try body(UnsafeRawBufferPointer(start: bytes + start, count: end - start), number)
+                start = next
+            }
+            if atEnd {
+                if start < filled {
+                    // The last line has no newline; keep the padding after it zeroed and readable.
+                    var end = filled
+                    if bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    (window.base + filled).initializeMemory(as: UInt8.self, repeating: 0, count: min(PaddedBytes.padding, capacity + PaddedBytes.padding - filled))
+                    number += 1
+                    try body(UnsafeRawBufferPointer(start: bytes + start, count: end - start), number)
+                }
+                return
+            }
+            // Keep the unfinished line at the front.
+            memmove(window.base, window.base + start, filled - start)
+            filled -= start
+        }
+    }
+}
