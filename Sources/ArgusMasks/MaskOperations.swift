@@ -1,0 +1,208 @@
+import ArgusCore
+
+/// COCO mask operations with pycocotools' semantics (its `maskApi.c`): rasterising polygons and
+/// boxes, area, bounding box, union and intersection, and IoU with the crowd rule.
+public enum MaskOperations {
+    /// Rasterises one polygon ring `[x1, y1, x2, y2, …]` (pixels) exactly as pycocotools'
+    /// `rleFrPoly` does: the vertices are scaled by 5 and rounded, the edges walked densely,
+    /// and the crossings of the pixel columns' centres kept as the mask's column boundaries.
+    ///
+    /// Complexity: O(perimeter × 5 + k log k) for k boundary points.
+    public static func rasterize(ring: [Double], height: Int, width: Int) -> RunLengthMask {
+        let k = ring.count / 2
+        let scale = 5.0
+        // Vertices on the 5× grid; C's `(int)(v + .5)` truncates toward zero.
+        var xs = [Int](repeating: 0, count: k + 1), ys = [Int](repeating: 0, count: k + 1)
+        for j in 0..<k {
+            xs[j] = truncatingInt(scale * ring[2 * j] + 0.5)
+            ys[j] = truncatingInt(scale * ring[2 * j + 1] + 0.5)
+        }
+        if k > 0 { xs[k] = xs[0]; ys[k] = ys[0] }
+        // Dense points along every edge.
+        var u: [Int] = [], v: [Int] = []
+        var total = 0
+        for j in 0..<k { total += max(abs(xs[j] - xs[j + 1]), abs(ys[j] - ys[j + 1])) + 1 }
+        u.reserveCapacity(total); v.reserveCapacity(total)
+        for j in 0..<k {
+            var x0 = xs[j], x1 = xs[j + 1], y0 = ys[j], y1 = ys[j + 1]
+            let dx = abs(x1 - x0), dy = abs(y0 - y1)
+            let flip = (dx >= dy && x0 > x1) || (dx < dy && y0 > y1)
+            if flip { swap(&x0, &x1); swap(&y0, &y1) }
+            if dx >= dy {
+                // A repeated vertex gives 0/0 = NaN here, as in C.
+                let slope = Double(y1 - y0) / Double(dx)
+                for d in 0...dx {
+                    let t = flip ? dx - d : d
+                    u.append(t + x0)
+                    v.append(truncatingInt(Double(y0) + slope * Double(t) + 0.5))
+                }
+            } else {
+                let slope = Double(x1 - x0) / Double(dy)
+                for d in 0...dy {
+                    let t = flip ? dy - d : d
+                    v.append(t + y0)
+                    u.append(truncatingInt(Double(x0) + slope * Double(t) + 0.5))
+                }
+            }
+        }
+        // Points where the boundary crosses a column centre, back on the pixel grid.
+        var boundary: [UInt32] = []
+        boundary.reserveCapacity(u.count / 5 + 2)
+        let h = height, w = width
+        if u.count > 1 {
+            for j in 1..<u.count where u[j] != u[j - 1] {
+                var xd = Double(u[j] < u[j - 1] ? u[j] : u[j] - 1)
+                xd = (xd + 0.5) / scale - 0.5
+                if xd.rounded(.down) != xd || xd < 0 || xd > Double(w - 1) { continue }
+                var yd = Double(v[j] < v[j - 1] ? v[j] : v[j - 1])
+                yd = (yd + 0.5) / scale - 0.5
+                if yd < 0 { yd = 0 } else if yd > Double(h) { yd = Double(h) }
+                yd = yd.rounded(.up)
+                boundary.append(UInt32(truncatingIfNeeded: Int(xd) * h + Int(yd)))
+            }
+        }
+        boundary.append(UInt32(truncatingIfNeeded: h * w))
+        boundary.sort()
+        // Differences give the runs; a zero-length run merges its neighbours.
+        var previous: UInt32 = 0
+        for j in boundary.indices { let t = boundary[j]; boundary[j] = t &- previous; previous = t }
+        var counts: [UInt32] = [boundary[0]]
+        var j = 1
+        while j < boundary.count {
+            if boundary[j] > 0 {
+                counts.append(boundary[j]); j += 1
+            } else {
+                j += 1
+                if j < boundary.count { counts[counts.count - 1] &+= boundary[j]; j += 1 }
+            }
+        }
+        return RunLengthMask(height: height, width: width, counts: counts)
+    }
+
+    /// The union of the rings' masks (pycocotools `frPyObjects` on a polygon list, then `merge`).
+    public static func rasterize(polygons: [[Double]], height: Int, width: Int) -> RunLengthMask {
+        let masks = polygons.map { rasterize(ring: $0, height: height, width: width) }
+        return merge(masks, intersect: false)
+    }
+
+    /// A box `[x, y, w, h]` as a mask (pycocotools `rleFrBbox`: the box's four corners as a polygon).
+    public static func rasterize(box: Box, height: Int, width: Int) -> RunLengthMask {
+        let xs = box.minX, xe = box.minX + box.width, ys = box.minY, ye = box.minY + box.height
+        return rasterize(ring: [xs, ys, xs, ye, xe, ye, xe, ys], height: height, width: width)
+    }
+
+    /// C's `(int)` conversion of a double as x86-64 performs it (`cvttsd2si`): truncation toward
+    /// zero, and INT_MIN for NaN or a value out of range (pycocotools meets NaN on repeated vertices).
+    @inline(__always) static func truncatingInt(_ value: Double) -> Int {
+        guard value.isFinite, value > -2_147_483_649, value < 2_147_483_648 else { return -2_147_483_648 }
+        return Int(value.rounded(.towardZero))
+    }
+
+    /// The union (or intersection) of masks of one size (pycocotools `rleMerge`).
+    public static func merge(_ masks: [RunLengthMask], intersect: Bool) -> RunLengthMask {
+        guard var result = masks.first else { return RunLengthMask(height: 0, width: 0, counts: []) }
+        for other in masks.dropFirst() {
+            guard other.height == result.height && other.width == result.width else {
+                return RunLengthMask(height: 0, width: 0, counts: [])
+            }
+            result = combine(result, other, intersect: intersect)
+        }
+        return result
+    }
+
+    static func combine(_ a: RunLengthMask, _ b: RunLengthMask, intersect: Bool) -> RunLengthMask {
+        var counts: [UInt32] = []
+        guard !a.counts.isEmpty && !b.counts.isEmpty else { return RunLengthMask(height: a.height, width: a.width, counts: []) }
+        var ca = a.counts[0], cb = b.counts[0]
+        var va = false, vb = false, value = false
+        var ia = 1, ib = 1
+        var accumulated: UInt32 = 0
+        var remaining: UInt32 = 1
+        while remaining > 0 {
+            let c = min(ca, cb)
+            accumulated &+= c
+            remaining = 0
+            ca -= c
+            if ca == 0 && ia < a.counts.count { ca = a.counts[ia]; ia += 1; va.toggle() }
+            remaining &+= ca
+            cb -= c
+            if cb == 0 && ib < b.counts.count { cb = b.counts[ib]; ib += 1; vb.toggle() }
+            remaining &+= cb
+            let previous = value
+            value = intersect ? (va && vb) : (va || vb)
+            if value != previous || remaining == 0 { counts.append(accumulated); accumulated = 0 }
+        }
+        return RunLengthMask(height: a.height, width: a.width, counts: counts)
+    }
+
+    /// The bounding box of a mask as `[x, y, w, h]` (pycocotools `toBbox`, with its rule that a run
+    /// crossing a column boundary spans the full height).
+    public static func boundingBox(_ mask: RunLengthMask) -> (Double, Double, Double, Double) {
+        let h = mask.height, w = mask.width
+        let m = (mask.counts.count / 2) * 2
+        guard m > 0, h > 0 else { return (0, 0, 0, 0) }
+        var xs = w, ys = h, xe = 0, ye = 0
+        var cc = 0
+        var xp = 0
+        for j in 0..<m {
+            cc += Int(mask.counts[j])
+            let t = cc - j % 2
+            let y = t % h, x = (t - y) / h
+            if j % 2 == 0 { xp = x } else if xp < x { ys = 0; ye = h - 1 }
+            xs = min(xs, x); xe = max(xe, x); ys = min(ys, y); ye = max(ye, y)
+        }
+        return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
+    }
+
+    /// IoU of two boxes `[x, y, w, h]` (pycocotools `bbIou`); with `crowd`, the intersection over
+    /// the detection's area.
+    @inline(__always)
+    public static func iou(detection d: (Double, Double, Double, Double), groundTruth g: (Double, Double, Double, Double), crowd: Bool) -> Double {
+        let w = min(d.2 + d.0, g.2 + g.0) - max(d.0, g.0)
+        if w <= 0 { return 0 }
+        let h = min(d.3 + d.1, g.3 + g.1) - max(d.1, g.1)
+        if h <= 0 { return 0 }
+        let intersection = w * h
+        let detectionArea = d.2 * d.3
+        let union = crowd ? detectionArea : detectionArea + g.2 * g.3 - intersection
+        return intersection / union
+    }
+
+    /// IoU of two masks (pycocotools `rleIou`): the boxes are compared first; masks of different
+    /// sizes give -1; with `crowd`, the intersection over the detection's area.
+    public static func iou(detection d: RunLengthMask, groundTruth g: RunLengthMask, crowd: Bool,
+                           detectionBox: (Double, Double, Double, Double), groundTruthBox: (Double, Double, Double, Double)) -> Double {
+        if iou(detection: detectionBox, groundTruth: groundTruthBox, crowd: crowd) <= 0 { return 0 }
+        if d.height != g.height || d.width != g.width { return -1 }
+        guard !d.counts.isEmpty && !g.counts.isEmpty else { return 0 }
+        var ca = d.counts[0], cb = g.counts[0]
+        var va = false, vb = false
+        var ia = 1, ib = 1
+        var intersection: UInt32 = 0, union: UInt32 = 0
+        var remaining: UInt32 = 1
+        while remaining > 0 {
+            let c = min(ca, cb)
+            if va || vb { union &+= c; if va && vb { intersection &+= c } }
+            remaining = 0
+            ca -= c
+            if ca == 0 && ia < d.counts.count { ca = d.counts[ia]; ia += 1; va.toggle() }
+            remaining &+= ca
+            cb -= c
+            if cb == 0 && ib < g.counts.count { cb = g.counts[ib]; ib += 1; vb.toggle() }
+            remaining &+= cb
+        }
+        if intersection == 0 { union = 1 } else if crowd { union = UInt32(truncatingIfNeeded: d.area) }
+        return Double(intersection) / Double(union)
+    }
+}
+
+extension Segmentation {
+    /// The mask in pycocotools' `annToRLE` terms: polygons rasterised and merged, RLE as given.
+    public func mask(height: Int, width: Int) -> RunLengthMask? {
+        switch self {
+        case .polygons(let rings): MaskOperations.rasterize(polygons: rings, height: height, width: width)
+        case .rle(let mask): mask
+        case .compressedRLE(let counts, let h, let w): RunLengthMask(compressed: counts, height: h, width: w)
+        }
+    }
+}
