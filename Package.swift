@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ArgusCore", targets: ["ArgusCore"]),
         .library(name: "ArgusMasks", targets: ["ArgusMasks"]),
         .library(name: "ArgusData", targets: ["ArgusData"]),
+        .library(name: "ArgusMetrics", targets: ["ArgusMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,21 +30,23 @@ let package = Package(
 
         .target(name: "ArgusCore"),
         .target(name: "ArgusMasks", dependencies: ["ArgusCore"]),
+        .target(name: "ArgusMetrics", dependencies: ["ArgusCore", "ArgusMasks"]),
         .target(
             name: "ArgusData",
             dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "argus",
-            dependencies: ["ArgusCore", "ArgusData", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Benchmarks (run on demand by Benchmarks/run_benchmarks.py; not part of the tests).
-        .executableTarget(name: "argus-bench", dependencies: ["ArgusData"], path: "Benchmarks/Sources/argus-bench"),
+        .executableTarget(name: "argus-bench", dependencies: ["ArgusData", "ArgusMetrics"], path: "Benchmarks/Sources/argus-bench"),
 
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),
+        .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
         .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
     ],

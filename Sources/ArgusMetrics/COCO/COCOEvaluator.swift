@@ -1,0 +1,297 @@
+import ArgusCore
+import ArgusMasks
+import Dispatch
+
+/// COCO-style detection and segmentation evaluation, equivalent to pycocotools 2.0.x `COCOeval`
+/// (`evaluate`, `accumulate`, `summarize`) for `bbox` and `segm`.
+///
+/// Phases, as in pycocotools:
+/// 1. per image and category: detections sorted by score (stable), cut to the largest maxDets,
+///    IoUs against the ground truth; per area range, greedy matching at each IoU threshold;
+/// 2. per category, area range and maxDets: detections of all images (image-id order) sorted by
+///    score (stable), cumulative true and false positives, interpolated precision at the 101
+///    recall thresholds;
+/// 3. the 12 summary statistics (means of the defined entries, numpy's summation order).
+///
+/// Work is spread over categories on every core. Undefined values are `nil` in the API; only
+/// `stats` keeps pycocotools' −1.
+public enum COCOEvaluator {
+    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters) -> COCOEvaluation {
+        let K = parameters.useCategories ? data.categoryIDs.count : 1
+        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
+        let A = parameters.areaRanges.count, M = parameters.maxDetections.count
+        let imageCount = data.images.count
+        let masks = parameters.iouType == .segm ? MaskCache(data) : nil
+        let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
+
+        var table = PrecisionTable(iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
+        var matchRecords = [[ImageCategoryMatches]](repeating: [], count: K)
+        let maxDetection = parameters.maxDetections.max() ?? 100
+
+        table.withStorage { storage in
+            matchRecords.withUnsafeMutableBufferPointer { records in
+                let recordsBase = UnsafeMutableBufferPointerBox(records)
+                DispatchQueue.concurrentPerform(iterations: K) { k in
+                    var perImage: [ImageCategoryMatches] = []
+                    var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
+                    for image in 0..<imageCount {
+                        let gts = groups.groundTruth(category: k, image: image)
+                        var dts = groups.detections(category: k, image: image)
+                        if gts.isEmpty && dts.isEmpty { continue }
+                        // Stable sort by score, descending; keep the largest maxDets.
+                        dts.sort { data.detections.scores[$0] > data.detections.scores[$1] }
+                        if dts.count > maxDetection { dts.removeSubrange(maxDetection...) }
+                        let ious = iouMatrix(data, masks: masks, image: image, detections: dts, groundTruth: gts, type: parameters.iouType)
+                        for (a, range) in parameters.areaRanges.enumerated() {
+                            evaluations[a][image] = match(data, parameters: parameters, range: range, detections: dts,
+                                                          groundTruth: gts, ious: ious)
+                        }
+                        if let all = evaluations[0][image] {
+                            perImage.append(ImageCategoryMatches(image: image, category: k, detections: dts, groundTruth: gts,
+                                                                 ious: ious, evaluation: all))
+                        }
+                    }
+                    accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+                    recordsBase.buffer[k] = perImage
+                }
+            }
+        }
+        return COCOEvaluation(parameters: parameters, table: table, data: data, matches: matchRecords.flatMap { $0 })
+    }
+
+    // MARK: IoU
+
+    /// IoUs, detections × ground truth (pycocotools `computeIoU`, transposed to rows of detections).
+    static func iouMatrix(_ data: EvaluationData, masks: MaskCache?, image: Int, detections: [Int], groundTruth: [Int],
+                          type: COCOParameters.IoUType) -> [Double] {
+        guard !detections.isEmpty && !groundTruth.isEmpty else { return [] }
+        var ious = [Double](repeating: 0, count: detections.count * groundTruth.count)
+        let G = groundTruth.count
+        for (d, detection) in detections.enumerated() {
+            for (g, truth) in groundTruth.enumerated() {
+                let crowd = data.groundTruth.isCrowd[truth]
+                switch type {
+                case .bbox:
+                    ious[d * G + g] = MaskOperations.iou(detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth), crowd: crowd)
+                case .segm:
+                    let dm = masks!.detection(detection), gm = masks!.groundTruth(truth)
+                    ious[d * G + g] = MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd,
+                                                         detectionBox: dm.box, groundTruthBox: gm.box)
+                }
+            }
+        }
+        return ious
+    }
+
+    // MARK: Matching (pycocotools evaluateImg)
+
+    struct PerImage {
+        /// Scores of the kept detections, best first.
+        var scores: [Double]
+        /// [t][d]: matched to a ground truth whose id is not 0 (pycocotools reads `dtm` as a boolean).
+        var matched: [[Bool]]
+        /// [t][d]: the ground truth index (after the ignore sort) each detection took, or -1.
+        var matchedIndex: [[Int]]
+        /// [t][d]
+        var ignored: [[Bool]]
+        /// Ground truth not ignored in this area range.
+        var groundTruthCount: Int
+        /// The order of the ground truth (ignored last) and the ignore flags in that order.
+        var groundTruthOrder: [Int]
+        var groundTruthIgnored: [Bool]
+    }
+
+    static func match(_ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange,
+                      detections: [Int], groundTruth: [Int], ious: [Double]) -> PerImage {
+        let T = parameters.iouThresholds.count
+        let G = groundTruth.count, D = detections.count
+        // Ground truth ignored when crowd or outside the area range (bounds inclusive), moved last (stable).
+        let ignoreFlags = groundTruth.map { g -> Bool in
+            let area = data.groundTruth.areas[g]
+            return data.groundTruth.isCrowd[g] || area < range.lower || area > range.upper
+        }
+        let order = (0..<G).filter { !ignoreFlags[$0] } + (0..<G).filter { ignoreFlags[$0] }
+        let sortedIgnore = order.map { ignoreFlags[$0] }
+        let sortedCrowd = order.map { data.groundTruth.isCrowd[groundTruth[$0]] }
+        let sortedIDs = order.map { data.groundTruth.ids[groundTruth[$0]] }
+        var matched = [[Bool]](repeating: [Bool](repeating: false, count: D), count: T)
+        var matchedIndex = [[Int]](repeating: [Int](repeating: -1, count: D), count: T)
+        var ignored = [[Bool]](repeating: [Bool](repeating: false, count: D), count: T)
+        if !ious.isEmpty {
+            for (t, threshold) in parameters.iouThresholds.enumerated() {
+                var taken = [Bool](repeating: false, count: G)
+                for d in 0..<D {
+                    var best = min(threshold, 1 - 1e-10)
+                    var m = -1
+                    for g in 0..<G {
+                        // A matched ground truth is taken, unless it is a crowd.
+                        if taken[g] && !sortedCrowd[g] { continue }
+                        // Having a regular match, stop at the first ignored ground truth.
+                        if m > -1 && !sortedIgnore[m] && sortedIgnore[g] { break }
+                        let iou = ious[d * G + order[g]]
+                        if iou < best { continue }
+                        best = iou
+                        m = g
+                    }
+                    if m == -1 { continue }
+                    ignored[t][d] = sortedIgnore[m]
+                    matched[t][d] = sortedIDs[m] != 0
+                    matchedIndex[t][d] = m
+                    taken[m] = true
+                }
+            }
+        }
+        // Unmatched detections outside the area range are ignored.
+        for d in 0..<D {
+            let area = data.detections.areas[detections[d]]
+            if area < range.lower || area > range.upper {
+                for t in 0..<T where !matched[t][d] { ignored[t][d] = true }
+            }
+        }
+        return PerImage(scores: detections.map { data.detections.scores[$0] }, matched: matched, matchedIndex: matchedIndex,
+                        ignored: ignored, groundTruthCount: sortedIgnore.filter { !$0 }.count,
+                        groundTruthOrder: order, groundTruthIgnored: sortedIgnore)
+    }
+
+    // MARK: Accumulation (pycocotools accumulate)
+
+    static func accumulate(category k: Int, evaluations: [[PerImage?]], parameters: COCOParameters, data: EvaluationData,
+                           storage: PrecisionTable.Storage) {
+        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
+        let epsilon = 2.220446049250313e-16 // np.spacing(1)
+        for (a, perImage) in evaluations.enumerated() {
+            let present = perImage.compactMap { $0 }
+            if present.isEmpty { continue }
+            let groundTruthCount = present.reduce(0) { $0 + $1.groundTruthCount }
+            for (m, maxDet) in parameters.maxDetections.enumerated() {
+                // Detections of every image (image-id order), first maxDet of each, then a stable sort by score.
+                var entries: [(score: Double, image: Int, rank: Int)] = []
+                for (e, evaluation) in present.enumerated() {
+                    for rank in 0..<min(maxDet, evaluation.scores.count) { entries.append((evaluation.scores[rank], e, rank)) }
+                }
+                if groundTruthCount == 0 { continue }
+                let order = stableOrderByScoreDescending(entries.map(\.score))
+                for t in 0..<T {
+                    var tp = 0.0, fp = 0.0
+                    var recall: [Double] = []
+                    var precision: [Double] = []
+                    recall.reserveCapacity(order.count); precision.reserveCapacity(order.count)
+                    for index in order {
+                        let entry = entries[index]
+                        let evaluation = present[entry.image]
+                        if evaluation.ignored[t][entry.rank] { recall.append(tp / Double(groundTruthCount)); precision.append(tp / (fp + tp + epsilon)); continue }
+                        if evaluation.matched[t][entry.rank] { tp += 1 } else { fp += 1 }
+                        recall.append(tp / Double(groundTruthCount))
+                        precision.append(tp / (fp + tp + epsilon))
+                    }
+                    storage.setRecall(recall.last ?? 0, t: t, k: k, a: a, m: m)
+                    // Precision made monotone from the right.
+                    if precision.count > 1 {
+                        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
+                            precision[i - 1] = precision[i]
+                        }
+                    }
+                    // At each recall threshold, the first point reaching it (np.searchsorted, side left).
+                    var position = 0
+                    for (r, threshold) in parameters.recallThresholds.enumerated() {
+                        while position < recall.count && recall[position] < threshold { position += 1 }
+                        if position >= recall.count {
+                            for rest in r..<R { storage.setPrecision(0, score: 0, t: t, r: rest, k: k, a: a, m: m) }
+                            break
+                        }
+                        storage.setPrecision(precision[position], score: entries[order[position]].score, t: t, r: r, k: k, a: a, m: m)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).
+    static func stableOrderByScoreDescending(_ scores: [Double]) -> [Int] {
+        var indices = Array(scores.indices)
+        indices.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        return indices
+    }
+}
+
+/// Ground truth and detections grouped by category and image, in file order within a group.
+struct Groups: Sendable {
+    let images: Int
+    let groundTruthStart: [Int], groundTruthItems: [Int]
+    let detectionStart: [Int], detectionItems: [Int]
+
+    init(_ data: EvaluationData, categories K: Int, useCategories: Bool) {
+        let images = data.images.count
+        self.images = images
+        func group(_ objects: EvaluationData.Objects) -> ([Int], [Int]) {
+            // Counting sort by (category, image); within a cell, categories in id order then file order
+            // (pycocotools concatenates the categories when useCats is off).
+            let cells = K * images
+            var counts = [Int](repeating: 0, count: cells + 1)
+            let n = objects.count
+            var keys = [Int](repeating: 0, count: n)
+            for i in 0..<n {
+                let k = useCategories ? Int(objects.category[i]) : 0
+                keys[i] = k * images + Int(objects.image[i])
+                counts[keys[i] + 1] += 1
+            }
+            for c in 0..<cells { counts[c + 1] += counts[c] }
+            var items = [Int](repeating: 0, count: n)
+            var fill = counts
+            // With useCats off, order by category first inside each cell.
+            let order = useCategories ? Array(0..<n) : (0..<n).sorted { (objects.category[$0], $0) < (objects.category[$1], $1) }
+            for i in order { items[fill[keys[i]]] = i; fill[keys[i]] += 1 }
+            return (counts, items)
+        }
+        let truth = group(data.groundTruth)
+        let detections = group(data.detections)
+        groundTruthStart = truth.0; groundTruthItems = truth.1
+        detectionStart = detections.0; detectionItems = detections.1
+    }
+
+    func groundTruth(category k: Int, image: Int) -> [Int] {
+        let cell = k * images + image
+        return Array(groundTruthItems[groundTruthStart[cell]..<groundTruthStart[cell + 1]])
+    }
+
+    func detections(category k: Int, image: Int) -> [Int] {
+        let cell = k * images + image
+        return Array(detectionItems[detectionStart[cell]..<detectionStart[cell + 1]])
+    }
+}
+
+/// Masks of every object, rasterised once (in parallel) with their bounding boxes.
+final class MaskCache: @unchecked Sendable {
+    struct Entry { var mask: RunLengthMask; var box: (Double, Double, Double, Double) }
+    private var groundTruthMasks: [Entry]
+    private var detectionMasks: [Entry]
+
+    init(_ data: EvaluationData) {
+        func build(_ objects: EvaluationData.Objects) -> [Entry] {
+            var entries = [Entry](repeating: Entry(mask: RunLengthMask(height: 0, width: 0, counts: []), box: (0, 0, 0, 0)), count: objects.count)
+            entries.withUnsafeMutableBufferPointer { buffer in
+                let box = UnsafeMutableBufferPointerBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: max(1, (objects.count + 1023) / 1024)) { block in
+                    for i in (block * 1024)..<min(objects.count, (block + 1) * 1024) {
+                        let image = data.images[Int(objects.image[i])]
+                        let mask = objects.segmentations[i]?.mask(height: image.height, width: image.width)
+                            ?? RunLengthMask(height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
+                        box.buffer[i] = Entry(mask: mask, box: MaskOperations.boundingBox(mask))
+                    }
+                }
+            }
+            return entries
+        }
+        groundTruthMasks = build(data.groundTruth)
+        detectionMasks = build(data.detections)
+    }
+
+    func groundTruth(_ i: Int) -> Entry { groundTruthMasks[i] }
+    func detection(_ i: Int) -> Entry { detectionMasks[i] }
+}
+
+/// Lets concurrent iterations write disjoint elements of one buffer.
+struct UnsafeMutableBufferPointerBox<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}

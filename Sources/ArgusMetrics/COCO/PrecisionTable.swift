@@ -1,0 +1,101 @@
+/// COCOeval's `precision` (T×R×K×A×M), `scores` (same) and `recall` (T×K×A×M) arrays, with
+/// named axes. An entry never computed (no ground truth for that category and area) is `nil`,
+/// where pycocotools stores −1.
+public struct PrecisionTable: Sendable {
+    public let iouThresholds: Int, recallThresholds: Int, categories: Int, areaRanges: Int, maxDetections: Int
+    private var precision: [Double]
+    private var scores: [Double]
+    private var recall: [Double]
+
+    init(iouThresholds T: Int, recallThresholds R: Int, categories K: Int, areaRanges A: Int, maxDetections M: Int) {
+        iouThresholds = T; recallThresholds = R; categories = K; areaRanges = A; maxDetections = M
+        precision = [Double](repeating: -1, count: T * R * K * A * M)
+        scores = precision
+        recall = [Double](repeating: -1, count: T * K * A * M)
+    }
+
+    @inline(__always) func precisionIndex(t: Int, r: Int, k: Int, a: Int, m: Int) -> Int {
+        (((t * recallThresholds + r) * categories + k) * areaRanges + a) * maxDetections + m
+    }
+
+    @inline(__always) func recallIndex(t: Int, k: Int, a: Int, m: Int) -> Int {
+        ((t * categories + k) * areaRanges + a) * maxDetections + m
+    }
+
+    /// Interpolated precision at IoU threshold `t`, recall threshold `r`, category `k`, area range `a`, maxDets `m`.
+    public func precision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double? {
+        let value = precision[precisionIndex(t: t, r: r, k: k, a: a, m: m)]
+        return value == -1 ? nil : value
+    }
+
+    /// The score at which that precision is reached.
+    public func score(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double? {
+        let value = scores[precisionIndex(t: t, r: r, k: k, a: a, m: m)]
+        return value == -1 ? nil : value
+    }
+
+    public func recall(t: Int, k: Int, a: Int, m: Int) -> Double? {
+        let value = recall[recallIndex(t: t, k: k, a: a, m: m)]
+        return value == -1 ? nil : value
+    }
+
+    /// Raw values with −1 for undefined, in pycocotools' layout (for exact means).
+    func rawPrecision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double { precision[precisionIndex(t: t, r: r, k: k, a: a, m: m)] }
+    func rawRecall(t: Int, k: Int, a: Int, m: Int) -> Double { recall[recallIndex(t: t, k: k, a: a, m: m)] }
+
+    /// Writable views for the concurrent accumulation (each category writes only its own entries).
+    final class Storage: @unchecked Sendable {
+        let precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>, recall: UnsafeMutablePointer<Double>
+        let table: PrecisionTableShape
+        init(precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>, recall: UnsafeMutablePointer<Double>, table: PrecisionTableShape) {
+            self.precision = precision; self.scores = scores; self.recall = recall; self.table = table
+        }
+        @inline(__always) func setPrecision(_ value: Double, score: Double, t: Int, r: Int, k: Int, a: Int, m: Int) {
+            let i = (((t * table.R + r) * table.K + k) * table.A + a) * table.M + m
+            precision[i] = value; scores[i] = score
+        }
+        @inline(__always) func setRecall(_ value: Double, t: Int, k: Int, a: Int, m: Int) {
+            recall[((t * table.K + k) * table.A + a) * table.M + m] = value
+        }
+    }
+
+    struct PrecisionTableShape { let R: Int, K: Int, A: Int, M: Int }
+
+    mutating func withStorage(_ body: (Storage) -> Void) {
+        let shape = PrecisionTableShape(R: recallThresholds, K: categories, A: areaRanges, M: maxDetections)
+        precision.withUnsafeMutableBufferPointer { p in
+            scores.withUnsafeMutableBufferPointer { s in
+                recall.withUnsafeMutableBufferPointer { r in
+                    body(Storage(precision: p.baseAddress!, scores: s.baseAddress!, recall: r.baseAddress!, table: shape))
+                }
+            }
+        }
+    }
+}
+
+/// One image and category's matching at the "all" area range (for match records and error analysis).
+public struct ImageCategoryMatches: Sendable {
+    /// Index into `EvaluationData.images`.
+    public var image: Int
+    /// Category index (0 when categories are not used).
+    public var category: Int
+    /// Detection indices (into `EvaluationData.detections`), best score first, cut to maxDets.
+    public var detections: [Int]
+    /// Ground-truth indices in file order.
+    public var groundTruth: [Int]
+    /// IoUs, detections × ground truth (in `groundTruth` order).
+    public var ious: [Double]
+    var evaluation: COCOEvaluator.PerImage
+
+    /// The ground-truth index (into `EvaluationData.groundTruth`) that detection `d` (a position in
+    /// `detections`) took at IoU threshold `t`, or nil.
+    public func matchedGroundTruth(detection d: Int, threshold t: Int) -> Int? {
+        let m = evaluation.matchedIndex[t][d]
+        return m < 0 ? nil : groundTruth[evaluation.groundTruthOrder[m]]
+    }
+
+    /// Whether detection `d` counts as a true positive at threshold `t` (matched, not ignored).
+    public func isTruePositive(detection d: Int, threshold t: Int) -> Bool { evaluation.matched[t][d] && !evaluation.ignored[t][d] }
+    /// Whether detection `d` is ignored at threshold `t` (matched to a crowd or ignored ground truth).
+    public func isIgnored(detection d: Int, threshold t: Int) -> Bool { evaluation.ignored[t][d] }
+}

@@ -1,0 +1,171 @@
+import ArgusCore
+import ArgusMasks
+
+/// Ground truth and detections of one detection or segmentation evaluation, flat and in pixels,
+/// with pycocotools' ids: images and categories sorted by id, detections numbered 1… in file order.
+public struct EvaluationData: Sendable {
+    public struct Image: Sendable, Hashable {
+        public var id: Int
+        public var width: Int
+        public var height: Int
+        public var name: String
+    }
+
+    /// Objects of one side, one entry per object.
+    public struct Objects: Sendable {
+        /// Index into `images`.
+        public var image: [Int32] = []
+        /// Index into `categoryIDs`.
+        public var category: [Int32] = []
+        /// `[x, y, w, h]`, four values an object.
+        public var boxes: [Double] = []
+        /// COCO `area`: as given for ground truth; the box's (bbox, or segm results with a box) or the mask's.
+        public var areas: [Double] = []
+        /// Annotation ids (ground truth: as given, or 1… where the source had none; detections: 1… in file order).
+        public var ids: [Int] = []
+        public var isCrowd: [Bool] = []
+        /// Detection scores (empty for ground truth).
+        public var scores: [Double] = []
+        /// Shapes, for `segm` (empty for `bbox`).
+        public var segmentations: [Segmentation?] = []
+
+        public var count: Int { ids.count }
+
+        @inline(__always) public func box(_ i: Int) -> (Double, Double, Double, Double) {
+            (boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3])
+        }
+    }
+
+    public var images: [Image]
+    public var categoryIDs: [Int]
+    public var categoryNames: [String]
+    public var groundTruth: Objects
+    public var detections: Objects
+
+    public init(images: [Image], categoryIDs: [Int], categoryNames: [String], groundTruth: Objects, detections: Objects) {
+        self.images = images; self.categoryIDs = categoryIDs; self.categoryNames = categoryNames
+        self.groundTruth = groundTruth; self.detections = detections
+    }
+}
+
+/// A problem that stops an evaluation (results for an image the ground truth lacks, …).
+public struct EvaluationError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension EvaluationData {
+    /// Builds the evaluation from ground truth in pixels (`dataset.coordinateSpace == .pixels`).
+    /// - Parameter segm: keep shapes for mask evaluation.
+    /// Image ids: the dataset's where every image has one, else 1… in order; category ids likewise.
+    public static func groundTruth(_ dataset: Dataset, segm: Bool) throws(EvaluationError) -> (EvaluationData, imageIDs: [String: Int]) {
+        guard dataset.coordinateSpace == .pixels else { throw EvaluationError("ground truth must be in pixels") }
+        let ids = dataset.images.compactMap(\.id)
+        let keepImageIDs = ids.count == dataset.images.count && Set(ids).count == ids.count
+        var images: [Image] = []
+        for (index, image) in dataset.images.enumerated() {
+            guard let width = image.width, let height = image.height else {
+                throw EvaluationError("\(image.location?.description ?? image.imageURL): the size of \(image.imageURL) is unknown")
+            }
+            images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: width, height: height, name: image.imageURL))
+        }
+        // Categories: the COCO ids where known, else 1… in label order; sorted by id.
+        let labels = dataset.allLabels
+        let keepCategoryIDs = labels.allSatisfy { dataset.categoryIDs[$0] != nil }
+        var categories = labels.enumerated().map { (id: keepCategoryIDs ? dataset.categoryIDs[$1]! : $0 + 1, name: $1) }
+        categories.sort { $0.id < $1.id }
+        let categoryIndex = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1.name, Int32($0)) })
+        // Images sorted by id (pycocotools `p.imgIds`).
+        let order = images.indices.sorted { images[$0].id < images[$1].id }
+        var position = [Int](repeating: 0, count: images.count)
+        for (rank, index) in order.enumerated() { position[index] = rank }
+        var objects = Objects()
+        var nextID = 1
+        for (index, image) in dataset.images.enumerated() {
+            for object in image.annotation.objects {
+                guard let box = object.box ?? boxOfShape(object.segmentation, height: images[index].height, width: images[index].width) else { continue }
+                objects.image.append(Int32(position[index]))
+                objects.category.append(categoryIndex[object.label]!)
+                objects.boxes += [box.minX, box.minY, box.width, box.height]
+                var area = object.area
+                if area == nil {
+                    if segm, let mask = object.segmentation?.mask(height: images[index].height, width: images[index].width) {
+                        area = Double(mask.area)
+                    } else {
+                        area = box.width * box.height
+                    }
+                }
+                objects.areas.append(area!)
+                objects.ids.append(object.id ?? nextID)
+                nextID += 1
+                objects.isCrowd.append(object.isCrowd)
+                if segm { objects.segmentations.append(object.segmentation ?? .polygons([boxPolygon(box)])) }
+            }
+        }
+        let data = EvaluationData(images: order.map { images[$0] }, categoryIDs: categories.map(\.id), categoryNames: categories.map(\.name),
+                                  groundTruth: objects, detections: Objects())
+        var byName: [String: Int] = [:]
+        for image in data.images { byName[image.name] = image.id }
+        return (data, byName)
+    }
+
+    /// Adds COCO results (ids as in the ground truth). Results for an image the ground truth does
+    /// not have are an error (pycocotools asserts); results of unknown categories are left out and counted.
+    public mutating func addResults(_ results: DetectionResults, segm: Bool) throws(EvaluationError) -> Int {
+        var imageIndex: [Int: Int32] = [:]
+        for (index, image) in images.enumerated() { imageIndex[image.id] = Int32(index) }
+        var categoryIndex: [Int: Int32] = [:]
+        for (index, id) in categoryIDs.enumerated() { categoryIndex[id] = Int32(index) }
+        var unknownImages = Set<Int>()
+        for i in 0..<results.count where imageIndex[results.imageIDs[i]] == nil { unknownImages.insert(results.imageIDs[i]) }
+        if !unknownImages.isEmpty {
+            throw EvaluationError("results refer to \(unknownImages.count) image id(s) that the ground truth does not have, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))")
+        }
+        var skipped = 0
+        var objects = Objects()
+        objects.image.reserveCapacity(results.count); objects.category.reserveCapacity(results.count)
+        objects.boxes.reserveCapacity(4 * results.count); objects.areas.reserveCapacity(results.count)
+        objects.ids.reserveCapacity(results.count); objects.scores.reserveCapacity(results.count)
+        for i in 0..<results.count {
+            guard let category = categoryIndex[results.categoryIDs[i]] else { skipped += 1; continue }
+            let image = imageIndex[results.imageIDs[i]]!
+            let size = images[Int(image)]
+            var box = results.box(at: i)
+            let shape = results.segmentation(at: i)
+            var area: Double
+            if let given = box {
+                // pycocotools' loadRes: a result with a bbox takes its area from the box.
+                area = given.width * given.height
+            } else {
+                guard let shape, let mask = shape.mask(height: size.height, width: size.width) else { skipped += 1; continue }
+                area = Double(mask.area)
+                let b = MaskOperations.boundingBox(mask)
+                box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
+            }
+            if segm && shape == nil && box == nil { skipped += 1; continue }
+            objects.image.append(image)
+            objects.category.append(category)
+            objects.boxes += [box!.minX, box!.minY, box!.width, box!.height]
+            objects.areas.append(area)
+            objects.ids.append(i + 1)
+            objects.isCrowd.append(false)
+            objects.scores.append(results.scores[i])
+            if segm { objects.segmentations.append(shape ?? .polygons([Self.boxPolygon(box!)])) }
+        }
+        detections = objects
+        return skipped
+    }
+
+    /// The polygon pycocotools' `loadRes` makes of a box: `[x1, y1, x1, y2, x2, y2, x2, y1]`.
+    static func boxPolygon(_ box: Box) -> [Double] {
+        let x1 = box.minX, y1 = box.minY, x2 = box.minX + box.width, y2 = box.minY + box.height
+        return [x1, y1, x1, y2, x2, y2, x2, y1]
+    }
+
+    static func boxOfShape(_ shape: Segmentation?, height: Int, width: Int) -> Box? {
+        guard let mask = shape?.mask(height: height, width: width) else { return nil }
+        let b = MaskOperations.boundingBox(mask)
+        return Box(x: b.0, y: b.1, width: b.2, height: b.3)
+    }
+}
