@@ -127,23 +127,32 @@ extension EvaluationData {
         objects.image.reserveCapacity(results.count); objects.category.reserveCapacity(results.count)
         objects.boxes.reserveCapacity(4 * results.count); objects.areas.reserveCapacity(results.count)
         objects.ids.reserveCapacity(results.count); objects.scores.reserveCapacity(results.count)
+        // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
+        // takes its area from it; without, areas (and missing boxes) come from the masks.
+        let boxBranch = results.count > 0 && results.box(at: 0) != nil
         for i in 0..<results.count {
-            guard let category = categoryIndex[results.categoryIDs[i]] else { skipped += 1; continue }
             let image = imageIndex[results.imageIDs[i]]!
             let size = images[Int(image)]
             var box = results.box(at: i)
             let shape = results.segmentation(at: i)
-            var area: Double
-            if let given = box {
-                // pycocotools' loadRes: a result with a bbox takes its area from the box.
+            let area: Double
+            if boxBranch {
+                guard let given = box else {
+                    throw EvaluationError("result \(i + 1) has no bbox while the first one has: pycocotools requires a bbox on every result then")
+                }
                 area = given.width * given.height
             } else {
-                guard let shape, let mask = shape.mask(height: size.height, width: size.width) else { skipped += 1; continue }
+                guard let shape, let mask = shape.mask(height: size.height, width: size.width) else {
+                    throw EvaluationError("result \(i + 1) has neither a bbox nor a segmentation")
+                }
                 area = Double(mask.area)
-                let b = MaskOperations.boundingBox(mask)
-                box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
+                if box == nil {
+                    let b = MaskOperations.boundingBox(mask)
+                    box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
+                }
             }
-            if segm && shape == nil && box == nil { skipped += 1; continue }
+            // Results of categories the ground truth does not have take no part (pycocotools filters them).
+            guard let category = categoryIndex[results.categoryIDs[i]] else { skipped += 1; continue }
             objects.image.append(image)
             objects.category.append(category)
             objects.boxes += [box!.minX, box!.minY, box!.width, box!.height]

@@ -126,6 +126,149 @@ def box_and_iou_cases(seed=11, count=300):
     return cases
 
 
+def random_polygon(rng, cx, cy, rx, ry, n):
+    angles = np.sort(rng.uniform(0, 2 * np.pi, n))
+    radius = rng.uniform(0.5, 1.0, n)
+    xs, ys = cx + rx * radius * np.cos(angles), cy + ry * radius * np.sin(angles)
+    ring = np.empty(2 * n)
+    ring[0::2], ring[1::2] = xs, ys
+    return [round(float(v), 2) for v in ring]
+
+
+def make_detection_case(seed, segm, images=40, categories=6, box_mode="all"):
+    """A generated COCO case with the corner cases that change results: crowds, score ties,
+    images without ground truth, a category without ground truth and one without detections,
+    more than 100 detections in an image, tiny and huge objects, areas given in the file,
+    masks as polygons, uncompressed RLE and compressed RLE, segm results with and without a bbox."""
+    rng = np.random.default_rng(seed)
+    category_ids = sorted(int(v) for v in rng.choice(np.arange(1, 90), categories, replace=False))
+    no_gt_category, no_dt_category = category_ids[-1], category_ids[-2]
+    gt = {"images": [], "categories": [{"id": c, "name": f"class_{c}"} for c in category_ids], "annotations": []}
+    results = []
+    ann_id = 1
+    image_ids = sorted(int(v) for v in rng.choice(np.arange(1, 10000), images, replace=False))
+    for index, image_id in enumerate(image_ids):
+        h, w = int(rng.integers(40, 400)), int(rng.integers(40, 400))
+        gt["images"].append({"id": image_id, "file_name": f"img_{image_id}.jpg", "height": h, "width": w})
+        n_gt = 0 if index % 7 == 3 else int(rng.integers(1, 9))
+        for _ in range(n_gt):
+            category = int(rng.choice([c for c in category_ids if c != no_gt_category]))
+            kind = rng.random()
+            if kind < 0.1:    # tiny
+                bw, bh = rng.uniform(0.5, 4), rng.uniform(0.5, 4)
+            elif kind < 0.2:  # huge
+                bw, bh = rng.uniform(0.8 * w, w), rng.uniform(0.8 * h, h)
+            else:
+                bw, bh = rng.uniform(5, w / 2), rng.uniform(5, h / 2)
+            x, y = rng.uniform(0, max(1e-3, w - bw)), rng.uniform(0, max(1e-3, h - bh))
+            box = [round(float(x), 2), round(float(y), 2), round(float(bw), 2), round(float(bh), 2)]
+            crowd = int(rng.random() < 0.08)
+            ann = {"id": ann_id, "image_id": image_id, "category_id": category, "bbox": box, "iscrowd": crowd}
+            ann_id += 1
+            poly = random_polygon(rng, box[0] + box[2] / 2, box[1] + box[3] / 2, box[2] / 2, box[3] / 2, int(rng.integers(3, 10)))
+            if segm:
+                rle = mask_utils.merge(mask_utils.frPyObjects([poly], h, w))
+                if crowd or rng.random() < 0.15:  # uncompressed RLE, as crowds are stored
+                    m = mask_utils.decode(rle)
+                    flat = m.flatten(order="F")
+                    runs, cur, run = [], 0, 0
+                    for px in flat:
+                        if px != cur:
+                            runs.append(run); run, cur = 0, px
+                        run += 1
+                    runs.append(run)
+                    ann["segmentation"] = {"counts": runs, "size": [h, w]}
+                elif rng.random() < 0.1:
+                    ann["segmentation"] = {"counts": rle["counts"].decode("ascii"), "size": [h, w]}
+                else:
+                    ann["segmentation"] = [poly]
+                ann["area"] = float(mask_utils.area(rle))
+            else:
+                # Areas as files give them: not always the box's own.
+                ann["area"] = round(box[2] * box[3] * float(rng.choice([1.0, 1.0, 0.7, 1.3])), 3)
+            gt["annotations"].append(ann)
+            # Detections of this object: good, poor, duplicate; some in the wrong class.
+            for _ in range(int(rng.integers(0, 4))):
+                jitter = rng.normal(0, 0.15, 4) * [box[2], box[3], box[2], box[3]]
+                dbox = [round(float(v), 2) for v in np.array(box) + jitter]
+                dbox[2], dbox[3] = max(0.5, dbox[2]), max(0.5, dbox[3])
+                dcat = category if rng.random() > 0.1 else int(rng.choice(category_ids))
+                if dcat == no_dt_category:
+                    continue
+                results.append(detection(rng, image_id, dcat, dbox, h, w, segm, box_mode, len(results)))
+        for _ in range(int(rng.integers(0, 4)) if index != 5 else 150):  # image 5: over 100 detections
+            dbox = [round(float(rng.uniform(0, w - 10)), 2), round(float(rng.uniform(0, h - 10)), 2),
+                    round(float(rng.uniform(2, w / 3)), 2), round(float(rng.uniform(2, h / 3)), 2)]
+            dcat = int(rng.choice([c for c in category_ids if c != no_dt_category]))
+            results.append(detection(rng, image_id, dcat, dbox, h, w, segm, box_mode, len(results)))
+    return gt, results
+
+
+def detection(rng, image_id, category, box, h, w, segm, box_mode, index):
+    # Scores with one decimal make ties within and across images.
+    score = round(float(rng.random()), 1) if rng.random() < 0.5 else round(float(rng.random()), 4)
+    result = {"image_id": image_id, "category_id": category, "score": score}
+    if segm:
+        poly = random_polygon(rng, box[0] + box[2] / 2, box[1] + box[3] / 2, box[2] / 2, box[3] / 2, int(rng.integers(3, 9)))
+        rle = mask_utils.merge(mask_utils.frPyObjects([poly], h, w))
+        result["segmentation"] = {"counts": rle["counts"].decode("ascii"), "size": [h, w]}
+        # pycocotools' loadRes looks at the first result: with a bbox, every area comes from the
+        # boxes; without, from the masks (and boxes given later are kept but not used for area).
+        if box_mode == "all" or (box_mode == "mixed" and index > 0 and rng.random() < 0.5):
+            result["bbox"] = box
+    else:
+        result["bbox"] = box
+    return result
+
+
+DETECTION_VARIANTS = {
+    "default": {},
+    "maxdets_1_5_20": {"maxDets": [1, 5, 20]},
+    "iou_thresholds_3": {"iouThrs": [0.3, 0.5, 0.7]},
+    "custom_areas": {"areaRng": [[0, 1e10], [0, 16 ** 2], [16 ** 2, 64 ** 2], [64 ** 2, 1e10]]},
+    "no_categories": {"useCats": 0},
+}
+
+
+def run_cocoeval(gt_path, results, iou_type, overrides):
+    import contextlib, io
+    with contextlib.redirect_stdout(io.StringIO()):
+        gt = COCO(str(gt_path))
+        dt = gt.loadRes(results) if results else COCO()
+        evaluator = COCOeval(gt, dt, iou_type)
+        for key, value in overrides.items():
+            setattr(evaluator.params, key, np.array(value) if key == "iouThrs" else value)
+        evaluator.evaluate(); evaluator.accumulate(); evaluator.summarize()
+    precision = evaluator.eval["precision"]
+    per_category = {}
+    if evaluator.params.useCats:
+        t50 = [i for i, t in enumerate(evaluator.params.iouThrs) if t == 0.5]
+        for k, category_id in enumerate(evaluator.params.catIds):
+            name = gt.cats[category_id]["name"]
+            p = precision[:, :, k, 0, -1]
+            ap = float(np.mean(p[p > -1])) if (p > -1).any() else None
+            p50 = precision[t50[0], :, k, 0, -1] if t50 else np.array([])
+            ap50 = float(np.mean(p50[p50 > -1])) if (p50 > -1).any() else None
+            per_category[name] = {"AP": ap, "AP50": ap50}
+    return {"stats": [float(v) for v in evaluator.stats], "per_category": per_category}
+
+
+def detection_cases():
+    out = ROOT / "detection/cases"
+    out.mkdir(parents=True, exist_ok=True)
+    box_modes = {201: "all", 202: "none", 203: "mixed"}
+    for iou_type, seeds in (("bbox", [101, 102, 103]), ("segm", [201, 202, 203])):
+        for seed in seeds:
+            gt, results = make_detection_case(seed, segm=iou_type == "segm", box_mode=box_modes.get(seed, "all"))
+            name = f"{iou_type}_{seed}"
+            (out / f"{name}_gt.json").write_text(json.dumps(gt))
+            (out / f"{name}_results.json").write_text(json.dumps(results))
+            variants = DETECTION_VARIANTS if seed in (101, 201) else {"default": {}}
+            expected = {key: {"params": value, **run_cocoeval(out / f"{name}_gt.json", results, iou_type, value)}
+                        for key, value in variants.items()}
+            write(out / f"{name}_expected.json", {"iou_type": iou_type, "tolerance": 1e-12, "variants": expected})
+
+
 def peer_bbox_stats():
     """pycocotools' 12 bbox statistics on the peers' sampled COCO case (published in golden/peers/README.md)."""
     base = ROOT / "peers/review_object_detection_metrics/tests/test_coco_eval"
@@ -141,6 +284,7 @@ def main():
     write(ROOT / "masks/rle_cases.json", {"description": "random masks with pycocotools RLE encodings", "cases": rle_cases()})
     write(ROOT / "masks/polygon_cases.json", {"description": "random polygons rasterised by pycocotools (frPyObjects + merge)", "cases": polygon_cases()})
     write(ROOT / "masks/box_iou_cases.json", {"description": "boxes rasterised by pycocotools and IoU matrices (rows: detections)", "cases": box_and_iou_cases()})
+    detection_cases()
     write(ROOT / "detection/peer_sampled_bbox_stats.json", {
         "description": "COCOeval bbox stats on peers/review_object_detection_metrics/tests/test_coco_eval",
         "stats": peer_bbox_stats(),
