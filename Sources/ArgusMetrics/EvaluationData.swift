@@ -9,6 +9,8 @@ public struct EvaluationData: Sendable {
         public var width: Int
         public var height: Int
         public var name: String
+        /// The image's position in the ground-truth source.
+        public var sourceIndex: Int
     }
 
     /// Objects of one side, one entry per object.
@@ -65,10 +67,13 @@ extension EvaluationData {
         let keepImageIDs = ids.count == dataset.images.count && Set(ids).count == ids.count
         var images: [Image] = []
         for (index, image) in dataset.images.enumerated() {
+            // Boxes need no image size; masks do.
             guard let width = image.width, let height = image.height else {
-                throw EvaluationError("\(image.location?.description ?? image.imageURL): the size of \(image.imageURL) is unknown")
+                if segm { throw EvaluationError("\(image.location?.description ?? image.imageURL): the size of \(image.imageURL) is unknown") }
+                images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: 0, height: 0, name: image.imageURL, sourceIndex: index))
+                continue
             }
-            images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: width, height: height, name: image.imageURL))
+            images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: width, height: height, name: image.imageURL, sourceIndex: index))
         }
         // Categories: the COCO ids where known, else 1… in label order; sorted by id.
         let labels = dataset.allLabels
@@ -164,6 +169,43 @@ extension EvaluationData {
         }
         detections = objects
         return skipped
+    }
+
+    /// Adds predictions given as a dataset in pixels (AutoML scoring output, text layouts, …),
+    /// joined to the ground truth by image file name (or by order where the prediction file named
+    /// none: `#0`, `#1`, …) and by label.
+    /// - Returns: the number of predictions left out (an unknown label), and the unknown images.
+    public mutating func addPredictions(_ predictions: Dataset, segm: Bool) throws(EvaluationError) -> (skipped: Int, unknownImages: [String]) {
+        guard predictions.coordinateSpace == .pixels else { throw EvaluationError("predictions must be in pixels") }
+        var byName: [String: Int] = [:], byStem: [String: Int] = [:], bySource: [Int: Int] = [:]
+        for image in images {
+            let record = ImageRecord(imageURL: image.name)
+            byName[record.fileName] = image.id
+            byStem[record.stem] = image.id
+            bySource[image.sourceIndex] = image.id
+        }
+        var categoryOf: [String: Int] = [:]
+        for (index, name) in categoryNames.enumerated() { categoryOf[name] = categoryIDs[index] }
+        var results = DetectionResults()
+        var skipped = 0
+        var unknown: [String] = []
+        for image in predictions.images {
+            let id: Int?
+            if image.imageURL.hasPrefix("#"), let position = Int(image.imageURL.dropFirst()) {
+                id = bySource[position]
+            } else {
+                id = byName[image.fileName] ?? byStem[image.stem]
+            }
+            guard let id else { unknown.append(image.imageURL); continue }
+            for object in image.annotation.objects {
+                guard let category = categoryOf[object.label] else { skipped += 1; continue }
+                let box = object.box.map { ($0.minX, $0.minY, $0.width, $0.height) }
+                results.append(imageID: id, categoryID: category, score: object.score ?? 1, box: box, segmentation: segm ? object.segmentation : nil)
+            }
+        }
+        if !unknown.isEmpty { return (skipped, unknown) }
+        let dropped = try addResults(results, segm: segm)
+        return (skipped + dropped, [])
     }
 
     /// The polygon pycocotools' `loadRes` makes of a box: `[x1, y1, x1, y2, x2, y2, x2, y1]`.

@@ -1,0 +1,165 @@
+import ArgusCore
+import ArgusMasks
+
+/// VOC-style evaluation as the AutoML service computes it (SPEC §5.3): one IoU threshold, greedy
+/// matching by score, all-point (or 11-point) interpolated AP per class.
+public enum VOCEvaluator {
+    public enum Interpolation: String, Sendable { case allPoint = "all_point", elevenPoint = "eleven_point" }
+
+    /// What happened to one detection.
+    public enum Outcome: String, Sendable {
+        case truePositive = "tp", falsePositive = "fp", ignored
+    }
+
+    public struct ClassResult: Sendable {
+        public var name: String
+        /// Non-crowd ground truth.
+        public var groundTruthCount: Int
+        public var detectionCount: Int
+        /// nil where undefined (see SPEC §5.3).
+        public var averagePrecision: Double?
+        public var precision: Double?
+        public var recall: Double?
+        /// The precision/recall curve, one point per counted detection in score order (before interpolation).
+        public var curve: [(score: Double, precision: Double, recall: Double)]
+    }
+
+    public struct Match: Sendable {
+        /// Index into `EvaluationData.detections`.
+        public var detection: Int
+        public var outcome: Outcome
+        /// Index into `EvaluationData.groundTruth` of the best-overlapping ground truth, if any overlaps.
+        public var groundTruth: Int?
+        public var iou: Double
+    }
+
+    public struct Result: Sendable {
+        public var iouThreshold: Double
+        public var interpolation: Interpolation
+        public var classes: [ClassResult]
+        /// Outcome of every detection.
+        public var matches: [Match]
+        /// Ground truth (indices) that no detection took, crowds excluded.
+        public var missed: [Int]
+
+        /// Means over the classes where each value is defined.
+        public var meanAveragePrecision: Double? { mean(classes.compactMap(\.averagePrecision)) }
+        public var precision: Double? { mean(classes.compactMap(\.precision)) }
+        public var recall: Double? { mean(classes.compactMap(\.recall)) }
+
+        func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+    }
+
+    /// - Parameter pixelInclusive: the Pascal VOC devkit's convention for boxes in integer pixel
+    ///   coordinates (a box from x1 to x2 is x2 − x1 + 1 pixels wide), which the older peer tools use;
+    ///   off by default, as in the AutoML service and COCO.
+    public static func evaluate(_ data: EvaluationData, iouThreshold: Double = 0.5, interpolation: Interpolation = .allPoint,
+                                segm: Bool = false, pixelInclusive: Bool = false) -> Result {
+        let K = data.categoryIDs.count
+        let masks = segm ? MaskCache(data) : nil
+        // Ground truth by (category, image), file order.
+        var truthByCell: [Int: [Int]] = [:]
+        var truthCount = [Int](repeating: 0, count: K)
+        for g in 0..<data.groundTruth.count {
+            let key = Int(data.groundTruth.category[g]) * data.images.count + Int(data.groundTruth.image[g])
+            truthByCell[key, default: []].append(g)
+            if !data.groundTruth.isCrowd[g] { truthCount[Int(data.groundTruth.category[g])] += 1 }
+        }
+        // Detections by category, sorted by score (stable: file order among equals).
+        var detectionsByCategory = [[Int]](repeating: [], count: K)
+        for d in 0..<data.detections.count { detectionsByCategory[Int(data.detections.category[d])].append(d) }
+        var matches: [Match] = []
+        var taken = Set<Int>()
+        var classes: [ClassResult] = []
+        for k in 0..<K {
+            var order = detectionsByCategory[k]
+            let scores = data.detections.scores
+            order.sort { scores[$0] > scores[$1] }
+            var tp = 0, fp = 0
+            var curve: [(Double, Double, Double)] = []
+            for d in order {
+                let cell = k * data.images.count + Int(data.detections.image[d])
+                var best: Int?
+                var bestIoU = -1.0
+                for g in truthByCell[cell] ?? [] {
+                    let crowd = data.groundTruth.isCrowd[g]
+                    let iou: Double
+                    if let masks {
+                        let dm = masks.detection(d), gm = masks.groundTruth(g)
+                        iou = MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
+                    } else if pixelInclusive {
+                        iou = inclusiveIoU(data.detections.box(d), data.groundTruth.box(g), crowd: crowd)
+                    } else {
+                        iou = MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
+                    }
+                    // The highest IoU; among equals the first in file order.
+                    if iou > bestIoU { bestIoU = iou; best = g }
+                }
+                var outcome = Outcome.falsePositive
+                if let g = best, bestIoU >= iouThreshold {
+                    if data.groundTruth.isCrowd[g] {
+                        outcome = .ignored
+                    } else if taken.insert(g).inserted {
+                        outcome = .truePositive
+                    }
+                }
+                matches.append(Match(detection: d, outcome: outcome, groundTruth: best, iou: max(0, bestIoU)))
+                switch outcome {
+                case .truePositive: tp += 1
+                case .falsePositive: fp += 1
+                case .ignored: continue
+                }
+                let recall = truthCount[k] > 0 ? Double(tp) / Double(truthCount[k]) : 0
+                curve.append((scores[d], Double(tp) / Double(tp + fp), recall))
+            }
+            var result = ClassResult(name: data.categoryNames[k], groundTruthCount: truthCount[k], detectionCount: tp + fp,
+                                     averagePrecision: nil, precision: nil, recall: nil, curve: curve)
+            let hasTruth = truthCount[k] > 0, hasDetections = tp + fp > 0
+            if hasTruth {
+                result.recall = Double(tp) / Double(truthCount[k])
+                result.averagePrecision = hasDetections ? averagePrecision(curve.map { ($0.1, $0.2) }, interpolation: interpolation) : 0
+            }
+            if hasDetections { result.precision = Double(tp) / Double(tp + fp) }
+            classes.append(result)
+        }
+        let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken.contains($0) }
+        return Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches, missed: missed)
+    }
+
+    /// IoU of `[x, y, w, h]` boxes whose corners are inclusive pixel indices (VOC devkit).
+    static func inclusiveIoU(_ d: (Double, Double, Double, Double), _ g: (Double, Double, Double, Double), crowd: Bool) -> Double {
+        let w = min(d.0 + d.2, g.0 + g.2) - max(d.0, g.0) + 1
+        let h = min(d.1 + d.3, g.1 + g.3) - max(d.1, g.1) + 1
+        if w <= 0 || h <= 0 { return 0 }
+        let intersection = w * h
+        let detectionArea = (d.2 + 1) * (d.3 + 1)
+        return intersection / (crowd ? detectionArea : detectionArea + (g.2 + 1) * (g.3 + 1) - intersection)
+    }
+
+    /// AP from (precision, recall) points in score order.
+    /// All-point: prepend (recall 0, precision 1), make precision monotone from the right, sum p·Δr.
+    /// 11-point: the mean over r ∈ {0, 0.1, …, 1} (as `i * 0.1`) of the best precision at recall ≥ r.
+    public static func averagePrecision(_ points: [(precision: Double, recall: Double)], interpolation: Interpolation) -> Double {
+        switch interpolation {
+        case .allPoint:
+            var precision = [1.0] + points.map(\.precision)
+            let recall = [0.0] + points.map(\.recall)
+            if precision.count > 1 {
+                for i in stride(from: precision.count - 2, through: 0, by: -1) { precision[i] = max(precision[i], precision[i + 1]) }
+            }
+            var ap = 0.0
+            for i in 1..<recall.count where recall[i] != recall[i - 1] { ap += precision[i] * (recall[i] - recall[i - 1]) }
+            return ap
+        case .elevenPoint:
+            var total = 0.0
+            for step in 0...10 {
+                // i × 0.1 in floating point, as numpy's arange/linspace give them in the VOC devkit
+                // (0.30000000000000004: a recall of exactly 0.3 does not reach it).
+                let threshold = Double(step) * 0.1
+                let best = points.filter { $0.recall >= threshold }.map(\.precision).max() ?? 0
+                total += best
+            }
+            return total / 11
+        }
+    }
+}
