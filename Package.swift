@@ -35,18 +35,20 @@ let package = Package(
             name: "ArgusData",
             dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "ArgusPipeline", dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics"]),
         .executableTarget(
             name: "argus",
-            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", "ArgusPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Benchmarks (run on demand by Benchmarks/run_benchmarks.py; not part of the tests).
-        .executableTarget(name: "argus-bench", dependencies: ["ArgusData", "ArgusMetrics"], path: "Benchmarks/Sources/argus-bench"),
+        .executableTarget(name: "argus-bench", dependencies: ["ArgusData", "ArgusMetrics", "ArgusPipeline"], path: "Benchmarks/Sources/argus-bench"),
 
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),
         .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData"]),
+        .testTarget(name: "ArgusPipelineTests", dependencies: ["ArgusPipeline"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
         .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
     ],

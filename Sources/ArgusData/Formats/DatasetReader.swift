@@ -64,6 +64,8 @@ public enum DatasetReader {
             // Detections as the annotations of a COCO-style file carry their own images and categories.
             loaded = try COCOReader.readInstances(path, options: options)
             loaded.format = .cocoResults
+            // Detections are renumbered on loading (as pycocotools' loadRes does): their ids do not matter.
+            loaded.diagnostics.items.removeAll { $0.field.hasSuffix(".id") && $0.severity == .warning }
         case .cocoResults:
             let (results, diagnostics) = try COCOReader.readResults(path)
             var all = diagnostics

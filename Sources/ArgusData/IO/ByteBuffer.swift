@@ -85,14 +85,14 @@ public final class PaddedBytes: @unchecked Sendable {
 }
 
 /// Facts about a file without reading it whole.
-enum FileSize {
-    static func of(_ path: String) -> Int {
+public enum FileSize {
+    public static func of(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// The first byte that is not white space, reading only the file's start.
-    static func firstNonSpaceByte(_ path: String) throws(DataError) -> UInt8? {
+    public static func firstNonSpaceByte(_ path: String) throws(DataError) -> UInt8? {
         guard let file = fopen(path, "rb") else {
             throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
         }

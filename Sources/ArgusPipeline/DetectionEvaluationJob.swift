@@ -1,0 +1,247 @@
+import ArgusCore
+import ArgusData
+import ArgusMetrics
+import Foundation
+
+/// `argus evaluate` for detection and instance segmentation: reads ground truth and predictions in
+/// any supported format, evaluates them (VOC, COCO or both) and writes the output folder.
+public struct DetectionEvaluationJob: Sendable {
+    public enum MetricType: String, CaseIterable, Sendable { case voc, coco, cocoVOC = "coco_voc" }
+
+    public var task: VisionTask
+    public var groundTruthPath: String
+    public var predictionsPath: String
+    public var groundTruthFormat: DataFormat?
+    public var predictionsFormat: DataFormat?
+    public var metricType: MetricType = .voc
+    public var iouThreshold = 0.5
+    public var interpolation: VOCEvaluator.Interpolation = .allPoint
+    public var pixelInclusive = false
+    public var readOptions = ReadOptions()
+
+    public init(task: VisionTask, groundTruth: String, predictions: String) {
+        self.task = task; groundTruthPath = groundTruth; predictionsPath = predictions
+    }
+
+    /// What an evaluation produced, before it is written.
+    public struct Outcome: Sendable {
+        public var data: EvaluationData
+        public var voc: VOCEvaluator.Result?
+        public var coco: COCOEvaluation?
+        public var skippedDetections: Int
+        public var diagnostics: Diagnostics
+    }
+
+    /// Reads the inputs and evaluates them.
+    public func run() throws -> Outcome {
+        let segm = task == .imageInstanceSegmentation
+        var diagnostics = Diagnostics()
+        var options = readOptions
+        options.task = task
+        var truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
+        diagnostics.append(contentsOf: truth.diagnostics)
+        guard !truth.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid", diagnostics: diagnostics.items) }
+        // Evaluation works in pixels, as pycocotools.
+        var conversion = Diagnostics()
+        truth.dataset = DatasetGeometry.converted(truth.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &conversion)
+        if conversion.hasErrors {
+            throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "image sizes are needed", diagnostics: conversion.items)
+        }
+        var data: EvaluationData
+        do { (data, _) = try EvaluationData.groundTruth(truth.dataset, segm: segm) } catch { throw failure(error) }
+
+        let predictionsFormat = try self.predictionsFormat ?? DatasetReader.detectFormat(predictionsPath)
+        var skipped = 0
+        if predictionsFormat == .cocoResults, try FileSize.firstNonSpaceByte(predictionsPath) == UInt8(ascii: "[") {
+            // The fast path: COCO results straight into columns, joined by id.
+            let (results, problems) = try COCOReader.readResults(predictionsPath)
+            diagnostics.append(contentsOf: problems)
+            guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
+            do { skipped = try data.addResults(results, segm: segm) } catch { throw failure(error) }
+        } else {
+            var predictionOptions = options
+            predictionOptions.reference = truth.dataset.categoryIDs.isEmpty ? nil : truth.dataset
+            var predictions = try DatasetReader.read(predictionsPath, format: predictionsFormat, options: predictionOptions)
+            diagnostics.append(contentsOf: predictions.diagnostics)
+            guard !predictions.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
+            // Predictions take the ground truth's image sizes.
+            var sizes: [String: (Int, Int)] = [:]
+            for image in truth.dataset.images { if let w = image.width, let h = image.height { sizes[image.fileName] = (w, h) } }
+            for index in predictions.dataset.images.indices where predictions.dataset.images[index].width == nil {
+                if let size = sizes[predictions.dataset.images[index].fileName] {
+                    predictions.dataset.images[index].width = size.0; predictions.dataset.images[index].height = size.1
+                }
+            }
+            var problems = Diagnostics()
+            predictions.dataset = DatasetGeometry.converted(predictions.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &problems)
+            guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot place the predictions", diagnostics: problems.items) }
+            let added: (skipped: Int, unknownImages: [String])
+            do { added = try data.addPredictions(predictions.dataset, segm: segm) } catch { throw failure(error) }
+            if !added.unknownImages.isEmpty {
+                throw DataError(.invalidData, SourceLocation(file: predictionsPath), field: "filename",
+                                "\(added.unknownImages.count) prediction(s) name images the ground truth does not have, e.g. \(added.unknownImages.prefix(3).joined(separator: ", "))")
+            }
+            skipped = added.skipped
+        }
+        if skipped > 0 {
+            diagnostics.warning(SourceLocation(file: predictionsPath), "\(skipped) detection(s) of labels the ground truth does not have were left out")
+        }
+        var voc: VOCEvaluator.Result?
+        var coco: COCOEvaluation?
+        if metricType != .coco {
+            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
+        }
+        if metricType != .voc {
+            coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
+        }
+        return Outcome(data: data, voc: voc, coco: coco, skippedDetections: skipped, diagnostics: diagnostics)
+    }
+
+    private func failure(_ error: EvaluationError) -> DataError {
+        DataError(.invalidData, SourceLocation(file: predictionsPath), error.message)
+    }
+
+    // MARK: Output
+
+    /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
+    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
+        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.writeFolder(at: folder) { partial in
+            try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
+            try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
+            try OutputFile.write(matchRecords(outcome), to: partial + "/matches.jsonl")
+        }
+    }
+
+    static let statNames = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
+
+    public func metricsJSON(_ outcome: Outcome) -> [UInt8] {
+        var json = JSONWriter(pretty: true)
+        json.beginObject()
+        json.field("task", task.rawValue)
+        json.field("metric_type", metricType.rawValue)
+        json.field("iou_threshold", iouThreshold)
+        // Primary metric and the service's scalars.
+        var mAP: Double?, precision: Double?, recall: Double?
+        if let voc = outcome.voc {
+            mAP = voc.meanAveragePrecision; precision = voc.precision; recall = voc.recall
+        } else if let coco = outcome.coco {
+            let ap50 = coco.stats[1]
+            mAP = ap50 == -1 ? nil : ap50
+        }
+        json.key("primary_metric")
+        json.beginObject(); json.field("name", "mean_average_precision"); json.key("value"); json.number(mAP); json.endObject()
+        json.key("metrics")
+        json.beginObject()
+        json.key("mean_average_precision"); json.number(mAP)
+        json.key("precision"); json.number(precision)
+        json.key("recall"); json.number(recall)
+        json.endObject()
+        if let voc = outcome.voc {
+            json.field("interpolation", voc.interpolation.rawValue)
+            json.key("per_label")
+            json.beginObject()
+            for result in voc.classes {
+                json.key(result.name)
+                json.beginObject()
+                json.key("precision"); json.number(result.precision)
+                json.key("recall"); json.number(result.recall)
+                json.key("average_precision"); json.number(result.averagePrecision)
+                json.field("ground_truth", result.groundTruthCount)
+                json.field("detections", result.detectionCount)
+                json.endObject()
+            }
+            json.endObject()
+        }
+        if let coco = outcome.coco {
+            json.key("coco")
+            json.beginObject()
+            json.field("iou_type", coco.parameters.iouType.rawValue)
+            json.key("stat_names"); json.beginArray(); Self.statNames.forEach { json.string($0) }; json.endArray()
+            json.key("stats"); json.numbers(coco.stats)
+            json.key("per_category")
+            json.beginObject()
+            for category in coco.perCategory() {
+                json.key(category.name)
+                json.beginObject()
+                json.field("id", category.id)
+                json.key("AP"); json.number(category.ap)
+                json.key("AP50"); json.number(category.ap50)
+                json.endObject()
+            }
+            json.endObject()
+            json.endObject()
+        }
+        json.key("counts")
+        json.beginObject()
+        json.field("images", outcome.data.images.count)
+        json.field("ground_truth", outcome.data.groundTruth.count)
+        json.field("detections", outcome.data.detections.count)
+        json.field("skipped_detections", outcome.skippedDetections)
+        json.endObject()
+        json.key("inputs")
+        json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// PR curve points per class (VOC), one per counted detection in score order.
+    public func curvesJSON(_ outcome: Outcome) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        if let voc = outcome.voc {
+            json.key("pr_curves")
+            json.beginObject()
+            for result in voc.classes {
+                json.key(result.name)
+                json.beginObject()
+                json.key("score"); json.numbers(result.curve.map(\.score))
+                json.key("precision"); json.numbers(result.curve.map(\.precision))
+                json.key("recall"); json.numbers(result.curve.map(\.recall))
+                json.endObject()
+            }
+            json.endObject()
+        }
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// One line per detection (true positive, false positive or ignored, with its best ground truth
+    /// and IoU) and one per missed object, from the VOC matching.
+    public func matchRecords(_ outcome: Outcome) -> [UInt8] {
+        guard let voc = outcome.voc else { return [] }
+        let data = outcome.data
+        var out: [UInt8] = []
+        out.reserveCapacity(voc.matches.count * 120)
+        for match in voc.matches {
+            var json = JSONWriter()
+            let d = match.detection
+            json.beginObject()
+            json.field("kind", "detection")
+            json.field("image", data.images[Int(data.detections.image[d])].name)
+            json.field("label", data.categoryNames[Int(data.detections.category[d])])
+            json.field("score", data.detections.scores[d])
+            let box = data.detections.box(d)
+            json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
+            json.field("outcome", match.outcome.rawValue)
+            json.key("ground_truth_id")
+            if let g = match.groundTruth { json.integer(data.groundTruth.ids[g]) } else { json.null() }
+            json.field("iou", match.iou)
+            json.endObject()
+            out += json.bytes; out.append(UInt8(ascii: "\n"))
+        }
+        for g in voc.missed {
+            var json = JSONWriter()
+            json.beginObject()
+            json.field("kind", "missed")
+            json.field("image", data.images[Int(data.groundTruth.image[g])].name)
+            json.field("label", data.categoryNames[Int(data.groundTruth.category[g])])
+            json.field("ground_truth_id", data.groundTruth.ids[g])
+            let box = data.groundTruth.box(g)
+            json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
+            json.endObject()
+            out += json.bytes; out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
+}

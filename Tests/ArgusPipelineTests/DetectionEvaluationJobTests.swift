@@ -1,0 +1,65 @@
+import ArgusCore
+import ArgusData
+import ArgusMetrics
+@testable import ArgusPipeline
+import Foundation
+import Testing
+
+@Suite struct DetectionEvaluationJobTests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+    static let toy = root + "/golden/peers/review_object_detection_metrics/toyexample"
+
+    func scratch(_ name: String = #function) -> String {
+        let path = NSTemporaryDirectory() + "argus-pipeline-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func metrics(_ folder: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/metrics.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    @Test func vocAndCOCOOnTheToyExample() throws {
+        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.toy + "/gts_vocpascal_format",
+                                         predictions: Self.toy + "/dets_coco_format/coco_dets.json")
+        job.metricType = .cocoVOC
+        let outcome = try job.run()
+        let folder = scratch() + "/eval"
+        try job.write(outcome, to: folder, overwrite: false)
+        let json = try metrics(folder)
+        let primary = json["primary_metric"] as! [String: Any]
+        #expect(primary["name"] as? String == "mean_average_precision")
+        // The toy's published all-point AP at IoU 0.5 is 89.58%.
+        #expect(abs((primary["value"] as! Double) - 0.8958) < 5e-5)
+        let perLabel = json["per_label"] as! [String: [String: Any]]
+        #expect(!perLabel.isEmpty)
+        let coco = json["coco"] as! [String: Any]
+        #expect((coco["stats"] as! [Double]).count == 12)
+        #expect(FileManager.default.fileExists(atPath: folder + "/curves.json"))
+        let matches = try String(contentsOfFile: folder + "/matches.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(matches.count >= outcome.data.detections.count)
+        // The same output twice is refused without --overwrite, and nothing changes.
+        #expect(throws: DataError.self) { try job.write(outcome, to: folder, overwrite: false) }
+    }
+
+    @Test func cocoOnlyModeHasNoVOCValues() throws {
+        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.toy + "/gts_coco_format/toy_example_coco.JSON",
+                                         predictions: Self.toy + "/dets_coco_format/coco_dets.json")
+        job.groundTruthFormat = .coco
+        job.metricType = .coco
+        let outcome = try job.run()
+        let folder = scratch() + "/eval"
+        try job.write(outcome, to: folder, overwrite: false)
+        let json = try metrics(folder)
+        let values = json["metrics"] as! [String: Any]
+        #expect(values["precision"] is NSNull && values["recall"] is NSNull)
+        let stats = (json["coco"] as! [String: Any])["stats"] as! [Double]
+        #expect((values["mean_average_precision"] as! Double) == stats[1])
+        #expect(json["per_label"] == nil)
+    }
+}
