@@ -16,7 +16,9 @@ import Dispatch
 /// Work is spread over categories on every core. Undefined values are `nil` in the API; only
 /// `stats` keeps pycocotools' −1.
 public enum COCOEvaluator {
-    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters) -> COCOEvaluation {
+    /// - Parameter keepMatches: keep every image and category's matching (for match records and
+    ///   error analysis); costs memory on large evaluations.
+    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
         let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
         let A = parameters.areaRanges.count, M = parameters.maxDetections.count
@@ -46,7 +48,7 @@ public enum COCOEvaluator {
                             evaluations[a][image] = match(data, parameters: parameters, range: range, detections: dts,
                                                           groundTruth: gts, ious: ious)
                         }
-                        if let all = evaluations[0][image] {
+                        if keepMatches, let all = evaluations[0][image] {
                             perImage.append(ImageCategoryMatches(image: image, category: k, detections: dts, groundTruth: gts,
                                                                  ious: ious, evaluation: all))
                         }
@@ -88,17 +90,18 @@ public enum COCOEvaluator {
     struct PerImage {
         /// Scores of the kept detections, best first.
         var scores: [Double]
-        /// [t][d]: matched to a ground truth whose id is not 0 (pycocotools reads `dtm` as a boolean).
-        var matched: [[Bool]]
-        /// [t][d]: the ground truth index (after the ignore sort) each detection took, or -1.
-        var matchedIndex: [[Int]]
-        /// [t][d]
-        var ignored: [[Bool]]
+        /// [t × D + d]: matched to a ground truth whose id is not 0 (pycocotools reads `dtm` as a boolean).
+        var matched: [Bool]
+        /// [t × D + d]: ignored (matched to a crowd or ignored ground truth, or unmatched outside the area range).
+        var ignored: [Bool]
+        /// [t × D + d]: the position (in `groundTruthOrder`) of the ground truth each detection took, or -1.
+        var matchedIndex: [Int32]
         /// Ground truth not ignored in this area range.
         var groundTruthCount: Int
-        /// The order of the ground truth (ignored last) and the ignore flags in that order.
+        /// The order of the ground truth (ignored last).
         var groundTruthOrder: [Int]
-        var groundTruthIgnored: [Bool]
+
+        var detectionCount: Int { scores.count }
     }
 
     static func match(_ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange,
@@ -106,37 +109,47 @@ public enum COCOEvaluator {
         let T = parameters.iouThresholds.count
         let G = groundTruth.count, D = detections.count
         // Ground truth ignored when crowd or outside the area range (bounds inclusive), moved last (stable).
-        let ignoreFlags = groundTruth.map { g -> Bool in
-            let area = data.groundTruth.areas[g]
-            return data.groundTruth.isCrowd[g] || area < range.lower || area > range.upper
+        var order: [Int] = []
+        order.reserveCapacity(G)
+        var ignoreFlags = [Bool](repeating: false, count: G)
+        for g in 0..<G {
+            let truth = groundTruth[g]
+            let area = data.groundTruth.areas[truth]
+            ignoreFlags[g] = data.groundTruth.isCrowd[truth] || area < range.lower || area > range.upper
+            if !ignoreFlags[g] { order.append(g) }
         }
-        let order = (0..<G).filter { !ignoreFlags[$0] } + (0..<G).filter { ignoreFlags[$0] }
-        let sortedIgnore = order.map { ignoreFlags[$0] }
-        let sortedCrowd = order.map { data.groundTruth.isCrowd[groundTruth[$0]] }
-        let sortedIDs = order.map { data.groundTruth.ids[groundTruth[$0]] }
-        var matched = [[Bool]](repeating: [Bool](repeating: false, count: D), count: T)
-        var matchedIndex = [[Int]](repeating: [Int](repeating: -1, count: D), count: T)
-        var ignored = [[Bool]](repeating: [Bool](repeating: false, count: D), count: T)
+        let regular = order.count
+        for g in 0..<G where ignoreFlags[g] { order.append(g) }
+        var matched = [Bool](repeating: false, count: T * D)
+        var ignored = [Bool](repeating: false, count: T * D)
+        var matchedIndex = [Int32](repeating: -1, count: T * D)
         if !ious.isEmpty {
+            var crowd = [Bool](repeating: false, count: G), zeroID = [Bool](repeating: false, count: G)
+            for (position, g) in order.enumerated() {
+                crowd[position] = data.groundTruth.isCrowd[groundTruth[g]]
+                zeroID[position] = data.groundTruth.ids[groundTruth[g]] == 0
+            }
+            var taken = [Bool](repeating: false, count: G)
             for (t, threshold) in parameters.iouThresholds.enumerated() {
-                var taken = [Bool](repeating: false, count: G)
+                for g in 0..<G { taken[g] = false }
                 for d in 0..<D {
                     var best = min(threshold, 1 - 1e-10)
                     var m = -1
+                    let row = d * G
                     for g in 0..<G {
                         // A matched ground truth is taken, unless it is a crowd.
-                        if taken[g] && !sortedCrowd[g] { continue }
+                        if taken[g] && !crowd[g] { continue }
                         // Having a regular match, stop at the first ignored ground truth.
-                        if m > -1 && !sortedIgnore[m] && sortedIgnore[g] { break }
-                        let iou = ious[d * G + order[g]]
+                        if m > -1 && m < regular && g >= regular { break }
+                        let iou = ious[row + order[g]]
                         if iou < best { continue }
                         best = iou
                         m = g
                     }
                     if m == -1 { continue }
-                    ignored[t][d] = sortedIgnore[m]
-                    matched[t][d] = sortedIDs[m] != 0
-                    matchedIndex[t][d] = m
+                    ignored[t * D + d] = m >= regular
+                    matched[t * D + d] = !zeroID[m]
+                    matchedIndex[t * D + d] = Int32(m)
                     taken[m] = true
                 }
             }
@@ -145,12 +158,11 @@ public enum COCOEvaluator {
         for d in 0..<D {
             let area = data.detections.areas[detections[d]]
             if area < range.lower || area > range.upper {
-                for t in 0..<T where !matched[t][d] { ignored[t][d] = true }
+                for t in 0..<T where !matched[t * D + d] { ignored[t * D + d] = true }
             }
         }
-        return PerImage(scores: detections.map { data.detections.scores[$0] }, matched: matched, matchedIndex: matchedIndex,
-                        ignored: ignored, groundTruthCount: sortedIgnore.filter { !$0 }.count,
-                        groundTruthOrder: order, groundTruthIgnored: sortedIgnore)
+        return PerImage(scores: detections.map { data.detections.scores[$0] }, matched: matched, ignored: ignored,
+                        matchedIndex: matchedIndex, groundTruthCount: regular, groundTruthOrder: order)
     }
 
     // MARK: Accumulation (pycocotools accumulate)
@@ -159,30 +171,43 @@ public enum COCOEvaluator {
                            storage: PrecisionTable.Storage) {
         let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
         let epsilon = 2.220446049250313e-16 // np.spacing(1)
+        let largest = parameters.maxDetections.max() ?? 0
+        var recall: [Double] = [], precision: [Double] = []
         for (a, perImage) in evaluations.enumerated() {
-            let present = perImage.compactMap { $0 }
-            if present.isEmpty { continue }
-            let groundTruthCount = present.reduce(0) { $0 + $1.groundTruthCount }
-            for (m, maxDet) in parameters.maxDetections.enumerated() {
-                // Detections of every image (image-id order), first maxDet of each, then a stable sort by score.
-                var entries: [(score: Double, image: Int, rank: Int)] = []
-                for (e, evaluation) in present.enumerated() {
-                    for rank in 0..<min(maxDet, evaluation.scores.count) { entries.append((evaluation.scores[rank], e, rank)) }
+            var groundTruthCount = 0
+            var any = false
+            // Every kept detection of every image (image-id order), with its flags per threshold.
+            var scores: [Double] = [], ranks: [Int32] = []
+            var matchedFlags: [[Bool]] = Array(repeating: [], count: T), ignoredFlags: [[Bool]] = Array(repeating: [], count: T)
+            for evaluation in perImage {
+                guard let evaluation else { continue }
+                any = true
+                groundTruthCount += evaluation.groundTruthCount
+                let D = evaluation.detectionCount
+                let kept = min(largest, D)
+                scores.append(contentsOf: evaluation.scores[0..<kept])
+                for rank in 0..<kept { ranks.append(Int32(rank)) }
+                for t in 0..<T {
+                    matchedFlags[t].append(contentsOf: evaluation.matched[(t * D)..<(t * D + kept)])
+                    ignoredFlags[t].append(contentsOf: evaluation.ignored[(t * D)..<(t * D + kept)])
                 }
-                if groundTruthCount == 0 { continue }
-                let order = stableOrderByScoreDescending(entries.map(\.score))
+            }
+            if !any || groundTruthCount == 0 { continue }
+            // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
+            let order = stableOrderByScoreDescending(scores)
+            for (m, maxDet) in parameters.maxDetections.enumerated() {
+                let kept = maxDet >= largest ? order : order.filter { Int(ranks[$0]) < maxDet }
                 for t in 0..<T {
                     var tp = 0.0, fp = 0.0
-                    var recall: [Double] = []
-                    var precision: [Double] = []
-                    recall.reserveCapacity(order.count); precision.reserveCapacity(order.count)
-                    for index in order {
-                        let entry = entries[index]
-                        let evaluation = present[entry.image]
-                        if evaluation.ignored[t][entry.rank] { recall.append(tp / Double(groundTruthCount)); precision.append(tp / (fp + tp + epsilon)); continue }
-                        if evaluation.matched[t][entry.rank] { tp += 1 } else { fp += 1 }
-                        recall.append(tp / Double(groundTruthCount))
-                        precision.append(tp / (fp + tp + epsilon))
+                    recall.removeAll(keepingCapacity: true); precision.removeAll(keepingCapacity: true)
+                    matchedFlags[t].withUnsafeBufferPointer { matched in
+                        ignoredFlags[t].withUnsafeBufferPointer { ignored in
+                            for index in kept {
+                                if !ignored[index] { if matched[index] { tp += 1 } else { fp += 1 } }
+                                recall.append(tp / Double(groundTruthCount))
+                                precision.append(tp / (fp + tp + epsilon))
+                            }
+                        }
                     }
                     storage.setRecall(recall.last ?? 0, t: t, k: k, a: a, m: m)
                     // Precision made monotone from the right.
@@ -199,7 +224,7 @@ public enum COCOEvaluator {
                             for rest in r..<R { storage.setPrecision(0, score: 0, t: t, r: rest, k: k, a: a, m: m) }
                             break
                         }
-                        storage.setPrecision(precision[position], score: entries[order[position]].score, t: t, r: r, k: k, a: a, m: m)
+                        storage.setPrecision(precision[position], score: scores[kept[position]], t: t, r: r, k: k, a: a, m: m)
                     }
                 }
             }

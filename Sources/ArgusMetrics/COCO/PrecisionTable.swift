@@ -90,12 +90,14 @@ public struct ImageCategoryMatches: Sendable {
     /// The ground-truth index (into `EvaluationData.groundTruth`) that detection `d` (a position in
     /// `detections`) took at IoU threshold `t`, or nil.
     public func matchedGroundTruth(detection d: Int, threshold t: Int) -> Int? {
-        let m = evaluation.matchedIndex[t][d]
+        let m = Int(evaluation.matchedIndex[t * detections.count + d])
         return m < 0 ? nil : groundTruth[evaluation.groundTruthOrder[m]]
     }
 
     /// Whether detection `d` counts as a true positive at threshold `t` (matched, not ignored).
-    public func isTruePositive(detection d: Int, threshold t: Int) -> Bool { evaluation.matched[t][d] && !evaluation.ignored[t][d] }
+    public func isTruePositive(detection d: Int, threshold t: Int) -> Bool {
+        evaluation.matched[t * detections.count + d] && !evaluation.ignored[t * detections.count + d]
+    }
     /// Whether detection `d` is ignored at threshold `t` (matched to a crowd or ignored ground truth).
-    public func isIgnored(detection d: Int, threshold t: Int) -> Bool { evaluation.ignored[t][d] }
+    public func isIgnored(detection d: Int, threshold t: Int) -> Bool { evaluation.ignored[t * detections.count + d] }
 }
