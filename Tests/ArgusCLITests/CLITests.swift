@@ -108,3 +108,32 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["bad.jsonl"])
     }
 }
+
+@Suite struct EvaluateCLITests {
+    let cli = CLITests()
+    static let toy = CLITests.root + "/golden/peers/review_object_detection_metrics/toyexample"
+
+    @Test func evaluateWritesMetrics() throws {
+        let folder = cli.scratch()
+        let run = try cli.argus("evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format",
+                                "--predictions", Self.toy + "/dets_coco_format/coco_dets.json", "--output", folder + "/eval")
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("VOC @ IoU 0.5: mean_average_precision 0.8958"), "\(run.out)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/eval/metrics.json"))
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        #expect((json["primary_metric"] as! [String: Any])["name"] as? String == "mean_average_precision")
+    }
+
+    @Test func evaluateUsageAndDataErrors() throws {
+        let folder = cli.scratch()
+        #expect(try cli.argus("evaluate", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o", "--iou-threshold", "0.05").status == 64)
+        #expect(try cli.argus("evaluate", "--task", "image_classification", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o").status == 64)
+        // Predictions naming an image the ground truth lacks.
+        let predictions = folder + "/p.jsonl"
+        try #"{"filename": "nowhere.jpg", "boxes": []}"#.write(toFile: predictions, atomically: true, encoding: .utf8)
+        let run = try cli.argus("evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format", "--predictions", predictions, "--output", folder + "/o")
+        #expect(run.status == 1)
+        #expect(run.err.contains("name images the ground truth does not have, e.g. nowhere.jpg"), "\(run.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/o"))
+    }
+}
