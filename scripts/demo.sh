@@ -32,4 +32,9 @@ step "The detector's boxes: peer text layout → AutoML scoring output and COCO 
 "$argus" convert "$out/predictions.jsonl" --to coco-results --output "$out/predictions_coco.json"
 "$argus" stats "$out/predictions.jsonl" | head -5
 
+step "Evaluate the detector: VOC (AutoML default) and COCO (pycocotools-exact) metrics"
+"$argus" evaluate --task image_object_detection --ground-truth "$out/voc-mltable" \
+  --predictions "$out/predictions.jsonl" --metric-type coco_voc --output "$out/evaluation"
+head -c 600 "$out/evaluation/metrics.json"; echo
+
 printf '\nDemo outputs are in %s\n' "$out"

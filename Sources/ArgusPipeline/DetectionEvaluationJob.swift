@@ -17,6 +17,8 @@ public struct DetectionEvaluationJob: Sendable {
     public var iouThreshold = 0.5
     public var interpolation: VOCEvaluator.Interpolation = .allPoint
     public var pixelInclusive = false
+    /// The score threshold of the confusion matrix and the image-level metrics (`box_score_thresh`).
+    public var scoreThreshold = 0.3
     public var readOptions = ReadOptions()
 
     public init(task: VisionTask, groundTruth: String, predictions: String) {
@@ -28,6 +30,8 @@ public struct DetectionEvaluationJob: Sendable {
         public var data: EvaluationData
         public var voc: VOCEvaluator.Result?
         public var coco: COCOEvaluation?
+        public var confusion: DetectionConfusionMatrix
+        public var imageLevel: ImageLevelMetrics?
         public var skippedDetections: Int
         public var diagnostics: Diagnostics
     }
@@ -94,7 +98,10 @@ public struct DetectionEvaluationJob: Sendable {
         if metricType != .voc {
             coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
         }
-        return Outcome(data: data, voc: voc, coco: coco, skippedDetections: skipped, diagnostics: diagnostics)
+        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
+        let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
+        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel,
+                       skippedDetections: skipped, diagnostics: diagnostics)
     }
 
     private func failure(_ error: EvaluationError) -> DataError {
@@ -172,6 +179,26 @@ public struct DetectionEvaluationJob: Sendable {
             json.endObject()
             json.endObject()
         }
+        json.key("confusion_matrix")
+        json.beginObject()
+        json.field("iou_threshold", outcome.confusion.iouThreshold)
+        json.field("score_threshold", outcome.confusion.scoreThreshold)
+        json.key("labels"); json.beginArray(); (outcome.confusion.labels + ["background"]).forEach { json.string($0) }; json.endArray()
+        json.key("counts"); json.beginArray()
+        for row in outcome.confusion.counts { json.beginArray(); row.forEach { json.integer($0) }; json.endArray() }
+        json.endArray()
+        json.endObject()
+        if let images = outcome.imageLevel {
+            json.key("image_level")
+            json.beginObject()
+            json.field("score_threshold", images.scoreThreshold)
+            json.field("true_positives", images.truePositives); json.field("false_negatives", images.falseNegatives)
+            json.field("false_positives", images.falsePositives); json.field("true_negatives", images.trueNegatives)
+            json.key("precision"); json.number(images.precision)
+            json.key("recall"); json.number(images.recall)
+            json.key("accuracy"); json.number(images.accuracy)
+            json.endObject()
+        }
         json.key("counts")
         json.beginObject()
         json.field("images", outcome.data.images.count)
@@ -198,7 +225,22 @@ public struct DetectionEvaluationJob: Sendable {
                 json.key("score"); json.numbers(result.curve.map(\.score))
                 json.key("precision"); json.numbers(result.curve.map(\.precision))
                 json.key("recall"); json.numbers(result.curve.map(\.recall))
+                json.key("f1"); json.numbers(result.f1Curve)
                 json.endObject()
+            }
+            json.endObject()
+            json.key("best_f1")
+            json.beginObject()
+            for result in voc.classes {
+                json.key(result.name)
+                if let best = result.bestF1 {
+                    json.beginObject()
+                    json.field("threshold", best.threshold); json.field("f1", best.f1)
+                    json.field("precision", best.precision); json.field("recall", best.recall)
+                    json.endObject()
+                } else {
+                    json.null()
+                }
             }
             json.endObject()
         }

@@ -49,6 +49,9 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .customLong("pixel-inclusive"), help: "VOC devkit IoU for integer pixel boxes (x2 − x1 + 1 wide), as older peer tools compute it.")
     var pixelInclusive = false
 
+    @Option(name: .customLong("score-threshold"), help: "The score threshold of the confusion matrix and the image-level metrics.")
+    var scoreThreshold = 0.3
+
     @Option(name: .customLong("data-root"), help: "A local folder onto which azureml:// and AmlDatastore:// image URLs are mapped.")
     var dataRoot: String?
 
@@ -95,6 +98,7 @@ struct Evaluate: ParsableCommand {
             job.iouThreshold = iouThreshold
             job.interpolation = interpolation == .allPoint ? .allPoint : .elevenPoint
             job.pixelInclusive = pixelInclusive
+            job.scoreThreshold = scoreThreshold
             job.readOptions = readOptions
             try OutputFile.checkDestination(output, overwrite: overwrite)
             let outcome = try job.run()

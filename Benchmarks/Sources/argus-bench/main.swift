@@ -2,6 +2,7 @@
 // Run by Benchmarks/run_benchmarks.py side by side with the Python reference tools.
 import ArgusCore
 import ArgusData
+import ArgusMetrics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,22 @@ func now() -> Double {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count == 5 && arguments[1] == "coco-phases" {
+    // coco-phases GT RESULTS bbox|segm: time each phase of a COCO evaluation.
+    let segm = arguments[4] == "segm"
+    var t0 = now()
+    let gt = try DatasetReader.read(arguments[2], format: .coco)
+    let (results, _) = try COCOReader.readResults(arguments[3])
+    var t1 = now(); print("read: \(t1 - t0)"); t0 = t1
+    var (data, _) = try EvaluationData.groundTruth(gt.dataset, segm: segm)
+    _ = try data.addResults(results, segm: segm)
+    t1 = now(); print("build: \(t1 - t0)"); t0 = t1
+    let evaluation = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
+    t1 = now(); print("evaluate+accumulate: \(t1 - t0)"); t0 = t1
+    print(evaluation.stats[0])
+    t1 = now(); print("summarize: \(t1 - t0)")
+    exit(0)
+}
 guard arguments.count == 3 else {
     FileHandle.standardError.write("usage: argus-bench load-coco-results|load-jsonl|load-coco FILE\n".data(using: .utf8)!)
     exit(64)

@@ -1,0 +1,119 @@
+import ArgusCore
+import ArgusMasks
+
+/// A detection confusion matrix: ground-truth classes in rows, predicted classes in columns, with
+/// a background row (detections that found no object: false positives) and a background column
+/// (objects no detection found: missed).
+public struct DetectionConfusionMatrix: Sendable {
+    /// The class names; index `labels.count` is the background.
+    public var labels: [String]
+    /// (K + 1) × (K + 1) counts, `counts[truth][predicted]`.
+    public var counts: [[Int]]
+    public var iouThreshold: Double
+    public var scoreThreshold: Double
+
+    /// Detections with score ≥ `scoreThreshold` are paired one-to-one with non-crowd objects of the
+    /// same image by IoU ≥ `iouThreshold`, whatever their classes, highest IoU first (ties: higher
+    /// score, then file order). Unpaired detections overlapping a crowd region are not counted.
+    ///
+    /// Complexity: O(Σ G·D log(G·D)) over images.
+    public init(_ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false) {
+        let K = data.categoryIDs.count
+        labels = data.categoryNames
+        self.iouThreshold = iouThreshold
+        self.scoreThreshold = scoreThreshold
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: K + 1), count: K + 1)
+        let masks = segm ? MaskCache(data) : nil
+        var truthByImage = [[Int]](repeating: [], count: data.images.count)
+        for g in 0..<data.groundTruth.count { truthByImage[Int(data.groundTruth.image[g])].append(g) }
+        var detectionsByImage = [[Int]](repeating: [], count: data.images.count)
+        for d in 0..<data.detections.count where data.detections.scores[d] >= scoreThreshold {
+            detectionsByImage[Int(data.detections.image[d])].append(d)
+        }
+        func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
+            if let masks {
+                let dm = masks.detection(d), gm = masks.groundTruth(g)
+                return MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
+            }
+            return MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
+        }
+        for image in 0..<data.images.count {
+            let truths = truthByImage[image].filter { !data.groundTruth.isCrowd[$0] }
+            let crowds = truthByImage[image].filter { data.groundTruth.isCrowd[$0] }
+            let detections = detectionsByImage[image]
+            var pairs: [(iou: Double, d: Int, g: Int)] = []
+            for d in detections { for g in truths { let v = iou(d, g, crowd: false); if v >= iouThreshold { pairs.append((v, d, g)) } } }
+            pairs.sort { a, b in
+                if a.iou != b.iou { return a.iou > b.iou }
+                let sa = data.detections.scores[a.d], sb = data.detections.scores[b.d]
+                if sa != sb { return sa > sb }
+                return (a.d, a.g) < (b.d, b.g)
+            }
+            var usedDetections = Set<Int>(), usedTruths = Set<Int>()
+            for pair in pairs where !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
+                usedDetections.insert(pair.d); usedTruths.insert(pair.g)
+                counts[Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
+            }
+            for g in truths where !usedTruths.contains(g) { counts[Int(data.groundTruth.category[g])][K] += 1 }
+            for d in detections where !usedDetections.contains(d) {
+                if crowds.contains(where: { iou(d, $0, crowd: true) >= iouThreshold }) { continue }
+                counts[K][Int(data.detections.category[d])] += 1
+            }
+        }
+        self.counts = counts
+    }
+}
+
+/// Image-level hit metrics: an image with objects is a hit when any of its objects is found.
+public struct ImageLevelMetrics: Sendable {
+    public var truePositives = 0, falseNegatives = 0, falsePositives = 0, trueNegatives = 0
+    public var scoreThreshold: Double
+
+    /// From a VOC matching: an image with (non-crowd) objects is a true positive when a detection
+    /// with score ≥ `scoreThreshold` is a true positive in it, else a false negative; an image
+    /// without objects is a false positive when it has any such detection, else a true negative.
+    public init(_ data: EvaluationData, matches: [VOCEvaluator.Match], scoreThreshold: Double) {
+        self.scoreThreshold = scoreThreshold
+        var hasTruth = [Bool](repeating: false, count: data.images.count)
+        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] { hasTruth[Int(data.groundTruth.image[g])] = true }
+        var found = [Bool](repeating: false, count: data.images.count)
+        var predicted = [Bool](repeating: false, count: data.images.count)
+        for match in matches where data.detections.scores[match.detection] >= scoreThreshold {
+            let image = Int(data.detections.image[match.detection])
+            if match.outcome != .ignored { predicted[image] = true }
+            if match.outcome == .truePositive { found[image] = true }
+        }
+        for image in 0..<data.images.count {
+            switch (hasTruth[image], found[image], predicted[image]) {
+            case (true, true, _): truePositives += 1
+            case (true, false, _): falseNegatives += 1
+            case (false, _, true): falsePositives += 1
+            case (false, _, false): trueNegatives += 1
+            }
+        }
+    }
+
+    public var precision: Double? { truePositives + falsePositives == 0 ? nil : Double(truePositives) / Double(truePositives + falsePositives) }
+    public var recall: Double? { truePositives + falseNegatives == 0 ? nil : Double(truePositives) / Double(truePositives + falseNegatives) }
+    public var accuracy: Double? {
+        let total = truePositives + falseNegatives + falsePositives + trueNegatives
+        return total == 0 ? nil : Double(truePositives + trueNegatives) / Double(total)
+    }
+}
+
+extension VOCEvaluator.ClassResult {
+    /// F1 at each point of the curve (0 where precision and recall are both 0).
+    public var f1Curve: [Double] {
+        curve.map { point in point.precision + point.recall == 0 ? 0 : 2 * point.precision * point.recall / (point.precision + point.recall) }
+    }
+
+    /// The confidence threshold with the best F1 (the first such point in score order), or nil
+    /// without ground truth or detections.
+    public var bestF1: (threshold: Double, f1: Double, precision: Double, recall: Double)? {
+        guard groundTruthCount > 0, !curve.isEmpty else { return nil }
+        let f1 = f1Curve
+        var best = 0
+        for i in f1.indices where f1[i] > f1[best] { best = i }
+        return (curve[best].score, f1[best], curve[best].precision, curve[best].recall)
+    }
+}
