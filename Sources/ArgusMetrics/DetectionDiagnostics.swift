@@ -12,6 +12,12 @@ public struct DetectionConfusionMatrix: Sendable {
     public var iouThreshold: Double
     public var scoreThreshold: Double
 
+    /// An empty matrix over `labels` (counts are filled in by the caller, e.g. when merging shards).
+    public init(labels: [String], iouThreshold: Double, scoreThreshold: Double) {
+        self.labels = labels; self.iouThreshold = iouThreshold; self.scoreThreshold = scoreThreshold
+        counts = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count + 1)
+    }
+
     /// Detections with score ≥ `scoreThreshold` are paired one-to-one with non-crowd objects of the
     /// same image by IoU ≥ `iouThreshold`, whatever their classes, highest IoU first (ties: higher
     /// score, then file order). Unpaired detections overlapping a crowd region are not counted.
@@ -68,6 +74,11 @@ public struct DetectionConfusionMatrix: Sendable {
 public struct ImageLevelMetrics: Sendable {
     public var truePositives = 0, falseNegatives = 0, falsePositives = 0, trueNegatives = 0
     public var scoreThreshold: Double
+
+    public init(truePositives: Int, falseNegatives: Int, falsePositives: Int, trueNegatives: Int, scoreThreshold: Double) {
+        self.truePositives = truePositives; self.falseNegatives = falseNegatives
+        self.falsePositives = falsePositives; self.trueNegatives = trueNegatives; self.scoreThreshold = scoreThreshold
+    }
 
     /// From a VOC matching: an image with (non-crowd) objects is a true positive when a detection
     /// with score ≥ `scoreThreshold` is a true positive in it, else a false negative; an image

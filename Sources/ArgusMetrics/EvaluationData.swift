@@ -31,6 +31,8 @@ public struct EvaluationData: Sendable {
         /// Shapes, for `segm` (empty for `bbox`).
         public var segmentations: [Segmentation?] = []
 
+        public init() {}
+
         public var count: Int { ids.count }
 
         @inline(__always) public func box(_ i: Int) -> (Double, Double, Double, Double) {

@@ -34,10 +34,74 @@ public struct DetectionEvaluationJob: Sendable {
         public var imageLevel: ImageLevelMetrics?
         public var skippedDetections: Int
         public var diagnostics: Diagnostics
+        public var counts: Counts
+        /// The lines of matches.jsonl when they come ready-made (a merge of shards).
+        public var matchLines: [String]?
+
+        public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
+
+        public init(data: EvaluationData, voc: VOCEvaluator.Result?, coco: COCOEvaluation?, confusion: DetectionConfusionMatrix,
+                    imageLevel: ImageLevelMetrics?, skippedDetections: Int, diagnostics: Diagnostics, counts: Counts? = nil,
+                    matchLines: [String]? = nil) {
+            self.data = data; self.voc = voc; self.coco = coco; self.confusion = confusion; self.imageLevel = imageLevel
+            self.skippedDetections = skippedDetections; self.diagnostics = diagnostics
+            self.counts = counts ?? Counts(images: data.images.count, groundTruth: data.groundTruth.count, detections: data.detections.count)
+            self.matchLines = matchLines
+        }
     }
+
+    /// Evaluate only the images whose position (in image-id order) is `index` modulo `count`.
+    public var shard: (index: Int, count: Int)?
 
     /// Reads the inputs and evaluates them.
     public func run() throws -> Outcome {
+        let (data, skipped, diagnostics) = try prepare()
+        return evaluate(data, skipped: skipped, diagnostics: diagnostics)
+    }
+
+    func evaluate(_ data: EvaluationData, skipped: Int, diagnostics: Diagnostics) -> Outcome {
+        let segm = task == .imageInstanceSegmentation
+        var voc: VOCEvaluator.Result?
+        var coco: COCOEvaluation?
+        if metricType != .coco {
+            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
+        }
+        if metricType != .voc {
+            coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
+        }
+        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
+        let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
+        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel,
+                       skippedDetections: skipped, diagnostics: diagnostics)
+    }
+
+    /// Evaluates this job's shard into a state for `argus merge`.
+    public func runState() throws -> (EvaluationState, Diagnostics) {
+        let (data, skipped, diagnostics) = try prepare()
+        let segm = task == .imageInstanceSegmentation
+        var voc: VOCEvaluator.Result?
+        if metricType != .coco {
+            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
+        }
+        let cocoMatches = metricType == .voc ? nil : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
+        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
+        let level = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
+        let state = EvaluationState(
+            settings: .init(task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
+                            pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath, predictions: predictionsPath),
+            categoryIDs: data.categoryIDs, categoryNames: data.categoryNames, imageIDs: data.images.map(\.id),
+            groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
+            // Detections of unknown labels are counted once, by the first shard.
+            skippedDetections: (shard?.index ?? 0) == 0 ? skipped : 0,
+            vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, cocoMatches: cocoMatches,
+            confusion: confusion.counts,
+            imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
+            matchLines: voc.map { matchLineList($0, data: data) } ?? [])
+        return (state, diagnostics)
+    }
+
+    /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
+    func prepare() throws -> (EvaluationData, Int, Diagnostics) {
         let segm = task == .imageInstanceSegmentation
         var diagnostics = Diagnostics()
         var options = readOptions
@@ -90,18 +154,8 @@ public struct DetectionEvaluationJob: Sendable {
         if skipped > 0 {
             diagnostics.warning(SourceLocation(file: predictionsPath), "\(skipped) detection(s) of labels the ground truth does not have were left out")
         }
-        var voc: VOCEvaluator.Result?
-        var coco: COCOEvaluation?
-        if metricType != .coco {
-            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
-        }
-        if metricType != .voc {
-            coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
-        }
-        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
-        let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
-        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel,
-                       skippedDetections: skipped, diagnostics: diagnostics)
+        if let shard { data = data.shard(shard.index, of: shard.count) }
+        return (data, skipped, diagnostics)
     }
 
     private func failure(_ error: EvaluationError) -> DataError {
@@ -201,9 +255,9 @@ public struct DetectionEvaluationJob: Sendable {
         }
         json.key("counts")
         json.beginObject()
-        json.field("images", outcome.data.images.count)
-        json.field("ground_truth", outcome.data.groundTruth.count)
-        json.field("detections", outcome.data.detections.count)
+        json.field("images", outcome.counts.images)
+        json.field("ground_truth", outcome.counts.groundTruth)
+        json.field("detections", outcome.counts.detections)
         json.field("skipped_detections", outcome.skippedDetections)
         json.endObject()
         json.key("inputs")
@@ -251,10 +305,15 @@ public struct DetectionEvaluationJob: Sendable {
     /// One line per detection (true positive, false positive or ignored, with its best ground truth
     /// and IoU) and one per missed object, from the VOC matching.
     public func matchRecords(_ outcome: Outcome) -> [UInt8] {
-        guard let voc = outcome.voc else { return [] }
-        let data = outcome.data
+        let lines = outcome.matchLines ?? outcome.voc.map { matchLineList($0, data: outcome.data) } ?? []
         var out: [UInt8] = []
-        out.reserveCapacity(voc.matches.count * 120)
+        for line in lines { out += Array(line.utf8); out.append(UInt8(ascii: "\n")) }
+        return out
+    }
+
+    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> [String] {
+        var lines: [String] = []
+        lines.reserveCapacity(voc.matches.count + voc.missed.count)
         for match in voc.matches {
             var json = JSONWriter()
             let d = match.detection
@@ -270,7 +329,7 @@ public struct DetectionEvaluationJob: Sendable {
             if let g = match.groundTruth { json.integer(data.groundTruth.ids[g]) } else { json.null() }
             json.field("iou", match.iou)
             json.endObject()
-            out += json.bytes; out.append(UInt8(ascii: "\n"))
+            lines.append(json.text)
         }
         for g in voc.missed {
             var json = JSONWriter()
@@ -282,8 +341,8 @@ public struct DetectionEvaluationJob: Sendable {
             let box = data.groundTruth.box(g)
             json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
             json.endObject()
-            out += json.bytes; out.append(UInt8(ascii: "\n"))
+            lines.append(json.text)
         }
-        return out
+        return lines
     }
 }

@@ -62,7 +62,13 @@ struct Evaluate: ParsableCommand {
     var images: String?
 
     @Option(name: .shortAndLong, help: "The output folder.")
-    var output: String
+    var output: String?
+
+    @Option(name: .long, help: "Evaluate one shard of the images, I/N (images by id order, position modulo N); needs --state-output.")
+    var shard: ShardArgument?
+
+    @Option(name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
+    var stateOutput: String?
 
     @Flag(name: .long, help: "Replace the output folder if it exists.")
     var overwrite = false
@@ -71,6 +77,8 @@ struct Evaluate: ParsableCommand {
         guard iouThreshold >= 0.1 && iouThreshold <= 1 else {
             throw ValidationError("--iou-threshold must be in [0.1, 1], got \(iouThreshold)")
         }
+        if output == nil && stateOutput == nil { throw ValidationError("give --output (or --state-output for a shard)") }
+        if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
         if let task, !task.hasObjects {
             throw ValidationError("argus evaluate handles image_object_detection and image_instance_segmentation so far; \(task) is not yet supported")
         }
@@ -100,15 +108,29 @@ struct Evaluate: ParsableCommand {
             job.pixelInclusive = pixelInclusive
             job.scoreThreshold = scoreThreshold
             job.readOptions = readOptions
+            job.shard = shard.map { ($0.index, $0.count) }
+            if let stateOutput {
+                try OutputFile.checkDestination(stateOutput, overwrite: overwrite)
+                let (state, diagnostics) = try job.runState()
+                Report.show(diagnostics)
+                try OutputFile.write(state.bytes(), to: stateOutput)
+                print("wrote \(stateOutput) (\(shard.map { "shard \($0.index)/\($0.count): " } ?? "")\(state.imageIDs.count) images, \(state.detectionCount) detections)")
+                if output == nil { return }
+            }
+            guard let output else { return }
             try OutputFile.checkDestination(output, overwrite: overwrite)
             let outcome = try job.run()
             Report.show(outcome.diagnostics)
             try job.write(outcome, to: output, overwrite: overwrite)
-            print(summary(outcome))
+            print(summary(outcome, output: output))
         }
     }
 
-    func summary(_ outcome: DetectionEvaluationJob.Outcome) -> String {
+    func summary(_ outcome: DetectionEvaluationJob.Outcome, output: String) -> String {
+        Self.summary(outcome, output: output, iouThreshold: iouThreshold)
+    }
+
+    static func summary(_ outcome: DetectionEvaluationJob.Outcome, output: String, iouThreshold: Double) -> String {
         var lines: [String] = []
         func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "undefined" }
         if let voc = outcome.voc {
@@ -118,7 +140,7 @@ struct Evaluate: ParsableCommand {
             let names = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
             lines.append("COCO \(coco.parameters.iouType.rawValue): " + zip(names, coco.stats).map { "\($0) \(String(format: "%.4f", $1))" }.joined(separator: ", "))
         }
-        lines.append("wrote \(output)/metrics.json (\(outcome.data.images.count) images, \(outcome.data.groundTruth.count) objects, \(outcome.data.detections.count) detections)")
+        lines.append("wrote \(output)/metrics.json (\(outcome.counts.images) images, \(outcome.counts.groundTruth) objects, \(outcome.counts.detections) detections)")
         return lines.joined(separator: "\n")
     }
 }
@@ -133,4 +155,51 @@ enum MetricTypeArgument: String, ExpressibleByArgument, CaseIterable {
 
 enum InterpolationArgument: String, ExpressibleByArgument, CaseIterable {
     case allPoint = "all-point", elevenPoint = "eleven-point"
+}
+
+/// `I/N`: shard I of N (0-based).
+struct ShardArgument: ExpressibleByArgument {
+    var index: Int
+    var count: Int
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count > 0, index >= 0, index < count else { return nil }
+        self.index = index; self.count = count
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Merge the states of evaluation shards into one evaluation's output.",
+        discussion: """
+        Each shard is evaluated with `argus evaluate … --shard I/N --state-output FILE`, anywhere; the \
+        merge writes the metrics.json (and curves.json, matches.jsonl) that one evaluation of all the \
+        images would write. Shards must come from the same inputs and settings and must not overlap.
+
+        Example:
+          for i in 0 1 2 3; do argus evaluate --ground-truth gt.json --predictions results.json --metric-type coco_voc --shard $i/4 --state-output shard$i.state; done
+          argus merge shard0.state shard1.state shard2.state shard3.state --output eval/
+        """
+    )
+
+    @Argument(help: "The state files.")
+    var states: [String]
+
+    @Option(name: .shortAndLong, help: "The output folder.")
+    var output: String
+
+    @Flag(name: .long, help: "Replace the output folder if it exists.")
+    var overwrite = false
+
+    func run() throws {
+        try Report.guarding {
+            try OutputFile.checkDestination(output, overwrite: overwrite)
+            var loaded: [EvaluationState] = []
+            for path in states { loaded.append(try EvaluationState.read(path)) }
+            let merged = try EvaluationState.merge(loaded)
+            let (job, outcome) = merged.outcome()
+            try job.write(outcome, to: output, overwrite: overwrite)
+            print(Evaluate.summary(outcome, output: output, iouThreshold: merged.settings.iouThreshold))
+        }
+    }
 }

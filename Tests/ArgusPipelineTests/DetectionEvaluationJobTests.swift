@@ -63,3 +63,43 @@ import Testing
         #expect(json["per_label"] == nil)
     }
 }
+
+/// Shards evaluated separately and merged write the metrics one evaluation writes, byte for byte.
+@Suite struct ShardMergeTests {
+    @Test(arguments: [("bbox_101", VisionTask.imageObjectDetection, 3), ("segm_202", VisionTask.imageInstanceSegmentation, 4), ("bbox_103", VisionTask.imageObjectDetection, 1)])
+    func mergedShardsEqualOneEvaluation(_ name: String, _ task: VisionTask, _ shards: Int) throws {
+        let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/" + name
+        var job = DetectionEvaluationJob(task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        job.metricType = .cocoVOC
+        let single = try job.run()
+        var states: [EvaluationState] = []
+        let folder = DetectionEvaluationJobTests().scratch()
+        for index in 0..<shards {
+            var shardJob = job
+            shardJob.shard = (index, shards)
+            let (state, _) = try shardJob.runState()
+            // Through the file format.
+            let path = folder + "/shard\(index).state"
+            try OutputFile.write(state.bytes(), to: path)
+            states.append(try EvaluationState.read(path))
+        }
+        let merged = try EvaluationState.merge(states.reversed())
+        let (mergedJob, outcome) = merged.outcome()
+        #expect(mergedJob.metricsJSON(outcome) == job.metricsJSON(single))
+        #expect(mergedJob.curvesJSON(outcome) == job.curvesJSON(single))
+        #expect(outcome.coco?.stats == single.coco?.stats)
+    }
+
+    @Test func overlappingOrMismatchedStatesAreRefused() throws {
+        let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/bbox_102"
+        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        job.shard = (0, 2)
+        let (state, _) = try job.runState()
+        #expect(throws: DataError.self) { try EvaluationState.merge([state, state]) }
+        var other = job
+        other.shard = (1, 2)
+        other.iouThreshold = 0.7
+        let (different, _) = try other.runState()
+        #expect(throws: DataError.self) { try EvaluationState.merge([state, different]) }
+    }
+}

@@ -24,6 +24,18 @@ public enum VOCEvaluator {
         public var curve: [(score: Double, precision: Double, recall: Double)]
     }
 
+    /// What the per-class summary needs of one detection: enough to merge shards.
+    public struct Record: Sendable, Hashable {
+        public var category: Int32
+        public var score: Double
+        /// The detection's position in the predictions file (ties in score keep this order).
+        public var order: Int
+        public var outcome: Outcome
+        public init(category: Int32, score: Double, order: Int, outcome: Outcome) {
+            self.category = category; self.score = score; self.order = order; self.outcome = outcome
+        }
+    }
+
     public struct Match: Sendable {
         /// Index into `EvaluationData.detections`.
         public var detection: Int
@@ -41,6 +53,16 @@ public enum VOCEvaluator {
         public var matches: [Match]
         /// Ground truth (indices) that no detection took, crowds excluded.
         public var missed: [Int]
+        /// Every detection's outcome, for merging shards.
+        public var records: [Record]
+        /// Non-crowd ground truth per class.
+        public var truthCounts: [Int]
+
+        public init(iouThreshold: Double, interpolation: Interpolation, classes: [ClassResult], matches: [Match], missed: [Int],
+                    records: [Record], truthCounts: [Int]) {
+            self.iouThreshold = iouThreshold; self.interpolation = interpolation; self.classes = classes
+            self.matches = matches; self.missed = missed; self.records = records; self.truthCounts = truthCounts
+        }
 
         /// Means over the classes where each value is defined.
         public var meanAveragePrecision: Double? { mean(classes.compactMap(\.averagePrecision)) }
@@ -70,13 +92,11 @@ public enum VOCEvaluator {
         for d in 0..<data.detections.count { detectionsByCategory[Int(data.detections.category[d])].append(d) }
         var matches: [Match] = []
         var taken = Set<Int>()
-        var classes: [ClassResult] = []
+        var records: [Record] = []
         for k in 0..<K {
             var order = detectionsByCategory[k]
             let scores = data.detections.scores
             order.sort { scores[$0] > scores[$1] }
-            var tp = 0, fp = 0
-            var curve: [(Double, Double, Double)] = []
             for d in order {
                 let cell = k * data.images.count + Int(data.detections.image[d])
                 var best: Int?
@@ -104,26 +124,42 @@ public enum VOCEvaluator {
                     }
                 }
                 matches.append(Match(detection: d, outcome: outcome, groundTruth: best, iou: max(0, bestIoU)))
-                switch outcome {
+                records.append(Record(category: Int32(k), score: scores[d], order: data.detections.ids[d], outcome: outcome))
+            }
+        }
+        let classes = classResults(names: data.categoryNames, truthCounts: truthCount, records: records, interpolation: interpolation)
+        let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken.contains($0) }
+        return Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches, missed: missed,
+                      records: records, truthCounts: truthCount)
+    }
+
+    /// Per-class results from every detection's outcome (also how shards are merged): each class's
+    /// detections in score order, ties in file order.
+    public static func classResults(names: [String], truthCounts: [Int], records: [Record], interpolation: Interpolation) -> [ClassResult] {
+        var byClass = [[Record]](repeating: [], count: names.count)
+        for record in records { byClass[Int(record.category)].append(record) }
+        return names.indices.map { k in
+            let list = byClass[k].sorted { $0.score > $1.score || ($0.score == $1.score && $0.order < $1.order) }
+            var tp = 0, fp = 0
+            var curve: [(score: Double, precision: Double, recall: Double)] = []
+            for record in list {
+                switch record.outcome {
                 case .truePositive: tp += 1
                 case .falsePositive: fp += 1
                 case .ignored: continue
                 }
-                let recall = truthCount[k] > 0 ? Double(tp) / Double(truthCount[k]) : 0
-                curve.append((scores[d], Double(tp) / Double(tp + fp), recall))
+                let recall = truthCounts[k] > 0 ? Double(tp) / Double(truthCounts[k]) : 0
+                curve.append((record.score, Double(tp) / Double(tp + fp), recall))
             }
-            var result = ClassResult(name: data.categoryNames[k], groundTruthCount: truthCount[k], detectionCount: tp + fp,
+            var result = ClassResult(name: names[k], groundTruthCount: truthCounts[k], detectionCount: tp + fp,
                                      averagePrecision: nil, precision: nil, recall: nil, curve: curve)
-            let hasTruth = truthCount[k] > 0, hasDetections = tp + fp > 0
-            if hasTruth {
-                result.recall = Double(tp) / Double(truthCount[k])
-                result.averagePrecision = hasDetections ? averagePrecision(curve.map { ($0.1, $0.2) }, interpolation: interpolation) : 0
+            if truthCounts[k] > 0 {
+                result.recall = Double(tp) / Double(truthCounts[k])
+                result.averagePrecision = tp + fp > 0 ? averagePrecision(curve.map { ($0.precision, $0.recall) }, interpolation: interpolation) : 0
             }
-            if hasDetections { result.precision = Double(tp) / Double(tp + fp) }
-            classes.append(result)
+            if tp + fp > 0 { result.precision = Double(tp) / Double(tp + fp) }
+            return result
         }
-        let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken.contains($0) }
-        return Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches, missed: missed)
     }
 
     /// IoU of `[x, y, w, h]` boxes whose corners are inclusive pixel indices (VOC devkit).

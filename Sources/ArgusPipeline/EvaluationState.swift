@@ -1,0 +1,218 @@
+import ArgusCore
+import ArgusData
+import ArgusMetrics
+
+/// What one shard of a detection evaluation leaves for the merge: every detection's VOC outcome,
+/// every image's COCO matching, and the additive counts. Merging the states of disjoint shards
+/// gives the metrics of one evaluation over all their images.
+public struct EvaluationState: Sendable {
+    public static let formatName = "argus-evaluation-state"
+    public static let version = 1
+
+    public struct Settings: Sendable, Equatable {
+        public var task: VisionTask
+        public var metricType: DetectionEvaluationJob.MetricType
+        public var iouThreshold: Double
+        public var interpolation: VOCEvaluator.Interpolation
+        public var pixelInclusive: Bool
+        public var scoreThreshold: Double
+        public var groundTruth: String
+        public var predictions: String
+    }
+
+    public var settings: Settings
+    public var categoryIDs: [Int]
+    public var categoryNames: [String]
+    public var imageIDs: [Int]
+    public var groundTruthCount: Int
+    public var detectionCount: Int
+    public var skippedDetections: Int
+    public var vocTruthCounts: [Int]?
+    public var vocRecords: [VOCEvaluator.Record]?
+    public var cocoMatches: [COCOImageMatch]?
+    public var confusion: [[Int]]
+    /// true positives, false negatives, false positives, true negatives
+    public var imageLevel: [Int]?
+    public var matchLines: [String]
+
+    // MARK: Merge
+
+    /// Merges the states of disjoint shards.
+    /// - Throws: when settings or categories differ, or an image appears in two states.
+    public static func merge(_ states: [EvaluationState]) throws(DataError) -> EvaluationState {
+        guard var merged = states.first else { throw DataError(.usage, SourceLocation(file: "-"), "no state files to merge") }
+        var seen = Set(merged.imageIDs)
+        for state in states.dropFirst() {
+            guard state.settings == merged.settings else {
+                throw DataError(.invalidData, SourceLocation(file: "-"), "the states were made with different settings or inputs: \(state.settings) vs \(merged.settings)")
+            }
+            guard state.categoryIDs == merged.categoryIDs && state.categoryNames == merged.categoryNames else {
+                throw DataError(.invalidData, SourceLocation(file: "-"), "the states have different categories")
+            }
+            for id in state.imageIDs where !seen.insert(id).inserted {
+                throw DataError(.invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
+            }
+            merged.imageIDs += state.imageIDs
+            merged.groundTruthCount += state.groundTruthCount
+            merged.detectionCount += state.detectionCount
+            merged.skippedDetections += state.skippedDetections
+            if let counts = state.vocTruthCounts { merged.vocTruthCounts = zip(merged.vocTruthCounts ?? [], counts).map(+) }
+            if let records = state.vocRecords { merged.vocRecords = (merged.vocRecords ?? []) + records }
+            if let matches = state.cocoMatches { merged.cocoMatches = (merged.cocoMatches ?? []) + matches }
+            merged.confusion = zip(merged.confusion, state.confusion).map { zip($0, $1).map(+) }
+            if let level = state.imageLevel { merged.imageLevel = zip(merged.imageLevel ?? [0, 0, 0, 0], level).map(+) }
+            merged.matchLines += state.matchLines
+        }
+        return merged
+    }
+
+    /// The outcome the merged state stands for, ready to be written as one evaluation.
+    public func outcome() -> (job: DetectionEvaluationJob, outcome: DetectionEvaluationJob.Outcome) {
+        var job = DetectionEvaluationJob(task: settings.task, groundTruth: settings.groundTruth, predictions: settings.predictions)
+        job.metricType = settings.metricType
+        job.iouThreshold = settings.iouThreshold
+        job.interpolation = settings.interpolation
+        job.pixelInclusive = settings.pixelInclusive
+        job.scoreThreshold = settings.scoreThreshold
+        var voc: VOCEvaluator.Result?
+        if let counts = vocTruthCounts, let records = vocRecords {
+            let classes = VOCEvaluator.classResults(names: categoryNames, truthCounts: counts, records: records, interpolation: settings.interpolation)
+            voc = VOCEvaluator.Result(iouThreshold: settings.iouThreshold, interpolation: settings.interpolation, classes: classes,
+                                      matches: [], missed: [], records: records, truthCounts: counts)
+        }
+        var coco: COCOEvaluation?
+        if let matches = cocoMatches {
+            coco = COCOEvaluator.evaluate(imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
+                                          parameters: COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox))
+        }
+        var confusion = DetectionConfusionMatrix(labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
+        confusion.counts = self.confusion
+        var level: ImageLevelMetrics?
+        if let counts = imageLevel {
+            level = ImageLevelMetrics(truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
+                                      trueNegatives: counts[3], scoreThreshold: settings.scoreThreshold)
+        }
+        let data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
+        let outcome = DetectionEvaluationJob.Outcome(
+            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, skippedDetections: skippedDetections,
+            diagnostics: Diagnostics(),
+            counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
+            matchLines: matchLines)
+        return (job, outcome)
+    }
+
+    // MARK: File
+
+    public func bytes() -> [UInt8] {
+        var json = JSONWriter(capacity: 1 << 20)
+        json.beginObject()
+        json.field("format", Self.formatName)
+        json.field("version", Self.version)
+        json.key("settings")
+        json.beginObject()
+        json.field("task", settings.task.rawValue)
+        json.field("metric_type", settings.metricType.rawValue)
+        json.field("iou_threshold", settings.iouThreshold)
+        json.field("interpolation", settings.interpolation.rawValue)
+        json.field("pixel_inclusive", settings.pixelInclusive)
+        json.field("score_threshold", settings.scoreThreshold)
+        json.field("ground_truth", settings.groundTruth)
+        json.field("predictions", settings.predictions)
+        json.endObject()
+        json.key("category_ids"); json.beginArray(); categoryIDs.forEach { json.integer($0) }; json.endArray()
+        json.key("category_names"); json.beginArray(); categoryNames.forEach { json.string($0) }; json.endArray()
+        json.key("image_ids"); json.beginArray(); imageIDs.forEach { json.integer($0) }; json.endArray()
+        json.field("ground_truth_count", groundTruthCount)
+        json.field("detection_count", detectionCount)
+        json.field("skipped_detections", skippedDetections)
+        if let counts = vocTruthCounts, let records = vocRecords {
+            json.key("voc")
+            json.beginObject()
+            json.key("truth_counts"); json.beginArray(); counts.forEach { json.integer($0) }; json.endArray()
+            json.key("category"); json.beginArray(); records.forEach { json.integer(Int($0.category)) }; json.endArray()
+            json.key("score"); json.numbers(records.map(\.score))
+            json.key("order"); json.beginArray(); records.forEach { json.integer($0.order) }; json.endArray()
+            json.field("outcome", String(records.map { $0.outcome == .truePositive ? "t" : $0.outcome == .falsePositive ? "f" : "i" }))
+            json.endObject()
+        }
+        if let matches = cocoMatches {
+            json.key("coco")
+            json.beginArray()
+            for match in matches {
+                json.beginArray()
+                json.integer(match.imageID); json.integer(match.category); json.integer(match.areaRange); json.integer(match.groundTruthCount)
+                json.numbers(match.scores)
+                json.string(String(decoding: match.flags.map { $0 + UInt8(ascii: "0") }, as: UTF8.self))
+                json.endArray()
+            }
+            json.endArray()
+        }
+        json.key("confusion"); json.beginArray()
+        for row in confusion { json.beginArray(); row.forEach { json.integer($0) }; json.endArray() }
+        json.endArray()
+        if let level = imageLevel { json.key("image_level"); json.beginArray(); level.forEach { json.integer($0) }; json.endArray() }
+        json.key("matches"); json.beginArray(); matchLines.forEach { json.string($0) }; json.endArray()
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// Reads a state file written by `bytes()`.
+    public static func read(_ path: String) throws(DataError) -> EvaluationState {
+        let bytes = try PaddedBytes(contentsOfFile: path)
+        let location = SourceLocation(file: path)
+        var state: EvaluationState?
+        var problem: String?
+        let outcome = JSONDocument().parse(bytes) { root in
+            guard root["format"]?.string == formatName else { problem = "not an Argus evaluation state (format)"; return }
+            guard root["version"]?.int == version else { problem = "unsupported state version \(root["version"]?.int ?? -1)"; return }
+            guard let s = root["settings"], let task = s["task"]?.string.flatMap(VisionTask.init(rawValue:)),
+                  let metric = s["metric_type"]?.string.flatMap(DetectionEvaluationJob.MetricType.init(rawValue:)),
+                  let iou = s["iou_threshold"]?.double, let interpolation = s["interpolation"]?.string.flatMap(VOCEvaluator.Interpolation.init(rawValue:)),
+                  let inclusive = s["pixel_inclusive"]?.bool, let scoreThreshold = s["score_threshold"]?.double,
+                  let gt = s["ground_truth"]?.string, let predictions = s["predictions"]?.string else {
+                problem = "settings are incomplete"; return
+            }
+            func ints(_ value: JSONValue?) -> [Int]? { value.flatMap { v in v.kind == .array ? v.elements.compactMap(\.int) : nil } }
+            guard let categoryIDs = ints(root["category_ids"]), let names = root["category_names"]?.elements.compactMap(\.string),
+                  let imageIDs = ints(root["image_ids"]), let confusion = root["confusion"]?.elements.map({ ints($0) ?? [] }) else {
+                problem = "categories, images or confusion counts are missing"; return
+            }
+            var result = EvaluationState(
+                settings: Settings(task: task, metricType: metric, iouThreshold: iou, interpolation: interpolation, pixelInclusive: inclusive,
+                                   scoreThreshold: scoreThreshold, groundTruth: gt, predictions: predictions),
+                categoryIDs: categoryIDs, categoryNames: names, imageIDs: imageIDs,
+                groundTruthCount: root["ground_truth_count"]?.int ?? 0, detectionCount: root["detection_count"]?.int ?? 0,
+                skippedDetections: root["skipped_detections"]?.int ?? 0, vocTruthCounts: nil, vocRecords: nil, cocoMatches: nil,
+                confusion: confusion, imageLevel: ints(root["image_level"]), matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
+            if let voc = root["voc"] {
+                let categories = ints(voc["category"]) ?? [], scores = voc["score"]?.doubles ?? [], orders = ints(voc["order"]) ?? []
+                let outcomes = Array((voc["outcome"]?.string ?? "").utf8)
+                guard categories.count == scores.count && scores.count == orders.count && orders.count == outcomes.count else {
+                    problem = "voc records of unequal lengths"; return
+                }
+                result.vocTruthCounts = ints(voc["truth_counts"])
+                result.vocRecords = (0..<scores.count).map { i in
+                    let outcome: VOCEvaluator.Outcome = outcomes[i] == UInt8(ascii: "t") ? .truePositive : outcomes[i] == UInt8(ascii: "f") ? .falsePositive : .ignored
+                    return VOCEvaluator.Record(category: Int32(categories[i]), score: scores[i], order: orders[i], outcome: outcome)
+                }
+            }
+            if let coco = root["coco"] {
+                var matches: [COCOImageMatch] = []
+                for entry in coco.elements {
+                    let parts = Array(entry.elements)
+                    guard parts.count == 6, let image = parts[0].int, let category = parts[1].int, let area = parts[2].int,
+                          let truth = parts[3].int, let scores = parts[4].doubles, let flags = parts[5].stringBytes else {
+                        problem = "a coco entry is malformed"; return
+                    }
+                    matches.append(COCOImageMatch(imageID: image, category: category, areaRange: area, scores: scores,
+                                                  flags: flags.map { $0 &- UInt8(ascii: "0") }, groundTruthCount: truth))
+                }
+                result.cocoMatches = matches
+            }
+            state = result
+        }
+        if case .failure(let error) = outcome { throw DataError(.invalidJSON, location, "invalid JSON: \(error.message)") }
+        if let problem { throw DataError(.invalidData, location, problem) }
+        return state!
+    }
+}
