@@ -9,27 +9,33 @@ public enum RLECodec {
     /// Decodes a compressed counts string into runs.
     /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
     public static func decode(_ text: String) -> [UInt32]? {
-        var counts: [Int] = []
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            var value = 0
-            var shift = 0
-            var more = true
-            while more {
-                guard let byte = bytes.popFirst() else { return nil }
-                let c = Int(byte) - 48
-                guard c >= 0 && c < 64 else { return nil }
-                value |= (c & 0x1F) << shift
-                more = (c & 0x20) != 0
-                shift += 5
-                if !more && (c & 0x10) != 0 { value |= -1 << shift }
-                guard shift < 64 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> [UInt32]? in
+            var counts: [UInt32] = []
+            counts.reserveCapacity(bytes.count)
+            var p = 0
+            let n = bytes.count
+            while p < n {
+                var value = 0
+                var shift = 0
+                var more = true
+                while more {
+                    guard p < n else { return nil }
+                    let c = Int(bytes[p]) - 48
+                    p += 1
+                    guard c >= 0 && c < 64 else { return nil }
+                    value |= (c & 0x1F) << shift
+                    more = (c & 0x20) != 0
+                    shift += 5
+                    if !more && (c & 0x10) != 0 { value |= -1 << shift }
+                    guard shift < 64 else { return nil }
+                }
+                if counts.count > 2 { value += Int(counts[counts.count - 2]) }
+                guard value >= 0 && value <= Int(UInt32.max) else { return nil }
+                counts.append(UInt32(value))
             }
-            if counts.count > 2 { value += counts[counts.count - 2] }
-            counts.append(value)
+            return counts
         }
-        guard counts.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }) else { return nil }
-        return counts.map { UInt32($0) }
     }
 
     /// Encodes runs as a compressed counts string.

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusMasks
+import Dispatch
 
 /// Ground truth and detections of one detection or segmentation evaluation, flat and in pixels,
 /// with pycocotools' ids: images and categories sorted by id, detections numbered 1… in file order.
@@ -137,11 +138,25 @@ extension EvaluationData {
         // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
         // takes its area from it; without, areas (and missing boxes) come from the masks.
         let boxBranch = results.count > 0 && results.box(at: 0) != nil
+        // Masks decoded once, on every core (they serve the areas here and the IoUs later).
+        var decoded = [RunLengthMask?](repeating: nil, count: segm || !boxBranch ? results.count : 0)
+        if !decoded.isEmpty {
+            let sizes = images, indexOfImage = imageIndex
+            decoded.withUnsafeMutableBufferPointer { buffer in
+                let box = UnsafeMutableBufferPointerBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
+                    for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
+                        guard let shape = results.segmentation(at: i) else { continue }
+                        let size = sizes[Int(indexOfImage[results.imageIDs[i]]!)]
+                        box.buffer[i] = shape.mask(height: size.height, width: size.width)
+                    }
+                }
+            }
+        }
         for i in 0..<results.count {
             let image = imageIndex[results.imageIDs[i]]!
-            let size = images[Int(image)]
             var box = results.box(at: i)
-            let shape = results.segmentation(at: i)
+            let mask = decoded.isEmpty ? nil : decoded[i]
             let area: Double
             if boxBranch {
                 guard let given = box else {
@@ -149,7 +164,7 @@ extension EvaluationData {
                 }
                 area = given.width * given.height
             } else {
-                guard let shape, let mask = shape.mask(height: size.height, width: size.width) else {
+                guard let mask else {
                     throw EvaluationError("result \(i + 1) has neither a bbox nor a segmentation")
                 }
                 area = Double(mask.area)
@@ -167,7 +182,7 @@ extension EvaluationData {
             objects.ids.append(i + 1)
             objects.isCrowd.append(false)
             objects.scores.append(results.scores[i])
-            if segm { objects.segmentations.append(shape ?? .polygons([Self.boxPolygon(box!)])) }
+            if segm { objects.segmentations.append(mask.map { .rle($0) } ?? .polygons([Self.boxPolygon(box!)])) }
         }
         detections = objects
         return skipped

@@ -32,6 +32,7 @@ public struct DetectionEvaluationJob: Sendable {
         public var coco: COCOEvaluation?
         public var confusion: DetectionConfusionMatrix
         public var imageLevel: ImageLevelMetrics?
+        public var tide: TIDEBreakdown?
         public var skippedDetections: Int
         public var diagnostics: Diagnostics
         public var counts: Counts
@@ -41,9 +42,9 @@ public struct DetectionEvaluationJob: Sendable {
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
         public init(data: EvaluationData, voc: VOCEvaluator.Result?, coco: COCOEvaluation?, confusion: DetectionConfusionMatrix,
-                    imageLevel: ImageLevelMetrics?, skippedDetections: Int, diagnostics: Diagnostics, counts: Counts? = nil,
-                    matchLines: [String]? = nil) {
-            self.data = data; self.voc = voc; self.coco = coco; self.confusion = confusion; self.imageLevel = imageLevel
+                    imageLevel: ImageLevelMetrics?, tide: TIDEBreakdown?, skippedDetections: Int, diagnostics: Diagnostics,
+                    counts: Counts? = nil, matchLines: [String]? = nil) {
+            self.data = data; self.voc = voc; self.coco = coco; self.confusion = confusion; self.imageLevel = imageLevel; self.tide = tide
             self.skippedDetections = skippedDetections; self.diagnostics = diagnostics
             self.counts = counts ?? Counts(images: data.images.count, groundTruth: data.groundTruth.count, detections: data.detections.count)
             self.matchLines = matchLines
@@ -71,7 +72,12 @@ public struct DetectionEvaluationJob: Sendable {
         }
         let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
         let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
-        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel,
+        let tide = voc.map { result -> TIDEBreakdown in
+            let (errors, missed) = TIDEBreakdown.classify(data, voc: result, segm: segm)
+            return TIDEBreakdown(records: result.records, errors: errors, missedByClass: missed, truthCounts: result.truthCounts,
+                                 names: data.categoryNames, interpolation: interpolation, foregroundThreshold: iouThreshold)
+        }
+        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel, tide: tide,
                        skippedDetections: skipped, diagnostics: diagnostics)
     }
 
@@ -86,6 +92,7 @@ public struct DetectionEvaluationJob: Sendable {
         let cocoMatches = metricType == .voc ? nil : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
         let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
         let level = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
+        let tide = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm) }
         let state = EvaluationState(
             settings: .init(task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
                             pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath, predictions: predictionsPath),
@@ -93,7 +100,8 @@ public struct DetectionEvaluationJob: Sendable {
             groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
             // Detections of unknown labels are counted once, by the first shard.
             skippedDetections: (shard?.index ?? 0) == 0 ? skipped : 0,
-            vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, cocoMatches: cocoMatches,
+            vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, tideErrors: tide?.errors, tideMissed: tide?.missedByClass,
+            cocoMatches: cocoMatches,
             confusion: confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
             matchLines: voc.map { matchLineList($0, data: data) } ?? [])
@@ -251,6 +259,21 @@ public struct DetectionEvaluationJob: Sendable {
             json.key("precision"); json.number(images.precision)
             json.key("recall"); json.number(images.recall)
             json.key("accuracy"); json.number(images.accuracy)
+            json.endObject()
+        }
+        if let tide = outcome.tide {
+            json.key("tide")
+            json.beginObject()
+            json.field("foreground_iou", tide.foregroundThreshold)
+            json.field("background_iou", tide.backgroundThreshold)
+            json.key("errors")
+            json.beginObject()
+            for type in TIDEBreakdown.ErrorType.allCases { json.field(type.rawValue, tide.counts[type] ?? 0) }
+            json.endObject()
+            json.key("delta_ap")
+            json.beginObject()
+            for type in TIDEBreakdown.ErrorType.allCases { json.key(type.rawValue); json.number(tide.deltaAP[type] ?? nil) }
+            json.endObject()
             json.endObject()
         }
         json.key("counts")

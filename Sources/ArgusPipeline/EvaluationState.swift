@@ -29,6 +29,9 @@ public struct EvaluationState: Sendable {
     public var skippedDetections: Int
     public var vocTruthCounts: [Int]?
     public var vocRecords: [VOCEvaluator.Record]?
+    /// TIDE's error of each VOC record, and missed objects per class.
+    public var tideErrors: [TIDEBreakdown.DetectionError?]?
+    public var tideMissed: [Int]?
     public var cocoMatches: [COCOImageMatch]?
     public var confusion: [[Int]]
     /// true positives, false negatives, false positives, true negatives
@@ -58,6 +61,8 @@ public struct EvaluationState: Sendable {
             merged.skippedDetections += state.skippedDetections
             if let counts = state.vocTruthCounts { merged.vocTruthCounts = zip(merged.vocTruthCounts ?? [], counts).map(+) }
             if let records = state.vocRecords { merged.vocRecords = (merged.vocRecords ?? []) + records }
+            if let errors = state.tideErrors { merged.tideErrors = (merged.tideErrors ?? []) + errors }
+            if let missed = state.tideMissed { merged.tideMissed = zip(merged.tideMissed ?? [], missed).map(+) }
             if let matches = state.cocoMatches { merged.cocoMatches = (merged.cocoMatches ?? []) + matches }
             merged.confusion = zip(merged.confusion, state.confusion).map { zip($0, $1).map(+) }
             if let level = state.imageLevel { merged.imageLevel = zip(merged.imageLevel ?? [0, 0, 0, 0], level).map(+) }
@@ -80,6 +85,11 @@ public struct EvaluationState: Sendable {
             voc = VOCEvaluator.Result(iouThreshold: settings.iouThreshold, interpolation: settings.interpolation, classes: classes,
                                       matches: [], missed: [], records: records, truthCounts: counts)
         }
+        var tide: TIDEBreakdown?
+        if let counts = vocTruthCounts, let records = vocRecords, let errors = tideErrors, let missed = tideMissed {
+            tide = TIDEBreakdown(records: records, errors: errors, missedByClass: missed, truthCounts: counts, names: categoryNames,
+                                 interpolation: settings.interpolation, foregroundThreshold: settings.iouThreshold)
+        }
         var coco: COCOEvaluation?
         if let matches = cocoMatches {
             coco = COCOEvaluator.evaluate(imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
@@ -94,7 +104,7 @@ public struct EvaluationState: Sendable {
         }
         let data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
         let outcome = DetectionEvaluationJob.Outcome(
-            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, skippedDetections: skippedDetections,
+            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, tide: tide, skippedDetections: skippedDetections,
             diagnostics: Diagnostics(),
             counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
             matchLines: matchLines)
@@ -133,6 +143,14 @@ public struct EvaluationState: Sendable {
             json.key("score"); json.numbers(records.map(\.score))
             json.key("order"); json.beginArray(); records.forEach { json.integer($0.order) }; json.endArray()
             json.field("outcome", String(records.map { $0.outcome == .truePositive ? "t" : $0.outcome == .falsePositive ? "f" : "i" }))
+            if let errors = tideErrors, let missed = tideMissed {
+                let codes: [TIDEBreakdown.ErrorType: Character] = [.classification: "c", .localization: "l", .both: "b", .duplicate: "d", .background: "g"]
+                json.field("tide_type", String(errors.map { $0.map { codes[$0.type]! } ?? "-" }))
+                json.key("tide_target"); json.beginArray(); errors.forEach { json.integer($0?.target ?? -1) }; json.endArray()
+                json.key("tide_target_category"); json.beginArray(); errors.forEach { json.integer(Int($0?.targetCategory ?? -1)) }; json.endArray()
+                json.field("tide_target_taken", String(errors.map { ($0?.targetTaken ?? false) ? "1" : "0" }))
+                json.key("tide_missed"); json.beginArray(); missed.forEach { json.integer($0) }; json.endArray()
+            }
             json.endObject()
         }
         if let matches = cocoMatches {
@@ -182,7 +200,8 @@ public struct EvaluationState: Sendable {
                                    scoreThreshold: scoreThreshold, groundTruth: gt, predictions: predictions),
                 categoryIDs: categoryIDs, categoryNames: names, imageIDs: imageIDs,
                 groundTruthCount: root["ground_truth_count"]?.int ?? 0, detectionCount: root["detection_count"]?.int ?? 0,
-                skippedDetections: root["skipped_detections"]?.int ?? 0, vocTruthCounts: nil, vocRecords: nil, cocoMatches: nil,
+                skippedDetections: root["skipped_detections"]?.int ?? 0, vocTruthCounts: nil, vocRecords: nil,
+                tideErrors: nil, tideMissed: nil, cocoMatches: nil,
                 confusion: confusion, imageLevel: ints(root["image_level"]), matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
             if let voc = root["voc"] {
                 let categories = ints(voc["category"]) ?? [], scores = voc["score"]?.doubles ?? [], orders = ints(voc["order"]) ?? []
@@ -191,6 +210,17 @@ public struct EvaluationState: Sendable {
                     problem = "voc records of unequal lengths"; return
                 }
                 result.vocTruthCounts = ints(voc["truth_counts"])
+                if let types = voc["tide_type"]?.string.map(Array.init), let targets = ints(voc["tide_target"]),
+                   let targetCategories = ints(voc["tide_target_category"]), let taken = voc["tide_target_taken"]?.string.map(Array.init),
+                   let missed = ints(voc["tide_missed"]), types.count == scores.count, targets.count == scores.count,
+                   targetCategories.count == scores.count, taken.count == scores.count {
+                    let byCode: [Character: TIDEBreakdown.ErrorType] = ["c": .classification, "l": .localization, "b": .both, "d": .duplicate, "g": .background]
+                    result.tideErrors = (0..<scores.count).map { i in
+                        byCode[types[i]].map { TIDEBreakdown.DetectionError(type: $0, target: targets[i] < 0 ? nil : targets[i],
+                                                                            targetCategory: Int32(targetCategories[i]), targetTaken: taken[i] == "1") }
+                    }
+                    result.tideMissed = missed
+                }
                 result.vocRecords = (0..<scores.count).map { i in
                     let outcome: VOCEvaluator.Outcome = outcomes[i] == UInt8(ascii: "t") ? .truePositive : outcomes[i] == UInt8(ascii: "f") ? .falsePositive : .ignored
                     return VOCEvaluator.Record(category: Int32(categories[i]), score: scores[i], order: orders[i], outcome: outcome)

@@ -44,3 +44,26 @@ import Testing
         #expect(best.threshold == 0.7 && abs(best.f1 - 0.8) < 1e-15)
     }
 }
+
+@Suite struct TIDETests {
+    @Test func everyErrorTypeAndItsCost() {
+        let data = VOCRulesTests().data(
+            truth: [(0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [50, 50, 10, 10], false), (0, [70, 70, 10, 10], false)],
+            detections: [(0, [0, 0, 10, 10], 0.9),      // true positive
+                         (0, [0, 0, 10, 10], 0.85),     // duplicate
+                         (0, [20, 20, 10, 10], 0.8),    // classification (on the b object)
+                         (0, [73, 73, 10, 10], 0.7),    // localisation (IoU 0.32)
+                         (1, [52, 52, 10, 10], 0.6),    // both (wrong class, IoU 0.47)
+                         (2, [90, 0, 5, 5], 0.5)])      // background
+        let voc = VOCEvaluator.evaluate(data)
+        let (errors, missed) = TIDEBreakdown.classify(data, voc: voc)
+        let tide = TIDEBreakdown(records: voc.records, errors: errors, missedByClass: missed, truthCounts: voc.truthCounts,
+                                 names: data.categoryNames, interpolation: .allPoint, foregroundThreshold: 0.5)
+        for type in TIDEBreakdown.ErrorType.allCases { #expect(tide.counts[type] == 1, "\(type)") }
+        let delta = tide.deltaAP.mapValues { $0! }
+        #expect(delta[.classification]! > 0 && delta[.localization]! > 0 && delta[.missed]! > 0)
+        #expect(delta[.duplicate] == 0 && delta[.both] == 0 && delta[.background] == 0)
+        // Fixing the localisation error: class a reaches recall 1 at precision 1/2 → AP 0.75; mAP over a, b, c.
+        #expect(abs(delta[.localization]! - (0.75 - 0.5) / 3) < 1e-15)
+    }
+}

@@ -1,0 +1,136 @@
+import ArgusCore
+import ArgusMasks
+
+/// The TIDE error breakdown (Bolya et al., ECCV 2020) on the VOC matching: every false positive
+/// is given one error type, every undetected object not explained by a classification or
+/// localisation error is missed, and each type's cost is the mAP gained by fixing its errors.
+///
+/// Types (foreground IoU `t_f` = the VOC threshold, background IoU `t_b` = 0.1):
+/// - duplicate: right class, IoU ≥ t_f with an object a better detection already took;
+/// - classification: IoU ≥ t_f with an object of another class;
+/// - localisation: right class, t_b ≤ IoU < t_f;
+/// - both: wrong class, t_b ≤ IoU < t_f;
+/// - background: IoU < t_b with every object;
+/// - missed: objects no detection found, other than those a classification or localisation error points at.
+///
+/// Fixes (TIDE's oracles): a classification (localisation) error becomes a true positive of the
+/// object's class when that object is still free, else it is removed; duplicates, "both" and
+/// background errors are removed; missed objects leave the ground-truth count.
+public struct TIDEBreakdown: Sendable {
+    public enum ErrorType: String, CaseIterable, Sendable {
+        case classification, localization, both, duplicate, background, missed
+    }
+
+    /// The error of one false positive (aligned with `VOCEvaluator.Result.records`).
+    public struct DetectionError: Sendable, Hashable {
+        public var type: ErrorType
+        /// The object a classification or localisation error points at (its annotation id), or nil.
+        public var target: Int?
+        public var targetCategory: Int32
+        /// Whether a true positive already took that object.
+        public var targetTaken: Bool
+        public init(type: ErrorType, target: Int?, targetCategory: Int32, targetTaken: Bool) {
+            self.type = type; self.target = target; self.targetCategory = targetCategory; self.targetTaken = targetTaken
+        }
+    }
+
+    public var foregroundThreshold: Double
+    public var backgroundThreshold: Double
+    public var counts: [ErrorType: Int]
+    /// mAP after fixing each type minus the mAP as evaluated (nil when mAP is undefined).
+    public var deltaAP: [ErrorType: Double?]
+    public var meanAveragePrecision: Double?
+
+    /// Classifies the false positives of a VOC matching and counts the missed objects per class.
+    public static func classify(_ data: EvaluationData, voc: VOCEvaluator.Result, backgroundThreshold tb: Double = 0.1,
+                                segm: Bool = false) -> (errors: [DetectionError?], missedByClass: [Int]) {
+        let tf = voc.iouThreshold
+        let masks = segm ? MaskCache(data) : nil
+        var truthByImage = [[Int]](repeating: [], count: data.images.count)
+        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] { truthByImage[Int(data.groundTruth.image[g])].append(g) }
+        func iou(_ d: Int, _ g: Int) -> Double {
+            if let masks {
+                let dm = masks.detection(d), gm = masks.groundTruth(g)
+                return MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: false, detectionBox: dm.box, groundTruthBox: gm.box)
+            }
+            return MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false)
+        }
+        var taken = Set<Int>()
+        for match in voc.matches where match.outcome == .truePositive { if let g = match.groundTruth { taken.insert(g) } }
+        var errors = [DetectionError?](repeating: nil, count: voc.matches.count)
+        var pointedAt = Set<Int>()
+        for (position, match) in voc.matches.enumerated() where match.outcome == .falsePositive {
+            let d = match.detection
+            let category = data.detections.category[d]
+            var bestSame = (-1.0, -1), bestOther = (-1.0, -1)
+            for g in truthByImage[Int(data.detections.image[d])] {
+                let value = iou(d, g)
+                if data.groundTruth.category[g] == category {
+                    if value > bestSame.0 { bestSame = (value, g) }
+                } else if value > bestOther.0 {
+                    bestOther = (value, g)
+                }
+            }
+            let type: ErrorType, target: Int?
+            if bestSame.0 >= tf { (type, target) = (.duplicate, nil) }
+            else if bestOther.0 >= tf { (type, target) = (.classification, bestOther.1) }
+            else if bestSame.0 >= tb { (type, target) = (.localization, bestSame.1) }
+            else if bestOther.0 >= tb { (type, target) = (.both, nil) }
+            else { (type, target) = (.background, nil) }
+            if let target { pointedAt.insert(target) }
+            errors[position] = DetectionError(type: type, target: target.map { data.groundTruth.ids[$0] },
+                                              targetCategory: target.map { data.groundTruth.category[$0] } ?? -1,
+                                              targetTaken: target.map { taken.contains($0) } ?? false)
+        }
+        var missedByClass = [Int](repeating: 0, count: data.categoryIDs.count)
+        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] && !taken.contains(g) && !pointedAt.contains(g) {
+            missedByClass[Int(data.groundTruth.category[g])] += 1
+        }
+        return (errors, missedByClass)
+    }
+
+    /// The breakdown from classified errors (of one evaluation or of merged shards).
+    public init(records: [VOCEvaluator.Record], errors: [DetectionError?], missedByClass: [Int], truthCounts: [Int],
+                names: [String], interpolation: VOCEvaluator.Interpolation, foregroundThreshold: Double, backgroundThreshold: Double = 0.1) {
+        self.foregroundThreshold = foregroundThreshold
+        self.backgroundThreshold = backgroundThreshold
+        var counts = [ErrorType: Int]()
+        ErrorType.allCases.forEach { counts[$0] = 0 }
+        for error in errors { if let error { counts[error.type]! += 1 } }
+        counts[.missed] = missedByClass.reduce(0, +)
+        self.counts = counts
+        func mAP(_ records: [VOCEvaluator.Record], _ truthCounts: [Int]) -> Double? {
+            let values = VOCEvaluator.classResults(names: names, truthCounts: truthCounts, records: records, interpolation: interpolation)
+                .compactMap(\.averagePrecision)
+            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+        }
+        let base = mAP(records, truthCounts)
+        meanAveragePrecision = base
+        // Fixes in score order (ties in file order), one type at a time.
+        let order = records.indices.sorted { records[$0].score > records[$1].score || (records[$0].score == records[$1].score && records[$0].order < records[$1].order) }
+        var delta = [ErrorType: Double?]()
+        for type in ErrorType.allCases {
+            var fixed = records
+            var fixedCounts = truthCounts
+            if type == .missed {
+                fixedCounts = zip(truthCounts, missedByClass).map { $0 - $1 }
+            } else {
+                var claimed = Set<Int>()
+                var removed = Set<Int>()
+                for position in order {
+                    guard let error = errors[position], error.type == type else { continue }
+                    if (type == .classification || type == .localization), let target = error.target, !error.targetTaken,
+                       claimed.insert(target).inserted {
+                        fixed[position].outcome = .truePositive
+                        fixed[position].category = error.targetCategory
+                    } else {
+                        removed.insert(position)
+                    }
+                }
+                fixed = fixed.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+            }
+            if let value = mAP(fixed, fixedCounts), let base { delta[type] = value - base } else { delta[type] = .some(nil) }
+        }
+        deltaAP = delta
+    }
+}
