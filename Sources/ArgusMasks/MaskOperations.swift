@@ -144,12 +144,18 @@ public enum MaskOperations {
         var xs = w, ys = h, xe = 0, ye = 0
         var cc = 0
         var xp = 0
-        for j in 0..<m {
-            cc += Int(mask.counts[j])
-            let t = cc - j % 2
-            let y = t % h, x = (t - y) / h
-            if j % 2 == 0 { xp = x } else if xp < x { ys = 0; ye = h - 1 }
-            xs = min(xs, x); xe = max(xe, x); ys = min(ys, y); ye = max(ye, y)
+        // The column of each run end, followed forward instead of divided (positions only grow).
+        var column = 0, columnStart = 0
+        mask.counts.withUnsafeBufferPointer { counts in
+            for j in 0..<m {
+                cc += Int(counts[j])
+                let t = cc - j % 2
+                while t >= columnStart + h { column += 1; columnStart += h }
+                while t < columnStart { column -= 1; columnStart -= h } // an empty run can step back one
+                let x = column, y = t - columnStart
+                if j % 2 == 0 { xp = x } else if xp < x { ys = 0; ye = h - 1 }
+                xs = min(xs, x); xe = max(xe, x); ys = min(ys, y); ye = max(ye, y)
+            }
         }
         return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
     }

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusMasks
+import Dispatch
 
 /// A detection confusion matrix: ground-truth classes in rows, predicted classes in columns, with
 /// a background row (detections that found no object: false positives) and a background column
@@ -23,50 +24,69 @@ public struct DetectionConfusionMatrix: Sendable {
     /// score, then file order). Unpaired detections overlapping a crowd region are not counted.
     ///
     /// Complexity: O(Σ G·D log(G·D)) over images.
-    public init(_ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false) {
+    public init(_ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false, masks given: MaskCache? = nil) {
         let K = data.categoryIDs.count
         labels = data.categoryNames
         self.iouThreshold = iouThreshold
         self.scoreThreshold = scoreThreshold
         var counts = [[Int]](repeating: [Int](repeating: 0, count: K + 1), count: K + 1)
-        let masks = segm ? MaskCache(data) : nil
+        let masks = segm ? (given ?? MaskCache(data)) : nil
         var truthByImage = [[Int]](repeating: [], count: data.images.count)
         for g in 0..<data.groundTruth.count { truthByImage[Int(data.groundTruth.image[g])].append(g) }
         var detectionsByImage = [[Int]](repeating: [], count: data.images.count)
         for d in 0..<data.detections.count where data.detections.scores[d] >= scoreThreshold {
             detectionsByImage[Int(data.detections.image[d])].append(d)
         }
-        func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
+        @Sendable func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
             if let masks {
                 let dm = masks.detection(d), gm = masks.groundTruth(g)
                 return MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
             }
             return MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
         }
-        for image in 0..<data.images.count {
-            let truths = truthByImage[image].filter { !data.groundTruth.isCrowd[$0] }
-            let crowds = truthByImage[image].filter { data.groundTruth.isCrowd[$0] }
-            let detections = detectionsByImage[image]
-            var pairs: [(iou: Double, d: Int, g: Int)] = []
-            for d in detections { for g in truths { let v = iou(d, g, crowd: false); if v >= iouThreshold { pairs.append((v, d, g)) } } }
-            pairs.sort { a, b in
-                if a.iou != b.iou { return a.iou > b.iou }
-                let sa = data.detections.scores[a.d], sb = data.detections.scores[b.d]
-                if sa != sb { return sa > sb }
-                return (a.d, a.g) < (b.d, b.g)
-            }
-            var usedDetections = Set<Int>(), usedTruths = Set<Int>()
-            for pair in pairs where !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
-                usedDetections.insert(pair.d); usedTruths.insert(pair.g)
-                counts[Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
-            }
-            for g in truths where !usedTruths.contains(g) { counts[Int(data.groundTruth.category[g])][K] += 1 }
-            for d in detections where !usedDetections.contains(d) {
-                if crowds.contains(where: { iou(d, $0, crowd: true) >= iouThreshold }) { continue }
-                counts[K][Int(data.detections.category[d])] += 1
+        // Images in parallel, each block with its own counts, added up at the end.
+        let blocks = max(1, min(64, data.images.count / 64))
+        var partial = [[[Int]]](repeating: counts, count: blocks)
+        let truthLists = truthByImage, detectionLists = detectionsByImage
+        partial.withUnsafeMutableBufferPointer { buffer in
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                var local = box.buffer[block]
+                for image in stride(from: block, to: data.images.count, by: blocks) {
+                    Self.count(image: image, data: data, truths: truthLists[image], detections: detectionLists[image], K: K,
+                               iouThreshold: iouThreshold, iou: iou, into: &local)
+                }
+                box.buffer[block] = local
             }
         }
+        for block in partial { for r in 0...K { for c in 0...K { counts[r][c] += block[r][c] } } }
         self.counts = counts
+    }
+}
+
+extension DetectionConfusionMatrix {
+    static func count(image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
+                      iou: (Int, Int, Bool) -> Double, into counts: inout [[Int]]) {
+        let truths = all.filter { !data.groundTruth.isCrowd[$0] }
+        let crowds = all.filter { data.groundTruth.isCrowd[$0] }
+        var pairs: [(iou: Double, d: Int, g: Int)] = []
+        for d in detections { for g in truths { let v = iou(d, g, false); if v >= iouThreshold { pairs.append((v, d, g)) } } }
+        pairs.sort { a, b in
+            if a.iou != b.iou { return a.iou > b.iou }
+            let sa = data.detections.scores[a.d], sb = data.detections.scores[b.d]
+            if sa != sb { return sa > sb }
+            return (a.d, a.g) < (b.d, b.g)
+        }
+        var usedDetections = Set<Int>(), usedTruths = Set<Int>()
+        for pair in pairs where !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
+            usedDetections.insert(pair.d); usedTruths.insert(pair.g)
+            counts[Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
+        }
+        for g in truths where !usedTruths.contains(g) { counts[Int(data.groundTruth.category[g])][K] += 1 }
+        for d in detections where !usedDetections.contains(d) {
+            if crowds.contains(where: { iou(d, $0, true) >= iouThreshold }) { continue }
+            counts[K][Int(data.detections.category[d])] += 1
+        }
     }
 }
 

@@ -43,9 +43,9 @@ public struct TIDEBreakdown: Sendable {
 
     /// Classifies the false positives of a VOC matching and counts the missed objects per class.
     public static func classify(_ data: EvaluationData, voc: VOCEvaluator.Result, backgroundThreshold tb: Double = 0.1,
-                                segm: Bool = false) -> (errors: [DetectionError?], missedByClass: [Int]) {
+                                segm: Bool = false, masks given: MaskCache? = nil) -> (errors: [DetectionError?], missedByClass: [Int]) {
         let tf = voc.iouThreshold
-        let masks = segm ? MaskCache(data) : nil
+        let masks = segm ? (given ?? MaskCache(data)) : nil
         var truthByImage = [[Int]](repeating: [], count: data.images.count)
         for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] { truthByImage[Int(data.groundTruth.image[g])].append(g) }
         func iou(_ d: Int, _ g: Int) -> Double {

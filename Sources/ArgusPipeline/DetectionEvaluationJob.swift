@@ -62,18 +62,21 @@ public struct DetectionEvaluationJob: Sendable {
 
     func evaluate(_ data: EvaluationData, skipped: Int, diagnostics: Diagnostics) -> Outcome {
         let segm = task == .imageInstanceSegmentation
+        // Masks are rasterised once for every part of the evaluation.
+        let masks = segm ? MaskCache(data) : nil
         var voc: VOCEvaluator.Result?
         var coco: COCOEvaluation?
         if metricType != .coco {
-            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
+            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
+                                        pixelInclusive: pixelInclusive, masks: masks)
         }
         if metricType != .voc {
-            coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
+            coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox), masks: masks)
         }
-        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
+        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
         let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
         let tide = voc.map { result -> TIDEBreakdown in
-            let (errors, missed) = TIDEBreakdown.classify(data, voc: result, segm: segm)
+            let (errors, missed) = TIDEBreakdown.classify(data, voc: result, segm: segm, masks: masks)
             return TIDEBreakdown(records: result.records, errors: errors, missedByClass: missed, truthCounts: result.truthCounts,
                                  names: data.categoryNames, interpolation: interpolation, foregroundThreshold: iouThreshold)
         }
@@ -85,14 +88,16 @@ public struct DetectionEvaluationJob: Sendable {
     public func runState() throws -> (EvaluationState, Diagnostics) {
         let (data, skipped, diagnostics) = try prepare()
         let segm = task == .imageInstanceSegmentation
+        let masks = segm ? MaskCache(data) : nil
         var voc: VOCEvaluator.Result?
         if metricType != .coco {
-            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm, pixelInclusive: pixelInclusive)
+            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
+                                        pixelInclusive: pixelInclusive, masks: masks)
         }
-        let cocoMatches = metricType == .voc ? nil : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
-        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm)
+        let cocoMatches = metricType == .voc ? nil : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox), masks: masks)
+        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
         let level = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
-        let tide = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm) }
+        let tide = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
         let state = EvaluationState(
             settings: .init(task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
                             pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath, predictions: predictionsPath),

@@ -23,9 +23,9 @@ public struct COCOImageMatch: Sendable, Hashable {
 
 extension COCOEvaluator {
     /// Every image, category and area range's matching (evaluate without accumulate).
-    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters) -> [COCOImageMatch] {
+    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil) -> [COCOImageMatch] {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let masks = parameters.iouType == .segm ? MaskCache(data) : nil
+        let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
         let maxDetection = parameters.maxDetections.max() ?? 100
         var perCategory = [[COCOImageMatch]](repeating: [], count: K)
@@ -34,12 +34,8 @@ extension COCOEvaluator {
             DispatchQueue.concurrentPerform(iterations: K) { k in
                 var list: [COCOImageMatch] = []
                 for image in 0..<data.images.count {
-                    let gts = groups.groundTruth(category: k, image: image)
-                    var dts = groups.detections(category: k, image: image)
-                    if gts.isEmpty && dts.isEmpty { continue }
-                    dts.sort { data.detections.scores[$0] > data.detections.scores[$1] }
-                    if dts.count > maxDetection { dts.removeSubrange(maxDetection...) }
-                    let ious = iouMatrix(data, masks: masks, image: image, detections: dts, groundTruth: gts, type: parameters.iouType)
+                    guard let (dts, gts, ious) = candidates(data, groups: groups, masks: masks, category: k, image: image,
+                                                            maxDetection: maxDetection, type: parameters.iouType) else { continue }
                     for (a, range) in parameters.areaRanges.enumerated() {
                         let e = match(data, parameters: parameters, range: range, detections: dts, groundTruth: gts, ious: ious)
                         let flags = zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }

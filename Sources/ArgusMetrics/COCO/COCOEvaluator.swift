@@ -18,12 +18,14 @@ import Dispatch
 public enum COCOEvaluator {
     /// - Parameter keepMatches: keep every image and category's matching (for match records and
     ///   error analysis); costs memory on large evaluations.
-    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false) -> COCOEvaluation {
+    /// - Parameter masks: the rasterised masks, when the caller has them already (`segm`).
+    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false,
+                                masks given: MaskCache? = nil) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
         let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
         let A = parameters.areaRanges.count, M = parameters.maxDetections.count
         let imageCount = data.images.count
-        let masks = parameters.iouType == .segm ? MaskCache(data) : nil
+        let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
 
         var table = PrecisionTable(iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
@@ -37,13 +39,8 @@ public enum COCOEvaluator {
                     var perImage: [ImageCategoryMatches] = []
                     var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
                     for image in 0..<imageCount {
-                        let gts = groups.groundTruth(category: k, image: image)
-                        var dts = groups.detections(category: k, image: image)
-                        if gts.isEmpty && dts.isEmpty { continue }
-                        // Stable sort by score, descending; keep the largest maxDets.
-                        dts.sort { data.detections.scores[$0] > data.detections.scores[$1] }
-                        if dts.count > maxDetection { dts.removeSubrange(maxDetection...) }
-                        let ious = iouMatrix(data, masks: masks, image: image, detections: dts, groundTruth: gts, type: parameters.iouType)
+                        guard let (dts, gts, ious) = candidates(data, groups: groups, masks: masks, category: k, image: image,
+                                                                maxDetection: maxDetection, type: parameters.iouType) else { continue }
                         for (a, range) in parameters.areaRanges.enumerated() {
                             evaluations[a][image] = match(data, parameters: parameters, range: range, detections: dts,
                                                           groundTruth: gts, ious: ious)
@@ -62,6 +59,18 @@ public enum COCOEvaluator {
     }
 
     // MARK: IoU
+
+    /// One image and category's detections (best score first, stable, cut to the largest maxDets),
+    /// ground truth and IoUs; nil when the image has neither (pycocotools `computeIoU`).
+    static func candidates(_ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int,
+                           maxDetection: Int, type: COCOParameters.IoUType) -> (detections: [Int], groundTruth: [Int], ious: [Double])? {
+        let gts = groups.groundTruth(category: k, image: image)
+        var dts = groups.detections(category: k, image: image)
+        if gts.isEmpty && dts.isEmpty { return nil }
+        dts.sort { data.detections.scores[$0] > data.detections.scores[$1] }
+        if dts.count > maxDetection { dts.removeSubrange(maxDetection...) }
+        return (dts, gts, iouMatrix(data, masks: masks, image: image, detections: dts, groundTruth: gts, type: type))
+    }
 
     /// IoUs, detections × ground truth (pycocotools `computeIoU`, transposed to rows of detections).
     static func iouMatrix(_ data: EvaluationData, masks: MaskCache?, image: Int, detections: [Int], groundTruth: [Int],
@@ -285,13 +294,14 @@ struct Groups: Sendable {
     }
 }
 
-/// Masks of every object, rasterised once (in parallel) with their bounding boxes.
-final class MaskCache: @unchecked Sendable {
+/// Masks of every object, rasterised once (in parallel) with their bounding boxes; build one and
+/// pass it to each evaluation of the same data.
+public final class MaskCache: @unchecked Sendable {
     struct Entry { var mask: RunLengthMask; var box: (Double, Double, Double, Double) }
     private var groundTruthMasks: [Entry]
     private var detectionMasks: [Entry]
 
-    init(_ data: EvaluationData) {
+    public init(_ data: EvaluationData) {
         func build(_ objects: EvaluationData.Objects) -> [Entry] {
             var entries = [Entry](repeating: Entry(mask: RunLengthMask(height: 0, width: 0, counts: []), box: (0, 0, 0, 0)), count: objects.count)
             entries.withUnsafeMutableBufferPointer { buffer in

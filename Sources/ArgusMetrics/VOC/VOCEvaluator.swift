@@ -76,9 +76,9 @@ public enum VOCEvaluator {
     ///   coordinates (a box from x1 to x2 is x2 − x1 + 1 pixels wide), which the older peer tools use;
     ///   off by default, as in the AutoML service and COCO.
     public static func evaluate(_ data: EvaluationData, iouThreshold: Double = 0.5, interpolation: Interpolation = .allPoint,
-                                segm: Bool = false, pixelInclusive: Bool = false) -> Result {
+                                segm: Bool = false, pixelInclusive: Bool = false, masks given: MaskCache? = nil) -> Result {
         let K = data.categoryIDs.count
-        let masks = segm ? MaskCache(data) : nil
+        let masks = segm ? (given ?? MaskCache(data)) : nil
         // Ground truth by (category, image), file order.
         var truthByCell: [Int: [Int]] = [:]
         var truthCount = [Int](repeating: 0, count: K)
