@@ -16,7 +16,17 @@ public struct DetectionResults: Sendable, Hashable {
     /// The masks of the detections that had one.
     public var segmentations: [Segmentation] = []
 
+    /// Each detection's position in its file, when only some of the file's detections were kept
+    /// (empty: the positions are the indices).
+    public var positions: [Int32] = []
+    /// Whether the file's first detection has a box (pycocotools decides areas by it), when the
+    /// first detection may not have been kept.
+    public var firstResultHasBox: Bool?
+
     public init() {}
+
+    /// The detection's position in its file.
+    @inline(__always) public func position(at i: Int) -> Int { positions.isEmpty ? i : Int(positions[i]) }
 
     public var count: Int { scores.count }
 

@@ -137,7 +137,7 @@ extension EvaluationData {
         objects.ids.reserveCapacity(results.count); objects.scores.reserveCapacity(results.count)
         // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
         // takes its area from it; without, areas (and missing boxes) come from the masks.
-        let boxBranch = results.count > 0 && results.box(at: 0) != nil
+        let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
         // Masks decoded once, on every core (they serve the areas here and the IoUs later).
         var decoded = [RunLengthMask?](repeating: nil, count: segm || !boxBranch ? results.count : 0)
         if !decoded.isEmpty {
@@ -160,12 +160,12 @@ extension EvaluationData {
             let area: Double
             if boxBranch {
                 guard let given = box else {
-                    throw EvaluationError("result \(i + 1) has no bbox while the first one has: pycocotools requires a bbox on every result then")
+                    throw EvaluationError("result \(results.position(at: i) + 1) has no bbox while the first one has: pycocotools requires a bbox on every result then")
                 }
                 area = given.width * given.height
             } else {
                 guard let mask else {
-                    throw EvaluationError("result \(i + 1) has neither a bbox nor a segmentation")
+                    throw EvaluationError("result \(results.position(at: i) + 1) has neither a bbox nor a segmentation")
                 }
                 area = Double(mask.area)
                 if box == nil {
@@ -179,7 +179,7 @@ extension EvaluationData {
             objects.category.append(category)
             objects.boxes += [box!.minX, box!.minY, box!.width, box!.height]
             objects.areas.append(area)
-            objects.ids.append(i + 1)
+            objects.ids.append(results.position(at: i) + 1)
             objects.isCrowd.append(false)
             objects.scores.append(results.scores[i])
             if segm { objects.segmentations.append(mask.map { .rle($0) } ?? .polygons([Self.boxPolygon(box!)])) }

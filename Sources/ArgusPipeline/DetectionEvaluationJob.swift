@@ -53,9 +53,27 @@ public struct DetectionEvaluationJob: Sendable {
 
     /// Evaluate only the images whose position (in image-id order) is `index` modulo `count`.
     public var shard: (index: Int, count: Int)?
+    /// Read COCO results in this many passes, each keeping the detections of 1/passes of the
+    /// images, and merge: memory holds the ground truth and one pass's detections.
+    public var passes = 1
 
     /// Reads the inputs and evaluates them.
     public func run() throws -> Outcome {
+        if passes > 1 {
+            var states: [EvaluationState] = []
+            var diagnostics = Diagnostics()
+            for pass in 0..<passes {
+                var job = self
+                job.passes = 1
+                job.shard = (pass, passes)
+                let (state, problems) = try job.runState()
+                if pass == 0 { diagnostics = problems }
+                states.append(state)
+            }
+            var outcome = try EvaluationState.merge(states).outcome().outcome
+            outcome.diagnostics = diagnostics
+            return outcome
+        }
         let (data, skipped, diagnostics) = try prepare()
         return evaluate(data, skipped: skipped, diagnostics: diagnostics)
     }
@@ -103,8 +121,7 @@ public struct DetectionEvaluationJob: Sendable {
                             pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath, predictions: predictionsPath),
             categoryIDs: data.categoryIDs, categoryNames: data.categoryNames, imageIDs: data.images.map(\.id),
             groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
-            // Detections of unknown labels are counted once, by the first shard.
-            skippedDetections: (shard?.index ?? 0) == 0 ? skipped : 0,
+            skippedDetections: skipped,
             vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, tideErrors: tide?.errors, tideMissed: tide?.missedByClass,
             cocoMatches: cocoMatches,
             confusion: confusion.counts,
@@ -133,9 +150,18 @@ public struct DetectionEvaluationJob: Sendable {
 
         let predictionsFormat = try self.predictionsFormat ?? DatasetReader.detectFormat(predictionsPath)
         var skipped = 0
+        var readsShardOnly = false
         if predictionsFormat == .cocoResults, try FileSize.firstNonSpaceByte(predictionsPath) == UInt8(ascii: "[") {
-            // The fast path: COCO results straight into columns, joined by id.
-            let (results, problems) = try COCOReader.readResults(predictionsPath)
+            readsShardOnly = true
+            // The fast path: COCO results straight into columns, joined by id; in a shard, only its images' detections are kept.
+            var keep: ((Int) -> Bool)?
+            if let shard {
+                var positions: [Int: Int] = [:]
+                for (position, image) in data.images.enumerated() { positions[image.id] = position }
+                let table = positions
+                keep = { id in table[id].map { $0 % shard.count == shard.index } ?? true }
+            }
+            let (results, problems) = try COCOReader.readResults(predictionsPath, keep: keep)
             diagnostics.append(contentsOf: problems)
             guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
             do { skipped = try data.addResults(results, segm: segm) } catch { throw failure(error) }
@@ -167,7 +193,12 @@ public struct DetectionEvaluationJob: Sendable {
         if skipped > 0 {
             diagnostics.warning(SourceLocation(file: predictionsPath), "\(skipped) detection(s) of labels the ground truth does not have were left out")
         }
-        if let shard { data = data.shard(shard.index, of: shard.count) }
+        if let shard {
+            data = data.shard(shard.index, of: shard.count)
+            // Detections of unknown labels: the COCO fast path counts each shard's own; elsewhere every
+            // shard saw them all, and the first counts them.
+            if !readsShardOnly && shard.index != 0 { skipped = 0 }
+        }
         return (data, skipped, diagnostics)
     }
 

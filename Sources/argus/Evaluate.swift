@@ -67,6 +67,9 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Evaluate one shard of the images, I/N (images by id order, position modulo N); needs --state-output.")
     var shard: ShardArgument?
 
+    @Option(name: .long, help: "Read COCO results in this many passes (memory holds one pass's detections; same results).")
+    var passes = 1
+
     @Option(name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
     var stateOutput: String?
 
@@ -79,6 +82,7 @@ struct Evaluate: ParsableCommand {
         }
         if output == nil && stateOutput == nil { throw ValidationError("give --output (or --state-output for a shard)") }
         if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
+        guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
         if let task, !task.hasObjects {
             throw ValidationError("argus evaluate handles image_object_detection and image_instance_segmentation so far; \(task) is not yet supported")
         }
@@ -109,6 +113,7 @@ struct Evaluate: ParsableCommand {
             job.scoreThreshold = scoreThreshold
             job.readOptions = readOptions
             job.shard = shard.map { ($0.index, $0.count) }
+            job.passes = passes
             if let stateOutput {
                 try OutputFile.checkDestination(stateOutput, overwrite: overwrite)
                 let (state, diagnostics) = try job.runState()

@@ -90,6 +90,18 @@ import Testing
         #expect(outcome.coco?.stats == single.coco?.stats)
     }
 
+    @Test(arguments: [("bbox_102", VisionTask.imageObjectDetection), ("segm_203", VisionTask.imageInstanceSegmentation)])
+    func passesOverTheResultsEqualOneRead(_ name: String, _ task: VisionTask) throws {
+        let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/" + name
+        var job = DetectionEvaluationJob(task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        job.metricType = .cocoVOC
+        let single = try job.run()
+        var streamed = job
+        streamed.passes = 3
+        let outcome = try streamed.run()
+        #expect(streamed.metricsJSON(outcome) == job.metricsJSON(single))
+    }
+
     @Test func overlappingOrMismatchedStatesAreRefused() throws {
         let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/bbox_102"
         var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")

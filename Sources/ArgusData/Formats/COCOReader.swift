@@ -128,8 +128,11 @@ public enum COCOReader {
     /// Reads COCO results: a list of `{image_id, category_id, bbox, score, segmentation?}`, or the
     /// same inside the `annotations` array of a COCO-style object. Large lists are parsed a slice
     /// at a time (see `JSONArrayChunks`).
-    public static func readResults(_ path: String) throws(DataError) -> (DetectionResults, Diagnostics) {
+    /// - Parameter keep: keeps only the detections of the images it accepts (streaming passes over a
+    ///   file too large to hold); kept detections remember their positions in the file.
+    public static func readResults(_ path: String, keep: ((Int) -> Bool)? = nil) throws(DataError) -> (DetectionResults, Diagnostics) {
         var results = DetectionResults()
+        var position = 0
         var diagnostics = Diagnostics()
         var pending: [(Int, [JSONLocator.Step])] = []
         let file = SourceLocation(file: path)
@@ -145,11 +148,17 @@ public enum COCOReader {
                     diagnostics.error(file, field: key.isEmpty ? name : "\(name).\(key)", message)
                 }
             }
+            defer { position += 1 }
             guard let parsed, let score = parsed.score else { return }
             if parsed.box == nil && parsed.segmentation == nil {
                 pending.append((diagnostics.items.count, steps()))
                 diagnostics.error(file, field: prefix(), "a result needs a bbox or a segmentation")
                 return
+            }
+            if position == 0 { results.firstResultHasBox = parsed.box != nil }
+            if let keep {
+                guard keep(parsed.imageID) else { return }
+                results.positions.append(Int32(truncatingIfNeeded: position))
             }
             results.append(imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
                            box: parsed.box, segmentation: parsed.segmentation)
