@@ -38,6 +38,9 @@ public struct DetectionEvaluationJob: Sendable {
         public var counts: Counts
         /// The lines of matches.jsonl when they come ready-made (a merge of shards).
         public var matchLines: [String]?
+        /// Temporary files of match records written by streaming passes; `write` moves their lines
+        /// into matches.jsonl and deletes them.
+        public var matchFiles: [String] = []
 
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
@@ -54,24 +57,34 @@ public struct DetectionEvaluationJob: Sendable {
     /// Evaluate only the images whose position (in image-id order) is `index` modulo `count`.
     public var shard: (index: Int, count: Int)?
     /// Read COCO results in this many passes, each keeping the detections of 1/passes of the
-    /// images, and merge: memory holds the ground truth and one pass's detections.
+    /// images, and merge the passes' states (the same metrics). The merged per-detection state
+    /// still grows with the number of detections.
     public var passes = 1
 
     /// Reads the inputs and evaluates them.
     public func run() throws -> Outcome {
         if passes > 1 {
-            var states: [EvaluationState] = []
+            var merged: EvaluationState?
             var diagnostics = Diagnostics()
+            var files: [String] = []
+            let folder = NSTemporaryDirectory() + "argus-passes-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             for pass in 0..<passes {
                 var job = self
                 job.passes = 1
                 job.shard = (pass, passes)
-                let (state, problems) = try job.runState()
+                // Match records go to disk as each pass ends, so that memory holds one pass.
+                let file = folder + "/pass-\(pass).jsonl"
+                let (state, problems) = try job.runState(matchesFile: file)
+                files.append(file)
                 if pass == 0 { diagnostics = problems }
-                states.append(state)
+                // Merged as they come: memory holds the running merge and one pass.
+                merged = try merged.map { try EvaluationState.merge([$0, state]) } ?? state
             }
-            var outcome = try EvaluationState.merge(states).outcome().outcome
+            var outcome = merged!.outcome().outcome
             outcome.diagnostics = diagnostics
+            outcome.matchLines = nil
+            outcome.matchFiles = files
             return outcome
         }
         let (data, skipped, diagnostics) = try prepare()
@@ -103,7 +116,8 @@ public struct DetectionEvaluationJob: Sendable {
     }
 
     /// Evaluates this job's shard into a state for `argus merge`.
-    public func runState() throws -> (EvaluationState, Diagnostics) {
+    /// - Parameter matchesFile: where to write the shard's match records instead of keeping them in the state.
+    public func runState(matchesFile: String? = nil) throws -> (EvaluationState, Diagnostics) {
         let (data, skipped, diagnostics) = try prepare()
         let segm = task == .imageInstanceSegmentation
         let masks = segm ? MaskCache(data) : nil
@@ -126,7 +140,12 @@ public struct DetectionEvaluationJob: Sendable {
             cocoMatches: cocoMatches,
             confusion: confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
-            matchLines: voc.map { matchLineList($0, data: data) } ?? [])
+            matchLines: matchesFile == nil ? voc.map { Array(matchLineList($0, data: data)) } ?? [] : [])
+        if let matchesFile {
+            let stream = try StreamingFile(path: matchesFile)
+            if let voc { try writeMatchLines(voc, data: data, to: stream) }
+            try stream.commit()
+        }
         return (state, diagnostics)
     }
 
@@ -214,7 +233,7 @@ public struct DetectionEvaluationJob: Sendable {
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
             try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
-            try OutputFile.write(matchRecords(outcome), to: partial + "/matches.jsonl")
+            try writeMatches(outcome, to: partial + "/matches.jsonl")
         }
     }
 
@@ -363,17 +382,46 @@ public struct DetectionEvaluationJob: Sendable {
 
     /// One line per detection (true positive, false positive or ignored, with its best ground truth
     /// and IoU) and one per missed object, from the VOC matching.
-    public func matchRecords(_ outcome: Outcome) -> [UInt8] {
-        let lines = outcome.matchLines ?? outcome.voc.map { matchLineList($0, data: outcome.data) } ?? []
-        var out: [UInt8] = []
-        for line in lines { out += Array(line.utf8); out.append(UInt8(ascii: "\n")) }
-        return out
+    /// Writes matches.jsonl line by line (records are never all in memory as text).
+    func writeMatches(_ outcome: Outcome, to path: String) throws {
+        let stream = try StreamingFile(path: path)
+        do {
+            for line in outcome.matchLines ?? [] { try stream.write(Array(line.utf8) + [UInt8(ascii: "\n")]) }
+            for file in outcome.matchFiles {
+                try LineStream(path: file).forEachLine { line, _ throws(DataError) in
+                    try stream.write(Array(line) + [UInt8(ascii: "\n")])
+                }
+                try? FileManager.default.removeItem(atPath: file)
+            }
+            if outcome.matchLines == nil && outcome.matchFiles.isEmpty, let voc = outcome.voc {
+                try writeMatchLines(voc, data: outcome.data, to: stream)
+            }
+            try stream.commit()
+        } catch {
+            stream.abort()
+            throw error
+        }
     }
 
-    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> [String] {
-        var lines: [String] = []
-        lines.reserveCapacity(voc.matches.count + voc.missed.count)
-        for match in voc.matches {
+    func writeMatchLines(_ voc: VOCEvaluator.Result, data: EvaluationData, to stream: StreamingFile) throws(DataError) {
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        for line in matchLineList(voc, data: data) {
+            chunk += Array(line.utf8); chunk.append(UInt8(ascii: "\n"))
+            if chunk.count >= 1 << 20 { try stream.write(chunk); chunk.removeAll(keepingCapacity: true) }
+        }
+        try stream.write(chunk)
+    }
+
+    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> LazyMapSequence<Range<Int>, String> {
+        let detections = voc.matches.count
+        return (0..<(detections + voc.missed.count)).lazy.map { index in
+            index < detections ? self.detectionLine(voc.matches[index], data: data) : self.missedLine(voc.missed[index - detections], data: data)
+        }
+    }
+
+    func detectionLine(_ match: VOCEvaluator.Match, data: EvaluationData) -> String {
+        do {
             var json = JSONWriter()
             let d = match.detection
             json.beginObject()
@@ -388,9 +436,12 @@ public struct DetectionEvaluationJob: Sendable {
             if let g = match.groundTruth { json.integer(data.groundTruth.ids[g]) } else { json.null() }
             json.field("iou", match.iou)
             json.endObject()
-            lines.append(json.text)
+            return json.text
         }
-        for g in voc.missed {
+    }
+
+    func missedLine(_ g: Int, data: EvaluationData) -> String {
+        do {
             var json = JSONWriter()
             json.beginObject()
             json.field("kind", "missed")
@@ -400,8 +451,7 @@ public struct DetectionEvaluationJob: Sendable {
             let box = data.groundTruth.box(g)
             json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
             json.endObject()
-            lines.append(json.text)
+            return json.text
         }
-        return lines
     }
 }

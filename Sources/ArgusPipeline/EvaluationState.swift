@@ -60,10 +60,10 @@ public struct EvaluationState: Sendable {
             merged.detectionCount += state.detectionCount
             merged.skippedDetections += state.skippedDetections
             if let counts = state.vocTruthCounts { merged.vocTruthCounts = zip(merged.vocTruthCounts ?? [], counts).map(+) }
-            if let records = state.vocRecords { merged.vocRecords = (merged.vocRecords ?? []) + records }
-            if let errors = state.tideErrors { merged.tideErrors = (merged.tideErrors ?? []) + errors }
+            if let records = state.vocRecords { merged.vocRecords = merged.vocRecords ?? []; merged.vocRecords!.append(contentsOf: records) }
+            if let errors = state.tideErrors { merged.tideErrors = merged.tideErrors ?? []; merged.tideErrors!.append(contentsOf: errors) }
             if let missed = state.tideMissed { merged.tideMissed = zip(merged.tideMissed ?? [], missed).map(+) }
-            if let matches = state.cocoMatches { merged.cocoMatches = (merged.cocoMatches ?? []) + matches }
+            if let matches = state.cocoMatches { merged.cocoMatches = merged.cocoMatches ?? []; merged.cocoMatches!.append(contentsOf: matches) }
             merged.confusion = zip(merged.confusion, state.confusion).map { zip($0, $1).map(+) }
             if let level = state.imageLevel { merged.imageLevel = zip(merged.imageLevel ?? [0, 0, 0, 0], level).map(+) }
             merged.matchLines += state.matchLines
