@@ -269,6 +269,67 @@ def detection_cases():
             write(out / f"{name}_expected.json", {"iou_type": iou_type, "tolerance": 1e-12, "variants": expected})
 
 
+def classification_cases():
+    """Multi-class cases scored by scikit-learn with the AutoML service's settings."""
+    import sklearn
+    from sklearn import metrics as m
+    out = ROOT / "classification"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def softmax(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    specs = {
+        # name: (samples, classes, decimals for ties, absent classes, seed)
+        "ties_5": (300, 5, 1, [], 1),
+        "absent_class_6": (200, 6, 3, [4], 2),
+        "many_1000": (500, 1000, 5, [], 3),
+    }
+    for name, (n, c, decimals, absent, seed) in specs.items():
+        rng = np.random.default_rng(seed)
+        allowed = [k for k in range(c) if k not in absent]
+        truth = rng.choice(allowed, n)
+        logits = rng.normal(0, 1, (n, c))
+        logits[np.arange(n), truth] += rng.uniform(0, 3, n)
+        probs = softmax(logits)
+        if decimals is not None:  # ties in scores (rows no longer sum to 1 exactly)
+            probs = np.round(probs, decimals)
+            probs[:, -1] = 1 - probs[:, :-1].sum(axis=1)
+            probs = np.clip(probs, 0, 1)
+        labels = [f"c{k}" for k in range(c)]
+        pred = probs.argmax(axis=1)
+        Y = np.eye(c)[truth]
+        values = {"accuracy": m.accuracy_score(truth, pred),
+                  "balanced_accuracy": m.balanced_accuracy_score(truth, pred),
+                  "log_loss": m.log_loss(truth, probs, labels=list(range(c))),
+                  "matthews_correlation": m.matthews_corrcoef(truth, pred)}
+        for k in (2, 3, 5):
+            values[f"top_{k}_accuracy"] = m.top_k_accuracy_score(truth, probs, k=k, labels=list(range(c)))
+        for average in ("macro", "micro", "weighted"):
+            p, r, f, _ = m.precision_recall_fscore_support(truth, pred, labels=list(range(c)), average=average, zero_division=0)
+            values[f"precision_score_{average}"], values[f"recall_score_{average}"], values[f"f1_score_{average}"] = p, r, f
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values[f"AUC_{average}"] = m.roc_auc_score(Y, probs, average=average)
+                values[f"average_precision_score_{average}"] = m.average_precision_score(Y, probs, average=average)
+        p, r, f, support = m.precision_recall_fscore_support(truth, pred, labels=list(range(c)), average=None, zero_division=0)
+        cm = m.confusion_matrix(truth, pred, labels=list(range(c)))
+        case = {"labels": labels, "truth": truth.tolist(), "probs": [[float(v) for v in row] for row in probs],
+                "expected": {k: (None if (isinstance(v, float) and np.isnan(v)) else float(v)) for k, v in values.items()},
+                "per_label": {"precision": p.tolist(), "recall": r.tolist(), "f1": f.tolist(), "support": support.tolist()},
+                "tolerance": 1e-12}
+        if c <= 10:
+            case["confusion_matrix"] = cm.tolist()
+        path = out / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"generated_by": "golden/scripts/generate_golden.py",
+                   "versions": {**versions(), "scikit-learn": sklearn.__version__}, **case}
+        path.write_text(json.dumps(payload) + "\n")
+        print("wrote", path.relative_to(ROOT.parent))
+
+
 def peer_bbox_stats():
     """pycocotools' 12 bbox statistics on the peers' sampled COCO case (published in golden/peers/README.md)."""
     base = ROOT / "peers/review_object_detection_metrics/tests/test_coco_eval"
@@ -285,6 +346,7 @@ def main():
     write(ROOT / "masks/polygon_cases.json", {"description": "random polygons rasterised by pycocotools (frPyObjects + merge)", "cases": polygon_cases()})
     write(ROOT / "masks/box_iou_cases.json", {"description": "boxes rasterised by pycocotools and IoU matrices (rows: detections)", "cases": box_and_iou_cases()})
     detection_cases()
+    classification_cases()
     write(ROOT / "detection/peer_sampled_bbox_stats.json", {
         "description": "COCOeval bbox stats on peers/review_object_detection_metrics/tests/test_coco_eval",
         "stats": peer_bbox_stats(),

@@ -1,0 +1,207 @@
+import Foundation
+
+/// Multi-class classification metrics, each as scikit-learn 1.x computes it with the AutoML
+/// service's settings (`zero_division = 0`, labels = every class, one-vs-rest AUC).
+public struct MulticlassMetrics: Sendable {
+    public var labels: [String]
+    public var truth: [Int]
+    /// Per sample, the probabilities of `labels`, row-major (N × C).
+    public var scores: [Double]
+
+    public var sampleCount: Int { truth.count }
+    public var classCount: Int { labels.count }
+
+    public init(labels: [String], truth: [Int], scores: [Double]) {
+        precondition(scores.count == truth.count * labels.count, "scores must be N × C")
+        self.labels = labels; self.truth = truth; self.scores = scores
+    }
+
+    @inline(__always) func score(_ i: Int, _ c: Int) -> Double { scores[i * classCount + c] }
+
+    /// The argmax of each row; ties go to the first label.
+    public var predicted: [Int] {
+        (0..<sampleCount).map { i in
+            var best = 0
+            for c in 1..<max(1, classCount) where score(i, c) > score(i, best) { best = c }
+            return best
+        }
+    }
+
+    /// `confusion_matrix` with every label: rows true, columns predicted.
+    public func confusionMatrix(_ predicted: [Int]) -> [[Int]] {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
+        for (t, p) in zip(truth, predicted) { counts[t][p] += 1 }
+        return counts
+    }
+
+    /// `confusion_matrix(normalize="true")`: rows divided by their sums (0 for an empty row).
+    public static func rowNormalized(_ counts: [[Int]]) -> [[Double]] {
+        counts.map { row in
+            let total = row.reduce(0, +)
+            return row.map { total == 0 ? 0 : Double($0) / Double(total) }
+        }
+    }
+
+    public struct PerClass: Sendable {
+        public var precision: [Double], recall: [Double], f1: [Double], support: [Int]
+        public var predictedCount: [Int], truePositives: [Int]
+    }
+
+    /// `precision_recall_fscore_support(average=None, zero_division=0)`.
+    public func perClass(_ counts: [[Int]]) -> PerClass {
+        var result = PerClass(precision: [], recall: [], f1: [], support: [], predictedCount: [], truePositives: [])
+        for c in 0..<classCount {
+            let tp = counts[c][c]
+            let support = counts[c].reduce(0, +)
+            let predicted = (0..<classCount).reduce(0) { $0 + counts[$1][c] }
+            result.truePositives.append(tp); result.support.append(support); result.predictedCount.append(predicted)
+            result.precision.append(predicted == 0 ? 0 : Double(tp) / Double(predicted))
+            result.recall.append(support == 0 ? 0 : Double(tp) / Double(support))
+            let denominator = Double(support) + Double(predicted)
+            result.f1.append(denominator == 0 ? 0 : 2.0 * Double(tp) / denominator)
+        }
+        return result
+    }
+
+    /// `np.average(values, weights)` with numpy's summation (weights nil: the mean). As sklearn's
+    /// `_average_binary_score`, values of weight 0 count as 0 (an undefined AUC of an absent class
+    /// does not spoil the weighted mean), and a zero total weight gives 0.
+    static func average(_ values: [Double], weights: [Double]? = nil) -> Double {
+        guard let weights else { return NumpyMath.mean(values) }
+        let total = NumpyMath.sum(weights)
+        if total == 0 { return 0 }
+        return NumpyMath.sum(zip(values, weights).map { $1 == 0 ? 0 : $0 * $1 }) / total
+    }
+
+    /// `accuracy_score`: the share of samples whose argmax is the truth.
+    public func accuracy(_ predicted: [Int]) -> Double {
+        Double(zip(truth, predicted).filter { $0 == $1 }.count) / Double(sampleCount)
+    }
+
+    /// `balanced_accuracy_score`: the mean recall over the classes present in the truth.
+    public func balancedAccuracy(_ counts: [[Int]]) -> Double {
+        var recalls: [Double] = []
+        for c in 0..<classCount {
+            let support = counts[c].reduce(0, +)
+            if support > 0 { recalls.append(Double(counts[c][c]) / Double(support)) }
+        }
+        return recalls.isEmpty ? 0 : NumpyMath.mean(recalls)
+    }
+
+    /// `matthews_corrcoef` (multi-class form).
+    public func matthews(_ counts: [[Int]]) -> Double {
+        let t = (0..<classCount).map { counts[$0].reduce(0, +) }
+        let p = (0..<classCount).map { c in (0..<classCount).reduce(0) { $0 + counts[$1][c] } }
+        let correct = (0..<classCount).reduce(0) { $0 + counts[$1][$1] }
+        let n = p.reduce(0, +)
+        let covYtYp = correct * n - zip(t, p).reduce(0) { $0 + $1.0 * $1.1 }
+        let covYpYp = n * n - p.reduce(0) { $0 + $1 * $1 }
+        let covYtYt = n * n - t.reduce(0) { $0 + $1 * $1 }
+        if covYpYp * covYtYt == 0 { return 0 }
+        return Double(covYtYp) / (Double(covYtYt) * Double(covYpYp)).squareRoot()
+    }
+
+    /// `log_loss` with probabilities clipped to [ε, 1 − ε] (ε = 2.22e-16), not renormalised.
+    public var logLoss: Double {
+        let eps = Double.ulpOfOne
+        var losses = [Double](repeating: 0, count: sampleCount)
+        for i in 0..<sampleCount {
+            let p = min(max(score(i, truth[i]), eps), 1 - eps)
+            losses[i] = -Foundation.log(p)
+        }
+        return NumpyMath.mean(losses)
+    }
+
+    /// `top_k_accuracy_score`: the truth among the k best scores (ties: the higher class index first).
+    public func topKAccuracy(_ k: Int) -> Double {
+        if k >= classCount { return 1 }
+        var hits = 0
+        for i in 0..<sampleCount {
+            // The truth's rank: classes ahead of it (higher score, or equal score and higher index).
+            let t = truth[i], own = score(i, t)
+            var ahead = 0
+            for c in 0..<classCount where score(i, c) > own || (score(i, c) == own && c > t) { ahead += 1 }
+            if ahead < k { hits += 1 }
+        }
+        return Double(hits) / Double(sampleCount)
+    }
+
+    /// One-vs-rest columns: truth of class c, scores of class c.
+    func column(_ c: Int) -> (truth: [Bool], scores: [Double]) {
+        (truth.map { $0 == c }, (0..<sampleCount).map { score($0, c) })
+    }
+
+    /// `roc_auc_score(multi_class="ovr")` per class (NaN where a class has no positives).
+    public var classwiseAUC: [Double] { (0..<classCount).map { let col = column($0); return BinaryCurves.rocAUC(col.truth, col.scores) } }
+    public var classwiseAveragePrecision: [Double] {
+        (0..<classCount).map { let col = column($0); return BinaryCurves.averagePrecision(col.truth, col.scores) }
+    }
+
+    /// The binarised truth and the scores, raveled (the `micro` average).
+    var raveled: (truth: [Bool], scores: [Double]) {
+        var t: [Bool] = [], s: [Double] = []
+        t.reserveCapacity(scores.count)
+        for i in 0..<sampleCount { for c in 0..<classCount { t.append(truth[i] == c); s.append(score(i, c)) } }
+        return (t, s)
+    }
+
+    /// Expected calibration error with equal-width bins over the top-class confidence: bin b holds
+    /// confidences in (b/B, (b+1)/B] (the first bin also 0); Σ |B_b|/N · |accuracy − confidence|.
+    public func calibration(bins: Int = 15) -> (ece: Double, bins: [(lower: Double, upper: Double, count: Int, confidence: Double?, accuracy: Double?)]) {
+        let predicted = self.predicted
+        var counts = [Int](repeating: 0, count: bins), confidence = [Double](repeating: 0, count: bins), correct = [Int](repeating: 0, count: bins)
+        for i in 0..<sampleCount {
+            let p = score(i, predicted[i])
+            var b = Int((p * Double(bins)).rounded(.up)) - 1
+            b = min(max(b, 0), bins - 1)
+            counts[b] += 1; confidence[b] += p
+            if predicted[i] == truth[i] { correct[b] += 1 }
+        }
+        var ece = 0.0
+        var table: [(Double, Double, Int, Double?, Double?)] = []
+        for b in 0..<bins {
+            let lower = Double(b) / Double(bins), upper = Double(b + 1) / Double(bins)
+            guard counts[b] > 0 else { table.append((lower, upper, 0, nil, nil)); continue }
+            let meanConfidence = confidence[b] / Double(counts[b]), accuracy = Double(correct[b]) / Double(counts[b])
+            ece += Double(counts[b]) / Double(sampleCount) * abs(accuracy - meanConfidence)
+            table.append((lower, upper, counts[b], meanConfidence, accuracy))
+        }
+        return (ece, table)
+    }
+
+    /// Every scalar of the issue, named as the service logs them (NaN where undefined).
+    public func scalars() -> [(String, Double)] {
+        let predicted = self.predicted
+        let counts = confusionMatrix(predicted)
+        let per = perClass(counts)
+        let support = per.support.map(Double.init)
+        let totalTP = per.truePositives.reduce(0, +), totalPredicted = per.predictedCount.reduce(0, +), totalSupport = per.support.reduce(0, +)
+        let microP = totalPredicted == 0 ? 0 : Double(totalTP) / Double(totalPredicted)
+        let microR = totalSupport == 0 ? 0 : Double(totalTP) / Double(totalSupport)
+        let microF = Double(totalSupport + totalPredicted) == 0 ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
+        let auc = classwiseAUC, ap = classwiseAveragePrecision
+        let micro = raveled
+        var result: [(String, Double)] = [
+            ("accuracy", accuracy(predicted)),
+            ("balanced_accuracy", balancedAccuracy(counts)),
+            ("log_loss", logLoss),
+            ("matthews_correlation", matthews(counts)),
+        ]
+        for k in [2, 3, 5] { result.append(("top_\(k)_accuracy", topKAccuracy(k))) }
+        result.append(("expected_calibration_error", calibration().ece))
+        result += [
+            ("precision_score_macro", Self.average(per.precision)), ("precision_score_micro", microP),
+            ("precision_score_weighted", Self.average(per.precision, weights: support)),
+            ("recall_score_macro", Self.average(per.recall)), ("recall_score_micro", microR),
+            ("recall_score_weighted", Self.average(per.recall, weights: support)),
+            ("f1_score_macro", Self.average(per.f1)), ("f1_score_micro", microF),
+            ("f1_score_weighted", Self.average(per.f1, weights: support)),
+            ("AUC_macro", Self.average(auc)), ("AUC_micro", BinaryCurves.rocAUC(micro.truth, micro.scores)),
+            ("AUC_weighted", Self.average(auc, weights: support)),
+            ("average_precision_score_macro", Self.average(ap)),
+            ("average_precision_score_micro", BinaryCurves.averagePrecision(micro.truth, micro.scores)),
+            ("average_precision_score_weighted", Self.average(ap, weights: support)),
+        ]
+        return result
+    }
+}

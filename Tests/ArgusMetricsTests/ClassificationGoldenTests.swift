@@ -1,0 +1,46 @@
+import ArgusMetrics
+import ArgusData
+import Foundation
+import Testing
+
+/// Multi-class metrics against scikit-learn (golden/classification, version recorded).
+@Suite struct ClassificationGoldenTests {
+    @Test(arguments: ["ties_5", "absent_class_6", "many_1000"])
+    func matchesScikitLearn(_ name: String) throws {
+        let json = MetricFixtures.json("golden/classification/\(name).json")
+        #expect((json["versions"] as! [String: String])["scikit-learn"] != nil)
+        let labels = json["labels"] as! [String]
+        let truth = json["truth"] as! [Int]
+        // Numbers through simdjson (correctly rounded), not Foundation's parser.
+        let bytes = try PaddedBytes(contentsOfFile: MetricFixtures.root + "/golden/classification/\(name).json")
+        let probs = try JSONDocument().parse(bytes) { root in root["probs"]!.elements.flatMap { $0.doubles! } }.get()
+        let metrics = MulticlassMetrics(labels: labels, truth: truth, scores: probs)
+        let expected = json["expected"] as! [String: Any]
+        let ours = Dictionary(uniqueKeysWithValues: metrics.scalars())
+        for (key, value) in expected.sorted(by: { $0.key < $1.key }) {
+            let mine = try #require(ours[key], "\(key) missing")
+            if let number = value as? Double {
+                #expect(abs(mine - number) <= 1e-12, "\(name) \(key): \(mine) vs \(number)")
+            } else {
+                #expect(mine.isNaN, "\(name) \(key) should be undefined, got \(mine)")
+            }
+        }
+        let per = metrics.perClass(metrics.confusionMatrix(metrics.predicted))
+        let reference = json["per_label"] as! [String: [Double]]
+        for (key, values) in [("precision", per.precision), ("recall", per.recall), ("f1", per.f1), ("support", per.support.map(Double.init))] {
+            #expect(zip(values, reference[key]!).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(name) per-label \(key)")
+        }
+        if let matrix = json["confusion_matrix"] as? [[Int]] {
+            #expect(metrics.confusionMatrix(metrics.predicted) == matrix)
+        }
+    }
+
+    @Test func calibrationBins() {
+        // Two samples at confidence 0.9 (one right), one at 0.6 (right).
+        let metrics = MulticlassMetrics(labels: ["a", "b"], truth: [0, 1, 0], scores: [0.9, 0.1, 0.9, 0.1, 0.6, 0.4])
+        let (ece, bins) = metrics.calibration(bins: 10)
+        #expect(bins.count == 10 && bins[8].count == 2 && bins[5].count == 1)
+        // |0.5 − 0.9| · 2/3 + |1 − 0.6| · 1/3
+        #expect(abs(ece - (0.4 * 2 / 3 + 0.4 / 3)) < 1e-12)
+    }
+}
