@@ -49,6 +49,9 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .customLong("pixel-inclusive"), help: "VOC devkit IoU for integer pixel boxes (x2 − x1 + 1 wide), as older peer tools compute it.")
     var pixelInclusive = false
 
+    @Option(name: .long, help: "Classification: images without a prediction are an error, or (as-wrong) count as wrong.")
+    var missing: MissingArgument = .error
+
     @Option(name: .customLong("score-threshold"), help: "The score threshold of the confusion matrix and the image-level metrics.")
     var scoreThreshold = 0.3
 
@@ -83,8 +86,8 @@ struct Evaluate: ParsableCommand {
         if output == nil && stateOutput == nil { throw ValidationError("give --output (or --state-output for a shard)") }
         if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
-        if let task, !task.hasObjects {
-            throw ValidationError("argus evaluate handles image_object_detection and image_instance_segmentation so far; \(task) is not yet supported")
+        if task == .imageClassificationMultilabel {
+            throw ValidationError("image_classification_multilabel is not yet supported by argus evaluate")
         }
     }
 
@@ -99,8 +102,23 @@ struct Evaluate: ParsableCommand {
                 resolvedTask = probe.dataset.task
                 Report.note("--task not given: the ground truth reads as \(resolvedTask?.rawValue ?? "unknown")")
             }
+            if resolvedTask == .imageClassification {
+                guard let output else { throw ValidationError("give --output") }
+                var job = ClassificationEvaluationJob(groundTruth: groundTruth, predictions: predictions)
+                job.groundTruthFormat = groundTruthFormat
+                job.missing = missing == .asWrong ? .asWrong : .error
+                job.readOptions = readOptions
+                try OutputFile.checkDestination(output, overwrite: overwrite)
+                let outcome = try job.run()
+                Report.show(outcome.diagnostics)
+                try job.write(outcome, to: output, overwrite: overwrite)
+                let value = Dictionary(uniqueKeysWithValues: outcome.metrics.scalars(predicted: outcome.predicted))
+                print("accuracy \(String(format: "%.4f", value["accuracy"]!)), f1_score_macro \(String(format: "%.4f", value["f1_score_macro"]!)), log_loss \(String(format: "%.4f", value["log_loss"]!))")
+                print("wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)")
+                return
+            }
             guard let resolvedTask, resolvedTask.hasObjects else {
-                Report.printError("error: argus evaluate handles detection and instance segmentation so far; the ground truth is \(resolvedTask?.rawValue ?? "of an unknown task")")
+                Report.printError("error: argus evaluate does not handle \(resolvedTask?.rawValue ?? "this task") yet")
                 throw ExitCode(64)
             }
             var job = DetectionEvaluationJob(task: resolvedTask, groundTruth: groundTruth, predictions: predictions)
@@ -207,4 +225,9 @@ struct Merge: ParsableCommand {
             print(Evaluate.summary(outcome, output: output, iouThreshold: merged.settings.iouThreshold))
         }
     }
+}
+
+enum MissingArgument: String, ExpressibleByArgument, CaseIterable {
+    case error
+    case asWrong = "as-wrong"
 }

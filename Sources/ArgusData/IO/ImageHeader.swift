@@ -8,7 +8,11 @@ import Darwin
 ///
 /// Supports PNG (IHDR), JPEG (the first SOFn marker), BMP, GIF and TIFF (first IFD).
 public enum ImageHeader {
-    public struct Size: Hashable, Sendable { public var width: Int; public var height: Int }
+    public struct Size: Hashable, Sendable {
+        public var width: Int
+        public var height: Int
+        public init(width: Int, height: Int) { self.width = width; self.height = height }
+    }
 
     /// The image's size, or nil when the file is missing or not a recognised image.
     public static func size(ofFile path: String) -> Size? {

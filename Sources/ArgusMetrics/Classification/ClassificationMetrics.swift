@@ -170,8 +170,10 @@ public struct MulticlassMetrics: Sendable {
     }
 
     /// Every scalar of the issue, named as the service logs them (NaN where undefined).
-    public func scalars() -> [(String, Double)] {
-        let predicted = self.predicted
+    public func scalars() -> [(String, Double)] { scalars(predicted: predicted) }
+
+    /// The scalars with given predicted classes (missing predictions counted wrong).
+    public func scalars(predicted: [Int]) -> [(String, Double)] {
         let counts = confusionMatrix(predicted)
         let per = perClass(counts)
         let support = per.support.map(Double.init)
