@@ -44,3 +44,39 @@ import Testing
         #expect(abs(ece - (0.4 * 2 / 3 + 0.4 / 3)) < 1e-12)
     }
 }
+
+/// Multi-label metrics against scikit-learn.
+@Suite struct MultilabelGoldenTests {
+    @Test(arguments: ["multilabel_empty_sets", "multilabel_fine"])
+    func matchesScikitLearn(_ name: String) throws {
+        let path = MetricFixtures.root + "/golden/classification/\(name).json"
+        let bytes = try PaddedBytes(contentsOfFile: path)
+        let (labels, truth, probs, expected, classwise): ([String], [Bool], [Double], [(String, Double?)], [Double]) = try JSONDocument().parse(bytes) { root in
+            (root["labels"]!.elements.map { $0.string! },
+             root["truth"]!.elements.flatMap { $0.elements.map { $0.int! == 1 } },
+             root["probs"]!.elements.flatMap { $0.doubles! },
+             root["expected"]!.members.map { ($0.key, $0.value.double) },
+             root["iou_classwise"]!.doubles!)
+        }.get()
+        let metrics = MultilabelMetrics(labels: labels, truth: truth, scores: probs, threshold: 0.5)
+        let ours = Dictionary(uniqueKeysWithValues: metrics.scalars())
+        #expect(expected.count == 26)
+        for (key, value) in expected {
+            let mine = try #require(ours[key], "\(key) missing")
+            if let value {
+                #expect(abs(mine - value) <= 1e-12, "\(name) \(key): \(mine) vs \(value)")
+            } else {
+                #expect(mine.isNaN, "\(name) \(key) should be undefined, got \(mine)")
+            }
+        }
+        #expect(zip(metrics.perLabel().map(\.iou), classwise).allSatisfy { abs($0 - $1) <= 1e-12 })
+    }
+
+    @Test func bestF1Threshold() {
+        // One label: positives at 0.9 and 0.4, negatives at 0.6 and 0.2.
+        let metrics = MultilabelMetrics(labels: ["a"], truth: [true, false, true, false], scores: [0.9, 0.6, 0.4, 0.2])
+        let best = metrics.bestF1Thresholds()[0]
+        // score > 0.2 predicts three: tp 2, F1 = 4/5, the best.
+        #expect(best.threshold == 0.2 && abs(best.f1 - 0.8) < 1e-15)
+    }
+}

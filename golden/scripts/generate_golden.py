@@ -330,6 +330,43 @@ def classification_cases():
         print("wrote", path.relative_to(ROOT.parent))
 
 
+def multilabel_cases():
+    """Multi-label cases scored by scikit-learn (a label is predicted when its probability is > 0.5)."""
+    import sklearn
+    import warnings
+    from sklearn import metrics as m
+    out = ROOT / "classification"
+    for name, (n, c, decimals, seed) in {"multilabel_empty_sets": (250, 6, 1, 11), "multilabel_fine": (400, 12, None, 12)}.items():
+        rng = np.random.default_rng(seed)
+        Y = (rng.random((n, c)) < rng.uniform(0.05, 0.5, c)).astype(int)
+        Y[: n // 10] = 0                 # samples without any label
+        Y[:, -1] = 0                     # a label that never occurs
+        probs = 1 / (1 + np.exp(-(rng.normal(0, 1.5, (n, c)) + 2.5 * (Y - 0.5))))
+        if decimals is not None:
+            probs = np.round(probs, decimals)  # ties, and probabilities of exactly 0.5
+        P = (probs > 0.5).astype(int)
+        values = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values["iou"] = m.jaccard_score(Y, P, average="samples", zero_division=0)
+            for average in ("micro", "macro", "weighted"):
+                values[f"iou_{average}"] = m.jaccard_score(Y, P, average=average, zero_division=0)
+            values["hamming_loss"] = m.hamming_loss(Y, P)
+            values["subset_accuracy"] = m.accuracy_score(Y, P)
+            for average in ("macro", "micro", "weighted", "samples"):
+                p, r, f, _ = m.precision_recall_fscore_support(Y, P, average=average, zero_division=0)
+                values[f"precision_score_{average}"], values[f"recall_score_{average}"], values[f"f1_score_{average}"] = p, r, f
+                values[f"AUC_{average}"] = m.roc_auc_score(Y, probs, average=average)
+                values[f"average_precision_score_{average}"] = m.average_precision_score(Y, probs, average=average)
+            classwise = m.jaccard_score(Y, P, average=None, zero_division=0)
+        payload = {"generated_by": "golden/scripts/generate_golden.py", "versions": {**versions(), "scikit-learn": sklearn.__version__},
+                   "labels": [f"l{k}" for k in range(c)], "truth": Y.tolist(), "probs": probs.tolist(), "threshold": 0.5,
+                   "expected": {k: (None if np.isnan(v) else float(v)) for k, v in values.items()},
+                   "iou_classwise": classwise.tolist(), "tolerance": 1e-12}
+        (out / f"{name}.json").write_text(json.dumps(payload) + "\n")
+        print("wrote", (out / f"{name}.json").relative_to(ROOT.parent))
+
+
 def peer_bbox_stats():
     """pycocotools' 12 bbox statistics on the peers' sampled COCO case (published in golden/peers/README.md)."""
     base = ROOT / "peers/review_object_detection_metrics/tests/test_coco_eval"
@@ -347,6 +384,7 @@ def main():
     write(ROOT / "masks/box_iou_cases.json", {"description": "boxes rasterised by pycocotools and IoU matrices (rows: detections)", "cases": box_and_iou_cases()})
     detection_cases()
     classification_cases()
+    multilabel_cases()
     write(ROOT / "detection/peer_sampled_bbox_stats.json", {
         "description": "COCOeval bbox stats on peers/review_object_detection_metrics/tests/test_coco_eval",
         "stats": peer_bbox_stats(),
