@@ -13,9 +13,32 @@ public struct ClassificationEvaluationJob: Sendable {
     public var groundTruthFormat: DataFormat?
     public var missing: Missing = .error
     public var readOptions = ReadOptions()
+    /// Multi-label: a label is predicted when its probability is > threshold.
+    public var multilabel = false
+    public var threshold = 0.5
 
     public init(groundTruth: String, predictions: String) {
         groundTruthPath = groundTruth; predictionsPath = predictions
+    }
+
+    /// Multi-label evaluation: reads and joins as `run()`, then scores with `MultilabelMetrics`.
+    public func runMultilabel() throws -> (metrics: MultilabelMetrics, missingPredictions: Int, diagnostics: Diagnostics) {
+        let joined = try join()
+        let classCount = joined.labels.count
+        var truth = [Bool](repeating: false, count: joined.truth.count * classCount)
+        for (i, row) in joined.truth.enumerated() { for c in row { truth[i * classCount + c] = true } }
+        // A missing prediction (all probabilities 0) predicts nothing: wrong wherever the image has labels.
+        return (MultilabelMetrics(labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold),
+                joined.missing.count, joined.diagnostics)
+    }
+
+    struct Joined {
+        var labels: [String]
+        /// The truth's label indices per image.
+        var truth: [[Int]]
+        var scores: [Double]
+        var missing: Set<Int>
+        var diagnostics: Diagnostics
     }
 
     public struct Outcome: Sendable {
@@ -26,15 +49,24 @@ public struct ClassificationEvaluationJob: Sendable {
     }
 
     public func run() throws -> Outcome {
+        let joined = try join()
+        let metrics = MulticlassMetrics(labels: joined.labels, truth: joined.truth.map { $0[0] }, scores: joined.scores)
+        var predicted = metrics.predicted
+        // A missing prediction counts as wrong.
+        for i in joined.missing { predicted[i] = (metrics.truth[i] + 1) % max(1, joined.labels.count) }
+        return Outcome(metrics: metrics, predicted: predicted, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics)
+    }
+
+    /// Reads both files and aligns every ground-truth image with its prediction's probabilities.
+    func join() throws -> Joined {
         var options = readOptions
-        options.task = .imageClassification
+        options.task = multilabel ? .imageClassificationMultilabel : .imageClassification
         let truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
         var diagnostics = truth.diagnostics
         guard !truth.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid", diagnostics: diagnostics.items) }
-        let predictions = try ScoringReader.read(predictionsPath, options: ReadOptions(task: .imageClassification))
+        let predictions = try ScoringReader.read(predictionsPath, options: ReadOptions(task: options.task))
         diagnostics.append(contentsOf: predictions.diagnostics)
         guard !predictions.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
-
         // Columns: the labels of the first prediction, in its order.
         guard case .scores(let labels, _)? = predictions.dataset.images.first?.annotation else {
             throw DataError(.invalidData, SourceLocation(file: predictionsPath), "no classification predictions (probs and labels)")
@@ -42,22 +74,28 @@ public struct ClassificationEvaluationJob: Sendable {
         let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var problems = Diagnostics()
         // Predictions by file name (or by order where they name none).
-        var byName: [String: (Int, ImageRecord)] = [:]
-        for (index, image) in predictions.dataset.images.enumerated() { byName[image.imageURL.hasPrefix("#") ? image.imageURL : image.fileName] = (index, image) }
-        var truthIndex: [Int] = [], rows: [Double] = [], wrong = Set<Int>()
+        var byName: [String: ImageRecord] = [:]
+        for image in predictions.dataset.images { byName[image.imageURL.hasPrefix("#") ? image.imageURL : image.fileName] = image }
+        var truthRows: [[Int]] = [], rows: [Double] = [], missingRows = Set<Int>()
         for (position, image) in truth.dataset.images.enumerated() {
             let location = image.location ?? SourceLocation(file: groundTruthPath)
-            guard case .category(let label) = image.annotation else {
-                problems.error(location, field: "label", "expected one class per image"); continue
+            let names: [String]
+            switch image.annotation {
+            case .category(let label) where !multilabel: names = [label]
+            case .categories(let list) where multilabel: names = list
+            case .none where multilabel: names = []
+            default:
+                problems.error(location, field: "label", multilabel ? "expected a list of labels" : "expected one class per image"); continue
             }
-            guard let t = column[label] else {
-                problems.error(location, field: "label", "label \"\(label)\" is not among the predictions' labels"); continue
+            var indices: [Int] = []
+            for name in names {
+                if let c = column[name] { indices.append(c) } else { problems.error(location, field: "label", "label \"\(name)\" is not among the predictions' labels") }
             }
-            let prediction = byName[image.fileName] ?? byName["#\(position)"]
-            guard let (_, record) = prediction, case .scores(let names, let probabilities) = record.annotation else {
+            if indices.count != names.count { continue }
+            guard let record = byName[image.fileName] ?? byName["#\(position)"], case .scores(let predictedNames, let probabilities) = record.annotation else {
                 if missing == .asWrong {
-                    wrong.insert(truthIndex.count)
-                    truthIndex.append(t)
+                    missingRows.insert(truthRows.count)
+                    truthRows.append(indices)
                     rows += [Double](repeating: 0, count: labels.count)
                 } else {
                     problems.error(location, field: "image_url", "no prediction for \(image.imageURL) (pass --missing as-wrong to count it wrong)")
@@ -65,8 +103,8 @@ public struct ClassificationEvaluationJob: Sendable {
                 continue
             }
             var row = [Double](repeating: 0, count: labels.count)
-            var complete = names.count == labels.count
-            for (name, p) in zip(names, probabilities) {
+            var complete = predictedNames.count == labels.count
+            for (name, p) in zip(predictedNames, probabilities) {
                 guard let c = column[name] else { complete = false; break }
                 row[c] = p
             }
@@ -75,17 +113,13 @@ public struct ClassificationEvaluationJob: Sendable {
                                "the labels differ from the first prediction's (\(labels.joined(separator: ", ")))")
                 continue
             }
-            truthIndex.append(t)
+            truthRows.append(indices)
             rows += row
         }
         diagnostics.append(contentsOf: problems)
         guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot evaluate", diagnostics: diagnostics.items) }
-        guard !truthIndex.isEmpty else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate") }
-        let metrics = MulticlassMetrics(labels: labels, truth: truthIndex, scores: rows)
-        var predicted = metrics.predicted
-        // A missing prediction counts as wrong.
-        for i in wrong { predicted[i] = (truthIndex[i] + 1) % max(1, labels.count) }
-        return Outcome(metrics: metrics, predicted: predicted, missingPredictions: wrong.count, diagnostics: diagnostics)
+        guard !truthRows.isEmpty else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate") }
+        return Joined(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics)
     }
 
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
@@ -148,6 +182,51 @@ public struct ClassificationEvaluationJob: Sendable {
         json.endObject()
         json.key("counts")
         json.beginObject(); json.field("images", metrics.sampleCount); json.field("missing_predictions", outcome.missingPredictions); json.endObject()
+        json.key("inputs")
+        json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// metrics.json of a multi-label evaluation.
+    public func multilabelJSON(_ metrics: MultilabelMetrics, missingPredictions: Int) -> [UInt8] {
+        let scalars = metrics.scalars()
+        let value = Dictionary(uniqueKeysWithValues: scalars)
+        func defined(_ v: Double?) -> Double? { v.flatMap { $0.isNaN ? nil : $0 } }
+        var json = JSONWriter(pretty: true)
+        json.beginObject()
+        json.field("task", VisionTask.imageClassificationMultilabel.rawValue)
+        json.field("threshold", metrics.threshold)
+        json.key("primary_metric")
+        json.beginObject(); json.field("name", "iou"); json.key("value"); json.number(defined(value["iou"])); json.endObject()
+        json.key("metrics")
+        json.beginObject()
+        for (name, v) in scalars { json.key(name); json.number(defined(v)) }
+        json.endObject()
+        let per = metrics.perLabel()
+        json.key("iou_classwise"); json.numbers(per.map(\.iou))
+        json.key("per_label")
+        json.beginObject()
+        for entry in per {
+            json.key(entry.label)
+            json.beginObject()
+            json.field("precision", entry.precision); json.field("recall", entry.recall); json.field("f1", entry.f1)
+            json.field("support", entry.support); json.field("iou", entry.iou)
+            json.key("AUC"); json.number(defined(entry.auc))
+            json.key("average_precision"); json.number(defined(entry.averagePrecision))
+            json.endObject()
+        }
+        json.endObject()
+        json.key("best_f1_thresholds")
+        json.beginObject()
+        for entry in metrics.bestF1Thresholds() {
+            json.key(entry.label); json.beginObject(); json.field("threshold", entry.threshold); json.field("f1", entry.f1); json.endObject()
+        }
+        json.endObject()
+        json.key("classes_absent")
+        json.beginArray(); for entry in per where entry.support == 0 { json.string(entry.label) }; json.endArray()
+        json.key("counts")
+        json.beginObject(); json.field("images", metrics.sampleCount); json.field("missing_predictions", missingPredictions); json.endObject()
         json.key("inputs")
         json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
         json.endObject()

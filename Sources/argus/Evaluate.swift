@@ -49,6 +49,9 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .customLong("pixel-inclusive"), help: "VOC devkit IoU for integer pixel boxes (x2 − x1 + 1 wide), as older peer tools compute it.")
     var pixelInclusive = false
 
+    @Option(name: .long, help: "Multi-label: a label is predicted when its probability is greater than this.")
+    var threshold = 0.5
+
     @Option(name: .long, help: "Classification: images without a prediction are an error, or (as-wrong) count as wrong.")
     var missing: MissingArgument = .error
 
@@ -86,9 +89,7 @@ struct Evaluate: ParsableCommand {
         if output == nil && stateOutput == nil { throw ValidationError("give --output (or --state-output for a shard)") }
         if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
-        if task == .imageClassificationMultilabel {
-            throw ValidationError("image_classification_multilabel is not yet supported by argus evaluate")
-        }
+        guard threshold > 0 && threshold < 1 else { throw ValidationError("--threshold must be in (0, 1), got \(threshold)") }
     }
 
     func run() throws {
@@ -101,6 +102,25 @@ struct Evaluate: ParsableCommand {
                 let probe = try DatasetReader.read(groundTruth, format: groundTruthFormat, options: readOptions)
                 resolvedTask = probe.dataset.task
                 Report.note("--task not given: the ground truth reads as \(resolvedTask?.rawValue ?? "unknown")")
+            }
+            if resolvedTask == .imageClassificationMultilabel {
+                guard let output else { throw ValidationError("give --output") }
+                var job = ClassificationEvaluationJob(groundTruth: groundTruth, predictions: predictions)
+                job.groundTruthFormat = groundTruthFormat
+                job.missing = missing == .asWrong ? .asWrong : .error
+                job.readOptions = readOptions
+                job.multilabel = true
+                job.threshold = threshold
+                try OutputFile.checkDestination(output, overwrite: overwrite)
+                let (metrics, missingCount, diagnostics) = try job.runMultilabel()
+                Report.show(diagnostics)
+                try OutputFile.writeFolder(at: output) { partial in
+                    try OutputFile.write(job.multilabelJSON(metrics, missingPredictions: missingCount), to: partial + "/metrics.json")
+                }
+                let value = Dictionary(uniqueKeysWithValues: metrics.scalars())
+                print("iou \(String(format: "%.4f", value["iou"]!)), f1_score_micro \(String(format: "%.4f", value["f1_score_micro"]!)), hamming_loss \(String(format: "%.4f", value["hamming_loss"]!))")
+                print("wrote \(output)/metrics.json (\(metrics.sampleCount) images, \(metrics.classCount) labels)")
+                return
             }
             if resolvedTask == .imageClassification {
                 guard let output else { throw ValidationError("give --output") }

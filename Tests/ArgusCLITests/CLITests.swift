@@ -127,7 +127,7 @@ import Testing
     @Test func evaluateUsageAndDataErrors() throws {
         let folder = cli.scratch()
         #expect(try cli.argus("evaluate", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o", "--iou-threshold", "0.05").status == 64)
-        #expect(try cli.argus("evaluate", "--task", "image_classification_multilabel", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o").status == 64)
+        #expect(try cli.argus("evaluate", "--task", "image_classification_multilabel", "--threshold", "1.5", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o").status == 64)
         // Predictions naming an image the ground truth lacks.
         let predictions = folder + "/p.jsonl"
         try #"{"filename": "nowhere.jpg", "boxes": []}"#.write(toFile: predictions, atomically: true, encoding: .utf8)

@@ -60,3 +60,26 @@ import Testing
         }
     }
 }
+
+@Suite struct MultilabelEvaluationJobTests {
+    @Test func joinsByFileNameAndScores() throws {
+        let folder = DetectionEvaluationJobTests().scratch()
+        let tests = ClassificationEvaluationJobTests()
+        let truth = tests.write("filename,labels\nb.jpg,cat dog\na.jpg,\nc.jpg,dog\n", "gt.csv", in: folder)
+        let predictions = tests.write("""
+        {"filename": "a.jpg", "probs": [0.2, 0.7, 0.1], "labels": ["cat", "dog", "eel"]}
+        {"filename": "b.jpg", "probs": [0.9, 0.6, 0.5], "labels": ["cat", "dog", "eel"]}
+        {"filename": "c.jpg", "probs": [0.6, 0.4, 0.1], "labels": ["cat", "dog", "eel"]}
+        """, "p.jsonl", in: folder)
+        var job = ClassificationEvaluationJob(groundTruth: truth, predictions: predictions)
+        job.multilabel = true
+        let (metrics, missing, _) = try job.runMultilabel()
+        #expect(missing == 0 && metrics.sampleCount == 3 && metrics.labels == ["cat", "dog", "eel"])
+        // b: {cat, dog} vs {cat, dog} → 1; a: {} vs {dog} → 0; c: {dog} vs {cat} → 0 (0.5 is not > 0.5).
+        let values = Dictionary(uniqueKeysWithValues: metrics.scalars())
+        #expect(abs(values["iou"]! - 1.0 / 3) < 1e-15)
+        #expect(values["subset_accuracy"] == 1.0 / 3)
+        let json = String(decoding: job.multilabelJSON(metrics, missingPredictions: 0), as: UTF8.self)
+        #expect(json.contains("\"classes_absent\": [\n    \"eel\"\n  ]"))
+    }
+}
