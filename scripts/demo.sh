@@ -37,4 +37,9 @@ step "Evaluate the detector: VOC (AutoML default) and COCO (pycocotools-exact) m
   --predictions "$out/predictions.jsonl" --metric-type coco_voc --output "$out/evaluation"
 head -c 600 "$out/evaluation/metrics.json"; echo
 
+step "Evaluate a classifier on real digit images (scikit-learn's digits, a logistic regression's probabilities)"
+"$argus" validate samples/digits/validation.jsonl
+"$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
+  --predictions samples/digits/predictions.jsonl --output "$out/digits-evaluation"
+
 printf '\nDemo outputs are in %s\n' "$out"
