@@ -37,6 +37,21 @@ if arguments.count == 5 && arguments[1] == "coco-phases" {
     t1 = now(); print("summarize: \(t1 - t0)")
     exit(0)
 }
+if arguments.count == 3 && arguments[1] == "multiclass" {
+    // multiclass FILE: a binary file of N (Int64), C (Int64), N truth (Int64), N×C scores (Float64).
+    let t0 = now()
+    let data = try PaddedBytes(contentsOfFile: arguments[2])
+    let header = data.base.assumingMemoryBound(to: Int64.self)
+    let n = Int(header[0]), c = Int(header[1])
+    let truth = (0..<n).map { Int(header[2 + $0]) }
+    let scores = Array(UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
+    let metrics = MulticlassMetrics(labels: (0..<c).map(String.init), truth: truth, scores: scores)
+    let values = metrics.scalars()
+    let seconds = now() - t0
+    let fields = values.map { "\"\($0.0)\": \($0.1.isNaN ? "null" : String($0.1))" }.joined(separator: ", ")
+    print("{\"seconds\": \(seconds), \"peak_rss_bytes\": \(peakRSS()), \"metrics\": {\(fields)}}")
+    exit(0)
+}
 guard arguments.count == 3 else {
     FileHandle.standardError.write("usage: argus-bench load-coco-results|load-jsonl|load-coco FILE\n".data(using: .utf8)!)
     exit(64)

@@ -4,27 +4,83 @@ public enum BinaryCurves {
     /// Distinct-threshold cumulative counts (sklearn `_binary_clf_curve`): scores sorted descending
     /// (stable sort reversed, as sklearn), one point at the last index of each distinct score.
     static func clfCurve(_ truth: [Bool], _ scores: [Double]) -> (fps: [Double], tps: [Double], thresholds: [Double]) {
-        let n = scores.count
-        // np.argsort(kind="mergesort")[::-1]: descending, equal scores in reverse index order.
-        let order = (0..<n).sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }
+        // The order among equal scores does not change the points: sort the positives' and the
+        // negatives' scores apart (plain Double sorts) and walk both from the top.
+        var positives: [Double] = [], negatives: [Double] = []
+        positives.reserveCapacity(scores.count); negatives.reserveCapacity(scores.count)
+        for (isPositive, score) in zip(truth, scores) { if isPositive { positives.append(score) } else { negatives.append(score) } }
+        sortDescending(&positives); sortDescending(&negatives)
         var fps: [Double] = [], tps: [Double] = [], thresholds: [Double] = []
-        var cumulative = 0.0
-        for (position, index) in order.enumerated() {
-            if truth[index] { cumulative += 1 }
-            let last = position == n - 1
-            if last || scores[order[position + 1]] != scores[index] {
-                tps.append(cumulative)
-                fps.append(Double(position + 1) - cumulative)
-                thresholds.append(scores[index])
-            }
+        var i = 0, j = 0
+        var tp = 0.0, fp = 0.0
+        while i < positives.count || j < negatives.count {
+            let value: Double
+            if i < positives.count && (j >= negatives.count || positives[i] >= negatives[j]) { value = positives[i] } else { value = negatives[j] }
+            while i < positives.count && positives[i] == value { tp += 1; i += 1 }
+            while j < negatives.count && negatives[j] == value { fp += 1; j += 1 }
+            tps.append(tp); fps.append(fp); thresholds.append(value)
         }
         return (fps, tps, thresholds)
+    }
+
+    /// Sorts finite Doubles in descending order: an LSD radix sort on their order-preserving bit
+    /// patterns for large arrays (bytes every key shares are skipped), the standard sort otherwise.
+    /// Complexity: O(n) passes over the data (at most 8).
+    static func sortDescending(_ values: inout [Double]) {
+        let n = values.count
+        guard n > 2048 else { values.sort(by: >); return }
+        // Order-preserving keys: flip the sign bit of positives, every bit of negatives; then
+        // invert so that ascending keys are descending values.
+        var keys = values.map { value -> UInt64 in
+            let bits = value.bitPattern
+            let ordered = bits & (1 << 63) == 0 ? bits | (1 << 63) : ~bits
+            return ~ordered
+        }
+        var scratch = [UInt64](repeating: 0, count: n)
+        keys.withUnsafeMutableBufferPointer { source in
+            scratch.withUnsafeMutableBufferPointer { target in
+                var from = source, to = target
+                var counts = [Int](repeating: 0, count: 256)
+                for pass in 0..<8 {
+                    let shift = UInt64(pass * 8)
+                    for i in 0..<256 { counts[i] = 0 }
+                    for key in from { counts[Int((key >> shift) & 0xFF)] += 1 }
+                    if counts.contains(n) { continue } // every key shares this byte
+                    var offset = 0
+                    for i in 0..<256 { let c = counts[i]; counts[i] = offset; offset += c }
+                    for key in from {
+                        let digit = Int((key >> shift) & 0xFF)
+                        to[counts[digit]] = key
+                        counts[digit] += 1
+                    }
+                    swap(&from, &to)
+                }
+                if from.baseAddress != source.baseAddress { source.baseAddress!.update(from: from.baseAddress!, count: n) }
+            }
+        }
+        for i in 0..<n {
+            let ordered = ~keys[i]
+            let bits = ordered & (1 << 63) != 0 ? ordered & ~(1 << 63) : ~ordered
+            values[i] = Double(bitPattern: bits)
+        }
+    }
+
+    /// ROC AUC and average precision of one column from a single sort.
+    public static func aucAndAveragePrecision(_ truth: [Bool], _ scores: [Double]) -> (auc: Double, averagePrecision: Double) {
+        let curve = clfCurve(truth, scores)
+        let positives = curve.tps.last ?? 0, total = Double(truth.count)
+        let auc = (positives == 0 || positives == total) ? .nan : rocArea(curve)
+        return (auc, averagePrecision(curve))
     }
 
     /// sklearn `roc_curve(drop_intermediate=True)`: fpr, tpr and thresholds (the first threshold +inf).
     /// fpr (tpr) is NaN throughout when there are no negatives (positives), as in sklearn.
     public static func roc(_ truth: [Bool], _ scores: [Double]) -> (fpr: [Double], tpr: [Double], thresholds: [Double]) {
-        var (fps, tps, thresholds) = clfCurve(truth, scores)
+        roc(clfCurve(truth, scores))
+    }
+
+    static func roc(_ curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> (fpr: [Double], tpr: [Double], thresholds: [Double]) {
+        var (fps, tps, thresholds) = curve
         if fps.count > 2 {
             var keep = [0]
             for i in 1..<(fps.count - 1) {
@@ -46,7 +102,11 @@ public enum BinaryCurves {
     public static func rocAUC(_ truth: [Bool], _ scores: [Double]) -> Double {
         let positives = truth.filter { $0 }.count
         if positives == 0 || positives == truth.count { return .nan }
-        let (fpr, tpr, _) = roc(truth, scores)
+        return rocArea(clfCurve(truth, scores))
+    }
+
+    static func rocArea(_ curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> Double {
+        let (fpr, tpr, _) = roc(curve)
         return trapezoid(tpr, fpr)
     }
 
@@ -61,7 +121,11 @@ public enum BinaryCurves {
     /// sklearn `precision_recall_curve(drop_intermediate=False)`: precision and recall from the
     /// highest threshold down, ending with (1, 0); recall is 1 throughout without positives.
     public static func precisionRecall(_ truth: [Bool], _ scores: [Double]) -> (precision: [Double], recall: [Double], thresholds: [Double]) {
-        let (fps, tps, thresholds) = clfCurve(truth, scores)
+        precisionRecall(clfCurve(truth, scores))
+    }
+
+    static func precisionRecall(_ curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> (precision: [Double], recall: [Double], thresholds: [Double]) {
+        let (fps, tps, thresholds) = curve
         let lastT = tps.last ?? 0
         var precision: [Double] = [], recall: [Double] = []
         for i in stride(from: tps.count - 1, through: 0, by: -1) {
@@ -75,7 +139,11 @@ public enum BinaryCurves {
 
     /// sklearn `average_precision_score` for one column: `-sum(diff(recall) * precision[:-1])`.
     public static func averagePrecision(_ truth: [Bool], _ scores: [Double]) -> Double {
-        let (precision, recall, _) = precisionRecall(truth, scores)
+        averagePrecision(clfCurve(truth, scores))
+    }
+
+    static func averagePrecision(_ curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> Double {
+        let (precision, recall, _) = precisionRecall(curve)
         var terms = [Double](repeating: 0, count: recall.count - 1)
         for i in 0..<(recall.count - 1) { terms[i] = (recall[i + 1] - recall[i]) * precision[i] }
         return -NumpyMath.sum(terms)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Multi-class classification metrics, each as scikit-learn 1.x computes it with the AutoML
@@ -88,17 +89,18 @@ public struct MulticlassMetrics: Sendable {
         return recalls.isEmpty ? 0 : NumpyMath.mean(recalls)
     }
 
-    /// `matthews_corrcoef` (multi-class form).
+    /// `matthews_corrcoef` (multi-class form), in float64 as scikit-learn (no integer overflow).
     public func matthews(_ counts: [[Int]]) -> Double {
-        let t = (0..<classCount).map { counts[$0].reduce(0, +) }
-        let p = (0..<classCount).map { c in (0..<classCount).reduce(0) { $0 + counts[$1][c] } }
-        let correct = (0..<classCount).reduce(0) { $0 + counts[$1][$1] }
-        let n = p.reduce(0, +)
+        let t = (0..<classCount).map { Double(counts[$0].reduce(0, +)) }
+        let p = (0..<classCount).map { c in Double((0..<classCount).reduce(0) { $0 + counts[$1][c] }) }
+        let correct = Double((0..<classCount).reduce(0) { $0 + counts[$1][$1] })
+        let n = NumpyMath.sum(p)
         let covYtYp = correct * n - zip(t, p).reduce(0) { $0 + $1.0 * $1.1 }
         let covYpYp = n * n - p.reduce(0) { $0 + $1 * $1 }
         let covYtYt = n * n - t.reduce(0) { $0 + $1 * $1 }
-        if covYpYp * covYtYt == 0 { return 0 }
-        return Double(covYtYp) / (Double(covYtYt) * Double(covYpYp)).squareRoot()
+        let product = covYpYp * covYtYt
+        if product == 0 { return 0 }
+        return covYtYp / product.squareRoot()
     }
 
     /// `log_loss` with probabilities clipped to [ε, 1 − ε] (ε = 2.22e-16), not renormalised.
@@ -131,11 +133,21 @@ public struct MulticlassMetrics: Sendable {
         (truth.map { $0 == c }, (0..<sampleCount).map { score($0, c) })
     }
 
-    /// `roc_auc_score(multi_class="ovr")` per class (NaN where a class has no positives).
-    public var classwiseAUC: [Double] { (0..<classCount).map { let col = column($0); return BinaryCurves.rocAUC(col.truth, col.scores) } }
-    public var classwiseAveragePrecision: [Double] {
-        (0..<classCount).map { let col = column($0); return BinaryCurves.averagePrecision(col.truth, col.scores) }
+    /// `roc_auc_score(multi_class="ovr")` and `average_precision_score` per class (AUC NaN where a
+    /// class has no positives), one sort per class, classes spread over every core.
+    public var classwiseRanking: (auc: [Double], averagePrecision: [Double]) {
+        var results = [(Double, Double)](repeating: (0, 0), count: classCount)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: classCount) { c in
+                let col = column(c)
+                box.buffer[c] = BinaryCurves.aucAndAveragePrecision(col.truth, col.scores)
+            }
+        }
+        return (results.map(\.0), results.map(\.1))
     }
+    public var classwiseAUC: [Double] { classwiseRanking.auc }
+    public var classwiseAveragePrecision: [Double] { classwiseRanking.averagePrecision }
 
     /// The binarised truth and the scores, raveled (the `micro` average).
     var raveled: (truth: [Bool], scores: [Double]) {
@@ -181,8 +193,9 @@ public struct MulticlassMetrics: Sendable {
         let microP = totalPredicted == 0 ? 0 : Double(totalTP) / Double(totalPredicted)
         let microR = totalSupport == 0 ? 0 : Double(totalTP) / Double(totalSupport)
         let microF = Double(totalSupport + totalPredicted) == 0 ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
-        let auc = classwiseAUC, ap = classwiseAveragePrecision
+        let (auc, ap) = classwiseRanking
         let micro = raveled
+        let microRanking = BinaryCurves.aucAndAveragePrecision(micro.truth, micro.scores)
         var result: [(String, Double)] = [
             ("accuracy", accuracy(predicted)),
             ("balanced_accuracy", balancedAccuracy(counts)),
@@ -198,10 +211,10 @@ public struct MulticlassMetrics: Sendable {
             ("recall_score_weighted", Self.average(per.recall, weights: support)),
             ("f1_score_macro", Self.average(per.f1)), ("f1_score_micro", microF),
             ("f1_score_weighted", Self.average(per.f1, weights: support)),
-            ("AUC_macro", Self.average(auc)), ("AUC_micro", BinaryCurves.rocAUC(micro.truth, micro.scores)),
+            ("AUC_macro", Self.average(auc)), ("AUC_micro", microRanking.auc),
             ("AUC_weighted", Self.average(auc, weights: support)),
             ("average_precision_score_macro", Self.average(ap)),
-            ("average_precision_score_micro", BinaryCurves.averagePrecision(micro.truth, micro.scores)),
+            ("average_precision_score_micro", microRanking.averagePrecision),
             ("average_precision_score_weighted", Self.average(ap, weights: support)),
         ]
         return result
