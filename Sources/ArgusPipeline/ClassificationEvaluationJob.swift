@@ -146,7 +146,8 @@ public struct ClassificationEvaluationJob: Sendable {
         for (name, v) in scalars { json.key(name); json.number(defined(v)) }
         json.endObject()
         let per = metrics.perClass(counts)
-        let auc = metrics.classwiseAUC, ap = metrics.classwiseAveragePrecision
+        let ranking = metrics.ranking
+        let auc = ranking.auc, ap = ranking.averagePrecision
         json.key("per_label")
         json.beginObject()
         for (c, label) in metrics.labels.enumerated() {
