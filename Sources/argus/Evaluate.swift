@@ -103,38 +103,16 @@ struct Evaluate: ParsableCommand {
                 resolvedTask = probe.dataset.task
                 Report.note("--task not given: the ground truth reads as \(resolvedTask?.rawValue ?? "unknown")")
             }
-            if resolvedTask == .imageClassificationMultilabel {
+            if resolvedTask == .imageClassification || resolvedTask == .imageClassificationMultilabel {
                 guard let output else { throw ValidationError("give --output") }
+                try OutputFile.checkDestination(output, overwrite: overwrite)
                 var job = ClassificationEvaluationJob(groundTruth: groundTruth, predictions: predictions)
                 job.groundTruthFormat = groundTruthFormat
                 job.missing = missing == .asWrong ? .asWrong : .error
                 job.readOptions = readOptions
-                job.multilabel = true
+                job.multilabel = resolvedTask == .imageClassificationMultilabel
                 job.threshold = threshold
-                try OutputFile.checkDestination(output, overwrite: overwrite)
-                let (metrics, missingCount, diagnostics) = try job.runMultilabel()
-                Report.show(diagnostics)
-                try OutputFile.writeFolder(at: output) { partial in
-                    try OutputFile.write(job.multilabelJSON(metrics, missingPredictions: missingCount), to: partial + "/metrics.json")
-                }
-                let value = Dictionary(uniqueKeysWithValues: metrics.scalars())
-                print("iou \(String(format: "%.4f", value["iou"]!)), f1_score_micro \(String(format: "%.4f", value["f1_score_micro"]!)), hamming_loss \(String(format: "%.4f", value["hamming_loss"]!))")
-                print("wrote \(output)/metrics.json (\(metrics.sampleCount) images, \(metrics.classCount) labels)")
-                return
-            }
-            if resolvedTask == .imageClassification {
-                guard let output else { throw ValidationError("give --output") }
-                var job = ClassificationEvaluationJob(groundTruth: groundTruth, predictions: predictions)
-                job.groundTruthFormat = groundTruthFormat
-                job.missing = missing == .asWrong ? .asWrong : .error
-                job.readOptions = readOptions
-                try OutputFile.checkDestination(output, overwrite: overwrite)
-                let outcome = try job.run()
-                Report.show(outcome.diagnostics)
-                try job.write(outcome, to: output, overwrite: overwrite)
-                let value = Dictionary(uniqueKeysWithValues: outcome.metrics.scalars(predicted: outcome.predicted))
-                print("accuracy \(String(format: "%.4f", value["accuracy"]!)), f1_score_macro \(String(format: "%.4f", value["f1_score_macro"]!)), log_loss \(String(format: "%.4f", value["log_loss"]!))")
-                print("wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)")
+                try evaluateClassification(job, output: output)
                 return
             }
             guard let resolvedTask, resolvedTask.hasObjects else {
@@ -166,6 +144,28 @@ struct Evaluate: ParsableCommand {
             Report.show(outcome.diagnostics)
             try job.write(outcome, to: output, overwrite: overwrite)
             print(summary(outcome, output: output))
+        }
+    }
+
+    /// Multi-class or multi-label evaluation into `output`.
+    func evaluateClassification(_ job: ClassificationEvaluationJob, output: String) throws {
+        func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "undefined" }
+        if job.multilabel {
+            let (metrics, missingCount, diagnostics) = try job.runMultilabel()
+            Report.show(diagnostics)
+            try OutputFile.writeFolder(at: output) { partial in
+                try OutputFile.write(job.multilabelJSON(metrics, missingPredictions: missingCount), to: partial + "/metrics.json")
+            }
+            let value = Dictionary(uniqueKeysWithValues: metrics.scalars())
+            print("iou \(format(value["iou"])), f1_score_micro \(format(value["f1_score_micro"])), hamming_loss \(format(value["hamming_loss"]))")
+            print("wrote \(output)/metrics.json (\(metrics.sampleCount) images, \(metrics.classCount) labels)")
+        } else {
+            let outcome = try job.run()
+            Report.show(outcome.diagnostics)
+            try job.write(outcome, to: output, overwrite: overwrite)
+            let value = Dictionary(uniqueKeysWithValues: outcome.metrics.scalars(predicted: outcome.predicted))
+            print("accuracy \(format(value["accuracy"])), f1_score_macro \(format(value["f1_score_macro"])), log_loss \(format(value["log_loss"]))")
+            print("wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)")
         }
     }
 
