@@ -146,8 +146,7 @@ public struct ClassificationEvaluationJob: Sendable {
         for (name, v) in scalars { json.key(name); json.number(defined(v)) }
         json.endObject()
         let per = metrics.perClass(counts)
-        let ranking = metrics.ranking
-        let auc = ranking.auc, ap = ranking.averagePrecision
+        let auc = metrics.classwiseAUC, ap = metrics.classwiseAveragePrecision
         json.key("per_label")
         json.beginObject()
         for (c, label) in metrics.labels.enumerated() {

@@ -128,44 +128,33 @@ public struct MulticlassMetrics: Sendable {
         return Double(hits) / Double(sampleCount)
     }
 
+    /// One-vs-rest columns: truth of class c, scores of class c.
+    func column(_ c: Int) -> (truth: [Bool], scores: [Double]) {
+        (truth.map { $0 == c }, (0..<sampleCount).map { score($0, c) })
+    }
+
     /// `roc_auc_score(multi_class="ovr")` and `average_precision_score` per class (AUC NaN where a
-    /// class has no positives) and micro-averaged: one pass over the scores splits each class's
-    /// column into positives and negatives, then one sort per column, on every core.
-    public var ranking: (auc: [Double], averagePrecision: [Double], microAUC: Double, microAveragePrecision: Double) {
-        var positives = [[Double]](repeating: [], count: classCount), negatives = [[Double]](repeating: [], count: classCount)
-        var microPositives: [Double] = []
-        microPositives.reserveCapacity(sampleCount)
-        for c in 0..<classCount { negatives[c].reserveCapacity(sampleCount) }
-        scores.withUnsafeBufferPointer { all in
-            for i in 0..<sampleCount {
-                let t = truth[i], row = i * classCount
-                for c in 0..<classCount {
-                    if c == t { positives[c].append(all[row + c]) } else { negatives[c].append(all[row + c]) }
-                }
-                microPositives.append(all[row + t])
-            }
-        }
-        var microNegatives: [Double] = []
-        microNegatives.reserveCapacity(sampleCount * max(0, classCount - 1))
-        for c in 0..<classCount { microNegatives += negatives[c] }
-        var results = [(Double, Double)](repeating: (0, 0), count: classCount + 1)
+    /// class has no positives), one sort per class, classes spread over every core.
+    public var classwiseRanking: (auc: [Double], averagePrecision: [Double]) {
+        var results = [(Double, Double)](repeating: (0, 0), count: classCount)
         results.withUnsafeMutableBufferPointer { buffer in
-            positives.withUnsafeMutableBufferPointer { pos in
-                negatives.withUnsafeMutableBufferPointer { neg in
-                    let box = UnsafeMutableBufferPointerBox(buffer), p = UnsafeMutableBufferPointerBox(pos), n = UnsafeMutableBufferPointerBox(neg)
-                    let micro = MicroBox(positives: microPositives, negatives: microNegatives)
-                    DispatchQueue.concurrentPerform(iterations: classCount + 1) { k in
-                        if k == classCount {
-                            // The micro column first in line, alongside the classes.
-                            box.buffer[k] = micro.compute()
-                        } else {
-                            box.buffer[k] = BinaryCurves.aucAndAveragePrecision(positives: &p.buffer[k], negatives: &n.buffer[k])
-                        }
-                    }
-                }
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: classCount) { c in
+                let col = column(c)
+                box.buffer[c] = BinaryCurves.aucAndAveragePrecision(col.truth, col.scores)
             }
         }
-        return (results.prefix(classCount).map(\.0), results.prefix(classCount).map(\.1), results[classCount].0, results[classCount].1)
+        return (results.map(\.0), results.map(\.1))
+    }
+    public var classwiseAUC: [Double] { classwiseRanking.auc }
+    public var classwiseAveragePrecision: [Double] { classwiseRanking.averagePrecision }
+
+    /// The binarised truth and the scores, raveled (the `micro` average).
+    var raveled: (truth: [Bool], scores: [Double]) {
+        var t: [Bool] = [], s: [Double] = []
+        t.reserveCapacity(scores.count)
+        for i in 0..<sampleCount { for c in 0..<classCount { t.append(truth[i] == c); s.append(score(i, c)) } }
+        return (t, s)
     }
 
     /// Expected calibration error with equal-width bins over the top-class confidence: bin b holds
@@ -204,9 +193,9 @@ public struct MulticlassMetrics: Sendable {
         let microP = totalPredicted == 0 ? 0 : Double(totalTP) / Double(totalPredicted)
         let microR = totalSupport == 0 ? 0 : Double(totalTP) / Double(totalSupport)
         let microF = Double(totalSupport + totalPredicted) == 0 ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
-        let rankings = ranking
-        let (auc, ap) = (rankings.auc, rankings.averagePrecision)
-        let microRanking = (auc: rankings.microAUC, averagePrecision: rankings.microAveragePrecision)
+        let (auc, ap) = classwiseRanking
+        let micro = raveled
+        let microRanking = BinaryCurves.aucAndAveragePrecision(micro.truth, micro.scores)
         var result: [(String, Double)] = [
             ("accuracy", accuracy(predicted)),
             ("balanced_accuracy", balancedAccuracy(counts)),
@@ -228,17 +217,6 @@ public struct MulticlassMetrics: Sendable {
             ("average_precision_score_micro", microRanking.averagePrecision),
             ("average_precision_score_weighted", Self.average(ap, weights: support)),
         ]
-        return result
-    }
-}
-
-/// The micro column's scores, sorted and scored on one of the concurrent iterations.
-final class MicroBox: @unchecked Sendable {
-    var positives: [Double], negatives: [Double]
-    init(positives: [Double], negatives: [Double]) { self.positives = positives; self.negatives = negatives }
-    func compute() -> (Double, Double) {
-        let result = BinaryCurves.aucAndAveragePrecision(positives: &positives, negatives: &negatives)
-        positives = []; negatives = []
         return result
     }
 }
