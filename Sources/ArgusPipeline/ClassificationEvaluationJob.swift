@@ -146,7 +146,7 @@ public struct ClassificationEvaluationJob: Sendable {
         for (name, v) in scalars { json.key(name); json.number(defined(v)) }
         json.endObject()
         let per = metrics.perClass(counts)
-        let auc = metrics.classwiseAUC, ap = metrics.classwiseAveragePrecision
+        let (auc, ap) = metrics.classwiseRanking
         json.key("per_label")
         json.beginObject()
         for (c, label) in metrics.labels.enumerated() {

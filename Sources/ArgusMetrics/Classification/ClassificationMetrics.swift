@@ -146,8 +146,6 @@ public struct MulticlassMetrics: Sendable {
         }
         return (results.map(\.0), results.map(\.1))
     }
-    public var classwiseAUC: [Double] { classwiseRanking.auc }
-    public var classwiseAveragePrecision: [Double] { classwiseRanking.averagePrecision }
 
     /// The binarised truth and the scores, raveled (the `micro` average).
     var raveled: (truth: [Bool], scores: [Double]) {
