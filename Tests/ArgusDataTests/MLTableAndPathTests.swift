@@ -165,6 +165,16 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    @Test func boxFormatsRefuseClassificationData() throws {
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write(#"{"image_url": "a.jpg", "label": "cat"}"#, folder, "c.jsonl")
+        let loaded = try read(path)
+        for format in [DataFormat.voc, .yolo, .coco, .cocoResults, .text] {
+            #expect(throws: DataError.self) { try DatasetWriter.write(loaded, as: format, to: folder + "/out-\(format)") }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/out-\(format)"))
+        }
+    }
+
     @Test func folderOutputsAppearWholeOrNotAtAll() throws {
         let folder = Fixtures.scratch()
         let target = folder + "/voc"

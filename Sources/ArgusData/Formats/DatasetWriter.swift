@@ -33,14 +33,11 @@ public enum DatasetWriter {
         if needsPolygonsOnly.contains(format) { dataset = DatasetGeometry.polygonized(dataset, maxPoints: options.maxPolygonPoints) }
         let pixelFormats: Set<DataFormat> = [.coco, .cocoResults, .voc]
         let wantsPixels = pixelFormats.contains(format) || (format == .text && options.textLayout.absolute)
+        let boxFormats: Set<DataFormat> = [.coco, .cocoResults, .voc, .yolo, .text]
         if task?.hasObjects ?? false {
             dataset = DatasetGeometry.converted(dataset, to: wantsPixels ? .pixels : .normalized, locator: locator, diagnostics: &diagnostics)
-        } else if wantsPixels || format == .yolo || format == .text {
-            if format != .coco { throw DataError(.unsupported, SourceLocation(file: output), "\(format) holds boxes, but the data is \(task?.rawValue ?? "unlabelled")") }
-        }
-        if [.voc, .yolo, .text, .cocoResults].contains(format) == false, task?.hasObjects == false,
-           [.coco].contains(format) {
-            throw DataError(.unsupported, SourceLocation(file: output), "COCO instances hold boxes, but the data is \(task!.rawValue)")
+        } else if boxFormats.contains(format) {
+            throw DataError(.unsupported, SourceLocation(file: output), "\(format) holds boxes, but the data is \(task?.rawValue ?? "unlabelled")")
         }
         if [.voc, .yolo, .text].contains(format), dataset.images.contains(where: { $0.annotation.objects.contains { $0.segmentation != nil } }) {
             diagnostics.warning(SourceLocation(file: output), "\(format) holds boxes only: the masks were left out")
