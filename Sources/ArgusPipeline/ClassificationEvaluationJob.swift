@@ -257,6 +257,8 @@ public struct ClassificationEvaluationJob: Sendable {
             curves(metrics.truth.map { $0 == c }, (0..<metrics.sampleCount).map { metrics.scores[$0 * metrics.classCount + c] })
         }
         json.endObject()
+        let macro = metrics.macroROC()
+        json.key("macro_roc"); json.beginObject(); json.key("fpr"); json.numbers(macro.fpr); json.key("tpr"); json.numbers(macro.tpr); json.endObject()
         json.key("micro")
         var t: [Bool] = [], s: [Double] = []
         for i in 0..<metrics.sampleCount { for c in 0..<metrics.classCount { t.append(metrics.truth[i] == c); s.append(metrics.scores[i * metrics.classCount + c]) } }

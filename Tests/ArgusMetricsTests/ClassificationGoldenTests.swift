@@ -33,6 +33,12 @@ import Testing
         if let matrix = json["confusion_matrix"] as? [[Int]] {
             #expect(metrics.confusionMatrix(metrics.predicted) == matrix)
         }
+        if json["macro_roc_tpr"] != nil {
+            let reference = try JSONDocument().parse(bytes) { root in root["macro_roc_tpr"]!.doubles! }.get()
+            let macro = metrics.macroROC()
+            #expect(macro.tpr.count == reference.count)
+            #expect(zip(macro.tpr, reference).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(name) macro ROC")
+        }
     }
 
     @Test func calibrationBins() {

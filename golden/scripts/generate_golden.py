@@ -322,6 +322,15 @@ def classification_cases():
                 "tolerance": 1e-12}
         if c <= 10:
             case["confusion_matrix"] = cm.tolist()
+            # The macro ROC curve as scikit-learn's documentation draws it (classes with positives and negatives).
+            grid = np.linspace(0.0, 1.0, 1000)
+            mean_tpr, used = np.zeros_like(grid), 0
+            for k in range(c):
+                if 0 < Y[:, k].sum() < n:
+                    fpr, tpr, _ = m.roc_curve(Y[:, k], probs[:, k])
+                    mean_tpr += np.interp(grid, fpr, tpr)
+                    used += 1
+            case["macro_roc_tpr"] = (mean_tpr / used).tolist()
         path = out / f"{name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"generated_by": "golden/scripts/generate_golden.py",

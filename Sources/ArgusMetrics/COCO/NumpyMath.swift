@@ -31,3 +31,49 @@ enum NumpyMath {
     /// `np.mean`: the pairwise sum divided by the count.
     static func mean(_ values: [Double]) -> Double { sum(values) / Double(values.count) }
 }
+
+extension NumpyMath {
+    /// numpy `interp(x, xp, fp)` for one x (xp non-decreasing): the last point with xp ≤ x, then
+    /// a straight line to the next; fp[0] left of the range, fp[-1] right of it.
+    static func interp(_ x: Double, _ xp: [Double], _ fp: [Double]) -> Double {
+        let n = xp.count
+        guard n > 0 else { return .nan }
+        if x < xp[0] { return fp[0] }
+        if x > xp[n - 1] { return fp[n - 1] }
+        // Largest j with xp[j] <= x.
+        var low = 0, high = n - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if xp[mid] <= x { low = mid } else { high = mid - 1 }
+        }
+        let j = low
+        if j == n - 1 || xp[j] == x { return fp[j] }
+        let slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+        var value = slope * (x - xp[j]) + fp[j]
+        if value.isNaN {
+            value = slope * (x - xp[j + 1]) + fp[j + 1]
+            if value.isNaN && fp[j] == fp[j + 1] { value = fp[j] }
+        }
+        return value
+    }
+}
+
+extension MulticlassMetrics {
+    /// The macro-averaged ROC curve as scikit-learn's documentation draws it: every class's TPR
+    /// interpolated (`np.interp`) at 1,000 evenly spaced FPRs, summed class by class and divided
+    /// by the number of classes; classes without positives (or negatives) are left out.
+    public func macroROC(points: Int = 1000) -> (fpr: [Double], tpr: [Double]) {
+        let grid = COCOParameters.linspace(0, 1, points)
+        var mean = [Double](repeating: 0, count: points)
+        var used = 0
+        for c in 0..<classCount {
+            let truthColumn = truth.map { $0 == c }
+            let positives = truthColumn.filter { $0 }.count
+            guard positives > 0 && positives < sampleCount else { continue }
+            let roc = BinaryCurves.roc(truthColumn, (0..<sampleCount).map { scores[$0 * classCount + c] })
+            for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, roc.fpr, roc.tpr) }
+            used += 1
+        }
+        return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
+    }
+}
