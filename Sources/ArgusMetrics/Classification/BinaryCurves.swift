@@ -10,6 +10,11 @@ public enum BinaryCurves {
         positives.reserveCapacity(scores.count); negatives.reserveCapacity(scores.count)
         for (isPositive, score) in zip(truth, scores) { if isPositive { positives.append(score) } else { negatives.append(score) } }
         sortDescending(&positives); sortDescending(&negatives)
+        return clfCurve(sortedPositives: positives, sortedNegatives: negatives)
+    }
+
+    /// The curve from the positives' and the negatives' scores, each sorted descending.
+    static func clfCurve(sortedPositives positives: [Double], sortedNegatives negatives: [Double]) -> (fps: [Double], tps: [Double], thresholds: [Double]) {
         var fps: [Double] = [], tps: [Double] = [], thresholds: [Double] = []
         var i = 0, j = 0
         var tp = 0.0, fp = 0.0
@@ -63,6 +68,14 @@ public enum BinaryCurves {
             let bits = ordered & (1 << 63) != 0 ? ordered & ~(1 << 63) : ~ordered
             values[i] = Double(bitPattern: bits)
         }
+    }
+
+    /// ROC AUC and average precision from the positives' and the negatives' scores (sorted here).
+    public static func aucAndAveragePrecision(positives: inout [Double], negatives: inout [Double]) -> (auc: Double, averagePrecision: Double) {
+        sortDescending(&positives); sortDescending(&negatives)
+        let curve = clfCurve(sortedPositives: positives, sortedNegatives: negatives)
+        let auc = (positives.isEmpty || negatives.isEmpty) ? .nan : rocArea(curve)
+        return (auc, averagePrecision(curve))
     }
 
     /// ROC AUC and average precision of one column from a single sort.

@@ -136,23 +136,40 @@ public struct MulticlassMetrics: Sendable {
     /// `roc_auc_score(multi_class="ovr")` and `average_precision_score` per class (AUC NaN where a
     /// class has no positives), one sort per class, classes spread over every core.
     public var classwiseRanking: (auc: [Double], averagePrecision: [Double]) {
-        var results = [(Double, Double)](repeating: (0, 0), count: classCount)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let box = UnsafeMutableBufferPointerBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: classCount) { c in
-                let col = column(c)
-                box.buffer[c] = BinaryCurves.aucAndAveragePrecision(col.truth, col.scores)
-            }
-        }
-        return (results.map(\.0), results.map(\.1))
+        let r = ranking
+        return (r.auc, r.averagePrecision)
     }
 
-    /// The binarised truth and the scores, raveled (the `micro` average).
-    var raveled: (truth: [Bool], scores: [Double]) {
-        var t: [Bool] = [], s: [Double] = []
-        t.reserveCapacity(scores.count)
-        for i in 0..<sampleCount { for c in 0..<classCount { t.append(truth[i] == c); s.append(score(i, c)) } }
-        return (t, s)
+    /// Per-class and micro-averaged ROC AUC and average precision: one sort per column, the
+    /// columns on every core, the micro column (all N × C scores, the longest) first in line.
+    public var ranking: (auc: [Double], averagePrecision: [Double], microAUC: Double, microAveragePrecision: Double) {
+        var results = [(Double, Double)](repeating: (0, 0), count: classCount + 1)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: classCount + 1) { k in
+                if k == 0 {
+                    box.buffer[classCount] = microRanking()
+                } else {
+                    let col = column(k - 1)
+                    box.buffer[k - 1] = BinaryCurves.aucAndAveragePrecision(col.truth, col.scores)
+                }
+            }
+        }
+        return (results.prefix(classCount).map(\.0), results.prefix(classCount).map(\.1), results[classCount].0, results[classCount].1)
+    }
+
+    /// The micro average: every (sample, class) score, split into the true class's and the others'.
+    func microRanking() -> (Double, Double) {
+        var positives: [Double] = [], negatives: [Double] = []
+        positives.reserveCapacity(sampleCount)
+        negatives.reserveCapacity(sampleCount * max(0, classCount - 1))
+        scores.withUnsafeBufferPointer { all in
+            for i in 0..<sampleCount {
+                let t = truth[i], row = i * classCount
+                for c in 0..<classCount { if c == t { positives.append(all[row + c]) } else { negatives.append(all[row + c]) } }
+            }
+        }
+        return BinaryCurves.aucAndAveragePrecision(positives: &positives, negatives: &negatives)
     }
 
     /// Expected calibration error with equal-width bins over the top-class confidence: bin b holds
@@ -191,9 +208,9 @@ public struct MulticlassMetrics: Sendable {
         let microP = totalPredicted == 0 ? 0 : Double(totalTP) / Double(totalPredicted)
         let microR = totalSupport == 0 ? 0 : Double(totalTP) / Double(totalSupport)
         let microF = Double(totalSupport + totalPredicted) == 0 ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
-        let (auc, ap) = classwiseRanking
-        let micro = raveled
-        let microRanking = BinaryCurves.aucAndAveragePrecision(micro.truth, micro.scores)
+        let rankings = ranking
+        let (auc, ap) = (rankings.auc, rankings.averagePrecision)
+        let microRanking = (auc: rankings.microAUC, averagePrecision: rankings.microAveragePrecision)
         var result: [(String, Double)] = [
             ("accuracy", accuracy(predicted)),
             ("balanced_accuracy", balancedAccuracy(counts)),
