@@ -281,7 +281,7 @@ public struct DetectionEvaluationJob: Sendable {
             json.key("coco")
             json.beginObject()
             json.field("iou_type", coco.parameters.iouType.rawValue)
-            json.key("stat_names"); json.beginArray(); Self.statNames.forEach { json.string($0) }; json.endArray()
+            json.key("stat_names"); json.strings(Self.statNames)
             json.key("stats"); json.numbers(coco.stats)
             json.key("per_category")
             json.beginObject()
@@ -300,9 +300,9 @@ public struct DetectionEvaluationJob: Sendable {
         json.beginObject()
         json.field("iou_threshold", outcome.confusion.iouThreshold)
         json.field("score_threshold", outcome.confusion.scoreThreshold)
-        json.key("labels"); json.beginArray(); (outcome.confusion.labels + ["background"]).forEach { json.string($0) }; json.endArray()
+        json.key("labels"); json.strings((outcome.confusion.labels + ["background"]))
         json.key("counts"); json.beginArray()
-        for row in outcome.confusion.counts { json.beginArray(); row.forEach { json.integer($0) }; json.endArray() }
+        for row in outcome.confusion.counts { json.integers(row) }
         json.endArray()
         json.endObject()
         if let images = outcome.imageLevel {

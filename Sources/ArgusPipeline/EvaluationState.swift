@@ -129,16 +129,16 @@ public struct EvaluationState: Sendable {
         json.field("ground_truth", settings.groundTruth)
         json.field("predictions", settings.predictions)
         json.endObject()
-        json.key("category_ids"); json.beginArray(); categoryIDs.forEach { json.integer($0) }; json.endArray()
-        json.key("category_names"); json.beginArray(); categoryNames.forEach { json.string($0) }; json.endArray()
-        json.key("image_ids"); json.beginArray(); imageIDs.forEach { json.integer($0) }; json.endArray()
+        json.key("category_ids"); json.integers(categoryIDs)
+        json.key("category_names"); json.strings(categoryNames)
+        json.key("image_ids"); json.integers(imageIDs)
         json.field("ground_truth_count", groundTruthCount)
         json.field("detection_count", detectionCount)
         json.field("skipped_detections", skippedDetections)
         if let counts = vocTruthCounts, let records = vocRecords {
             json.key("voc")
             json.beginObject()
-            json.key("truth_counts"); json.beginArray(); counts.forEach { json.integer($0) }; json.endArray()
+            json.key("truth_counts"); json.integers(counts)
             json.key("category"); json.beginArray(); records.forEach { json.integer(Int($0.category)) }; json.endArray()
             json.key("score"); json.numbers(records.map(\.score))
             json.key("order"); json.beginArray(); records.forEach { json.integer($0.order) }; json.endArray()
@@ -149,7 +149,7 @@ public struct EvaluationState: Sendable {
                 json.key("tide_target"); json.beginArray(); errors.forEach { json.integer($0?.target ?? -1) }; json.endArray()
                 json.key("tide_target_category"); json.beginArray(); errors.forEach { json.integer(Int($0?.targetCategory ?? -1)) }; json.endArray()
                 json.field("tide_target_taken", String(errors.map { ($0?.targetTaken ?? false) ? "1" : "0" }))
-                json.key("tide_missed"); json.beginArray(); missed.forEach { json.integer($0) }; json.endArray()
+                json.key("tide_missed"); json.integers(missed)
             }
             json.endObject()
         }
@@ -166,10 +166,10 @@ public struct EvaluationState: Sendable {
             json.endArray()
         }
         json.key("confusion"); json.beginArray()
-        for row in confusion { json.beginArray(); row.forEach { json.integer($0) }; json.endArray() }
+        for row in confusion { json.integers(row) }
         json.endArray()
-        if let level = imageLevel { json.key("image_level"); json.beginArray(); level.forEach { json.integer($0) }; json.endArray() }
-        json.key("matches"); json.beginArray(); matchLines.forEach { json.string($0) }; json.endArray()
+        if let level = imageLevel { json.key("image_level"); json.integers(level) }
+        json.key("matches"); json.strings(matchLines)
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
     }

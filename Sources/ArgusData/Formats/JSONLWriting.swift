@@ -21,7 +21,7 @@ enum JSONLWriting {
             switch image.annotation {
             case .category(let label): json.string(label)
             case .categories(let labels):
-                json.beginArray(); labels.forEach { json.string($0) }; json.endArray()
+                json.strings(labels)
             case .scores(let labels, let probabilities):
                 // Ground truth from predictions: the argmax class (multi-class) or the classes over 0.5.
                 if task == .imageClassificationMultilabel {
@@ -72,15 +72,15 @@ enum JSONLWriting {
             switch image.annotation {
             case .scores(let labels, let probabilities):
                 json.key("probs"); json.numbers(probabilities)
-                json.key("labels"); json.beginArray(); labels.forEach { json.string($0) }; json.endArray()
+                json.key("labels"); json.strings(labels)
             case .category(let label):
                 let labels = context.dataset.allLabels
                 json.key("probs"); json.numbers(labels.map { $0 == label ? 1 : 0 })
-                json.key("labels"); json.beginArray(); labels.forEach { json.string($0) }; json.endArray()
+                json.key("labels"); json.strings(labels)
             case .categories(let set):
                 let labels = context.dataset.allLabels
                 json.key("probs"); json.numbers(labels.map { set.contains($0) ? 1 : 0 })
-                json.key("labels"); json.beginArray(); labels.forEach { json.string($0) }; json.endArray()
+                json.key("labels"); json.strings(labels)
             case .objects(let objects):
                 json.key("boxes")
                 json.beginArray()

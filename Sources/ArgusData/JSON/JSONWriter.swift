@@ -71,6 +71,18 @@ public struct JSONWriter {
         endArray()
     }
 
+    public mutating func integers(_ values: [Int]) {
+        beginArray()
+        for value in values { integer(value) }
+        endArray()
+    }
+
+    public mutating func strings(_ values: [String]) {
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
     // Convenience for `key` + value.
     public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func field(_ name: String, _ value: Double) { key(name); number(value) }
