@@ -183,24 +183,12 @@ public struct JSONValue {
         }
     }
 
+    /// The raw-key walk, with each key decoded to a String.
     public struct MemberSequence: Sequence, IteratorProtocol {
-        let value: JSONValue
-        var position: Int
-        let end: Int
-        init(value: JSONValue) {
-            self.value = value
-            if value.typeByte == UInt8(ascii: "{") {
-                position = value.index + 1; end = value.after - 1
-            } else {
-                position = 0; end = 0
-            }
-        }
+        var raw: RawMemberSequence
+        init(value: JSONValue) { raw = RawMemberSequence(value: value) }
         public mutating func next() -> (key: String, value: JSONValue)? {
-            guard position < end else { return nil }
-            let name = JSONValue(tape: value.tape, strings: value.strings, index: position)
-            let member = JSONValue(tape: value.tape, strings: value.strings, index: position + 1)
-            position = member.after
-            return (name.string ?? "", member)
+            raw.next().map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
         }
     }
 
