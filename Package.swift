@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "ArgusMasks", targets: ["ArgusMasks"]),
         .library(name: "ArgusData", targets: ["ArgusData"]),
         .library(name: "ArgusMetrics", targets: ["ArgusMetrics"]),
+        .library(name: "ArgusCharts", targets: ["ArgusCharts"]),
+        .library(name: "ArgusReports", targets: ["ArgusReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,6 +30,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]
         ),
 
+        // JPEG (libjpeg-turbo) and PNG (libpng) decoding with their errors returned, not fatal.
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+
         .target(name: "ArgusCore"),
         .target(name: "ArgusMasks", dependencies: ["ArgusCore"]),
         .target(name: "ArgusMetrics", dependencies: ["ArgusCore", "ArgusMasks"]),
@@ -35,10 +40,12 @@ let package = Package(
             name: "ArgusData",
             dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
+        .target(name: "ArgusReports", dependencies: ["ArgusCharts", "ArgusCore", "ArgusData"]),
         .target(name: "ArgusPipeline", dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics"]),
         .executableTarget(
             name: "argus",
-            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", "ArgusPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", "ArgusPipeline", "ArgusReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Benchmarks (run on demand by Benchmarks/run_benchmarks.py; not part of the tests).
@@ -49,6 +56,8 @@ let package = Package(
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),
         .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData"]),
         .testTarget(name: "ArgusPipelineTests", dependencies: ["ArgusPipeline"]),
+        .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts"]),
+        .testTarget(name: "ArgusReportsTests", dependencies: ["ArgusReports", "ArgusCharts", "ArgusData"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
         .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
     ],

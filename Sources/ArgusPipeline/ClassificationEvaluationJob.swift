@@ -39,6 +39,9 @@ public struct ClassificationEvaluationJob: Sendable {
         var scores: [Double]
         var missing: Set<Int>
         var diagnostics: Diagnostics
+        /// Each row's image URL, and the folder relative URLs are relative to.
+        var images: [String] = []
+        var imageFolder = "."
     }
 
     public struct Outcome: Sendable {
@@ -46,6 +49,11 @@ public struct ClassificationEvaluationJob: Sendable {
         public var predicted: [Int]
         public var missingPredictions: Int
         public var diagnostics: Diagnostics
+        /// Each evaluated image's URL (rows of `metrics`), and the folder relative URLs are relative to.
+        public var images: [String] = []
+        public var imageFolder = "."
+        /// Rows without a prediction (counted wrong).
+        public var missingRows: Set<Int> = []
     }
 
     public func run() throws -> Outcome {
@@ -54,7 +62,8 @@ public struct ClassificationEvaluationJob: Sendable {
         var predicted = metrics.predicted
         // A missing prediction counts as wrong.
         for i in joined.missing { predicted[i] = (metrics.truth[i] + 1) % max(1, joined.labels.count) }
-        return Outcome(metrics: metrics, predicted: predicted, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics)
+        return Outcome(metrics: metrics, predicted: predicted, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics,
+                       images: joined.images, imageFolder: joined.imageFolder, missingRows: joined.missing)
     }
 
     /// Reads both files and aligns every ground-truth image with its prediction's probabilities.
@@ -76,7 +85,7 @@ public struct ClassificationEvaluationJob: Sendable {
         // Predictions by file name (or by order where they name none).
         var byName: [String: ImageRecord] = [:]
         for image in predictions.dataset.images { byName[image.imageURL.hasPrefix("#") ? image.imageURL : image.fileName] = image }
-        var truthRows: [[Int]] = [], rows: [Double] = [], missingRows = Set<Int>()
+        var truthRows: [[Int]] = [], rows: [Double] = [], missingRows = Set<Int>(), imageNames: [String] = []
         for (position, image) in truth.dataset.images.enumerated() {
             let location = image.location ?? SourceLocation(file: groundTruthPath)
             let names: [String]
@@ -96,6 +105,7 @@ public struct ClassificationEvaluationJob: Sendable {
                 if missing == .asWrong {
                     missingRows.insert(truthRows.count)
                     truthRows.append(indices)
+                    imageNames.append(image.imageURL)
                     rows += [Double](repeating: 0, count: labels.count)
                 } else {
                     problems.error(location, field: "image_url", "no prediction for \(image.imageURL) (pass --missing as-wrong to count it wrong)")
@@ -114,12 +124,14 @@ public struct ClassificationEvaluationJob: Sendable {
                 continue
             }
             truthRows.append(indices)
+            imageNames.append(image.imageURL)
             rows += row
         }
         diagnostics.append(contentsOf: problems)
         guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot evaluate", diagnostics: diagnostics.items) }
         guard !truthRows.isEmpty else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate") }
-        return Joined(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics)
+        return Joined(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics,
+                      images: imageNames, imageFolder: truth.imageBase)
     }
 
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
@@ -127,7 +139,35 @@ public struct ClassificationEvaluationJob: Sendable {
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
             try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
+            try OutputFile.write(matchesJSONL(outcome, outputFolder: folder), to: partial + "/matches.jsonl")
         }
+    }
+
+    /// One line per image: its URL, its file relative to the evaluation folder (`path`), the true
+    /// and predicted labels, the predicted label's probability and the true label's, whether it
+    /// is right, and whether the prediction was missing.
+    public func matchesJSONL(_ outcome: Outcome, outputFolder: String) -> [UInt8] {
+        let metrics = outcome.metrics
+        let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
+        var json = JSONWriter()
+        var bytes: [UInt8] = []
+        for i in 0..<min(metrics.sampleCount, outcome.images.count) {
+            json.removeAllBytes()
+            let truth = metrics.truth[i], predicted = outcome.predicted[i]
+            json.beginObject()
+            json.field("image", outcome.images[i])
+            json.key("path")
+            if let local = locator.localPath(outcome.images[i]) { json.string(PathTools.relative(local, from: outputFolder)) } else { json.null() }
+            json.field("label", metrics.labels[truth])
+            json.field("predicted", metrics.labels[predicted])
+            json.field("score", metrics.scores[i * metrics.classCount + predicted])
+            json.field("label_score", metrics.scores[i * metrics.classCount + truth])
+            json.field("correct", truth == predicted)
+            if outcome.missingRows.contains(i) { json.field("missing", true) }
+            json.endObject()
+            bytes += json.bytes; bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
     }
 
     public func metricsJSON(_ outcome: Outcome) -> [UInt8] {
@@ -259,6 +299,8 @@ public struct ClassificationEvaluationJob: Sendable {
         json.endObject()
         let macro = metrics.macroROC()
         json.key("macro_roc"); json.beginObject(); json.key("fpr"); json.numbers(macro.fpr); json.key("tpr"); json.numbers(macro.tpr); json.endObject()
+        let macroPR = metrics.macroPrecisionRecall()
+        json.key("macro_pr"); json.beginObject(); json.key("recall"); json.numbers(macroPR.recall); json.key("precision"); json.numbers(macroPR.precision); json.endObject()
         json.key("micro")
         var t: [Bool] = [], s: [Double] = []
         for i in 0..<metrics.sampleCount { for c in 0..<metrics.classCount { t.append(metrics.truth[i] == c); s.append(metrics.scores[i * metrics.classCount + c]) } }

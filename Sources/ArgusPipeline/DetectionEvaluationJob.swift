@@ -41,6 +41,8 @@ public struct DetectionEvaluationJob: Sendable {
         /// Temporary files of match records written by streaming passes; `write` moves their lines
         /// into matches.jsonl and deletes them.
         public var matchFiles: [String] = []
+        /// The folder the ground truth's image URLs are relative to (for images.jsonl's paths).
+        public var imageFolder: String?
 
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
@@ -85,10 +87,13 @@ public struct DetectionEvaluationJob: Sendable {
             outcome.diagnostics = diagnostics
             outcome.matchLines = nil
             outcome.matchFiles = files
+            outcome.imageFolder = imageFolderGuess
             return outcome
         }
-        let (data, skipped, diagnostics) = try prepare()
-        return evaluate(data, skipped: skipped, diagnostics: diagnostics)
+        let (data, skipped, diagnostics, imageFolder) = try prepare()
+        var outcome = evaluate(data, skipped: skipped, diagnostics: diagnostics)
+        outcome.imageFolder = imageFolder
+        return outcome
     }
 
     func evaluate(_ data: EvaluationData, skipped: Int, diagnostics: Diagnostics) -> Outcome {
@@ -118,7 +123,7 @@ public struct DetectionEvaluationJob: Sendable {
     /// Evaluates this job's shard into a state for `argus merge`.
     /// - Parameter matchesFile: where to write the shard's match records instead of keeping them in the state.
     public func runState(matchesFile: String? = nil) throws -> (EvaluationState, Diagnostics) {
-        let (data, skipped, diagnostics) = try prepare()
+        let (data, skipped, diagnostics, _) = try prepare()
         let segm = task == .imageInstanceSegmentation
         let masks = segm ? MaskCache(data) : nil
         var voc: VOCEvaluator.Result?
@@ -150,7 +155,7 @@ public struct DetectionEvaluationJob: Sendable {
     }
 
     /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
-    func prepare() throws -> (EvaluationData, Int, Diagnostics) {
+    func prepare() throws -> (EvaluationData, Int, Diagnostics, String) {
         let segm = task == .imageInstanceSegmentation
         var diagnostics = Diagnostics()
         var options = readOptions
@@ -218,7 +223,7 @@ public struct DetectionEvaluationJob: Sendable {
             // shard saw them all, and the first counts them.
             if !readsShardOnly && shard.index != 0 { skipped = 0 }
         }
-        return (data, skipped, diagnostics)
+        return (data, skipped, diagnostics, truth.imageBase)
     }
 
     private func failure(_ error: EvaluationError) -> DataError {
@@ -234,7 +239,36 @@ public struct DetectionEvaluationJob: Sendable {
             try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
             try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
             try writeMatches(outcome, to: partial + "/matches.jsonl")
+            try OutputFile.write(imagesJSONL(outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder),
+                                 to: partial + "/images.jsonl")
         }
+    }
+
+    /// Where image URLs are relative to when the reader's own answer is not at hand (merged
+    /// shards): the ground-truth folder, or the folder of the ground-truth file.
+    var imageFolderGuess: String {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder) && isFolder.boolValue
+            ? groundTruthPath : PathTools.folder(of: groundTruthPath)
+    }
+
+    /// One line per image: its name (as in matches.jsonl), its file relative to the evaluation
+    /// folder (`path`, null when the URL is not a local file) and its size in pixels (0 where unknown).
+    public func imagesJSONL(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [UInt8] {
+        let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
+        var json = JSONWriter()
+        var bytes: [UInt8] = []
+        for image in data.images {
+            json.removeAllBytes()
+            json.beginObject()
+            json.field("image", image.name)
+            json.key("path")
+            if let local = locator.localPath(image.name) { json.string(PathTools.relative(local, from: outputFolder)) } else { json.null() }
+            json.field("width", image.width); json.field("height", image.height)
+            json.endObject()
+            bytes += json.bytes; bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
     }
 
     static let statNames = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
@@ -435,6 +469,10 @@ public struct DetectionEvaluationJob: Sendable {
             json.key("ground_truth_id")
             if let g = match.groundTruth { json.integer(data.groundTruth.ids[g]) } else { json.null() }
             json.field("iou", match.iou)
+            if let g = match.groundTruth {
+                let truth = data.groundTruth.box(g)
+                json.key("ground_truth_bbox"); json.numbers([truth.0, truth.1, truth.2, truth.3])
+            }
             json.endObject()
             return json.text
         }

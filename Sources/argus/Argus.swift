@@ -14,7 +14,7 @@ struct Argus: ParsableCommand {
         Exit codes: 0 success, 1 the data is invalid, 64 a usage error.
         """,
         version: "0.1.0",
-        subcommands: [Validate.self, Convert.self, Split.self, Stats.self, Evaluate.self, Merge.self]
+        subcommands: [Validate.self, Convert.self, Split.self, Stats.self, Evaluate.self, Merge.self, ReportCommand.self, Compare.self]
     )
 }
 

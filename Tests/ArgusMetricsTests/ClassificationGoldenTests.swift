@@ -38,6 +38,10 @@ import Testing
             let macro = metrics.macroROC()
             #expect(macro.tpr.count == reference.count)
             #expect(zip(macro.tpr, reference).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(name) macro ROC")
+            let referencePR = try JSONDocument().parse(bytes) { root in root["macro_pr_precision"]!.doubles! }.get()
+            let macroPR = metrics.macroPrecisionRecall()
+            #expect(macroPR.precision.count == referencePR.count)
+            #expect(zip(macroPR.precision, referencePR).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(name) macro PR")
         }
     }
 

@@ -331,6 +331,14 @@ def classification_cases():
                     mean_tpr += np.interp(grid, fpr, tpr)
                     used += 1
             case["macro_roc_tpr"] = (mean_tpr / used).tolist()
+            # The macro PR curve likewise: precision interpolated at 1000 recalls (recall increasing).
+            mean_precision, used = np.zeros_like(grid), 0
+            for k in range(c):
+                if Y[:, k].sum() > 0:
+                    precision, recall, _ = m.precision_recall_curve(Y[:, k], probs[:, k])
+                    mean_precision += np.interp(grid, recall[::-1], precision[::-1])
+                    used += 1
+            case["macro_pr_precision"] = (mean_precision / used).tolist()
         path = out / f"{name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"generated_by": "golden/scripts/generate_golden.py",

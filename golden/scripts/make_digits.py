@@ -2,7 +2,10 @@
 """A small real image-classification set from the digits images that ship inside scikit-learn.
 
 Writes samples/digits/: 300 held-out images as PNG files with their AutoML JSONL, and the scoring
-output (probabilities) of a logistic regression trained on the other 1,497 images; and
+output (probabilities) of a logistic regression trained on the other 1,497 images, with
+`attributions` ([3, 32, 32], SPEC §3) for the first six images and every wrong prediction: for a
+linear model, integrated gradients of the predicted class's logit from a black baseline are
+exactly coefficient × pixel (spread evenly over the three channels and the 4×4 enlarged pixels); and
 golden/classification/digits_expected.json with scikit-learn's metrics on it.
 Run from the repository root: python3 golden/scripts/make_digits.py
 """
@@ -16,6 +19,7 @@ import numpy as np
 from sklearn import metrics as m
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "samples/digits"
@@ -49,9 +53,20 @@ def main():
         write_png(OUT / "images" / name, image.round())
         gt_lines.append(json.dumps({"image_url": f"images/{name}", "image_details": {"format": "png", "width": 32, "height": 32},
                                     "label": str(digits.target[index])}))
-        prediction_lines.append(json.dumps({"filename": f"images/{name}", "probs": [float(p) for p in probs[rank]], "labels": labels}))
+        row = {"filename": f"images/{name}", "probs": [float(p) for p in probs[rank]], "labels": labels}
+        predicted = int(probs[rank].argmax())
+        if rank < 6 or model.classes_[predicted] != digits.target[index]:
+            attribution = (model.coef_[predicted] * digits.data[index]).reshape(8, 8)
+            per_pixel = np.kron(attribution / 16.0, np.ones((4, 4))) / 3.0
+            row["attributions"] = [[[round(float(v), 6) for v in line] for line in per_pixel]] * 3
+        prediction_lines.append(json.dumps(row))
     (OUT / "validation.jsonl").write_text("\n".join(gt_lines) + "\n")
     (OUT / "predictions.jsonl").write_text("\n".join(prediction_lines) + "\n")
+    # A second, weaker model on the same images, for `argus compare`.
+    other = GaussianNB().fit(digits.data[train], digits.target[train]).predict_proba(digits.data[held_out])
+    (OUT / "predictions_naive_bayes.jsonl").write_text("".join(
+        json.dumps({"filename": f"images/digit_{rank:04d}.png", "probs": [float(p) for p in other[rank]], "labels": labels}) + "\n"
+        for rank in range(len(held_out))))
     truth = digits.target[held_out]
     pred = probs.argmax(axis=1)
     Y = np.eye(10)[truth]

@@ -77,3 +77,23 @@ extension MulticlassMetrics {
         return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
     }
 }
+
+extension MulticlassMetrics {
+    /// The macro-averaged PR curve, built like the macro ROC curve: every class's precision
+    /// interpolated (`np.interp`, recall taken in increasing order) at 1,000 evenly spaced
+    /// recalls, summed class by class and divided by the number of classes with positives.
+    public func macroPrecisionRecall(points: Int = 1000) -> (recall: [Double], precision: [Double]) {
+        let grid = COCOParameters.linspace(0, 1, points)
+        var mean = [Double](repeating: 0, count: points)
+        var used = 0
+        for c in 0..<classCount {
+            let truthColumn = truth.map { $0 == c }
+            guard truthColumn.contains(true) else { continue }
+            let pr = BinaryCurves.precisionRecall(truthColumn, (0..<sampleCount).map { scores[$0 * classCount + c] })
+            let recall = Array(pr.recall.reversed()), precision = Array(pr.precision.reversed())
+            for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, recall, precision) }
+            used += 1
+        }
+        return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
+    }
+}

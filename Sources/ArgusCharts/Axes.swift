@@ -1,0 +1,120 @@
+import Foundation
+
+/// A linear mapping from data values to canvas positions.
+public struct Scale: Sendable {
+    public var domain: ClosedRange<Double>
+    public var range: (Double, Double)
+    public init(domain: ClosedRange<Double>, range: (Double, Double)) {
+        self.domain = domain.lowerBound == domain.upperBound ? domain.lowerBound...(domain.lowerBound + 1) : domain
+        self.range = range
+    }
+    public func callAsFunction(_ v: Double) -> Double {
+        range.0 + (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (range.1 - range.0)
+    }
+
+    /// About `count` round tick values inside the domain (1, 2 or 5 times a power of ten apart).
+    public func ticks(count: Int = 5) -> [Double] {
+        let span = domain.upperBound - domain.lowerBound
+        let raw = span / Double(max(1, count))
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        var values: [Double] = []
+        var v = ceil(domain.lowerBound / step - 1e-9) * step
+        while v <= domain.upperBound + step * 1e-9 {
+            values.append(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        return values
+    }
+}
+
+/// Formats a tick or metric value compactly.
+public func formatNumber(_ v: Double, digits: Int = 3) -> String {
+    if v.isNaN { return "–" }
+    if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+    if abs(v) < pow(10, Double(-digits)) { return String(format: "%.1e", v) }
+    var s = String(format: "%.\(digits)f", v)
+    while s.contains(".") && (s.hasSuffix("0") || s.hasSuffix(".")) { s.removeLast() }
+    return s
+}
+
+/// The frame of a chart: title, settings line, plot area with grid and ticks, axis titles.
+public struct ChartFrame {
+    public var title: String
+    public var settings: String
+    public var xTitle: String
+    public var yTitle: String
+    public var x: Scale
+    public var y: Scale
+    public let plot: Rect
+    public let width: Double
+
+    /// Lays out a chart of `size` with room for titles and tick labels.
+    public init(title: String, settings: String, xTitle: String, yTitle: String,
+                xDomain: ClosedRange<Double>, yDomain: ClosedRange<Double>, size: (width: Double, height: Double),
+                rightMargin: Double = 16) {
+        self.title = title; self.settings = settings; self.xTitle = xTitle; self.yTitle = yTitle
+        width = size.width
+        plot = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(top: 46, left: 58, bottom: 44, right: rightMargin)
+        x = Scale(domain: xDomain, range: (plot.x, plot.maxX))
+        y = Scale(domain: yDomain, range: (plot.maxY, plot.y))
+    }
+
+    public func draw(on canvas: Canvas) {
+        drawHeading(title: title, settings: settings, on: canvas, width: width)
+        canvas.setFont(size: 9.5)
+        for t in x.ticks() {
+            let px = x(t)
+            canvas.strokeLine(from: (px, plot.y), to: (px, plot.maxY), Palette.grid, width: 0.6)
+            canvas.text(formatNumber(t), x: px, y: plot.maxY + 13, align: .center, color: Palette.mutedText)
+        }
+        for t in y.ticks() {
+            let py = y(t)
+            canvas.strokeLine(from: (plot.x, py), to: (plot.maxX, py), Palette.grid, width: 0.6)
+            canvas.text(formatNumber(t), x: plot.x - 5, y: py + 3.5, align: .right, color: Palette.mutedText)
+        }
+        canvas.stroke(plot, Palette.frame, width: 0.8)
+        canvas.setFont(size: 10.5)
+        canvas.text(xTitle, x: plot.x + plot.width / 2, y: plot.maxY + 32, align: .center)
+        canvas.verticalText(yTitle, x: plot.x - 40, y: plot.y + plot.height / 2)
+    }
+}
+
+/// A chart's title in bold with its settings (thresholds, counts) underneath in grey.
+public func drawHeading(title: String, settings: String, on canvas: Canvas, x: Double = 10, width: Double) {
+    let available = width - 20
+    canvas.setFont(size: 13, bold: true)
+    canvas.text(canvas.fitted(title, width: available), x: x, y: 18)
+    canvas.setFont(size: 9.5)
+    canvas.text(canvas.fitted(settings, width: available), x: x, y: 33, color: Palette.mutedText)
+}
+
+/// A legend box listing coloured entries; placed inside `area` at the bottom-right or top-right.
+public struct Legend {
+    public struct Entry { public var label: String; public var color: Color; public var dash: [Double] = []; public var filled = false }
+    public var entries: [Entry]
+
+    public func draw(on canvas: Canvas, in area: Rect, corner: Corner = .bottomRight) {
+        guard !entries.isEmpty else { return }
+        canvas.setFont(size: 9.5)
+        let lineHeight = 14.0
+        let textWidth = entries.map { canvas.textWidth($0.label) }.max() ?? 0
+        let width = min(area.width - 8, textWidth + 34)
+        let height = Double(entries.count) * lineHeight + 8
+        let x = area.maxX - width - 6
+        let y = corner == .bottomRight ? area.maxY - height - 6 : area.y + 6
+        canvas.fill(Rect(x: x, y: y, width: width, height: height), Palette.background.with(alpha: 0.88))
+        canvas.stroke(Rect(x: x, y: y, width: width, height: height), Palette.grid, width: 0.6)
+        for (i, entry) in entries.enumerated() {
+            let baseline = y + 4 + Double(i) * lineHeight + 10
+            if entry.filled {
+                canvas.fill(Rect(x: x + 6, y: baseline - 8, width: 16, height: 8), entry.color)
+            } else {
+                canvas.strokeLine(from: (x + 6, baseline - 3.5), to: (x + 22, baseline - 3.5), entry.color, width: 2, dash: entry.dash)
+            }
+            canvas.text(canvas.fitted(entry.label, width: width - 32), x: x + 27, y: baseline)
+        }
+    }
+
+    public enum Corner { case bottomRight, topRight }
+}

@@ -1,0 +1,96 @@
+/// Lines in a square-ish plot: PR curves (with iso-F1 lines), ROC curves (with the chance
+/// diagonal), precision/recall/F1 against confidence (with the best-F1 point marked).
+public struct CurveChart: Drawable {
+    public struct Series {
+        public var name: String
+        public var x: [Double]
+        public var y: [Double]
+        public var color: Color
+        public var width: Double
+        public var dash: [Double]
+        /// A point to mark with a dot (e.g. the best-F1 threshold).
+        public var marker: (x: Double, y: Double)?
+        public init(name: String, x: [Double], y: [Double], color: Color, width: Double = 1.6, dash: [Double] = [],
+                    marker: (x: Double, y: Double)? = nil) {
+            self.name = name; self.x = x; self.y = y; self.color = color; self.width = width; self.dash = dash; self.marker = marker
+        }
+    }
+
+    public enum Guide { case none, isoF1, diagonal }
+
+    public var title: String
+    public var settings: String
+    public var xTitle: String
+    public var yTitle: String
+    public var xDomain: ClosedRange<Double> = 0...1
+    public var yDomain: ClosedRange<Double> = 0...1.02
+    public var series: [Series]
+    public var guide: Guide = .none
+    public var legendCorner: Legend.Corner = .bottomRight
+    public var size: (width: Double, height: Double) = (460, 380)
+
+    public init(title: String, settings: String, xTitle: String, yTitle: String, series: [Series], guide: Guide = .none) {
+        self.title = title; self.settings = settings; self.xTitle = xTitle; self.yTitle = yTitle
+        self.series = series; self.guide = guide
+    }
+
+    public func draw(on canvas: Canvas) {
+        let frame = ChartFrame(title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,
+                               xDomain: xDomain, yDomain: yDomain, size: size)
+        frame.draw(on: canvas)
+        canvas.isolated {
+            canvas.clip(to: frame.plot)
+            drawGuide(frame, on: canvas)
+            for s in series {
+                canvas.strokePolyline(Self.thinned(s, frame), s.color, width: s.width, dash: s.dash)
+            }
+            for s in series {
+                guard let m = s.marker else { continue }
+                canvas.setColor(s.color)
+                canvas.addCircle(x: frame.x(m.x), y: frame.y(m.y), radius: 4)
+                canvas.fillPreservingPath()
+                canvas.setColor(Palette.background); canvas.setLineWidth(1.2); canvas.stroke()
+            }
+        }
+        Legend(entries: series.map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) })
+            .draw(on: canvas, in: frame.plot, corner: legendCorner)
+    }
+
+    func drawGuide(_ frame: ChartFrame, on canvas: Canvas) {
+        switch guide {
+        case .none: break
+        case .diagonal:
+            canvas.strokeLine(from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.8, dash: [4, 3])
+        case .isoF1:
+            canvas.setFont(size: 8.5)
+            for f in [0.2, 0.4, 0.6, 0.8] {
+                // precision = f·r / (2r − f), for r in (f/2, 1]
+                var points: [(Double, Double)] = []
+                var r = f / 2 + 0.002
+                while r <= 1.0001 {
+                    let p = f * r / (2 * r - f)
+                    if p <= yDomain.upperBound { points.append((frame.x(r), frame.y(p))) }
+                    r += 0.01
+                }
+                canvas.strokePolyline(points, Palette.grid.with(alpha: 1), width: 0.8, dash: [2, 2])
+                let labelRecall = 0.9, labelPrecision = f * labelRecall / (2 * labelRecall - f)
+                canvas.text("F1=\(formatNumber(f))", x: frame.x(labelRecall), y: frame.y(labelPrecision) - 3,
+                            align: .center, color: Palette.frame)
+            }
+        }
+    }
+
+    /// Canvas points of a series, dropping points closer than a third of a unit to the last kept
+    /// one (curves over millions of detections stay small in SVG and PDF; the shape is kept).
+    static func thinned(_ s: Series, _ frame: ChartFrame) -> [(Double, Double)] {
+        let n = min(s.x.count, s.y.count)
+        var points: [(Double, Double)] = []
+        points.reserveCapacity(min(n, 4096))
+        for i in 0..<n {
+            let p = (frame.x(s.x[i]), frame.y(s.y[i]))
+            if let last = points.last, i != n - 1, abs(p.0 - last.0) < 0.33 && abs(p.1 - last.1) < 0.33 { continue }
+            points.append(p)
+        }
+        return points
+    }
+}

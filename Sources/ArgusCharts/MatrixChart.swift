@@ -1,0 +1,72 @@
+/// A confusion matrix: rows are the ground truth, columns the prediction. Cells are shaded by
+/// the row-normalised value (so rare classes are as readable as common ones) and show either
+/// the count or the fraction. Sizes itself from the number of classes; labels and numbers are
+/// drawn only where they fit, so 100+ classes stay readable when zoomed.
+public struct MatrixChart: Drawable {
+    public var title: String
+    public var settings: String
+    public var labels: [String]
+    public var counts: [[Double]]
+    public var normalized: Bool
+    public var cellSize: Double
+
+    public init(title: String, settings: String, labels: [String], counts: [[Double]], normalized: Bool, cellSize: Double? = nil) {
+        self.title = title; self.settings = settings; self.labels = labels; self.counts = counts; self.normalized = normalized
+        let n = Double(max(labels.count, 1))
+        self.cellSize = cellSize ?? min(34, max(5, 520 / n))
+    }
+
+    var labelMargin: Double { cellSize >= 7 ? min(130, 14 + 6.2 * Double(labels.map(\.count).max() ?? 4)) : 24 }
+    var fontSize: Double { min(10, cellSize * 0.8) }
+
+    public var size: (width: Double, height: Double) {
+        let side = cellSize * Double(labels.count)
+        return (max(420, labelMargin + side + 30), labelMargin + side + 92)
+    }
+
+    public var rowFractions: [[Double]] {
+        counts.map { row in
+            let total = row.reduce(0, +)
+            return row.map { total > 0 ? $0 / total : 0 }
+        }
+    }
+
+    public func draw(on canvas: Canvas) {
+        drawHeading(title: title, settings: settings, on: canvas, width: size.width)
+        let n = labels.count
+        let origin = (x: labelMargin + 16, y: labelMargin + 46)
+        let fractions = rowFractions
+        canvas.setFont(size: fontSize)
+        for i in 0..<n {
+            for j in 0..<n {
+                let cell = Rect(x: origin.x + Double(j) * cellSize, y: origin.y + Double(i) * cellSize, width: cellSize, height: cellSize)
+                let fill = Palette.sequential(fractions[i][j])
+                canvas.fill(cell, fill)
+                if cellSize >= 22 && counts[i][j] > 0 {
+                    let value = normalized ? formatNumber(fractions[i][j], digits: 2) : formatNumber(counts[i][j])
+                    canvas.text(canvas.fitted(value, width: cellSize - 2), x: cell.x + cellSize / 2, y: cell.y + cellSize / 2 + fontSize * 0.35,
+                                align: .center, color: Palette.textColor(on: fill))
+                }
+            }
+        }
+        let side = cellSize * Double(n)
+        canvas.stroke(Rect(x: origin.x, y: origin.y, width: side, height: side), Palette.frame, width: 0.6)
+        if cellSize >= 7 {
+            for (i, label) in labels.enumerated() {
+                let centre = Double(i) * cellSize + cellSize / 2
+                canvas.text(canvas.fitted(label, width: labelMargin - 8), x: origin.x - 4, y: origin.y + centre + fontSize * 0.35, align: .right)
+                canvas.isolated {
+                    canvas.translate(origin.x + centre + fontSize * 0.35, origin.y - 4)
+                    canvas.rotate(-Double.pi / 2)
+                    canvas.text(canvas.fitted(label, width: labelMargin - 8), x: 0, y: 0)
+                }
+            }
+        }
+        canvas.setFont(size: 10.5, bold: true)
+        canvas.text("Predicted", x: origin.x + side / 2, y: origin.y + side + 16, align: .center, color: Palette.mutedText)
+        canvas.verticalText("Ground truth", x: 14, y: origin.y + side / 2, color: Palette.mutedText)
+        canvas.setFont(size: 9)
+        canvas.text(normalized ? "shade and numbers: fraction of the row" : "numbers: counts · shade: fraction of the row",
+                    x: origin.x, y: origin.y + side + 32, color: Palette.mutedText)
+    }
+}

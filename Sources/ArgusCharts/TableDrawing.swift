@@ -1,0 +1,64 @@
+/// A table drawn with Cairo (for the PDF; the HTML uses a real `<table>` with the same cells).
+public struct TableDrawing: Drawable {
+    public var title: String
+    public var settings: String
+    public var header: [String]
+    public var rows: [[String]]
+    /// Right-aligned columns (numbers).
+    public var numericColumns: Set<Int>
+    public var width: Double
+    public static let rowHeight = 15.0
+
+    public init(title: String, settings: String, header: [String], rows: [[String]], numericColumns: Set<Int>, width: Double = 520) {
+        self.title = title; self.settings = settings; self.header = header; self.rows = rows
+        self.numericColumns = numericColumns; self.width = width
+    }
+
+    public var size: (width: Double, height: Double) { (width, 50 + Double(rows.count + 1) * Self.rowHeight + 8) }
+
+    /// The table split into pieces of at most `rowsPerPiece` rows, each with the header.
+    public func split(rowsPerPiece: Int) -> [TableDrawing] {
+        guard rows.count > rowsPerPiece else { return [self] }
+        return stride(from: 0, to: rows.count, by: rowsPerPiece).map { start in
+            var piece = self
+            piece.rows = Array(rows[start..<min(rows.count, start + rowsPerPiece)])
+            if start > 0 { piece.title = title + " (continued)" }
+            return piece
+        }
+    }
+
+    public func draw(on canvas: Canvas) {
+        drawHeading(title: title, settings: settings, on: canvas, width: size.width)
+        canvas.setFont(size: 9.5)
+        let columns = header.count
+        var widths = (0..<columns).map { c in
+            rows.map { c < $0.count ? $0[c] : "" }.map { canvas.textWidth($0) }.max() ?? 0
+        }
+        canvas.setFont(size: 9.5, bold: true)
+        for c in 0..<columns { widths[c] = max(widths[c], canvas.textWidth(header[c])) }
+        let total = widths.reduce(0, +) + Double(columns) * 14
+        if total > width - 20 {
+            // Shrink the first (name) column to fit.
+            widths[0] = max(40, widths[0] - (total - (width - 20)))
+        }
+        var y = 50.0
+        func drawRow(_ cells: [String], bold: Bool, shaded: Bool) {
+            if shaded { canvas.fill(Rect(x: 10, y: y, width: width - 20, height: Self.rowHeight), Palette.panel) }
+            canvas.setFont(size: 9.5, bold: bold)
+            var x = 10.0 + 7
+            for c in 0..<columns {
+                let cell = canvas.fitted(c < cells.count ? cells[c] : "", width: widths[c])
+                if numericColumns.contains(c) {
+                    canvas.text(cell, x: x + widths[c], y: y + 11, align: .right)
+                } else {
+                    canvas.text(cell, x: x, y: y + 11)
+                }
+                x += widths[c] + 14
+            }
+            y += Self.rowHeight
+        }
+        drawRow(header, bold: true, shaded: false)
+        canvas.strokeLine(from: (10, y), to: (width - 10, y), Palette.frame, width: 0.8)
+        for (i, row) in rows.enumerated() { drawRow(row, bold: false, shaded: i % 2 == 1) }
+    }
+}

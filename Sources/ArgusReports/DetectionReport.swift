@@ -1,0 +1,426 @@
+import ArgusCharts
+import ArgusData
+import Foundation
+
+/// The report of a detection or instance-segmentation evaluation.
+public enum DetectionReport {
+    public struct Options {
+        /// Classes drawn individually in the PR overlay and the confidence charts.
+        public var topClasses = 8
+        public var galleryImages = 50
+        public init() {}
+    }
+
+    public static func build(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
+        let iou = run.metrics["iou_threshold"]?.double ?? 0.5
+        let scoreThreshold = run.metrics["confusion_matrix"]?["score_threshold"]?.double ?? 0.3
+        let images = run.imageCount ?? 0
+        let kind = run.task == "image_instance_segmentation" ? "masks" : "boxes"
+        let settingsLine = "IoU ≥ \(formatNumber(iou)) (\(kind)) · \(images) images · \(run.metrics["metric_type"]?.string ?? "voc") metrics"
+        var sections: [ReportDocument.Section] = []
+        let perLabel = run.perLabel
+        // Classes by ground-truth count (most frequent first), then name.
+        let frequent = perLabel.sorted { a, b in
+            let ca = a.values["ground_truth"] ?? 0, cb = b.values["ground_truth"] ?? 0
+            return ca != cb ? ca > cb : a.label < b.label
+        }.map(\.label)
+
+        sections.append(summarySection(run, settingsLine: settingsLine))
+        if let coco = cocoSection(run) { sections.append(coco) }
+        if !run.curves.precisionRecall.isEmpty {
+            sections.append(curvesSection(run, frequent: frequent, options: options, settingsLine: settingsLine))
+        }
+        sections.append(perClassSection(run, settingsLine: settingsLine))
+        if let confusion = confusionSection(run, iou: iou, scoreThreshold: scoreThreshold, images: images) { sections.append(confusion) }
+        if let errors = errorSection(run, settingsLine: settingsLine, scoreThreshold: scoreThreshold) { sections.append(errors) }
+        if let gallery = gallerySection(run, options: options, iou: iou, scoreThreshold: scoreThreshold) { sections.append(gallery) }
+
+        let primary = run.primaryMetric
+        var headline: [(String, String)] = [(primary.name, primary.value.map { formatMetric($0) } ?? "—")]
+        for name in ["precision", "recall"] { if let v = run.scalar(name) { headline.append((name, formatMetric(v))) } }
+        if let ap = run.metrics["coco"]?["stats"]?.doubles?.first { headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap))) }
+        headline.append(("images", String(images)))
+        var document = ReportDocument(title: "Evaluation report — \(run.name)", subtitle: "\(run.task) · \(settingsLine)", headline: headline, sections: sections)
+        document.summaryLines = summaryLines(run, frequent: frequent)
+        document.curveData = curveData(run)
+        return document
+    }
+
+    // MARK: Sections
+
+    static func summarySection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
+        var rows: [[ReportDocument.Table.Cell]] = run.scalars.map { [.text($0.0), .number($0.1)] }
+        for (key, value) in run.metrics["counts"]?.members ?? [] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .count(value.int)]) }
+        for key in ["metric_type", "iou_threshold", "interpolation"] {
+            if let v = run.metrics[key] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .text(v.string ?? v.double.map { formatNumber($0) } ?? "")]) }
+        }
+        let table = ReportDocument.Table(id: "summary", title: "Summary", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false)
+        return .init(id: "summary", title: "Summary", blocks: [.table(table)])
+    }
+
+    static let cocoDescriptions = [
+        "AP @ IoU 0.50:0.95, all areas, maxDets 100", "AP @ IoU 0.50", "AP @ IoU 0.75", "AP small", "AP medium", "AP large",
+        "AR maxDets 1", "AR maxDets 10", "AR maxDets 100", "AR small", "AR medium", "AR large",
+    ]
+
+    static func cocoSection(_ run: EvaluationRun) -> ReportDocument.Section? {
+        guard let coco = run.metrics["coco"], let stats = coco["stats"]?.doubles else { return nil }
+        let names = coco["stat_names"]?.array?.compactMap(\.string) ?? []
+        let rows: [[ReportDocument.Table.Cell]] = stats.enumerated().map { i, v in
+            [.text(i < names.count ? names[i] : "stat \(i)"), .text(i < cocoDescriptions.count ? cocoDescriptions[i] : ""),
+             v < 0 ? .text("−1 (undefined)") : .number(v)]
+        }
+        let table = ReportDocument.Table(id: "coco_summary", title: "COCO summary (pycocotools order)",
+                                         settings: "iou type \(coco["iou_type"]?.string ?? "bbox") · −1 where pycocotools reports −1",
+                                         header: ["statistic", "definition", "value"], rows: rows, sortable: false)
+        return .init(id: "coco", title: "COCO summary", blocks: [.table(table)])
+    }
+
+    static func curvesSection(_ run: EvaluationRun, frequent: [String], options: Options, settingsLine: String) -> ReportDocument.Section {
+        let ap: [String: Double] = Dictionary(uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
+        let shown = frequent.filter { run.curves.precisionRecall[$0] != nil }.prefix(options.topClasses)
+        var series: [CurveChart.Series] = []
+        var data: [(String, PlainJSON)] = []
+        for (i, label) in shown.enumerated() {
+            let curve = run.curves.precisionRecall[label]!
+            let name = "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))"
+            series.append(.init(name: name, x: curve.x, y: curve.y, color: Palette.category(i)))
+            data.append((label, .object([("recall", .numbers(curve.x)), ("precision", .numbers(curve.y)), ("average_precision", .number(ap[label]))])))
+        }
+        let micro = microCurve(run)
+        let macro = macroCurve(run)
+        if let micro {
+            series.append(.init(name: "micro (all detections)", x: micro.recall, y: micro.precision, color: Palette.text, width: 2.2))
+            data.append(("micro", .object([("recall", .numbers(micro.recall)), ("precision", .numbers(micro.precision))])))
+        }
+        if let macro {
+            series.append(.init(name: "macro (mean of classes)", x: macro.recall, y: macro.precision, color: Palette.text, width: 2, dash: [5, 3]))
+            data.append(("macro", .object([("recall", .numbers(macro.recall)), ("precision", .numbers(macro.precision))])))
+        }
+        var overlay = CurveChart(title: "Precision–recall: the \(shown.count) most frequent classes, micro and macro",
+                                 settings: settingsLine, xTitle: "recall", yTitle: "precision", series: series, guide: .isoF1)
+        overlay.legendCorner = .bottomRight
+        overlay.size = (620, 460)
+        var blocks: [ReportDocument.Block] = [.chart(.init(id: "pr_overlay", drawing: overlay, data: .object(data)))]
+        blocks.append(.paragraph("Micro: every counted detection of every class in one ranking, recall over all ground truth. "
+            + "Macro: at each recall, each class's best precision at that recall or more (the all-point envelope), averaged over the classes with ground truth."))
+        // Precision, recall and F1 against the confidence threshold, best-F1 marked.
+        var figures: [ReportDocument.Figure] = []
+        for label in shown {
+            let curve = run.curves.precisionRecall[label]!
+            guard !curve.thresholds.isEmpty else { continue }
+            let best = run.curves.bestF1[label]
+            var chart = CurveChart(title: "\(label): precision, recall, F1 vs confidence",
+                                   settings: best.map { "best F1 \(formatMetric($0.f1, digits: 3)) at score ≥ \(formatMetric($0.threshold, digits: 3))" } ?? "no detections",
+                                   xTitle: "score threshold", yTitle: "value",
+                                   series: [
+                                       .init(name: "precision", x: curve.thresholds, y: curve.y, color: Palette.category(0)),
+                                       .init(name: "recall", x: curve.thresholds, y: curve.x, color: Palette.category(1)),
+                                       .init(name: "F1", x: curve.thresholds, y: curve.f1, color: Palette.category(2), width: 2,
+                                             marker: best.map { (x: $0.threshold, y: $0.f1) }),
+                                   ])
+            chart.legendCorner = .bottomRight
+            chart.size = (400, 300)
+            figures.append(.init(id: "confidence_\(label)", drawing: chart, data: .object([
+                ("threshold", .numbers(curve.thresholds)), ("precision", .numbers(curve.y)), ("recall", .numbers(curve.x)), ("f1", .numbers(curve.f1)),
+                ("best_f1", best.map { .object([("threshold", .number($0.threshold)), ("f1", .number($0.f1))]) } ?? .null),
+            ])))
+        }
+        if !figures.isEmpty { blocks.append(.grid(figures)) }
+        return .init(id: "curves", title: "Precision and recall", blocks: blocks)
+    }
+
+    /// All classes' counted detections in one ranking (score descending; a detection is a true
+    /// positive where its class's recall rises). Recall over all ground truth.
+    static func microCurve(_ run: EvaluationRun) -> (recall: [Double], precision: [Double])? {
+        var scored: [(Double, Bool)] = []
+        var truth = 0.0
+        for (label, values) in run.perLabel {
+            truth += values["ground_truth"] ?? 0
+            guard let curve = run.curves.precisionRecall[label] else { continue }
+            var previous = 0.0
+            for i in 0..<min(curve.x.count, curve.thresholds.count) {
+                scored.append((curve.thresholds[i], curve.x[i] > previous))
+                previous = curve.x[i]
+            }
+        }
+        guard truth > 0, !scored.isEmpty else { return nil }
+        scored.sort { $0.0 > $1.0 }
+        var tp = 0.0
+        var recall: [Double] = [], precision: [Double] = []
+        recall.reserveCapacity(scored.count); precision.reserveCapacity(scored.count)
+        for (i, item) in scored.enumerated() {
+            if item.1 { tp += 1 }
+            recall.append(tp / truth); precision.append(tp / Double(i + 1))
+        }
+        return (recall, precision)
+    }
+
+    /// At recalls 0, 0.01, …, 1: each class's highest precision at that recall or more (0 where
+    /// the class never reaches it), averaged over the classes with ground truth.
+    static func macroCurve(_ run: EvaluationRun) -> (recall: [Double], precision: [Double])? {
+        let grid = (0...100).map { Double($0) / 100 }
+        var sum = [Double](repeating: 0, count: grid.count)
+        var used = 0
+        for (label, values) in run.perLabel where (values["ground_truth"] ?? 0) > 0 {
+            used += 1
+            guard let curve = run.curves.precisionRecall[label], !curve.x.isEmpty else { continue }
+            // Envelope from the right: best precision at recall ≥ r.
+            var envelope = curve.y
+            for i in stride(from: envelope.count - 2, through: 0, by: -1) { envelope[i] = max(envelope[i], envelope[i + 1]) }
+            var j = 0
+            for (k, r) in grid.enumerated() {
+                while j < curve.x.count && curve.x[j] < r - 1e-12 { j += 1 }
+                if j < curve.x.count { sum[k] += envelope[j] }
+            }
+        }
+        guard used > 0 else { return nil }
+        return (grid, sum.map { $0 / Double(used) })
+    }
+
+    static func perClassSection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
+        let perLabel = run.perLabel
+        let cocoPer = run.metrics["coco"]?["per_category"]
+        var blocks: [ReportDocument.Block] = []
+        if !perLabel.isEmpty {
+            let byAP = perLabel.sorted { a, b in (a.values["average_precision"] ?? -1) > (b.values["average_precision"] ?? -1) }
+            let labels = byAP.map { $0.label }
+            func column(_ key: String) -> [Double?] { byAP.map { $0.values[key] } }
+            func filled(_ key: String) -> PlainJSON { .numbers(byAP.map { $0.values[key] ?? .nan }) }
+            let bars = BarChart(title: "Per-class AP, precision and recall (sorted by AP)", settings: settingsLine, categories: labels,
+                                series: [.init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
+                                         .init(name: "precision", values: column("precision"), color: Palette.category(1)),
+                                         .init(name: "recall", values: column("recall"), color: Palette.category(2))],
+                                valueTitle: "value", domain: 0...1)
+            blocks.append(.chart(.init(id: "per_class_bars", drawing: bars, data: .object([
+                ("labels", .strings(labels)), ("average_precision", filled("average_precision")),
+                ("precision", filled("precision")), ("recall", filled("recall")),
+            ]))))
+            let bySupport = perLabel.sorted { a, b in (a.values["ground_truth"] ?? 0) > (b.values["ground_truth"] ?? 0) }
+            let truthCounts: [Double?] = bySupport.map { $0.values["ground_truth"] }
+            let detectionCounts: [Double?] = bySupport.map { $0.values["detections"] }
+            let supportLabels = bySupport.map { $0.label }
+            let support = BarChart(title: "Ground-truth objects and detections per class", settings: settingsLine, categories: supportLabels,
+                                   series: [.init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
+                                            .init(name: "detections", values: detectionCounts, color: Palette.category(4))],
+                                   valueTitle: "count")
+            blocks.append(.chart(.init(id: "support_bars", drawing: support, data: .object([
+                ("labels", .strings(supportLabels)),
+                ("ground_truth", .numbers(truthCounts.map { $0 ?? .nan })),
+                ("detections", .numbers(detectionCounts.map { $0 ?? .nan })),
+            ]))))
+        } else if let cocoPer {
+            let entries = cocoPer.members.sorted { ($0.1["AP"]?.double ?? -1) > ($1.1["AP"]?.double ?? -1) }
+            let bars = BarChart(title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.0),
+                                series: [.init(name: "AP", values: entries.map { $0.1["AP"]?.double }, color: Palette.category(0)),
+                                         .init(name: "AP50", values: entries.map { $0.1["AP50"]?.double }, color: Palette.category(1))],
+                                valueTitle: "value", domain: 0...1)
+            blocks.append(.chart(.init(id: "per_class_bars", drawing: bars, data: .object([
+                ("labels", .strings(entries.map(\.0))), ("AP", .numbers(entries.map { $0.1["AP"]?.double ?? .nan })),
+                ("AP50", .numbers(entries.map { $0.1["AP50"]?.double ?? .nan })),
+            ]))))
+        }
+        // The sortable table: one row per class of either source.
+        var names = perLabel.map(\.label)
+        for (name, _) in cocoPer?.members ?? [] where !names.contains(name) { names.append(name) }
+        let values = Dictionary(uniqueKeysWithValues: perLabel.map { ($0.label, $0.values) })
+        let header = ["class", "ground truth", "detections", "AP", "precision", "recall", "best F1", "at score", "COCO AP", "COCO AP50"]
+        let rows: [[ReportDocument.Table.Cell]] = names.map { name in
+            let v = values[name] ?? [:]
+            let best = run.curves.bestF1[name]
+            let truthCount = v["ground_truth"].map { Int($0) }, detectionCount = v["detections"].map { Int($0) }
+            return [.text(name), .count(truthCount), .count(detectionCount),
+                    .number(v["average_precision"]), .number(v["precision"]), .number(v["recall"]),
+                    .number(best?.f1), .number(best?.threshold, digits: 3),
+                    .number(cocoPer?[name]?["AP"]?.double), .number(cocoPer?[name]?["AP50"]?.double)]
+        }
+        blocks.append(.table(.init(id: "per_class_table", title: "Per-class results", settings: settingsLine + " · click a heading to sort",
+                                   header: header, rows: rows)))
+        return .init(id: "per-class", title: "Per-class results", blocks: blocks)
+    }
+
+    static func confusionSection(_ run: EvaluationRun, iou: Double, scoreThreshold: Double, images: Int) -> ReportDocument.Section? {
+        guard let (labels, counts) = run.confusionMatrix else { return nil }
+        let iouSetting = run.metrics["confusion_matrix"]?["iou_threshold"]?.double ?? iou
+        let settings = "IoU ≥ \(formatNumber(iouSetting)) · score ≥ \(formatNumber(scoreThreshold)) · \(images) images · last row and column: background"
+        let big = labels.count > 30
+        var blocks: [ReportDocument.Block] = []
+        let data: PlainJSON = .object([("labels", .strings(labels)), ("counts", .array(counts.map { .numbers($0) }))])
+        let raw = MatrixChart(title: "Confusion matrix (counts)", settings: settings, labels: labels, counts: counts, normalized: false,
+                              cellSize: big ? 14 : nil)
+        let normalized = MatrixChart(title: "Confusion matrix (row-normalised)", settings: settings, labels: labels, counts: counts, normalized: true,
+                                     cellSize: big ? 14 : nil)
+        blocks.append(.chart(.init(id: "confusion_counts", drawing: raw, data: data, zoomable: big)))
+        blocks.append(.chart(.init(id: "confusion_normalized", drawing: normalized, data: .object([("labels", .strings(labels)),
+            ("fractions", .array(normalized.rowFractions.map { .numbers($0) }))]), zoomable: big)))
+        blocks.append(.table(largestConfusions(labels: labels, counts: counts, settings: settings)))
+        return .init(id: "confusion", title: "Confusion matrix", blocks: blocks)
+    }
+
+    /// The largest off-diagonal cells: which class is taken for which (background included).
+    static func largestConfusions(labels: [String], counts: [[Double]], settings: String, limit: Int = 15) -> ReportDocument.Table {
+        var cells: [(Int, Int, Double)] = []
+        for i in counts.indices { for j in counts[i].indices where i != j && counts[i][j] > 0 { cells.append((i, j, counts[i][j])) } }
+        cells.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }
+        let rows: [[ReportDocument.Table.Cell]] = cells.prefix(limit).map { i, j, c in
+            let rowTotal = counts[i].reduce(0, +)
+            return [.text(labels[i]), .text(labels[j]), .count(Int(c)), .number(rowTotal > 0 ? c / rowTotal : nil, digits: 3)]
+        }
+        return .init(id: "largest_confusions", title: "Largest confusions", settings: settings,
+                     header: ["ground truth", "predicted", "count", "share of row"], rows: rows)
+    }
+
+    static func errorSection(_ run: EvaluationRun, settingsLine: String, scoreThreshold: Double) -> ReportDocument.Section? {
+        var blocks: [ReportDocument.Block] = []
+        if let records = run.detections {
+            let edges = (0...20).map { Double($0) / 20 }
+            var tp = [Double](repeating: 0, count: 20), fp = [Double](repeating: 0, count: 20)
+            for i in 0..<records.count {
+                let s = records.score[i]
+                guard !s.isNaN else { continue }
+                let bin = min(19, max(0, Int(s * 20)))
+                switch records.outcome[i] {
+                case .truePositive: tp[bin] += 1
+                case .falsePositive: fp[bin] += 1
+                default: break
+                }
+            }
+            let chart = HistogramChart(title: "Scores of true and false positives", settings: settingsLine, edges: edges,
+                                       series: [.init(name: "true positives", counts: tp, color: Palette.truePositive),
+                                                .init(name: "false positives", counts: fp, color: Palette.falsePositive)],
+                                       xTitle: "detection score")
+            blocks.append(.chart(.init(id: "score_histogram", drawing: chart, data: .object([
+                ("edges", .numbers(edges)), ("true_positives", .numbers(tp)), ("false_positives", .numbers(fp))]))))
+        }
+        if let tide = run.metrics["tide"], let errors = tide["errors"], let delta = tide["delta_ap"] {
+            let kinds = ["classification", "localization", "both", "duplicate", "background", "missed"]
+            let chart = BarChart(title: "TIDE error breakdown: AP gained by fixing each error type",
+                                 settings: "foreground IoU \(formatNumber(tide["foreground_iou"]?.double ?? 0.5)) · background IoU \(formatNumber(tide["background_iou"]?.double ?? 0.1))",
+                                 categories: kinds.map { "\($0) (\(errors[$0]?.int ?? 0))" },
+                                 series: [.init(name: "ΔAP", values: kinds.map { delta[$0]?.double }, color: Palette.falsePositive)],
+                                 valueTitle: "mAP gained (×100 = points)")
+            blocks.append(.chart(.init(id: "tide", drawing: chart, data: .object([
+                ("error_types", .strings(kinds)), ("counts", .numbers(kinds.map { errors[$0]?.double ?? .nan })),
+                ("delta_ap", .numbers(kinds.map { delta[$0]?.double ?? .nan }))]))))
+        }
+        if let level = run.metrics["image_level"] {
+            let rows: [[ReportDocument.Table.Cell]] = level.members.filter { $0.0 != "score_threshold" }.map { key, value in
+                [.text(key.replacingOccurrences(of: "_", with: " ")), value.isInteger ? .count(value.int) : .number(value.double)]
+            }
+            blocks.append(.table(.init(id: "image_level", title: "Image-level hits", settings: "an image is a hit when it has a true positive at score ≥ \(formatNumber(level["score_threshold"]?.double ?? scoreThreshold))",
+                                       header: ["measure", "value"], rows: rows, sortable: false)))
+        }
+        return blocks.isEmpty ? nil : .init(id: "errors", title: "Scores and errors", blocks: blocks)
+    }
+
+    static func gallerySection(_ run: EvaluationRun, options: Options, iou: Double, scoreThreshold: Double) -> ReportDocument.Section? {
+        guard let records = run.detections, records.count > 0, options.galleryImages > 0 else { return nil }
+        let picks = galleryPicks(records, limit: options.galleryImages)
+        var byImage: [Int32: [Int]] = [:]
+        let wanted = Set(picks)
+        for i in 0..<records.count where wanted.contains(records.image[i]) { byImage[records.image[i], default: []].append(i) }
+        let tiles = GalleryLoader.load(picks.map { image in
+            let name = records.imageNames[Int(image)]
+            return (name, run.images[name])
+        }, workers: 8)
+        var figures: [ReportDocument.Figure] = []
+        var blankCount = 0
+        for (k, image) in picks.enumerated() {
+            let name = records.imageNames[Int(image)]
+            var marks: [ImageTile.Mark] = []
+            var fp = 0, missed = 0, maxFP = 0.0
+            var truthSeen = Set<String>()
+            for i in byImage[image] ?? [] {
+                let label = records.labelNames[Int(records.label[i])]
+                switch records.outcome[i] {
+                case .missed:
+                    missed += 1
+                    marks.append(.init(box: records.box[i], kind: .missed, caption: "missed \(label)"))
+                case .truePositive:
+                    if let t = records.truthBox[i], truthSeen.insert("\(t)").inserted { marks.append(.init(box: t, kind: .groundTruth, caption: "")) }
+                    if records.score[i] >= scoreThreshold {
+                        marks.append(.init(box: records.box[i], kind: .truePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))"))
+                    }
+                case .falsePositive:
+                    fp += 1; maxFP = max(maxFP, records.score[i])
+                    if records.score[i] >= scoreThreshold {
+                        marks.append(.init(box: records.box[i], kind: .falsePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))"))
+                    }
+                case .ignored: break
+                }
+            }
+            let loaded = tiles[k]
+            if loaded.image == nil { blankCount += 1 }
+            var size = loaded.size
+            if size.width <= 0 || size.height <= 0 {
+                // No size known: the extent of the boxes.
+                let right = marks.map { $0.box.0 + $0.box.2 }.max() ?? 100, bottom = marks.map { $0.box.1 + $0.box.3 }.max() ?? 100
+                size = (max(1, right), max(1, bottom))
+            }
+            let note = "\(fp) false positive\(fp == 1 ? "" : "s")\(fp > 0 ? " (top \(formatNumber(maxFP, digits: 2)))" : "") · \(missed) missed"
+            let tile = ImageTile(title: (name as NSString).lastPathComponent, note: note, image: loaded.image, imageSize: size, marks: marks, side: 280)
+            figures.append(.init(id: "gallery_\(k)", drawing: tile, data: .object([
+                ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
+                ("image_file_found", .bool(loaded.image != nil)),
+            ])))
+        }
+        var blocks: [ReportDocument.Block] = [.paragraph(
+            "The \(figures.count) images with the highest-scoring false positives and the most missed objects, worst first. "
+            + "Green: ground truth matched by a detection; blue: true positive; orange, dashed: false positive; purple, thick: missed object. "
+            + "Detections below score \(formatNumber(scoreThreshold)) are not drawn; matching at IoU ≥ \(formatNumber(iou)).")]
+        if blankCount > 0 {
+            blocks.append(.paragraph("\(blankCount) of \(figures.count) image files were not found or could not be read: their boxes are drawn on a blank canvas of the image's size."))
+        }
+        blocks.append(.grid(figures))
+        return .init(id: "gallery", title: "Gallery: worst false positives and missed objects", blocks: blocks)
+    }
+
+    /// Images ranked for the gallery: alternately the next image by its highest false-positive
+    /// score and the next by its number of missed objects (ties by name), without repeats.
+    static func galleryPicks(_ records: EvaluationRun.DetectionRecords, limit: Int) -> [Int32] {
+        var topFP: [Int32: Double] = [:], missed: [Int32: Int] = [:]
+        for i in 0..<records.count {
+            switch records.outcome[i] {
+            case .falsePositive: topFP[records.image[i]] = max(topFP[records.image[i]] ?? 0, records.score[i])
+            case .missed: missed[records.image[i], default: 0] += 1
+            default: break
+            }
+        }
+        let name = { (i: Int32) in records.imageNames[Int(i)] }
+        let byFP = topFP.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }.map(\.key)
+        let byMissed = missed.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }.map(\.key)
+        var picks: [Int32] = [], seen = Set<Int32>()
+        var a = 0, b = 0
+        while picks.count < limit && (a < byFP.count || b < byMissed.count) {
+            if a < byFP.count { if seen.insert(byFP[a]).inserted { picks.append(byFP[a]) }; a += 1 }
+            if picks.count < limit && b < byMissed.count { if seen.insert(byMissed[b]).inserted { picks.append(byMissed[b]) }; b += 1 }
+        }
+        return picks
+    }
+
+    // MARK: Summary and data
+
+    static func summaryLines(_ run: EvaluationRun, frequent: [String]) -> [String] {
+        var lines: [String] = []
+        let per = run.perLabel.compactMap { entry -> (String, Double)? in entry.values["average_precision"].map { (entry.label, $0) } }
+        if per.count >= 2 {
+            let sorted = per.sorted { $0.1 > $1.1 }
+            lines.append("Best classes (AP): " + sorted.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
+            lines.append("Worst classes (AP): " + sorted.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
+        }
+        if let tide = run.metrics["tide"]?["delta_ap"]?.members.compactMap({ k, v in v.double.map { (k, $0) } }).max(by: { $0.1 < $1.1 }) {
+            lines.append("Largest error type (TIDE): \(tide.0), +\(formatMetric(tide.1, digits: 3)) mAP if fixed")
+        }
+        if let (labels, counts) = run.confusionMatrix {
+            let top = largestConfusions(labels: labels, counts: counts, settings: "", limit: 1).rows.first
+            if let top { lines.append("Most frequent confusion: \(top[0].text) → \(top[1].text) (\(top[2].text))") }
+        }
+        return lines
+    }
+
+    static func curveData(_ run: EvaluationRun) -> PlainJSON {
+        .object(run.curves.precisionRecall.sorted { $0.key < $1.key }.map { label, curve in
+            (label, .object([("score", .numbers(curve.thresholds)), ("recall", .numbers(curve.x)), ("precision", .numbers(curve.y))]))
+        })
+    }
+}

@@ -1,0 +1,103 @@
+import ArgusCharts
+import ArgusData
+
+/// What a report says, independent of HTML, PDF or Markdown: sections of charts, tables and
+/// notes. Every chart carries the data it was drawn from (embedded in the HTML, tested).
+public struct ReportDocument {
+    public var title: String
+    public var subtitle: String
+    /// Headline figures (name, value) shown first.
+    public var headline: [(String, String)]
+    public var sections: [Section]
+    /// The Markdown summary's body (after the title and headline).
+    public var summaryLines: [String] = []
+    /// Raw curve data embedded in the HTML for re-plotting.
+    public var curveData: PlainJSON = .object([])
+
+    public struct Section {
+        public var id: String
+        public var title: String
+        public var blocks: [Block]
+        public init(id: String, title: String, blocks: [Block]) { self.id = id; self.title = title; self.blocks = blocks }
+    }
+
+    public enum Block {
+        case chart(Figure)
+        /// Charts laid out side by side in the HTML (a gallery); one after another in the PDF.
+        case grid([Figure])
+        case table(Table)
+        case paragraph(String)
+    }
+
+    public struct Figure {
+        public var id: String
+        public var drawing: Drawable
+        public var data: PlainJSON
+        /// Shown large and scrollable with zoom buttons in the HTML (big confusion matrices).
+        public var zoomable = false
+        public init(id: String, drawing: Drawable, data: PlainJSON, zoomable: Bool = false) {
+            self.id = id; self.drawing = drawing; self.data = data; self.zoomable = zoomable
+        }
+    }
+
+    public struct Table {
+        public var id: String
+        public var title: String
+        public var settings: String
+        public var header: [String]
+        public var rows: [[Cell]]
+        public var sortable = true
+
+        public struct Cell {
+            public var text: String
+            /// The value to sort by (numbers sort numerically; nil sorts last).
+            public var value: Double?
+            public var tone: Tone = .plain
+            public enum Tone { case plain, better, worse }
+            public static func text(_ s: String) -> Cell { Cell(text: s, value: nil) }
+            public static func number(_ v: Double?, digits: Int = 4) -> Cell {
+                Cell(text: v.map { formatMetric($0, digits: digits) } ?? "—", value: v)
+            }
+            public static func count(_ v: Int?) -> Cell { Cell(text: v.map(String.init) ?? "—", value: v.map(Double.init)) }
+            public static func delta(_ v: Double?, digits: Int = 4) -> Cell {
+                guard let v else { return Cell(text: "—", value: nil) }
+                return Cell(text: (v > 0 ? "+" : "") + formatMetric(v, digits: digits), value: v, tone: v > 0 ? .better : (v < 0 ? .worse : .plain))
+            }
+        }
+
+        public var numericColumns: Set<Int> {
+            Set((0..<header.count).filter { c in rows.contains { c < $0.count && $0[c].value != nil } })
+        }
+
+        public var data: PlainJSON {
+            .object([("header", .strings(header)), ("rows", .array(rows.map { row in .array(row.map { $0.value.map(PlainJSON.number) ?? .string($0.text) }) }))])
+        }
+
+        var drawing: TableDrawing {
+            TableDrawing(title: title, settings: settings, header: header, rows: rows.map { $0.map(\.text) }, numericColumns: numericColumns)
+        }
+    }
+
+    /// All chart and table data by id (what the tests compare with golden JSON).
+    public var chartData: PlainJSON {
+        var members: [(String, PlainJSON)] = []
+        for section in sections {
+            for block in section.blocks {
+                switch block {
+                case .chart(let figure): members.append((figure.id, figure.data))
+                case .grid(let figures): members += figures.map { ($0.id, $0.data) }
+                case .table(let table): members.append((table.id, table.data))
+                case .paragraph: break
+                }
+            }
+        }
+        return .object(members)
+    }
+}
+
+/// A metric value with `digits` decimals (trailing zeros kept, so columns line up).
+public func formatMetric(_ v: Double, digits: Int = 4) -> String {
+    if v.isNaN { return "—" }
+    if v == v.rounded() && abs(v) > 1 && abs(v) < 1e15 { return String(Int(v)) }
+    return String(format: "%.\(digits)f", v)
+}

@@ -1,0 +1,36 @@
+import Foundation
+import ArgusData
+
+/// Builds the report of an evaluation folder and writes its files (each written whole or not at all).
+public enum ReportFiles {
+    public struct Options {
+        public var galleryImages = 50
+        public var topClasses = 8
+        public init() {}
+    }
+
+    /// The report document of one evaluation, by task.
+    public static func document(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
+        if run.isDetection {
+            var detection = DetectionReport.Options()
+            detection.galleryImages = options.galleryImages
+            detection.topClasses = options.topClasses
+            return DetectionReport.build(run, options: detection)
+        }
+        var classification = ClassificationReport.Options()
+        classification.galleryImages = options.galleryImages
+        classification.topClasses = options.topClasses
+        return ClassificationReport.build(run, options: classification)
+    }
+
+    /// Writes whichever of the HTML, PDF and Markdown files are asked for.
+    public static func write(_ document: ReportDocument, html: String?, pdf: String?, markdown: String?) throws {
+        // Render everything first, so that a failure leaves no file half-written or stale-looking.
+        let htmlText = html.map { _ in HTMLReport.render(document) }
+        let pdfBytes = pdf.map { _ in PDFReport.render(document) }
+        let markdownText = markdown.map { _ in MarkdownSummary.render(document, htmlName: html.map { ($0 as NSString).lastPathComponent }) }
+        if let html, let htmlText { try OutputFile.write(htmlText, to: html) }
+        if let pdf, let pdfBytes { try OutputFile.write(pdfBytes, to: pdf) }
+        if let markdown, let markdownText { try OutputFile.write(markdownText, to: markdown) }
+    }
+}
