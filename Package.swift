@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData"]),
         .testTarget(name: "ArgusPipelineTests", dependencies: ["ArgusPipeline"]),
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts"]),
-        .testTarget(name: "ArgusReportsTests", dependencies: ["ArgusReports", "ArgusCharts", "ArgusData"]),
+        .testTarget(name: "ArgusReportsTests", dependencies: ["ArgusReports", "ArgusCharts", "ArgusData", "ArgusPipeline"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
         .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
     ],

@@ -17,7 +17,7 @@ public struct Scale: Sendable {
         let span = domain.upperBound - domain.lowerBound
         let raw = span / Double(max(1, count))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.7 } ?? raw
         var values: [Double] = []
         var v = ceil(domain.lowerBound / step - 1e-9) * step
         while v <= domain.upperBound + step * 1e-9 {

@@ -21,13 +21,35 @@ public enum Render {
         cairo_destroy(context)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
-        var text = String(decoding: sink.bytes, as: UTF8.self)
+        var text = renumberIdentifiers(String(decoding: sink.bytes, as: UTF8.self))
         if !idPrefix.isEmpty {
             text = text.replacingOccurrences(of: "id=\"", with: "id=\"\(idPrefix)")
                 .replacingOccurrences(of: "href=\"#", with: "href=\"#\(idPrefix)")
                 .replacingOccurrences(of: "url(#", with: "url(#\(idPrefix)")
         }
         return text
+    }
+
+    /// Cairo names surfaces, images and patterns after process-wide counters; renumbering them
+    /// in order of appearance makes the same drawing give the same bytes every time.
+    static func renumberIdentifiers(_ svg: String) -> String {
+        let pattern = try! NSRegularExpression(pattern: "\\b(surface|image|pattern|source|mask|linear|radial)([0-9]+)\\b")
+        let ns = svg as NSString
+        var numbers: [String: Int] = [:]
+        var counters: [String: Int] = [:]
+        var output = ""
+        var last = 0
+        for match in pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length)) {
+            let kind = ns.substring(with: match.range(at: 1)), token = ns.substring(with: match.range)
+            let number = numbers[token] ?? {
+                counters[kind, default: 0] += 1
+                numbers[token] = counters[kind]!
+                return counters[kind]!
+            }()
+            output += ns.substring(with: NSRange(location: last, length: match.range.location - last)) + kind + String(number)
+            last = match.range.location + match.range.length
+        }
+        return output + ns.substring(from: last)
     }
 
     /// A PNG at `scale` pixels per point, on a white background.

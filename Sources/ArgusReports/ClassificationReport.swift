@@ -101,7 +101,10 @@ public enum ClassificationReport {
     }
 
     static func perClassSection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
-        let entries = run.perLabel.sorted { a, b in (a.values["f1"] ?? -1) > (b.values["f1"] ?? -1) }
+        let entries = run.perLabel.sorted { a, b in
+            let x = a.values["f1"] ?? -1, y = b.values["f1"] ?? -1
+            return x != y ? x > y : a.label < b.label
+        }
         let labels = entries.map { $0.label }
         func column(_ key: String) -> [Double?] { entries.map { $0.values[key] } }
         func filled(_ key: String) -> PlainJSON { .numbers(entries.map { $0.values[key] ?? .nan }) }
@@ -141,12 +144,9 @@ public enum ClassificationReport {
             ]))))
         }
         if let records = run.classifications, !records.isEmpty {
-            let edges = (0...20).map { Double($0) / 20 }
-            var right = [Double](repeating: 0, count: 20), wrong = [Double](repeating: 0, count: 20)
-            for r in records {
-                let bin = min(19, max(0, Int(r.score * 20)))
-                if r.correct { right[bin] += 1 } else { wrong[bin] += 1 }
-            }
+            var rightHistogram = UnitHistogram(bins: 20), wrongHistogram = UnitHistogram(bins: 20)
+            for r in records { if r.correct { rightHistogram.add(r.score) } else { wrongHistogram.add(r.score) } }
+            let edges = rightHistogram.edges, right = rightHistogram.counts, wrong = wrongHistogram.counts
             let chart = HistogramChart(title: "Confidence of right and wrong predictions", settings: settingsLine, edges: edges,
                                        series: [.init(name: "right", counts: right, color: Palette.truePositive),
                                                 .init(name: "wrong", counts: wrong, color: Palette.falsePositive)],
@@ -257,7 +257,7 @@ public enum ClassificationReport {
 
     static func summaryLines(_ run: EvaluationRun) -> [String] {
         var lines: [String] = []
-        let f1 = run.perLabel.compactMap { e in e.values["f1"].map { (e.label, $0) } }.sorted { $0.1 > $1.1 }
+        let f1 = run.perLabel.compactMap { e in e.values["f1"].map { (e.label, $0) } }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         if f1.count >= 2 {
             lines.append("Best classes (F1): " + f1.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
             lines.append("Worst classes (F1): " + f1.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))

@@ -183,7 +183,10 @@ public enum DetectionReport {
         let cocoPer = run.metrics["coco"]?["per_category"]
         var blocks: [ReportDocument.Block] = []
         if !perLabel.isEmpty {
-            let byAP = perLabel.sorted { a, b in (a.values["average_precision"] ?? -1) > (b.values["average_precision"] ?? -1) }
+            let byAP = perLabel.sorted { a, b in
+                let x = a.values["average_precision"] ?? -1, y = b.values["average_precision"] ?? -1
+                return x != y ? x > y : a.label < b.label
+            }
             let labels = byAP.map { $0.label }
             func column(_ key: String) -> [Double?] { byAP.map { $0.values[key] } }
             func filled(_ key: String) -> PlainJSON { .numbers(byAP.map { $0.values[key] ?? .nan }) }
@@ -196,7 +199,10 @@ public enum DetectionReport {
                 ("labels", .strings(labels)), ("average_precision", filled("average_precision")),
                 ("precision", filled("precision")), ("recall", filled("recall")),
             ]))))
-            let bySupport = perLabel.sorted { a, b in (a.values["ground_truth"] ?? 0) > (b.values["ground_truth"] ?? 0) }
+            let bySupport = perLabel.sorted { a, b in
+                let x = a.values["ground_truth"] ?? 0, y = b.values["ground_truth"] ?? 0
+                return x != y ? x > y : a.label < b.label
+            }
             let truthCounts: [Double?] = bySupport.map { $0.values["ground_truth"] }
             let detectionCounts: [Double?] = bySupport.map { $0.values["detections"] }
             let supportLabels = bySupport.map { $0.label }
@@ -210,7 +216,10 @@ public enum DetectionReport {
                 ("detections", .numbers(detectionCounts.map { $0 ?? .nan })),
             ]))))
         } else if let cocoPer {
-            let entries = cocoPer.members.sorted { ($0.1["AP"]?.double ?? -1) > ($1.1["AP"]?.double ?? -1) }
+            let entries = cocoPer.members.sorted { a, b in
+                let x = a.1["AP"]?.double ?? -1, y = b.1["AP"]?.double ?? -1
+                return x != y ? x > y : a.0 < b.0
+            }
             let bars = BarChart(title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.0),
                                 series: [.init(name: "AP", values: entries.map { $0.1["AP"]?.double }, color: Palette.category(0)),
                                          .init(name: "AP50", values: entries.map { $0.1["AP50"]?.double }, color: Palette.category(1))],
@@ -273,18 +282,15 @@ public enum DetectionReport {
     static func errorSection(_ run: EvaluationRun, settingsLine: String, scoreThreshold: Double) -> ReportDocument.Section? {
         var blocks: [ReportDocument.Block] = []
         if let records = run.detections {
-            let edges = (0...20).map { Double($0) / 20 }
-            var tp = [Double](repeating: 0, count: 20), fp = [Double](repeating: 0, count: 20)
+            var truePositives = UnitHistogram(bins: 20), falsePositives = UnitHistogram(bins: 20)
             for i in 0..<records.count {
-                let s = records.score[i]
-                guard !s.isNaN else { continue }
-                let bin = min(19, max(0, Int(s * 20)))
                 switch records.outcome[i] {
-                case .truePositive: tp[bin] += 1
-                case .falsePositive: fp[bin] += 1
+                case .truePositive: truePositives.add(records.score[i])
+                case .falsePositive: falsePositives.add(records.score[i])
                 default: break
                 }
             }
+            let edges = truePositives.edges, tp = truePositives.counts, fp = falsePositives.counts
             let chart = HistogramChart(title: "Scores of true and false positives", settings: settingsLine, edges: edges,
                                        series: [.init(name: "true positives", counts: tp, color: Palette.truePositive),
                                                 .init(name: "false positives", counts: fp, color: Palette.falsePositive)],
@@ -404,7 +410,7 @@ public enum DetectionReport {
         var lines: [String] = []
         let per = run.perLabel.compactMap { entry -> (String, Double)? in entry.values["average_precision"].map { (entry.label, $0) } }
         if per.count >= 2 {
-            let sorted = per.sorted { $0.1 > $1.1 }
+            let sorted = per.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             lines.append("Best classes (AP): " + sorted.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
             lines.append("Worst classes (AP): " + sorted.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
         }

@@ -101,3 +101,27 @@ public func formatMetric(_ v: Double, digits: Int = 4) -> String {
     if v == v.rounded() && abs(v) > 1 && abs(v) < 1e15 { return String(Int(v)) }
     return String(format: "%.\(digits)f", v)
 }
+
+/// Equal-width histogram bins over [0, 1] as numpy's `histogram(values, bins, range=(0, 1))`
+/// assigns them: edges `i / bins` (numpy's linspace), each bin [lower, upper), the last one
+/// closed; values outside [0, 1] or NaN are left out.
+struct UnitHistogram {
+    let edges: [Double]
+    var counts: [Double]
+
+    init(bins: Int) {
+        let step = 1.0 / Double(bins)
+        var edges = (0...bins).map { Double($0) * step }
+        edges[bins] = 1
+        self.edges = edges
+        counts = [Double](repeating: 0, count: bins)
+    }
+
+    mutating func add(_ value: Double) {
+        guard value >= 0 && value <= 1 else { return }
+        let bins = counts.count
+        var index = min(bins - 1, Int(value * Double(bins)))
+        if value < edges[index] { index -= 1 } else if index != bins - 1 && value >= edges[index + 1] { index += 1 }
+        counts[index] += 1
+    }
+}

@@ -1,1 +1,95 @@
+@testable import ArgusCharts
+import Foundation
 import Testing
+
+/// The drawing layer: image codecs, scales, deterministic SVG, PDF pages.
+@Suite struct ChartsTests {
+    @Test func pngRoundTripAndJPEGDecoding() throws {
+        // A 3×2 image: red, green, blue / white, black, half-transparent grey.
+        let pixels: [UInt32] = [0xFFFF_0000, 0xFF00_FF00, 0xFF00_00FF, 0xFFFF_FFFF, 0xFF00_0000, 0x8040_4040]
+        let image = RasterImage(width: 3, height: 2) { pixels[$0] }
+        let decoded = try RasterImage(encoded: image.pngBytes())
+        #expect(decoded.width == 3 && decoded.height == 2)
+        for i in 0..<6 { #expect(decoded.pixel(x: i % 3, y: i / 3) == pixels[i], "pixel \(i)") }
+        // A real JPEG photograph of the peers' data, decoded in full and scaled in the decoder.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let photo = root + "/golden/peers/review_object_detection_metrics/toyexample/images/2007_000549.jpg"
+        let full = try RasterImage(path: photo)
+        #expect(full.width == 375 && full.height == 500)
+        let small = try RasterImage(path: photo, maxSide: 120)
+        #expect(small.width == 94 && small.height == 125)  // 1/4: the smallest scale that keeps 120 pixels
+    }
+
+    @Test func corruptImagesGiveErrorsNotCrashes() {
+        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 1, 2, 3]) }
+        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: Array("\u{89}PNG\r\n\u{1A}\nnot really".utf8)) }
+        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: Array("GIF89a".utf8)) }
+        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(path: "/nonexistent.png") }
+    }
+
+    @Test func ticksAreRound() {
+        #expect(Scale(domain: 0...1, range: (0, 100)).ticks() == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+        #expect(Scale(domain: 0...118, range: (0, 100)).ticks() == [0, 20, 40, 60, 80, 100])
+        #expect(Scale(domain: -0.23...0.05, range: (0, 100)).ticks().contains(0))
+        #expect(formatNumber(0.5) == "0.5" && formatNumber(12) == "12" && formatNumber(4.8e-05) == "4.8e-05")
+    }
+
+    struct Square: Drawable {
+        var size: (width: Double, height: Double) { (40, 30) }
+        func draw(on canvas: Canvas) {
+            canvas.clip(to: Rect(x: 0, y: 0, width: 40, height: 30))
+            canvas.fill(Rect(x: 5, y: 5, width: 10, height: 10), Palette.category(0))
+            canvas.text("AP", x: 20, y: 20)
+        }
+    }
+
+    @Test func svgIsDeterministicAndPrefixed() {
+        let first = Render.svg(Square(), idPrefix: "a-"), second = Render.svg(Square(), idPrefix: "a-")
+        #expect(first == second)
+        #expect(first.contains("id=\"a-") && !first.contains("id=\"surface") && !first.contains("id=\"glyph"))
+        #expect(first.contains("viewBox=\"0 0 40 30\""))
+        let png = Render.png(Square(), scale: 2)
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    }
+
+    @Test func pdfPagesAndMetadata() throws {
+        let pdf = PDFDocument(title: "Test")
+        pdf.addPage(width: 200, height: 100) { Square().draw(on: $0) }
+        pdf.addPage(width: 300, height: 300) { Square().draw(on: $0) }
+        let bytes = pdf.finish()
+        #expect(String(decoding: bytes.prefix(5), as: UTF8.self) == "%PDF-")
+        let path = NSTemporaryDirectory() + "argus-charts-\(UUID().uuidString).pdf"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let info = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(info.split(separator: "\n").contains { $0.hasPrefix("Pages:") && $0.hasSuffix(" 2") })
+        #expect(info.split(separator: "\n").contains { $0.hasPrefix("Title:") && $0.hasSuffix(" Test") })
+        #expect(info.contains("2000"))  // the fixed creation date
+    }
+
+    @Test func attributionScaleAndTopThirty() {
+        #expect(Palette.attribution(1) == Color(1, 1, 1))
+        #expect(Palette.attribution(0).blue > Palette.attribution(0).red)
+        let grid = AttributionGrid(title: "", note: "", input: nil, attribution: (0..<10).map(Double.init), columns: 5)
+        // The top 30% of 10 values: 9, 8, 7.
+        #expect(grid.topThreshold == 7)
+        #expect(grid.normalized.last == 1 && grid.normalized.first == 0)
+    }
+
+    @Test func curvesAreThinnedButKeepTheirEnds() {
+        let n = 100_000
+        let series = CurveChart.Series(name: "s", x: (0..<n).map { Double($0) / Double(n - 1) }, y: (0..<n).map { 1 - Double($0) / Double(n - 1) },
+                                       color: Palette.text)
+        let frame = ChartFrame(title: "", settings: "", xTitle: "", yTitle: "", xDomain: 0...1, yDomain: 0...1, size: (400, 300))
+        let points = CurveChart.thinned(series, frame)
+        #expect(points.count < 2_000)
+        #expect(points.first! == (frame.x(0), frame.y(1)) && points.last! == (frame.x(1), frame.y(0)))
+    }
+}
