@@ -41,8 +41,8 @@ let package = Package(
             dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
-        .target(name: "ArgusReports", dependencies: ["ArgusCharts", "ArgusCore", "ArgusData"]),
-        .target(name: "ArgusPipeline", dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics"]),
+        .target(name: "ArgusReports", dependencies: ["ArgusCharts", "ArgusCore", "ArgusData", "ArgusMasks"]),
+        .target(name: "ArgusPipeline", dependencies: ["ArgusCore", "ArgusData", "ArgusMasks", "ArgusMetrics"]),
         .executableTarget(
             name: "argus",
             dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", "ArgusPipeline", "ArgusReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]

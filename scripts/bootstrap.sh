@@ -22,6 +22,6 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--python" ]; then
-  python3 -c "import pycocotools, sklearn, faster_coco_eval" 2>/dev/null || \
+  python3 -c "import pycocotools, sklearn, faster_coco_eval, matplotlib" 2>/dev/null || \
     python3 -m pip install -q -r golden/scripts/requirements.txt
 fi

@@ -55,8 +55,8 @@ public struct ImageTile: Drawable {
         } else {
             canvas.fill(area, Palette.panel)
             canvas.setFont(size: 10)
-            canvas.text("image file not available — boxes on a blank canvas", x: area.x + area.width / 2, y: area.y + area.height / 2,
-                        align: .center, color: Palette.mutedText)
+            canvas.text(canvas.fitted("no image file: boxes on a blank canvas", width: area.width - 8), x: area.x + area.width / 2,
+                        y: area.y + area.height / 2, align: .center, color: Palette.mutedText)
         }
         canvas.isolated {
             canvas.clip(to: area)

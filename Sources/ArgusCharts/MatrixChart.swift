@@ -38,11 +38,11 @@ public struct MatrixChart: Drawable {
         let fractions = rowFractions
         canvas.setFont(size: fontSize)
         for i in 0..<n {
-            for j in 0..<n {
+            for j in 0..<n where counts[i][j] > 0 {  // empty cells stay the page's white
                 let cell = Rect(x: origin.x + Double(j) * cellSize, y: origin.y + Double(i) * cellSize, width: cellSize, height: cellSize)
                 let fill = Palette.sequential(fractions[i][j])
                 canvas.fill(cell, fill)
-                if cellSize >= 22 && counts[i][j] > 0 {
+                if cellSize >= 22 {
                     let value = normalized ? formatNumber(fractions[i][j], digits: 2) : formatNumber(counts[i][j])
                     canvas.text(canvas.fitted(value, width: cellSize - 2), x: cell.x + cellSize / 2, y: cell.y + cellSize / 2 + fontSize * 0.35,
                                 align: .center, color: Palette.textColor(on: fill))

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusData
+import ArgusMasks
 import ArgusMetrics
 import Foundation
 
@@ -473,8 +474,34 @@ public struct DetectionEvaluationJob: Sendable {
                 let truth = data.groundTruth.box(g)
                 json.key("ground_truth_bbox"); json.numbers([truth.0, truth.1, truth.2, truth.3])
             }
+            if d < data.detections.segmentations.count, let shape = data.detections.segmentations[d] {
+                json.key("segmentation"); Self.writeShape(shape, data.images[Int(data.detections.image[d])], to: &json)
+            }
+            if let g = match.groundTruth, g < data.groundTruth.segmentations.count, let shape = data.groundTruth.segmentations[g] {
+                json.key("ground_truth_segmentation"); Self.writeShape(shape, data.images[Int(data.groundTruth.image[g])], to: &json)
+            }
             json.endObject()
             return json.text
+        }
+    }
+
+    /// A shape as COCO writes it: polygons in pixels, or compressed RLE `{size: [h, w], counts}`.
+    static func writeShape(_ shape: Segmentation, _ image: EvaluationData.Image, to json: inout JSONWriter) {
+        switch shape {
+        case .polygons(let rings):
+            json.beginArray()
+            for ring in rings { json.numbers(ring) }
+            json.endArray()
+        case .rle(let mask):
+            json.beginObject()
+            json.key("size"); json.integers([mask.height, mask.width])
+            json.field("counts", RLECodec.encode(mask.counts))
+            json.endObject()
+        case .compressedRLE(let counts, let height, let width):
+            json.beginObject()
+            json.key("size"); json.integers([height, width])
+            json.field("counts", counts)
+            json.endObject()
         }
     }
 
@@ -488,6 +515,9 @@ public struct DetectionEvaluationJob: Sendable {
             json.field("ground_truth_id", data.groundTruth.ids[g])
             let box = data.groundTruth.box(g)
             json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
+            if g < data.groundTruth.segmentations.count, let shape = data.groundTruth.segmentations[g] {
+                json.key("segmentation"); Self.writeShape(shape, data.images[Int(data.groundTruth.image[g])], to: &json)
+            }
             json.endObject()
             return json.text
         }

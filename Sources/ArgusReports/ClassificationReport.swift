@@ -76,12 +76,14 @@ public enum ClassificationReport {
                 guard let curve = curves[label] else { continue }
                 let value = perLabel[label]?[metric]
                 series.append(.init(name: "\(label) (\(metricName) \(value.map { formatMetric($0, digits: 3) } ?? "—"))", x: curve.x, y: curve.y, color: Palette.category(i)))
-                data.append((label, .object([(x, .numbers(curve.x)), (y, .numbers(curve.y)), (metric, .number(value))])))
+                let kept = thinnedIndices(x: curve.x, y: curve.y)
+                data.append((label, .object([(x, .numbers(curve.x.picking(kept))), (y, .numbers(curve.y.picking(kept))), (metric, .number(value))])))
             }
             if let micro {
                 let value = run.scalar(metric == "AUC" ? "AUC_micro" : "average_precision_score_micro")
                 series.append(.init(name: "micro (\(metricName) \(value.map { formatMetric($0, digits: 3) } ?? "—"))", x: micro.x, y: micro.y, color: Palette.text, width: 2.2))
-                data.append(("micro", .object([(x, .numbers(micro.x)), (y, .numbers(micro.y))])))
+                let kept = thinnedIndices(x: micro.x, y: micro.y)
+                data.append(("micro", .object([(x, .numbers(micro.x.picking(kept))), (y, .numbers(micro.y.picking(kept)))])))
             }
             if let macro {
                 let value = run.scalar(metric == "AUC" ? "AUC_macro" : "average_precision_score_macro")
@@ -274,8 +276,12 @@ public enum ClassificationReport {
         var members: [(String, PlainJSON)] = []
         for (label, curve) in run.curves.precisionRecall.sorted(by: { $0.key < $1.key }) {
             let roc = run.curves.roc[label]
-            members.append((label, .object([("pr", .object([("recall", .numbers(curve.x)), ("precision", .numbers(curve.y)), ("thresholds", .numbers(curve.thresholds))])),
-                                            ("roc", roc.map { .object([("fpr", .numbers($0.x)), ("tpr", .numbers($0.y)), ("thresholds", .numbers($0.thresholds))]) } ?? .null)])))
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            let rocKept = roc.map { thinnedIndices(x: $0.x, y: $0.y) } ?? []
+            members.append((label, .object([("pr", .object([("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                                                            ("thresholds", .numbers(curve.thresholds.picking(kept)))])),
+                                            ("roc", roc.map { .object([("fpr", .numbers($0.x.picking(rocKept))), ("tpr", .numbers($0.y.picking(rocKept))),
+                                                                      ("thresholds", .numbers($0.thresholds.picking(rocKept)))]) } ?? .null)])))
         }
         return .object(members)
     }

@@ -89,7 +89,8 @@ public enum ComparisonReport {
             }
             if let micro {
                 series.append(.init(name: "\(names[k]) micro", x: micro.recall, y: micro.precision, color: Palette.category(k), width: 2))
-                data.append(("\(names[k]) micro", .object([("recall", .numbers(micro.recall)), ("precision", .numbers(micro.precision))])))
+                let kept = thinnedIndices(x: micro.recall, y: micro.precision)
+                data.append(("\(names[k]) micro", .object([("recall", .numbers(micro.recall.picking(kept))), ("precision", .numbers(micro.precision.picking(kept)))])))
             }
             if let macro {
                 series.append(.init(name: "\(names[k]) macro", x: macro.recall, y: macro.precision, color: Palette.category(k), width: 1.6, dash: [5, 3]))

@@ -85,13 +85,16 @@ public enum DetectionReport {
             let curve = run.curves.precisionRecall[label]!
             let name = "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))"
             series.append(.init(name: name, x: curve.x, y: curve.y, color: Palette.category(i)))
-            data.append((label, .object([("recall", .numbers(curve.x)), ("precision", .numbers(curve.y)), ("average_precision", .number(ap[label]))])))
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            data.append((label, .object([("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                                         ("average_precision", .number(ap[label]))])))
         }
         let micro = microCurve(run)
         let macro = macroCurve(run)
         if let micro {
             series.append(.init(name: "micro (all detections)", x: micro.recall, y: micro.precision, color: Palette.text, width: 2.2))
-            data.append(("micro", .object([("recall", .numbers(micro.recall)), ("precision", .numbers(micro.precision))])))
+            let kept = thinnedIndices(x: micro.recall, y: micro.precision)
+            data.append(("micro", .object([("recall", .numbers(micro.recall.picking(kept))), ("precision", .numbers(micro.precision.picking(kept)))])))
         }
         if let macro {
             series.append(.init(name: "macro (mean of classes)", x: macro.recall, y: macro.precision, color: Palette.text, width: 2, dash: [5, 3]))
@@ -121,8 +124,10 @@ public enum DetectionReport {
                                    ])
             chart.legendCorner = .bottomRight
             chart.size = (400, 300)
+            let kept = thinnedIndices(x: curve.thresholds, y: curve.f1.isEmpty ? curve.y : curve.f1)
             figures.append(.init(id: "confidence_\(label)", drawing: chart, data: .object([
-                ("threshold", .numbers(curve.thresholds)), ("precision", .numbers(curve.y)), ("recall", .numbers(curve.x)), ("f1", .numbers(curve.f1)),
+                ("threshold", .numbers(curve.thresholds.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                ("recall", .numbers(curve.x.picking(kept))), ("f1", .numbers(curve.f1.picking(kept))),
                 ("best_f1", best.map { .object([("threshold", .number($0.threshold)), ("f1", .number($0.f1))]) } ?? .null),
             ])))
         }
@@ -336,21 +341,31 @@ public enum DetectionReport {
             var marks: [ImageTile.Mark] = []
             var fp = 0, missed = 0, maxFP = 0.0
             var truthSeen = Set<String>()
-            for i in byImage[image] ?? [] {
+            // Detections drawn: the highest-scoring ones, so that a tile stays readable.
+            let ofImage = byImage[image] ?? []
+            let drawnDetections = Set(ofImage.filter { records.outcome[$0] == .truePositive || records.outcome[$0] == .falsePositive }
+                .filter { records.score[$0] >= scoreThreshold }
+                .sorted { records.score[$0] != records.score[$1] ? records.score[$0] > records.score[$1] : $0 < $1 }
+                .prefix(Self.detectionsPerTile))
+            for i in ofImage {
                 let label = records.labelNames[Int(records.label[i])]
                 switch records.outcome[i] {
                 case .missed:
                     missed += 1
-                    marks.append(.init(box: records.box[i], kind: .missed, caption: "missed \(label)"))
+                    marks.append(.init(box: records.box[i], kind: .missed, caption: "missed \(label)", polygons: records.shape[i]?.outlines ?? []))
                 case .truePositive:
-                    if let t = records.truthBox[i], truthSeen.insert("\(t)").inserted { marks.append(.init(box: t, kind: .groundTruth, caption: "")) }
-                    if records.score[i] >= scoreThreshold {
-                        marks.append(.init(box: records.box[i], kind: .truePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))"))
+                    if let t = records.truthBox[i], truthSeen.insert("\(t)").inserted {
+                        marks.append(.init(box: t, kind: .groundTruth, caption: "", polygons: records.truthShape[i]?.outlines ?? []))
+                    }
+                    if drawnDetections.contains(i) {
+                        marks.append(.init(box: records.box[i], kind: .truePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
+                                           polygons: records.shape[i]?.outlines ?? []))
                     }
                 case .falsePositive:
                     fp += 1; maxFP = max(maxFP, records.score[i])
-                    if records.score[i] >= scoreThreshold {
-                        marks.append(.init(box: records.box[i], kind: .falsePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))"))
+                    if drawnDetections.contains(i) {
+                        marks.append(.init(box: records.box[i], kind: .falsePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
+                                           polygons: records.shape[i]?.outlines ?? []))
                     }
                 case .ignored: break
                 }
@@ -372,14 +387,17 @@ public enum DetectionReport {
         }
         var blocks: [ReportDocument.Block] = [.paragraph(
             "The \(figures.count) images with the highest-scoring false positives and the most missed objects, worst first. "
-            + "Green: ground truth matched by a detection; blue: true positive; orange, dashed: false positive; purple, thick: missed object. "
-            + "Detections below score \(formatNumber(scoreThreshold)) are not drawn; matching at IoU ≥ \(formatNumber(iou)).")]
+            + "Green: ground truth matched by a detection; blue: true positive; orange, dashed: false positive; purple, thick: missed object"
+            + (run.task == "image_instance_segmentation" ? " (masks filled in the same colours). " : ". ")
+            + "Detections below score \(formatNumber(scoreThreshold)) are not drawn, nor more than the \(Self.detectionsPerTile) highest-scoring ones of an image; matching at IoU ≥ \(formatNumber(iou)).")]
         if blankCount > 0 {
             blocks.append(.paragraph("\(blankCount) of \(figures.count) image files were not found or could not be read: their boxes are drawn on a blank canvas of the image's size."))
         }
         blocks.append(.grid(figures))
         return .init(id: "gallery", title: "Gallery: worst false positives and missed objects", blocks: blocks)
     }
+
+    static let detectionsPerTile = 25
 
     /// Images ranked for the gallery: alternately the next image by its highest false-positive
     /// score and the next by its number of missed objects (ties by name), without repeats.
@@ -426,7 +444,9 @@ public enum DetectionReport {
 
     static func curveData(_ run: EvaluationRun) -> PlainJSON {
         .object(run.curves.precisionRecall.sorted { $0.key < $1.key }.map { label, curve in
-            (label, .object([("score", .numbers(curve.thresholds)), ("recall", .numbers(curve.x)), ("precision", .numbers(curve.y))]))
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            return (label, .object([("score", .numbers(curve.thresholds.picking(kept))), ("recall", .numbers(curve.x.picking(kept))),
+                                    ("precision", .numbers(curve.y.picking(kept)))]))
         })
     }
 }

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusData
+import ArgusMasks
 import Foundation
 
 /// An evaluation folder written by `argus evaluate` (metrics.json, curves.json, matches.jsonl,
@@ -58,7 +59,34 @@ public struct EvaluationRun {
         public var score: [Double] = []
         public var box: [(Double, Double, Double, Double)] = []
         public var truthBox: [(Double, Double, Double, Double)?] = []
+        /// Masks of instance segmentation (the record's own, and its matched ground truth's).
+        public var shape: [Shape?] = []
+        public var truthShape: [Shape?] = []
         public var count: Int { outcome.count }
+
+        public enum Shape {
+            case polygons([[Double]])
+            case rle(counts: String, height: Int, width: Int)
+
+            static func read(_ value: JSONValue?) -> Shape? {
+                guard let value else { return nil }
+                if value.kind == .array { return .polygons(value.elements.compactMap(\.doubles)) }
+                guard let size = value["size"]?.doubles, size.count == 2, let counts = value["counts"]?.string else { return nil }
+                return .rle(counts: counts, height: Int(size[0]), width: Int(size[1]))
+            }
+
+            /// Outlines in image pixels, for drawing.
+            public var outlines: [[(Double, Double)]] {
+                let rings: [[Double]]
+                switch self {
+                case .polygons(let list): rings = list
+                case .rle(let counts, let height, let width):
+                    guard let runs = RLECodec.decode(counts) else { return [] }
+                    rings = MaskContours.polygons(of: RunLengthMask(height: height, width: width, counts: runs), maxPoints: 80)
+                }
+                return rings.map { ring in stride(from: 0, to: ring.count - 1, by: 2).map { (ring[$0], ring[$0 + 1]) } }
+            }
+        }
     }
 
     public var isDetection: Bool { task == "image_object_detection" || task == "image_instance_segmentation" }
@@ -190,6 +218,8 @@ public struct EvaluationRun {
                 records.score.append(row["score"]?.double ?? .nan)
                 records.box.append(box)
                 records.truthBox.append(row["ground_truth_bbox"]?.fourNumbers)
+                records.shape.append(DetectionRecords.Shape.read(row["segmentation"]))
+                records.truthShape.append(DetectionRecords.Shape.read(row["ground_truth_segmentation"]))
                 return nil
             }
             switch parsed {

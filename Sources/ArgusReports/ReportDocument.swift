@@ -125,3 +125,23 @@ struct UnitHistogram {
         counts[index] += 1
     }
 }
+
+/// Curve points for embedding: a curve of more than `limit` points keeps only the points that
+/// move at least `1 / limit` of the unit range on either axis from the last kept one (the
+/// first and last always kept), so that a curve over millions of detections stays small in the
+/// HTML. The full curves stay in the evaluation's curves.json.
+func thinnedIndices(x: [Double], y: [Double], limit: Int = 2000) -> [Int] {
+    let n = min(x.count, y.count)
+    guard n > limit else { return Array(0..<n) }
+    let tolerance = 1.0 / Double(limit)
+    var kept = [0]
+    for i in 1..<n {
+        let last = kept[kept.count - 1]
+        if i == n - 1 || abs(x[i] - x[last]) >= tolerance || abs(y[i] - y[last]) >= tolerance || x[i].isNaN != x[last].isNaN { kept.append(i) }
+    }
+    return kept
+}
+
+extension Array where Element == Double {
+    func picking(_ indices: [Int]) -> [Double] { indices.count == count ? self : indices.map { $0 < count ? self[$0] : .nan } }
+}
