@@ -24,11 +24,13 @@ test:
 golden:
 	@scripts/bootstrap.sh --python
 	python3 golden/scripts/generate_golden.py
+	python3 golden/scripts/generate_report_golden.py
 
 ## Speed and memory against the peer tools, side by side (not part of the tests).
 bench: build
 	@scripts/bootstrap.sh --python
 	python3 Benchmarks/run_benchmarks.py --argus $(ARGUS)
+	python3 Benchmarks/report.py --argus $(ARGUS)
 
 clean:
 	rm -rf .build $(OUT)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: validate, convert, split and summarise the bundled sample data.
+# The demo: validate, convert, split, summarise and evaluate the bundled sample data, then report on it.
 set -euo pipefail
 argus="$1"; sample="$2"; out="$3"
 rm -rf "$out"; mkdir -p "$out"
@@ -42,4 +42,13 @@ step "Evaluate a classifier on real digit images (scikit-learn's digits, a logis
 "$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
   --predictions samples/digits/predictions.jsonl --output "$out/digits-evaluation"
 
-printf '\nDemo outputs are in %s\n' "$out"
+"$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
+  --predictions samples/digits/predictions_naive_bayes.jsonl --output "$out/digits-naive-bayes"
+
+step "Reports: one self-contained HTML file, a PDF and a Markdown summary per evaluation"
+"$argus" report "$out/evaluation" --html "$out/reports/detection.html" --pdf "$out/reports/detection.pdf" --name "VOC detector"
+"$argus" report "$out/digits-evaluation" --html "$out/reports/digits.html" --pdf "$out/reports/digits.pdf" --name "digits, logistic regression"
+"$argus" compare "$out/digits-evaluation" "$out/digits-naive-bayes" --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
+cat "$out/reports/detection.md"
+
+printf '\nDemo outputs are in %s; open %s/reports/detection.html in a browser.\n' "$out" "$out"

@@ -54,7 +54,7 @@ public enum DetectionReport {
         for key in ["metric_type", "iou_threshold", "interpolation"] {
             if let v = run.metrics[key] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .text(v.string ?? v.double.map { formatNumber($0) } ?? "")]) }
         }
-        let table = ReportDocument.Table(id: "summary", title: "Summary", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false)
+        let table = ReportDocument.Table(id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false)
         return .init(id: "summary", title: "Summary", blocks: [.table(table)])
     }
 
@@ -382,7 +382,7 @@ public enum DetectionReport {
             let tile = ImageTile(title: (name as NSString).lastPathComponent, note: note, image: loaded.image, imageSize: size, marks: marks, side: 280)
             figures.append(.init(id: "gallery_\(k)", drawing: tile, data: .object([
                 ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
-                ("image_file_found", .bool(loaded.image != nil)),
+                ("image_file_found", .bool(loaded.image != nil)), ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
             ])))
         }
         var blocks: [ReportDocument.Block] = [.paragraph(

@@ -47,20 +47,15 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try Report.guarding {
-            var clock = ContinuousClock.now
-            func lap(_ what: String) { if ProcessInfo.processInfo.environment["ARGUS_TIMING"] != nil { Report.note("\(what): \(ContinuousClock.now - clock)") }; clock = .now }
             let run = try EvaluationRun(folder: evaluation, name: name)
-            lap("read")
             var options = ReportFiles.Options()
             options.galleryImages = gallery
             options.topClasses = topClasses
             let document = ReportFiles.document(run, options: options)
-            lap("document")
             var html = self.html, pdf = self.pdf
             if html == nil && pdf == nil { html = evaluation + "/report.html"; pdf = evaluation + "/report.pdf" }
             let markdown = self.markdown ?? html.map { (($0 as NSString).deletingPathExtension) + ".md" }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
-            lap("render and write")
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }
         }
     }

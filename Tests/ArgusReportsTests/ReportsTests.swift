@@ -110,6 +110,27 @@ import Testing
         #expect(tiles.allSatisfy { $0.1["image_file_found"] == .bool(true) })
     }
 
+    @Test func segmentationGalleryDrawsMasks() throws {
+        let cases = Self.root + "/golden/detection/cases/segm_201"
+        var job = DetectionEvaluationJob(task: .imageInstanceSegmentation, groundTruth: cases + "_gt.json", predictions: cases + "_results.json")
+        job.metricType = .cocoVOC
+        let folder = Self.scratch() + "/segm"
+        try job.write(try job.run(), to: folder, overwrite: false)
+        let run = try EvaluationRun(folder: folder)
+        // Every record carries its mask; matched ones their ground truth's too.
+        let records = run.detections!
+        #expect((0..<records.count).allSatisfy { records.shape[$0] != nil })
+        #expect((0..<records.count).filter { records.outcome[$0] == .truePositive }.allSatisfy { records.truthShape[$0] != nil })
+        let tiles = ReportFiles.document(run).chartData.members.filter { $0.0.hasPrefix("gallery_") }
+        #expect(!tiles.isEmpty && tiles.allSatisfy { ($0.1["masks_drawn"]?.int ?? 0) > 0 })
+        // A decoded RLE mask traces back to outlines inside its box.
+        let i = (0..<records.count).first { if case .rle = records.shape[$0] { true } else { false } }!
+        let box = records.box[i]
+        for ring in records.shape[i]!.outlines { for (x, y) in ring {
+            #expect(x >= box.0 - 1 && x <= box.0 + box.2 + 1 && y >= box.1 - 1 && y <= box.1 + box.3 + 1)
+        } }
+    }
+
     @Test func galleryWithoutImageFilesDrawsBlankCanvases() throws {
         let folder = try Self.toyEvaluation()
         // The image files are gone: images.jsonl points nowhere.

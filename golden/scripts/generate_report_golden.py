@@ -19,6 +19,25 @@ ROOT = Path(__file__).resolve().parents[2]
 DIGITS = ROOT / "samples/digits"
 
 
+def thinned(x, y, limit=2000):
+    """The report's embedding rule: a curve of more than `limit` points keeps the points that move at
+    least 1/limit on either axis from the last kept one (first and last always kept)."""
+    n = min(len(x), len(y))
+    if n <= limit:
+        return list(range(n))
+    tolerance, kept = 1.0 / limit, [0]
+    for i in range(1, n):
+        last = kept[-1]
+        if i == n - 1 or abs(x[i] - x[last]) >= tolerance or abs(y[i] - y[last]) >= tolerance:
+            kept.append(i)
+    return kept
+
+
+def curve(xs, ys, x_name, y_name):
+    kept = thinned(list(xs), list(ys))
+    return {x_name: [float(xs[i]) for i in kept], y_name: [float(ys[i]) for i in kept]}
+
+
 def main():
     truth_rows = [json.loads(line) for line in (DIGITS / "validation.jsonl").read_text().splitlines() if line.strip()]
     prediction_rows = [json.loads(line) for line in (DIGITS / "predictions.jsonl").read_text().splitlines() if line.strip()]
@@ -49,14 +68,14 @@ def main():
     pr, roc = {}, {}
     for k in frequent:
         precision, recall, _ = m.precision_recall_curve(Y[:, k], probs[:, k])
-        pr[labels[k]] = {"recall": recall.tolist(), "precision": precision.tolist(),
+        pr[labels[k]] = {**curve(recall, precision, "recall", "precision"),
                          "average_precision": float(m.average_precision_score(Y[:, k], probs[:, k]))}
         fpr, tpr, _ = m.roc_curve(Y[:, k], probs[:, k])
-        roc[labels[k]] = {"false positive rate": fpr.tolist(), "true positive rate": tpr.tolist(), "AUC": float(m.roc_auc_score(Y[:, k], probs[:, k]))}
+        roc[labels[k]] = {**curve(fpr, tpr, "false positive rate", "true positive rate"), "AUC": float(m.roc_auc_score(Y[:, k], probs[:, k]))}
     precision, recall, _ = m.precision_recall_curve(Y.ravel(), probs.ravel())
-    pr["micro"] = {"recall": recall.tolist(), "precision": precision.tolist()}
+    pr["micro"] = curve(recall, precision, "recall", "precision")
     fpr, tpr, _ = m.roc_curve(Y.ravel(), probs.ravel())
-    roc["micro"] = {"false positive rate": fpr.tolist(), "true positive rate": tpr.tolist()}
+    roc["micro"] = curve(fpr, tpr, "false positive rate", "true positive rate")
     grid = np.linspace(0.0, 1.0, 1000)
     mean_precision, mean_tpr = np.zeros_like(grid), np.zeros_like(grid)
     for k in range(c):
