@@ -124,7 +124,7 @@ public enum ComparisonReport {
                 .sorted { abs($0.1) != abs($1.1) ? abs($0.1) > abs($1.1) : $0.0 < $1.0 }
             guard !deltas.isEmpty else { continue }
             var chart = BarChart(title: "Per-class \(measure): \(names[k]) minus \(names[0]), largest changes first",
-                                 settings: "\(deltas.count) classes · blue: better · orange: worse", categories: deltas.map(\.0),
+                                 settings: "\(deltas.count) classes · \(runs[0].imageCount ?? 0) images · blue: better · orange: worse", categories: deltas.map(\.0),
                                  series: [.init(name: "Δ \(measure)", values: deltas.map { $0.1 }, color: Palette.better)], valueTitle: "Δ \(measure)")
             chart.signColored = true
             blocks.append(.chart(.init(id: "per_class_delta_\(k)", drawing: chart, data: .object([

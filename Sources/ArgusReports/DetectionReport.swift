@@ -306,7 +306,7 @@ public enum DetectionReport {
         if let tide = run.metrics["tide"], let errors = tide["errors"], let delta = tide["delta_ap"] {
             let kinds = ["classification", "localization", "both", "duplicate", "background", "missed"]
             let chart = BarChart(title: "TIDE error breakdown: AP gained by fixing each error type",
-                                 settings: "foreground IoU \(formatNumber(tide["foreground_iou"]?.double ?? 0.5)) · background IoU \(formatNumber(tide["background_iou"]?.double ?? 0.1))",
+                                 settings: "foreground IoU \(formatNumber(tide["foreground_iou"]?.double ?? 0.5)) · background IoU \(formatNumber(tide["background_iou"]?.double ?? 0.1)) · \(run.imageCount ?? 0) images",
                                  categories: kinds.map { "\($0) (\(errors[$0]?.int ?? 0))" },
                                  series: [.init(name: "ΔAP", values: kinds.map { delta[$0]?.double }, color: Palette.falsePositive)],
                                  valueTitle: "mAP gained (×100 = points)")

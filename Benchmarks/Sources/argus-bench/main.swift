@@ -37,6 +37,25 @@ if arguments.count == 5 && arguments[1] == "coco-phases" {
     t1 = now(); print("summarize: \(t1 - t0)")
     exit(0)
 }
+if arguments.count == 3 && arguments[1] == "multiclass-phases" {
+    // multiclass-phases FILE: the time of each part of `multiclass`.
+    var t0 = now()
+    func lap(_ name: String) { let t1 = now(); print("\(name): \(t1 - t0)"); t0 = t1 }
+    let data = try PaddedBytes(contentsOfFile: arguments[2])
+    let header = data.base.assumingMemoryBound(to: Int64.self)
+    let n = Int(header[0]), c = Int(header[1])
+    let truth = (0..<n).map { Int(header[2 + $0]) }
+    let scores = Array(UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
+    let metrics = MulticlassMetrics(labels: (0..<c).map(String.init), truth: truth, scores: scores)
+    lap("read")
+    let predicted = metrics.predicted; lap("predicted")
+    let counts = metrics.confusionMatrix(predicted); _ = metrics.perClass(counts); lap("confusion and per class")
+    _ = metrics.logLoss; lap("log loss")
+    for k in [2, 3, 5] { _ = metrics.topKAccuracy(k) }; lap("top-k")
+    _ = metrics.calibration(); lap("calibration")
+    _ = metrics.ranking; lap("ranking (per class and micro)")
+    exit(0)
+}
 if arguments.count == 3 && arguments[1] == "multiclass" {
     // multiclass FILE: a binary file of N (Int64), C (Int64), N truth (Int64), N×C scores (Float64).
     let t0 = now()

@@ -140,26 +140,64 @@ public struct MulticlassMetrics: Sendable {
         return (r.auc, r.averagePrecision)
     }
 
-    /// Per-class and micro-averaged ROC AUC and average precision: one sort per column, the
-    /// columns on every core, the micro column (all N × C scores, the longest) first in line.
+    /// Per-class and micro-averaged ROC AUC and average precision. One pass turns the scores
+    /// into order-preserving keys laid out class by class (each class's negatives, then each
+    /// class's positives; the micro column is the union of both regions); each class's keys are
+    /// radix-sorted in place and walked once, on every core, the micro column (all N × C scores,
+    /// the longest) first in line.
     public var ranking: (auc: [Double], averagePrecision: [Double], microAUC: Double, microAveragePrecision: Double) {
-        var results = [(Double, Double)](repeating: (0, 0), count: classCount + 1)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let box = UnsafeMutableBufferPointerBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: classCount + 1) { k in
-                if k == 0 {
-                    box.buffer[classCount] = microRanking()
-                } else {
-                    let col = column(k - 1)
-                    box.buffer[k - 1] = BinaryCurves.aucAndAveragePrecision(col.truth, col.scores)
+        let n = sampleCount, c = classCount
+        var support = [Int](repeating: 0, count: c)
+        for t in truth { support[t] += 1 }
+        let negativeTotal = n * c - n
+        var negativeStart = [Int](repeating: 0, count: c + 1), positiveStart = [Int](repeating: negativeTotal, count: c + 1)
+        for k in 0..<c {
+            negativeStart[k + 1] = negativeStart[k] + (n - support[k])
+            positiveStart[k + 1] = positiveStart[k] + support[k]
+        }
+        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, n * c))
+        defer { keys.deallocate() }
+        var negativeCursor = Array(negativeStart.prefix(c)), positiveCursor = Array(positiveStart.prefix(c))
+        scores.withUnsafeBufferPointer { all in
+            for i in 0..<n {
+                let t = truth[i], row = i * c
+                for k in 0..<c {
+                    let key = BinaryCurves.descendingKey(all[row + k])
+                    if k == t { keys[positiveCursor[k]] = key; positiveCursor[k] += 1 } else { keys[negativeCursor[k]] = key; negativeCursor[k] += 1 }
                 }
             }
         }
-        return (results.prefix(classCount).map(\.0), results.prefix(classCount).map(\.1), results[classCount].0, results[classCount].1)
+        // The micro column's own copy, sorted whole (the classes sort their ranges in place).
+        let micro = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, n * c))
+        defer { micro.deallocate() }
+        if n * c > 0 { micro.baseAddress!.update(from: keys.baseAddress!, count: n * c) }
+        let negativeStarts = negativeStart, positiveStarts = positiveStart
+        var results = [(Double, Double)](repeating: (0, 0), count: c + 1)
+        let shared = UnsafeMutableBufferPointerBox(keys), microBox = UnsafeMutableBufferPointerBox(micro)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: c + 1) { task in
+                if task == 0 {
+                    let negatives = UnsafeMutableBufferPointer(rebasing: microBox.buffer[0..<negativeTotal])
+                    let positives = UnsafeMutableBufferPointer(rebasing: microBox.buffer[negativeTotal..<(n * c)])
+                    BinaryCurves.radixSort(negatives); BinaryCurves.radixSort(positives)
+                    box.buffer[c] = BinaryCurves.aucAndAveragePrecision(sortedPositiveKeys: UnsafeBufferPointer(positives),
+                                                                       sortedNegativeKeys: UnsafeBufferPointer(negatives))
+                } else {
+                    let k = task - 1
+                    let negatives = UnsafeMutableBufferPointer(rebasing: shared.buffer[negativeStarts[k]..<negativeStarts[k + 1]])
+                    let positives = UnsafeMutableBufferPointer(rebasing: shared.buffer[positiveStarts[k]..<positiveStarts[k + 1]])
+                    BinaryCurves.radixSort(negatives); BinaryCurves.radixSort(positives)
+                    box.buffer[k] = BinaryCurves.aucAndAveragePrecision(sortedPositiveKeys: UnsafeBufferPointer(positives),
+                                                                       sortedNegativeKeys: UnsafeBufferPointer(negatives))
+                }
+            }
+        }
+        return (results.prefix(c).map(\.0), results.prefix(c).map(\.1), results[c].0, results[c].1)
     }
 
-    /// The micro average: every (sample, class) score, split into the true class's and the others'.
-    func microRanking() -> (Double, Double) {
+    /// The micro average alone: every (sample, class) score, split into the true class's and the others'.
+    public func microRanking() -> (Double, Double) {
         var positives: [Double] = [], negatives: [Double] = []
         positives.reserveCapacity(sampleCount)
         negatives.reserveCapacity(sampleCount * max(0, classCount - 1))
