@@ -91,8 +91,17 @@ public func drawHeading(title: String, settings: String, on canvas: Canvas, x: D
 
 /// A legend box listing coloured entries; placed inside `area` at the bottom-right or top-right.
 public struct Legend {
-    public struct Entry { public var label: String; public var color: Color; public var dash: [Double] = []; public var filled = false }
+    public struct Entry {
+        public var label: String
+        public var color: Color
+        public var dash: [Double] = []
+        public var filled = false
+        public init(label: String, color: Color, dash: [Double] = [], filled: Bool = false) {
+            self.label = label; self.color = color; self.dash = dash; self.filled = filled
+        }
+    }
     public var entries: [Entry]
+    public init(entries: [Entry]) { self.entries = entries }
 
     public func draw(on canvas: Canvas, in area: Rect, corner: Corner = .bottomRight) {
         guard !entries.isEmpty else { return }

@@ -10,6 +10,8 @@ public struct CurveChart: Drawable {
         public var dash: [Double]
         /// A point to mark with a dot (e.g. the best-F1 threshold).
         public var marker: (x: Double, y: Double)?
+        /// Whether the series has its own legend entry (background series such as "other classes" do not).
+        public var inLegend = true
         public init(name: String, x: [Double], y: [Double], color: Color, width: Double = 1.6, dash: [Double] = [],
                     marker: (x: Double, y: Double)? = nil) {
             self.name = name; self.x = x; self.y = y; self.color = color; self.width = width; self.dash = dash; self.marker = marker
@@ -27,6 +29,8 @@ public struct CurveChart: Drawable {
     public var series: [Series]
     public var guide: Guide = .none
     public var legendCorner: Legend.Corner = .bottomRight
+    /// Legend entries for what has no series of its own (e.g. "other classes").
+    public var extraLegend: [Legend.Entry] = []
     public var size: (width: Double, height: Double) = (460, 380)
 
     public init(title: String, settings: String, xTitle: String, yTitle: String, series: [Series], guide: Guide = .none) {
@@ -52,7 +56,7 @@ public struct CurveChart: Drawable {
                 canvas.setColor(Palette.background); canvas.setLineWidth(1.2); canvas.stroke()
             }
         }
-        Legend(entries: series.map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) })
+        Legend(entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) } + extraLegend)
             .draw(on: canvas, in: frame.plot, corner: legendCorner)
     }
 

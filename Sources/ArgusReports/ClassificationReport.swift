@@ -72,6 +72,12 @@ public enum ClassificationReport {
                      micro: EvaluationRun.Curve?, macro: EvaluationRun.Curve?, guide: CurveChart.Guide) {
             var series: [CurveChart.Series] = []
             var data: [(String, PlainJSON)] = []
+            let others = frequent.filter { curves[$0] != nil && !shown.contains($0) }
+            for label in others {
+                var s = CurveChart.Series(name: label, x: curves[label]!.x, y: curves[label]!.y, color: Palette.grid, width: 0.7)
+                s.inLegend = false
+                series.append(s)
+            }
             for (i, label) in shown.enumerated() {
                 guard let curve = curves[label] else { continue }
                 let value = perLabel[label]?[metric]
@@ -91,13 +97,31 @@ public enum ClassificationReport {
                 data.append(("macro", .object([(x, .numbers(macro.x)), (y, .numbers(macro.y))])))
             }
             var chart = CurveChart(title: title, settings: settingsLine, xTitle: x, yTitle: y, series: series, guide: guide)
+            if !others.isEmpty { chart.extraLegend = [Legend.Entry(label: "other classes (\(others.count))", color: Palette.grid)] }
             chart.size = (560, 440)
             blocks.append(.chart(.init(id: id, drawing: chart, data: .object(data))))
         }
-        overlay(id: "pr_overlay", title: "Precision–recall: the \(shown.count) most frequent classes, micro and macro", x: "recall", y: "precision",
+        let all = frequent.filter { run.curves.precisionRecall[$0] != nil }.count
+        overlay(id: "pr_overlay", title: "Precision–recall: all \(all) classes (the \(shown.count) most frequent in colour), micro and macro", x: "recall", y: "precision",
                 curves: run.curves.precisionRecall, metric: "average_precision", metricName: "AP", micro: run.curves.microPR, macro: run.curves.macroPR, guide: .isoF1)
-        overlay(id: "roc_overlay", title: "ROC: the \(shown.count) most frequent classes, micro and macro", x: "false positive rate", y: "true positive rate",
+        overlay(id: "roc_overlay", title: "ROC: all \(all) classes (the \(shown.count) most frequent in colour), micro and macro", x: "false positive rate", y: "true positive rate",
                 curves: run.curves.roc, metric: "AUC", metricName: "AUC", micro: run.curves.microROC, macro: run.curves.macroROC, guide: .diagonal)
+        // One precision-recall chart per frequent class.
+        var perClass: [ReportDocument.Figure] = []
+        for (i, label) in shown.enumerated() {
+            guard let curve = run.curves.precisionRecall[label] else { continue }
+            let ap = perLabel[label]?["average_precision"], auc = perLabel[label]?["AUC"]
+            var chart = CurveChart(title: "\(label): precision–recall",
+                                   settings: "AP \(ap.map { formatMetric($0, digits: 3) } ?? "—") · AUC \(auc.map { formatMetric($0, digits: 3) } ?? "—") · \(settingsLine)",
+                                   xTitle: "recall", yTitle: "precision",
+                                   series: [.init(name: "\(label) (AP \(ap.map { formatMetric($0, digits: 3) } ?? "—"))", x: curve.x, y: curve.y,
+                                                  color: Palette.category(i), width: 1.8)], guide: .isoF1)
+            chart.size = (400, 300)
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            perClass.append(.init(id: "pr_class_\(label)", drawing: chart, data: .object([
+                ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))), ("average_precision", .number(ap))])))
+        }
+        if !perClass.isEmpty { blocks.append(.grid(perClass)) }
         blocks.append(.paragraph("Per class and micro as scikit-learn's precision_recall_curve and roc_curve; macro: each class's curve interpolated (np.interp) at 1,000 evenly spaced recalls (false positive rates) and averaged, as scikit-learn's documentation draws it."))
         return .init(id: "curves", title: "Precision–recall and ROC curves", blocks: blocks)
     }

@@ -81,6 +81,19 @@ public enum DetectionReport {
         let shown = frequent.filter { run.curves.precisionRecall[$0] != nil }.prefix(options.topClasses)
         var series: [CurveChart.Series] = []
         var data: [(String, PlainJSON)] = []
+        // Every other class, thin and grey underneath.
+        let others = frequent.filter { run.curves.precisionRecall[$0] != nil && !shown.contains($0) }
+        var otherData: [(String, PlainJSON)] = []
+        for label in others {
+            let curve = run.curves.precisionRecall[label]!
+            var s = CurveChart.Series(name: label, x: curve.x, y: curve.y, color: Palette.grid, width: 0.7)
+            s.inLegend = false
+            series.append(s)
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            otherData.append((label, .object([("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                                              ("average_precision", .number(ap[label]))])))
+        }
+        if !otherData.isEmpty { data.append(("other_classes", .object(otherData))) }
         for (i, label) in shown.enumerated() {
             let curve = run.curves.precisionRecall[label]!
             let name = "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))"
@@ -100,11 +113,26 @@ public enum DetectionReport {
             series.append(.init(name: "macro (mean of classes)", x: macro.recall, y: macro.precision, color: Palette.text, width: 2, dash: [5, 3]))
             data.append(("macro", .object([("recall", .numbers(macro.recall)), ("precision", .numbers(macro.precision))])))
         }
-        var overlay = CurveChart(title: "Precision–recall: the \(shown.count) most frequent classes, micro and macro",
+        var overlay = CurveChart(title: "Precision–recall: all \(others.count + shown.count) classes (the \(shown.count) most frequent in colour), micro and macro",
                                  settings: settingsLine, xTitle: "recall", yTitle: "precision", series: series, guide: .isoF1)
         overlay.legendCorner = .bottomRight
+        if !others.isEmpty { overlay.extraLegend = [Legend.Entry(label: "other classes (\(others.count))", color: Palette.grid)] }
         overlay.size = (620, 460)
         var blocks: [ReportDocument.Block] = [.chart(.init(id: "pr_overlay", drawing: overlay, data: .object(data)))]
+        // One chart per frequent class.
+        var perClass: [ReportDocument.Figure] = []
+        for (i, label) in shown.enumerated() {
+            let curve = run.curves.precisionRecall[label]!
+            var chart = CurveChart(title: "\(label): precision–recall", settings: "AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—") · \(settingsLine)",
+                                   xTitle: "recall", yTitle: "precision",
+                                   series: [.init(name: "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))", x: curve.x, y: curve.y,
+                                                  color: Palette.category(i), width: 1.8)], guide: .isoF1)
+            chart.size = (400, 300)
+            let kept = thinnedIndices(x: curve.x, y: curve.y)
+            perClass.append(.init(id: "pr_class_\(label)", drawing: chart, data: .object([
+                ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))), ("average_precision", .number(ap[label]))])))
+        }
+        if !perClass.isEmpty { blocks.append(.grid(perClass)) }
         blocks.append(.paragraph("Micro: every counted detection of every class in one ranking, recall over all ground truth. "
             + "Macro: at each recall, each class's best precision at that recall or more (the all-point envelope), averaged over the classes with ground truth."))
         // Precision, recall and F1 against the confidence threshold, best-F1 marked.
