@@ -16,14 +16,19 @@ shot() {  # shot NAME.html OUT.png HEIGHT
 shot detection.html "$gallery/html-detection.png" 1500
 shot digits.html "$gallery/html-digits.png" 1500
 shot compare.html "$gallery/html-compare.png" 1100
-page() {  # page NAME.pdf PAGE OUT
-  pdftoppm -r 60 -png -f "$2" -l "$2" -singlefile "$reports/$1" "$gallery/$3"
+page() {  # page NAME.pdf "first line of the page" OUT: the first page that starts with that heading
+  local n
+  n=$(for i in $(seq 1 "$(pdfinfo "$reports/$1" | awk '/^Pages:/ {print $2}')"); do
+        [ "$(pdftotext -f "$i" -l "$i" "$reports/$1" - | head -1)" = "$2" ] && { echo "$i"; break; }
+      done)
+  [ -n "$n" ] || { echo "render_gallery: no page \"$2\" in $1" >&2; exit 1; }
+  pdftoppm -r 60 -png -f "$n" -l "$n" -singlefile "$reports/$1" "$gallery/$3"
 }
-page detection.pdf 1 pdf-detection-contents
-page detection.pdf 4 pdf-detection-curves
-page detection.pdf 9 pdf-detection-confusion
-page detection.pdf 13 pdf-detection-gallery
-page digits.pdf 9 pdf-digits-calibration
-page digits.pdf 12 pdf-digits-explanations
-page compare.pdf 4 pdf-compare-per-class
+page detection.pdf "Evaluation report — VOC detector" pdf-detection-contents
+page detection.pdf "Precision and recall" pdf-detection-curves
+page detection.pdf "Confusion matrix" pdf-detection-confusion
+page detection.pdf "Gallery: worst false positives and missed objects" pdf-detection-gallery
+page digits.pdf "Confidence and calibration" pdf-digits-calibration
+page digits.pdf "Explanations" pdf-digits-explanations
+page compare.pdf "Per-class changes" pdf-compare-per-class
 ls -la "$gallery"
