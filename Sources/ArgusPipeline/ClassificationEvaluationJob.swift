@@ -273,9 +273,27 @@ public struct ClassificationEvaluationJob: Sendable {
         return json.bytes + [UInt8(ascii: "\n")]
     }
 
-    /// ROC and PR curve points per label (sklearn `roc_curve` / `precision_recall_curve`) and micro.
+    /// ROC and PR curve points per label (sklearn `roc_curve` / `precision_recall_curve`), micro,
+    /// and the macro ROC and PR curves.
     public func curvesJSON(_ outcome: Outcome) -> [UInt8] {
         let metrics = outcome.metrics
+        return Self.curvesJSON(labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
+                               macroPR: metrics.macroPrecisionRecall()) {
+            var t: [Bool] = [], s: [Double] = []
+            for i in 0..<metrics.sampleCount { for c in 0..<metrics.classCount { t.append(metrics.truth[i] == c); s.append(metrics.scores[i * metrics.classCount + c]) } }
+            return (t, s)
+        }
+    }
+
+    /// The same curves for a multi-label evaluation (micro: the flattened indicator matrix).
+    public func multilabelCurvesJSON(_ metrics: MultilabelMetrics) -> [UInt8] {
+        Self.curvesJSON(labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
+                        macroPR: metrics.macroPrecisionRecall()) { (metrics.truth, metrics.scores) }
+    }
+
+    static func curvesJSON(labels: [String], column: (Int) -> (truth: [Bool], scores: [Double]),
+                           macroROC: (fpr: [Double], tpr: [Double]), macroPR: (recall: [Double], precision: [Double]),
+                           micro: () -> (truth: [Bool], scores: [Double])) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
         func curves(_ truth: [Bool], _ scores: [Double]) {
@@ -292,19 +310,17 @@ public struct ClassificationEvaluationJob: Sendable {
         }
         json.key("per_label")
         json.beginObject()
-        for c in 0..<metrics.classCount {
-            json.key(metrics.labels[c])
-            curves(metrics.truth.map { $0 == c }, (0..<metrics.sampleCount).map { metrics.scores[$0 * metrics.classCount + c] })
+        for c in labels.indices {
+            json.key(labels[c])
+            let col = column(c)
+            curves(col.truth, col.scores)
         }
         json.endObject()
-        let macro = metrics.macroROC()
-        json.key("macro_roc"); json.beginObject(); json.key("fpr"); json.numbers(macro.fpr); json.key("tpr"); json.numbers(macro.tpr); json.endObject()
-        let macroPR = metrics.macroPrecisionRecall()
+        json.key("macro_roc"); json.beginObject(); json.key("fpr"); json.numbers(macroROC.fpr); json.key("tpr"); json.numbers(macroROC.tpr); json.endObject()
         json.key("macro_pr"); json.beginObject(); json.key("recall"); json.numbers(macroPR.recall); json.key("precision"); json.numbers(macroPR.precision); json.endObject()
         json.key("micro")
-        var t: [Bool] = [], s: [Double] = []
-        for i in 0..<metrics.sampleCount { for c in 0..<metrics.classCount { t.append(metrics.truth[i] == c); s.append(metrics.scores[i * metrics.classCount + c]) } }
-        curves(t, s)
+        let all = micro()
+        curves(all.truth, all.scores)
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
     }

@@ -155,6 +155,7 @@ struct Evaluate: ParsableCommand {
             Report.show(diagnostics)
             try OutputFile.writeFolder(at: output) { partial in
                 try OutputFile.write(job.multilabelJSON(metrics, missingPredictions: missingCount), to: partial + "/metrics.json")
+                try OutputFile.write(job.multilabelCurvesJSON(metrics), to: partial + "/curves.json")
             }
             let value = Dictionary(uniqueKeysWithValues: metrics.scalars())
             print("iou \(format(value["iou"])), f1_score_micro \(format(value["f1_score_micro"])), hamming_loss \(format(value["hamming_loss"]))")

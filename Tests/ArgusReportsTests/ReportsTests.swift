@@ -131,6 +131,42 @@ import Testing
         } }
     }
 
+    @Test func multilabelAndCOCOOnlyReports() throws {
+        // Multi-label: 12 images, 3 labels, a CSV truth and scoring predictions.
+        let folder = Self.scratch()
+        var truthLines = ["filename,labels"], predictionLines: [String] = []
+        for i in 0..<12 {
+            let labels = ["cat", "dog", "eel"].enumerated().filter { (i + $0.offset) % 3 != 0 }.map(\.element)
+            truthLines.append("i\(i).jpg,\(labels.joined(separator: " "))")
+            let probs = (0..<3).map { c in Double((i * 7 + c * 5) % 10) / 10 + 0.05 }
+            predictionLines.append(#"{"filename": "i\#(i).jpg", "probs": [\#(probs.map { String($0) }.joined(separator: ", "))], "labels": ["cat", "dog", "eel"]}"#)
+        }
+        try truthLines.joined(separator: "\n").write(toFile: folder + "/gt.csv", atomically: true, encoding: .utf8)
+        try predictionLines.joined(separator: "\n").write(toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
+        var job = ClassificationEvaluationJob(groundTruth: folder + "/gt.csv", predictions: folder + "/p.jsonl")
+        job.multilabel = true
+        let (metrics, missing, _) = try job.runMultilabel()
+        try FileManager.default.createDirectory(atPath: folder + "/eval", withIntermediateDirectories: true)
+        try Data(job.multilabelJSON(metrics, missingPredictions: missing)).write(to: URL(fileURLWithPath: folder + "/eval/metrics.json"))
+        try Data(job.multilabelCurvesJSON(metrics)).write(to: URL(fileURLWithPath: folder + "/eval/curves.json"))
+        let run = try EvaluationRun(folder: folder + "/eval")
+        #expect(run.isMultilabel && run.curves.precisionRecall.count == 3 && run.curves.macroPR != nil && run.curves.microROC != nil)
+        let document = ReportFiles.document(run)
+        let data = document.chartData
+        #expect(data["pr_overlay"]?["micro"] != nil && data["roc_overlay"]?["macro"] != nil && data["per_class_bars"] != nil)
+        #expect(document.headline.first?.0 == "iou")
+        #expect(Self.externalReferences(HTMLReport.render(document)) == [] && !PDFReport.render(document).isEmpty)
+
+        // COCO-only detection: no VOC curves or match outcomes, the COCO table and per-category AP bars.
+        var coco = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.root + "/golden/detection/cases/bbox_101_gt.json",
+                                          predictions: Self.root + "/golden/detection/cases/bbox_101_results.json")
+        coco.metricType = .coco
+        try coco.write(try coco.run(), to: folder + "/coco", overwrite: false)
+        let cocoDocument = ReportFiles.document(try EvaluationRun(folder: folder + "/coco"))
+        #expect(cocoDocument.chartData["coco_summary"] != nil && cocoDocument.chartData["per_class_bars"]?["AP"] != nil)
+        #expect(!PDFReport.render(cocoDocument).isEmpty)
+    }
+
     @Test func galleryWithoutImageFilesDrawsBlankCanvases() throws {
         let folder = try Self.toyEvaluation()
         // The image files are gone: images.jsonl points nowhere.

@@ -58,20 +58,38 @@ extension NumpyMath {
     }
 }
 
-extension MulticlassMetrics {
-    /// The macro-averaged ROC curve as scikit-learn's documentation draws it: every class's TPR
-    /// interpolated (`np.interp`) at 1,000 evenly spaced FPRs, summed class by class and divided
-    /// by the number of classes; classes without positives (or negatives) are left out.
-    public func macroROC(points: Int = 1000) -> (fpr: [Double], tpr: [Double]) {
+/// Macro-averaged curves over one-vs-rest columns, as scikit-learn's documentation draws them.
+public enum OneVsRest {
+    /// Every class's TPR interpolated (`np.interp`) at 1,000 evenly spaced FPRs, summed class by
+    /// class and divided by the number of classes; classes without positives (or negatives) are left out.
+    public static func macroROC(classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double])) -> (fpr: [Double], tpr: [Double]) {
         let grid = COCOParameters.linspace(0, 1, points)
         var mean = [Double](repeating: 0, count: points)
         var used = 0
         for c in 0..<classCount {
-            let truthColumn = truth.map { $0 == c }
+            let (truthColumn, scoreColumn) = column(c)
             let positives = truthColumn.filter { $0 }.count
-            guard positives > 0 && positives < sampleCount else { continue }
-            let roc = BinaryCurves.roc(truthColumn, (0..<sampleCount).map { scores[$0 * classCount + c] })
+            guard positives > 0 && positives < truthColumn.count else { continue }
+            let roc = BinaryCurves.roc(truthColumn, scoreColumn)
             for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, roc.fpr, roc.tpr) }
+            used += 1
+        }
+        return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
+    }
+
+    /// Every class's precision interpolated (`np.interp`, recall taken in increasing order) at
+    /// 1,000 evenly spaced recalls, summed class by class and divided by the number of classes
+    /// with positives.
+    public static func macroPrecisionRecall(classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double])) -> (recall: [Double], precision: [Double]) {
+        let grid = COCOParameters.linspace(0, 1, points)
+        var mean = [Double](repeating: 0, count: points)
+        var used = 0
+        for c in 0..<classCount {
+            let (truthColumn, scoreColumn) = column(c)
+            guard truthColumn.contains(true) else { continue }
+            let pr = BinaryCurves.precisionRecall(truthColumn, scoreColumn)
+            let recall = Array(pr.recall.reversed()), precision = Array(pr.precision.reversed())
+            for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, recall, precision) }
             used += 1
         }
         return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
@@ -79,21 +97,28 @@ extension MulticlassMetrics {
 }
 
 extension MulticlassMetrics {
-    /// The macro-averaged PR curve, built like the macro ROC curve: every class's precision
-    /// interpolated (`np.interp`, recall taken in increasing order) at 1,000 evenly spaced
-    /// recalls, summed class by class and divided by the number of classes with positives.
+    /// The macro-averaged ROC curve (`OneVsRest.macroROC` over the one-vs-rest columns).
+    public func macroROC(points: Int = 1000) -> (fpr: [Double], tpr: [Double]) {
+        OneVsRest.macroROC(classCount: classCount, points: points) { column($0) }
+    }
+
+    /// The macro-averaged PR curve (`OneVsRest.macroPrecisionRecall` over the one-vs-rest columns).
     public func macroPrecisionRecall(points: Int = 1000) -> (recall: [Double], precision: [Double]) {
-        let grid = COCOParameters.linspace(0, 1, points)
-        var mean = [Double](repeating: 0, count: points)
-        var used = 0
-        for c in 0..<classCount {
-            let truthColumn = truth.map { $0 == c }
-            guard truthColumn.contains(true) else { continue }
-            let pr = BinaryCurves.precisionRecall(truthColumn, (0..<sampleCount).map { scores[$0 * classCount + c] })
-            let recall = Array(pr.recall.reversed()), precision = Array(pr.precision.reversed())
-            for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, recall, precision) }
-            used += 1
-        }
-        return (grid, used == 0 ? mean.map { _ in .nan } : mean.map { $0 / Double(used) })
+        OneVsRest.macroPrecisionRecall(classCount: classCount, points: points) { column($0) }
+    }
+}
+
+extension MultilabelMetrics {
+    /// Label c's truth and probabilities.
+    public func column(_ c: Int) -> (truth: [Bool], scores: [Double]) {
+        ((0..<sampleCount).map { truth[$0 * classCount + c] }, (0..<sampleCount).map { scores[$0 * classCount + c] })
+    }
+
+    public func macroROC(points: Int = 1000) -> (fpr: [Double], tpr: [Double]) {
+        OneVsRest.macroROC(classCount: classCount, points: points) { column($0) }
+    }
+
+    public func macroPrecisionRecall(points: Int = 1000) -> (recall: [Double], precision: [Double]) {
+        OneVsRest.macroPrecisionRecall(classCount: classCount, points: points) { column($0) }
     }
 }

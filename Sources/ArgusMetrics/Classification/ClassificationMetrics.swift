@@ -129,7 +129,7 @@ public struct MulticlassMetrics: Sendable {
     }
 
     /// One-vs-rest columns: truth of class c, scores of class c.
-    func column(_ c: Int) -> (truth: [Bool], scores: [Double]) {
+    public func column(_ c: Int) -> (truth: [Bool], scores: [Double]) {
         (truth.map { $0 == c }, (0..<sampleCount).map { score($0, c) })
     }
 
