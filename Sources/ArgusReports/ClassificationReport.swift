@@ -127,19 +127,19 @@ public enum ClassificationReport {
     }
 
     static func perClassSection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
-        let entries = run.perLabel.sorted { a, b in
+        let (entries, note) = DetectionReport.barRows(run.perLabel.sorted { a, b in
             let x = a.values["f1"] ?? -1, y = b.values["f1"] ?? -1
             return x != y ? x > y : a.label < b.label
-        }
+        })
         let labels = entries.map { $0.label }
         func column(_ key: String) -> [Double?] { entries.map { $0.values[key] } }
         func filled(_ key: String) -> PlainJSON { .numbers(entries.map { $0.values[key] ?? .nan }) }
-        let bars = BarChart(title: "Per-class precision, recall and F1 (sorted by F1)", settings: settingsLine, categories: labels,
+        let bars = BarChart(title: "Per-class precision, recall and F1 (sorted by F1)\(note)", settings: settingsLine, categories: labels,
                             series: [.init(name: "precision", values: column("precision"), color: Palette.category(0)),
                                      .init(name: "recall", values: column("recall"), color: Palette.category(1)),
                                      .init(name: "F1", values: column("f1"), color: Palette.category(2))],
                             valueTitle: "value", domain: 0...1)
-        let support = BarChart(title: "Support per class (images with the class)", settings: settingsLine, categories: labels,
+        let support = BarChart(title: "Support per class (images with the class)\(note)", settings: settingsLine, categories: labels,
                                series: [.init(name: "support", values: column("support"), color: Palette.groundTruth)], valueTitle: "images")
         let header = ["class", "support", "precision", "recall", "F1", "AUC", "average precision"]
         let rows: [[ReportDocument.Table.Cell]] = run.perLabel.map { label, v in

@@ -216,14 +216,14 @@ public enum DetectionReport {
         let cocoPer = run.metrics["coco"]?["per_category"]
         var blocks: [ReportDocument.Block] = []
         if !perLabel.isEmpty {
-            let byAP = perLabel.sorted { a, b in
+            let (byAP, apNote) = barRows(perLabel.sorted { a, b in
                 let x = a.values["average_precision"] ?? -1, y = b.values["average_precision"] ?? -1
                 return x != y ? x > y : a.label < b.label
-            }
+            })
             let labels = byAP.map { $0.label }
             func column(_ key: String) -> [Double?] { byAP.map { $0.values[key] } }
             func filled(_ key: String) -> PlainJSON { .numbers(byAP.map { $0.values[key] ?? .nan }) }
-            let bars = BarChart(title: "Per-class AP, precision and recall (sorted by AP)", settings: settingsLine, categories: labels,
+            let bars = BarChart(title: "Per-class AP, precision and recall (sorted by AP)\(apNote)", settings: settingsLine, categories: labels,
                                 series: [.init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
                                          .init(name: "precision", values: column("precision"), color: Palette.category(1)),
                                          .init(name: "recall", values: column("recall"), color: Palette.category(2))],
@@ -232,14 +232,14 @@ public enum DetectionReport {
                 ("labels", .strings(labels)), ("average_precision", filled("average_precision")),
                 ("precision", filled("precision")), ("recall", filled("recall")),
             ]))))
-            let bySupport = perLabel.sorted { a, b in
+            let (bySupport, supportNote) = barRows(perLabel.sorted { a, b in
                 let x = a.values["ground_truth"] ?? 0, y = b.values["ground_truth"] ?? 0
                 return x != y ? x > y : a.label < b.label
-            }
+            })
             let truthCounts: [Double?] = bySupport.map { $0.values["ground_truth"] }
             let detectionCounts: [Double?] = bySupport.map { $0.values["detections"] }
             let supportLabels = bySupport.map { $0.label }
-            let support = BarChart(title: "Ground-truth objects and detections per class", settings: settingsLine, categories: supportLabels,
+            let support = BarChart(title: "Ground-truth objects and detections per class\(supportNote)", settings: settingsLine, categories: supportLabels,
                                    series: [.init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
                                             .init(name: "detections", values: detectionCounts, color: Palette.category(4))],
                                    valueTitle: "count")
@@ -297,6 +297,13 @@ public enum DetectionReport {
             ("fractions", .array(normalized.rowFractions.map { .numbers($0) }))]), zoomable: big)))
         blocks.append(.table(largestConfusions(labels: labels, counts: counts, settings: settings)))
         return .init(id: "confusion", title: "Confusion matrix", blocks: blocks)
+    }
+
+    /// Rows of a per-class bar chart: all of them up to 100, else the 50 first and the 50 last
+    /// (the table keeps every class); the note says so in the title.
+    static func barRows<T>(_ sorted: [T]) -> ([T], String) {
+        guard sorted.count > 100 else { return (sorted, "") }
+        return (Array(sorted.prefix(50)) + Array(sorted.suffix(50)), ": the 50 first and 50 last of \(sorted.count) classes")
     }
 
     /// The largest off-diagonal cells: which class is taken for which (background included).

@@ -292,6 +292,12 @@ import Testing
         }
     }
 
+    @Test func manyClassesKeepBarChartsReadable() {
+        let (rows, note) = DetectionReport.barRows(Array(0..<150))
+        #expect(rows == Array(0..<50) + Array(100..<150) && note.contains("50 first and 50 last of 150"))
+        #expect(DetectionReport.barRows(Array(0..<100)).0.count == 100)
+    }
+
     @Test func numpyHistogramBins() {
         var histogram = UnitHistogram(bins: 20)
         // 0.15 lies below numpy's third edge (3 × 0.05 = 0.15000000000000002): bin 2, not 3.
