@@ -137,7 +137,7 @@ def main():
     subprocess.run([args.argus, "evaluate", "--task", "image_object_detection", "--ground-truth", str(gt), "--predictions", str(results),
                     "--metric-type", "coco_voc", "--output", str(evaluation), "--overwrite"], check=True, stdout=subprocess.DEVNULL)
     argus = best_of([sys.executable, "-c", ARGUS, args.argus, "report", str(evaluation), "--html", str(FOLDER / "report.html"),
-                     "--pdf", str(FOLDER / "report.pdf"), "--gallery", "50"])
+                     "--pdf", str(FOLDER / "report.pdf"), "--gallery", "50", "--overwrite"])
     found = json.loads(subprocess.run([sys.executable, "-c", "import json,re,sys; s=open(sys.argv[1]).read(); "
                                        "d=json.loads(re.search(r'id=\"argus-chart-data\">(.*?)</script>', s, re.S).group(1)); "
                                        "print(json.dumps(sum(1 for k,v in d.items() if k.startswith('gallery_') and v['image_file_found'])))",

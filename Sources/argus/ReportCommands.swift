@@ -40,6 +40,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("top-classes"), help: "Classes drawn one by one in the curve charts (the most frequent).")
     var topClasses = 8
 
+    @Flag(name: .long, help: "Replace report files that exist.")
+    var overwrite = false
+
     func validate() throws {
         guard gallery >= 0 else { throw ValidationError("--gallery must be 0 or more") }
         guard topClasses >= 1 else { throw ValidationError("--top-classes must be at least 1") }
@@ -55,6 +58,7 @@ struct ReportCommand: ParsableCommand {
             var html = self.html, pdf = self.pdf
             if html == nil && pdf == nil { html = evaluation + "/report.html"; pdf = evaluation + "/report.pdf" }
             let markdown = self.markdown ?? html.map { (($0 as NSString).deletingPathExtension) + ".md" }
+            for file in [html, pdf, markdown].compactMap({ $0 }) { try OutputFile.checkDestination(file, overwrite: overwrite) }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }
         }
@@ -88,6 +92,9 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "Images in the disagreement gallery (0: none).")
     var gallery = 24
 
+    @Flag(name: .long, help: "Replace report files that exist.")
+    var overwrite = false
+
     func validate() throws {
         guard evaluations.count >= 2 else { throw ValidationError("compare needs at least two evaluation folders") }
         guard gallery >= 0 else { throw ValidationError("--gallery must be 0 or more") }
@@ -98,6 +105,7 @@ struct Compare: ParsableCommand {
             let runs = try evaluations.map { try EvaluationRun(folder: $0) }
             let document = try ComparisonReport.build(runs, galleryImages: gallery)
             let markdown = self.markdown ?? ((html as NSString).deletingPathExtension + ".md")
+            for file in [html, pdf, markdown].compactMap({ $0 }) { try OutputFile.checkDestination(file, overwrite: overwrite) }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }
         }

@@ -16,6 +16,11 @@ extension CLITests {
         for file in ["r.html", "r.pdf", "r.md"] { #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)") }
         let pdf = try Data(contentsOf: URL(fileURLWithPath: folder + "/r.pdf"))
         #expect(pdf.prefix(5) == Data("%PDF-".utf8))
+        // Existing reports are kept unless --overwrite says otherwise.
+        let again = try argus("report", folder + "/logistic", "--html", folder + "/r.html", "--pdf", folder + "/r.pdf")
+        #expect(again.status == 1 && again.err.contains(folder + "/r.html") && again.err.contains("--overwrite"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/r.pdf")) == pdf)
+        #expect(try argus("report", folder + "/logistic", "--html", folder + "/r.html", "--pdf", folder + "/r.pdf", "--overwrite").status == 0)
         // Without --html and --pdf the files go into the evaluation folder.
         #expect(try argus("report", folder + "/bayes").status == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/bayes/report.html") && FileManager.default.fileExists(atPath: folder + "/bayes/report.md"))
