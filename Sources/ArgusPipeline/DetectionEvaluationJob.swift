@@ -68,6 +68,7 @@ public struct DetectionEvaluationJob: Sendable {
     public func run() throws -> Outcome {
         if passes > 1 {
             var merged: EvaluationState?
+            var seen = Set<Int>()
             var diagnostics = Diagnostics()
             var files: [String] = []
             let folder = NSTemporaryDirectory() + "argus-passes-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -81,8 +82,8 @@ public struct DetectionEvaluationJob: Sendable {
                 let (state, problems) = try job.runState(matchesFile: file)
                 files.append(file)
                 if pass == 0 { diagnostics = problems }
-                // Merged as they come: memory holds the running merge and one pass.
-                merged = try merged.map { try EvaluationState.merge([$0, state]) } ?? state
+                // Merged in place as they come: memory holds the running merge and one pass.
+                if merged == nil { merged = state; seen = Set(state.imageIDs) } else { try merged!.absorb(state, seen: &seen) }
             }
             var outcome = merged!.outcome().outcome
             outcome.diagnostics = diagnostics

@@ -7,7 +7,7 @@ import ArgusMetrics
 /// gives the metrics of one evaluation over all their images.
 public struct EvaluationState: Sendable {
     public static let formatName = "argus-evaluation-state"
-    public static let version = 1
+    public static let version = 2
 
     public struct Settings: Sendable, Equatable {
         public var task: VisionTask
@@ -32,7 +32,7 @@ public struct EvaluationState: Sendable {
     /// TIDE's error of each VOC record, and missed objects per class.
     public var tideErrors: [TIDEBreakdown.DetectionError?]?
     public var tideMissed: [Int]?
-    public var cocoMatches: [COCOImageMatch]?
+    public var cocoMatches: COCOMatchTable?
     public var confusion: [[Int]]
     /// true positives, false negatives, false positives, true negatives
     public var imageLevel: [Int]?
@@ -45,30 +45,40 @@ public struct EvaluationState: Sendable {
     public static func merge(_ states: [EvaluationState]) throws(DataError) -> EvaluationState {
         guard var merged = states.first else { throw DataError(.usage, SourceLocation(file: "-"), "no state files to merge") }
         var seen = Set(merged.imageIDs)
-        for state in states.dropFirst() {
-            guard state.settings == merged.settings else {
-                throw DataError(.invalidData, SourceLocation(file: "-"), "the states were made with different settings or inputs: \(state.settings) vs \(merged.settings)")
-            }
-            guard state.categoryIDs == merged.categoryIDs && state.categoryNames == merged.categoryNames else {
-                throw DataError(.invalidData, SourceLocation(file: "-"), "the states have different categories")
-            }
-            for id in state.imageIDs where !seen.insert(id).inserted {
-                throw DataError(.invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
-            }
-            merged.imageIDs += state.imageIDs
-            merged.groundTruthCount += state.groundTruthCount
-            merged.detectionCount += state.detectionCount
-            merged.skippedDetections += state.skippedDetections
-            if let counts = state.vocTruthCounts { merged.vocTruthCounts = zip(merged.vocTruthCounts ?? [], counts).map(+) }
-            if let records = state.vocRecords { merged.vocRecords = merged.vocRecords ?? []; merged.vocRecords!.append(contentsOf: records) }
-            if let errors = state.tideErrors { merged.tideErrors = merged.tideErrors ?? []; merged.tideErrors!.append(contentsOf: errors) }
-            if let missed = state.tideMissed { merged.tideMissed = zip(merged.tideMissed ?? [], missed).map(+) }
-            if let matches = state.cocoMatches { merged.cocoMatches = merged.cocoMatches ?? []; merged.cocoMatches!.append(contentsOf: matches) }
-            merged.confusion = zip(merged.confusion, state.confusion).map { zip($0, $1).map(+) }
-            if let level = state.imageLevel { merged.imageLevel = zip(merged.imageLevel ?? [0, 0, 0, 0], level).map(+) }
-            merged.matchLines += state.matchLines
-        }
+        for state in states.dropFirst() { try merged.absorb(state, seen: &seen) }
         return merged
+    }
+
+    /// Adds a disjoint shard's state to this one in place (no copy of what is already merged).
+    /// - Parameter seen: the image ids merged so far (this state's, to begin with).
+    public mutating func absorb(_ state: EvaluationState, seen: inout Set<Int>) throws(DataError) {
+        guard state.settings == settings else {
+            throw DataError(.invalidData, SourceLocation(file: "-"), "the states were made with different settings or inputs: \(state.settings) vs \(settings)")
+        }
+        guard state.categoryIDs == categoryIDs && state.categoryNames == categoryNames else {
+            throw DataError(.invalidData, SourceLocation(file: "-"), "the states have different categories")
+        }
+        for id in state.imageIDs where !seen.insert(id).inserted {
+            throw DataError(.invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
+        }
+        imageIDs += state.imageIDs
+        groundTruthCount += state.groundTruthCount
+        detectionCount += state.detectionCount
+        skippedDetections += state.skippedDetections
+        if let counts = state.vocTruthCounts { vocTruthCounts = zip(vocTruthCounts ?? [], counts).map(+) }
+        if let records = state.vocRecords {
+            if vocRecords == nil { vocRecords = records } else { vocRecords!.append(contentsOf: records) }
+        }
+        if let errors = state.tideErrors {
+            if tideErrors == nil { tideErrors = errors } else { tideErrors!.append(contentsOf: errors) }
+        }
+        if let missed = state.tideMissed { tideMissed = zip(tideMissed ?? [], missed).map(+) }
+        if let matches = state.cocoMatches {
+            if cocoMatches == nil { cocoMatches = matches } else { cocoMatches!.append(contentsOf: matches) }
+        }
+        confusion = zip(confusion, state.confusion).map { zip($0, $1).map(+) }
+        if let level = state.imageLevel { imageLevel = zip(imageLevel ?? [0, 0, 0, 0], level).map(+) }
+        matchLines += state.matchLines
     }
 
     /// The outcome the merged state stands for, ready to be written as one evaluation.
@@ -155,15 +165,23 @@ public struct EvaluationState: Sendable {
         }
         if let matches = cocoMatches {
             json.key("coco")
+            json.beginObject()
+            json.field("area_ranges", matches.areaRanges); json.field("iou_thresholds", matches.iouThresholds)
+            json.key("entries")
             json.beginArray()
-            for match in matches {
+            for e in 0..<matches.count {
+                // [image id, category, [ground truth per area range], [scores], flags as digits]
                 json.beginArray()
-                json.integer(match.imageID); json.integer(match.category); json.integer(match.areaRange); json.integer(match.groundTruthCount)
-                json.numbers(match.scores)
-                json.string(String(decoding: match.flags.map { $0 + UInt8(ascii: "0") }, as: UTF8.self))
+                json.integer(matches.imageIDs[e]); json.integer(Int(matches.categories[e]))
+                json.integers(matches.groundTruthCounts[(e * matches.areaRanges)..<((e + 1) * matches.areaRanges)].map { Int($0) })
+                let start = matches.starts[e], end = matches.starts[e + 1]
+                json.numbers(Array(matches.scores[start..<end]))
+                let width = matches.areaRanges * matches.iouThresholds
+                json.string(String(decoding: matches.flags[(width * start)..<(width * end)].map { $0 + UInt8(ascii: "0") }, as: UTF8.self))
                 json.endArray()
             }
             json.endArray()
+            json.endObject()
         }
         json.key("confusion"); json.beginArray()
         for row in confusion { json.integers(row) }
@@ -182,7 +200,7 @@ public struct EvaluationState: Sendable {
         var problem: String?
         let outcome = JSONDocument().parse(bytes) { root in
             guard root["format"]?.string == formatName else { problem = "not an Argus evaluation state (format)"; return }
-            guard root["version"]?.int == version else { problem = "unsupported state version \(root["version"]?.int ?? -1)"; return }
+            guard root["version"]?.int == version else { problem = "unsupported state version \(root["version"]?.int ?? -1) (this Argus reads version \(version); evaluate the shards again)"; return }
             guard let s = root["settings"], let task = s["task"]?.string.flatMap(VisionTask.init(rawValue:)),
                   let metric = s["metric_type"]?.string.flatMap(DetectionEvaluationJob.MetricType.init(rawValue:)),
                   let iou = s["iou_threshold"]?.double, let interpolation = s["interpolation"]?.string.flatMap(VOCEvaluator.Interpolation.init(rawValue:)),
@@ -227,15 +245,19 @@ public struct EvaluationState: Sendable {
                 }
             }
             if let coco = root["coco"] {
-                var matches: [COCOImageMatch] = []
-                for entry in coco.elements {
+                guard let areaRanges = coco["area_ranges"]?.int, let thresholds = coco["iou_thresholds"]?.int, let entries = coco["entries"] else {
+                    problem = "the coco matches are malformed"; return
+                }
+                var matches = COCOMatchTable(areaRanges: areaRanges, iouThresholds: thresholds)
+                for entry in entries.elements {
                     let parts = Array(entry.elements)
-                    guard parts.count == 6, let image = parts[0].int, let category = parts[1].int, let area = parts[2].int,
-                          let truth = parts[3].int, let scores = parts[4].doubles, let flags = parts[5].stringBytes else {
+                    guard parts.count == 5, let image = parts[0].int, let category = parts[1].int, let truth = parts[2].doubles,
+                          truth.count == areaRanges, let scores = parts[3].doubles, let flags = parts[4].stringBytes,
+                          flags.count == areaRanges * thresholds * scores.count else {
                         problem = "a coco entry is malformed"; return
                     }
-                    matches.append(COCOImageMatch(imageID: image, category: category, areaRange: area, scores: scores,
-                                                  flags: flags.map { $0 &- UInt8(ascii: "0") }, groundTruthCount: truth))
+                    matches.append(imageID: image, category: category, scores: scores, flags: flags.map { $0 &- UInt8(ascii: "0") },
+                                   groundTruthCounts: truth.map { Int($0) })
                 }
                 result.cocoMatches = matches
             }

@@ -1,66 +1,111 @@
 import Dispatch
 
-/// One image and category's matching in one area range: what COCO accumulation needs of it, so
-/// that evaluations of disjoint image sets (shards) merge into the result of one evaluation.
-public struct COCOImageMatch: Sendable, Hashable {
-    public var imageID: Int
-    /// Category index (into the evaluation's sorted category ids; 0 when categories are not used).
-    public var category: Int
-    /// Area range index.
-    public var areaRange: Int
-    /// Scores of the kept detections, best first.
-    public var scores: [Double]
-    /// [t × D + d]: bit 0 matched (to a ground truth of nonzero id), bit 1 ignored.
-    public var flags: [UInt8]
-    /// Ground truth not ignored in this area range.
-    public var groundTruthCount: Int
+/// Every image and category's COCO matching in every area range, held compactly: what COCO
+/// accumulation needs of each, so that evaluations of disjoint image sets (shards, or the passes
+/// of a streamed evaluation) merge into the result of one evaluation.
+///
+/// One entry per (image, category) with candidates; its detections' scores once (best first, the
+/// same in every area range), and per area range, IoU threshold and detection a flag byte
+/// (bit 0: matched to a ground truth of nonzero id; bit 1: ignored). About 8 + A × T bytes per
+/// kept detection and 40 bytes per entry, instead of two arrays per area range and entry.
+public struct COCOMatchTable: Sendable {
+    public let areaRanges: Int
+    public let iouThresholds: Int
+    public private(set) var imageIDs: [Int] = []
+    public private(set) var categories: [Int32] = []
+    /// [entry × A + a]: ground truth not ignored in area range a.
+    public private(set) var groundTruthCounts: [Int32] = []
+    /// Entry e's detections are `scores[starts[e]..<starts[e + 1]]`.
+    public private(set) var starts: [Int] = [0]
+    public private(set) var scores: [Double] = []
+    /// Per entry, [a × T × D + t × D + d], entries one after another (offset A × T × starts[e]).
+    public private(set) var flags: [UInt8] = []
 
-    public init(imageID: Int, category: Int, areaRange: Int, scores: [Double], flags: [UInt8], groundTruthCount: Int) {
-        self.imageID = imageID; self.category = category; self.areaRange = areaRange
-        self.scores = scores; self.flags = flags; self.groundTruthCount = groundTruthCount
+    public init(areaRanges: Int, iouThresholds: Int) {
+        self.areaRanges = areaRanges
+        self.iouThresholds = iouThresholds
     }
+
+    public var count: Int { imageIDs.count }
+
+    /// Adds an entry; `flags` holds A × T × D bytes, `groundTruthCounts` A values.
+    public mutating func append(imageID: Int, category: Int, scores entryScores: [Double], flags entryFlags: [UInt8], groundTruthCounts counts: [Int]) {
+        precondition(counts.count == areaRanges && entryFlags.count == areaRanges * iouThresholds * entryScores.count, "COCO match of the wrong shape")
+        imageIDs.append(imageID)
+        categories.append(Int32(category))
+        groundTruthCounts += counts.map { Int32($0) }
+        scores += entryScores
+        starts.append(scores.count)
+        flags += entryFlags
+    }
+
+    public mutating func append(contentsOf other: COCOMatchTable) {
+        precondition(other.areaRanges == areaRanges && other.iouThresholds == iouThresholds, "COCO matches of different parameters")
+        let base = scores.count
+        imageIDs += other.imageIDs
+        categories += other.categories
+        groundTruthCounts += other.groundTruthCounts
+        starts += other.starts.dropFirst().map { $0 + base }
+        scores += other.scores
+        flags += other.flags
+    }
+
+    /// Entry e's scores, and its flags in area range a (T × D, [t × D + d]).
+    func entry(_ e: Int, areaRange a: Int) -> (scores: ArraySlice<Double>, flags: ArraySlice<UInt8>, groundTruthCount: Int) {
+        let start = starts[e], D = starts[e + 1] - start
+        let flagStart = areaRanges * iouThresholds * start + a * iouThresholds * D
+        return (scores[start..<(start + D)], flags[flagStart..<(flagStart + iouThresholds * D)], Int(groundTruthCounts[e * areaRanges + a]))
+    }
+
+    public func detectionCount(_ e: Int) -> Int { starts[e + 1] - starts[e] }
 }
 
 extension COCOEvaluator {
-    /// Every image, category and area range's matching (evaluate without accumulate).
-    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil) -> [COCOImageMatch] {
+    /// Every image and category's matching in every area range (evaluate without accumulate).
+    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil) -> COCOMatchTable {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
+        let A = parameters.areaRanges.count, T = parameters.iouThresholds.count
         let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
         let maxDetection = parameters.maxDetections.max() ?? 100
-        var perCategory = [[COCOImageMatch]](repeating: [], count: K)
+        var perCategory = [COCOMatchTable](repeating: COCOMatchTable(areaRanges: A, iouThresholds: T), count: K)
         perCategory.withUnsafeMutableBufferPointer { buffer in
             let box = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: K) { k in
-                var list: [COCOImageMatch] = []
+                var table = COCOMatchTable(areaRanges: A, iouThresholds: T)
                 for image in 0..<data.images.count {
                     guard let (dts, gts, ious) = candidates(data, groups: groups, masks: masks, category: k, image: image,
                                                             maxDetection: maxDetection, type: parameters.iouType) else { continue }
+                    var scores: [Double] = [], flags: [UInt8] = [], counts: [Int] = []
                     for (a, range) in parameters.areaRanges.enumerated() {
                         let e = match(data, parameters: parameters, range: range, detections: dts, groundTruth: gts, ious: ious)
-                        let flags = zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
-                        list.append(COCOImageMatch(imageID: data.images[image].id, category: k, areaRange: a, scores: e.scores,
-                                                   flags: flags, groundTruthCount: e.groundTruthCount))
+                        if a == 0 { scores = e.scores } else { precondition(e.scores == scores, "detections differ between area ranges") }
+                        flags += zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
+                        counts.append(e.groundTruthCount)
                     }
+                    table.append(imageID: data.images[image].id, category: k, scores: scores, flags: flags, groundTruthCounts: counts)
                 }
-                box.buffer[k] = list
+                box.buffer[k] = table
             }
         }
-        return perCategory.flatMap { $0 }
+        var all = COCOMatchTable(areaRanges: A, iouThresholds: T)
+        for table in perCategory { all.append(contentsOf: table) }
+        return all
     }
 
     /// Accumulates and summarises image matchings (of one evaluation, or of several shards with
     /// disjoint images): the same result as evaluating all images at once.
-    public static func evaluate(imageMatches: [COCOImageMatch], categoryIDs: [Int], categoryNames: [String],
+    public static func evaluate(imageMatches: COCOMatchTable, categoryIDs: [Int], categoryNames: [String],
                                 parameters: COCOParameters) -> COCOEvaluation {
         let K = parameters.useCategories ? categoryIDs.count : 1
         let T = parameters.iouThresholds.count, A = parameters.areaRanges.count
+        precondition(imageMatches.count == 0 || (imageMatches.areaRanges == A && imageMatches.iouThresholds == T), "COCO matches of other parameters")
         // The image axis: every image id, ascending (pycocotools' p.imgIds order).
-        let imageIDs = Array(Set(imageMatches.map(\.imageID))).sorted()
+        let imageIDs = Array(Set(imageMatches.imageIDs)).sorted()
         var positions: [Int: Int] = [:]
         for (index, id) in imageIDs.enumerated() { positions[id] = index }
-        var grouped = [[COCOImageMatch]](repeating: [], count: K)
-        for match in imageMatches { grouped[match.category].append(match) }
+        var grouped = [[Int]](repeating: [], count: K)
+        for e in 0..<imageMatches.count { grouped[Int(imageMatches.categories[e])].append(e) }
         let position = positions, byCategory = grouped
         var table = PrecisionTable(iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K,
                                    areaRanges: A, maxDetections: parameters.maxDetections.count)
@@ -69,12 +114,13 @@ extension COCOEvaluator {
         table.withStorage { storage in
             DispatchQueue.concurrentPerform(iterations: K) { k in
                 var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageIDs.count), count: A)
-                for match in byCategory[k] {
-                    let D = match.scores.count
-                    precondition(match.flags.count == T * D, "image match of the wrong shape")
-                    evaluations[match.areaRange][position[match.imageID]!] = PerImage(
-                        scores: match.scores, matched: match.flags.map { $0 & 1 != 0 }, ignored: match.flags.map { $0 & 2 != 0 },
-                        matchedIndex: [], groundTruthCount: match.groundTruthCount, groundTruthOrder: [])
+                for e in byCategory[k] {
+                    for a in 0..<A {
+                        let entry = imageMatches.entry(e, areaRange: a)
+                        evaluations[a][position[imageMatches.imageIDs[e]]!] = PerImage(
+                            scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 }, ignored: entry.flags.map { $0 & 2 != 0 },
+                            matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
+                    }
                 }
                 accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
             }
