@@ -169,7 +169,8 @@ public enum HTMLReport {
       });
     });
     document.querySelectorAll('figure.zoomable').forEach(function(figure){
-      var svg=figure.querySelector('svg'),natural=parseFloat(figure.getAttribute('data-width')),zoom=1;
+      var svg=figure.querySelector('svg'),natural=parseFloat(figure.getAttribute('data-width'));
+      var zoom=Math.min(1,(figure.clientWidth||1000)/natural);
       function apply(){svg.style.width=(natural*zoom)+'px';svg.style.height='auto';}
       figure.querySelectorAll('button').forEach(function(button){
         button.addEventListener('click',function(){
