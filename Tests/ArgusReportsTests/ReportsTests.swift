@@ -292,6 +292,23 @@ import Testing
         }
     }
 
+    @Test func visualizationPNGsAreShown() throws {
+        // Two images; the first prediction carries the service's visualisation (a PNG, base64).
+        let folder = Self.scratch()
+        let png = RasterImage(width: 8, height: 8) { $0 % 2 == 0 ? 0xFF00_80FF : 0xFFFF_FFFF }.pngBytes()
+        try #"{"image_url": "a.png", "label": "cat"}\#n{"image_url": "b.png", "label": "dog"}"#.write(toFile: folder + "/gt.jsonl", atomically: true, encoding: .utf8)
+        let rows = [#"{"filename": "a.png", "probs": [0.8, 0.2], "labels": ["cat", "dog"], "visualizations": "\#(Data(png).base64EncodedString())"}"#,
+                    #"{"filename": "b.png", "probs": [0.6, 0.4], "labels": ["cat", "dog"]}"#]
+        try rows.joined(separator: "\n").write(toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
+        let job = ClassificationEvaluationJob(groundTruth: folder + "/gt.jsonl", predictions: folder + "/p.jsonl")
+        try job.write(try job.run(), to: folder + "/eval", overwrite: false)
+        let data = ReportFiles.document(try EvaluationRun(folder: folder + "/eval")).chartData
+        #expect(data["explanation_0"]?["visualization"] == .bool(true) && data["explanation_0"]?["image"] == .string("a.png"))
+        #expect(data["explanation_1"] == nil)
+        // The mistake (b: dog predicted cat) is in the gallery, drawn on a blank canvas (no image files).
+        #expect(data["gallery_0"]?["label"] == .string("dog") && data["gallery_0"]?["image_file_found"] == .bool(false))
+    }
+
     @Test func manyClassesKeepBarChartsReadable() {
         let (rows, note) = DetectionReport.barRows(Array(0..<150))
         #expect(rows == Array(0..<50) + Array(100..<150) && note.contains("50 first and 50 last of 150"))
