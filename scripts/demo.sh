@@ -48,7 +48,8 @@ step "Evaluate a classifier on real digit images (scikit-learn's digits, a logis
 step "Reports: one self-contained HTML file, a PDF and a Markdown summary per evaluation"
 "$argus" report "$out/evaluation" --html "$out/reports/detection.html" --pdf "$out/reports/detection.pdf" --name "VOC detector"
 "$argus" report "$out/digits-evaluation" --html "$out/reports/digits.html" --pdf "$out/reports/digits.pdf" --name "digits, logistic regression"
-"$argus" compare "$out/digits-evaluation" "$out/digits-naive-bayes" --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
+"$argus" compare "$out/digits-evaluation" "$out/digits-naive-bayes" --names "logistic regression,naive Bayes" \
+  --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
 cat "$out/reports/detection.md"
 
 printf '\nDemo outputs are in %s; open %s/reports/detection.html in a browser.\n' "$out" "$out"

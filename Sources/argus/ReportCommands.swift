@@ -92,17 +92,24 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "Images in the disagreement gallery (0: none).")
     var gallery = 24
 
+    @Option(name: .long, help: "The models' names, comma-separated, in the folders' order (default: the folders' names).")
+    var names: String?
+
     @Flag(name: .long, help: "Replace report files that exist.")
     var overwrite = false
 
     func validate() throws {
         guard evaluations.count >= 2 else { throw ValidationError("compare needs at least two evaluation folders") }
+        if let names, names.split(separator: ",", omittingEmptySubsequences: false).count != evaluations.count {
+            throw ValidationError("--names needs one name per evaluation folder (\(evaluations.count))")
+        }
         guard gallery >= 0 else { throw ValidationError("--gallery must be 0 or more") }
     }
 
     func run() throws {
         try Report.guarding {
-            let runs = try evaluations.map { try EvaluationRun(folder: $0) }
+            let given = names.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+            let runs = try evaluations.enumerated().map { k, folder in try EvaluationRun(folder: folder, name: given?[k]) }
             let document = try ComparisonReport.build(runs, galleryImages: gallery)
             let markdown = self.markdown ?? ((html as NSString).deletingPathExtension + ".md")
             for file in [html, pdf, markdown].compactMap({ $0 }) { try OutputFile.checkDestination(file, overwrite: overwrite) }

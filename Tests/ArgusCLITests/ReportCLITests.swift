@@ -29,6 +29,9 @@ extension CLITests {
         #expect(compare.status == 0, "\(compare.err)")
         let summary = try String(contentsOfFile: folder + "/c.md", encoding: .utf8)
         #expect(summary.contains("logistic: accuracy") && summary.contains("bayes vs logistic"))
+        let named = try argus("compare", folder + "/logistic", folder + "/bayes", "--html", folder + "/n.html", "--names", "LR, NB")
+        let namedSummary = try String(contentsOfFile: folder + "/n.md", encoding: .utf8)
+        #expect(named.status == 0 && namedSummary.contains("NB vs LR"))
     }
 
     @Test func reportBadInput() throws {
@@ -39,5 +42,6 @@ extension CLITests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/r.html"))
         #expect(try argus("compare", folder, "--html", folder + "/c.html").status == 64)
         #expect(try argus("report", folder, "--gallery", "-1").status == 64)
+        #expect(try argus("compare", folder, folder, "--html", folder + "/c.html", "--names", "only one").status == 64)
     }
 }
