@@ -21,35 +21,75 @@ public enum Render {
         cairo_destroy(context)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
-        var text = renumberIdentifiers(String(decoding: sink.bytes, as: UTF8.self))
-        if !idPrefix.isEmpty {
-            text = text.replacingOccurrences(of: "id=\"", with: "id=\"\(idPrefix)")
-                .replacingOccurrences(of: "href=\"#", with: "href=\"#\(idPrefix)")
-                .replacingOccurrences(of: "url(#", with: "url(#\(idPrefix)")
-        }
-        return text
+        return rewrite(sink.bytes, idPrefix: idPrefix)
     }
 
-    /// Cairo names surfaces, images and patterns after process-wide counters; renumbering them
-    /// in order of appearance makes the same drawing give the same bytes every time.
-    static func renumberIdentifiers(_ svg: String) -> String {
-        let pattern = try! NSRegularExpression(pattern: "\\b(surface|image|pattern|source|mask|linear|radial)([0-9]+)\\b")
-        let ns = svg as NSString
-        var numbers: [String: Int] = [:]
-        var counters: [String: Int] = [:]
-        var output = ""
-        var last = 0
-        for match in pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length)) {
-            let kind = ns.substring(with: match.range(at: 1)), token = ns.substring(with: match.range)
-            let number = numbers[token] ?? {
-                counters[kind, default: 0] += 1
-                numbers[token] = counters[kind]!
-                return counters[kind]!
-            }()
-            output += ns.substring(with: NSRange(location: last, length: match.range.location - last)) + kind + String(number)
-            last = match.range.location + match.range.length
+    /// Cairo's SVG made ready to inline, in one pass over its bytes: the XML declaration dropped;
+    /// surface, image, pattern, source, mask and gradient ids (numbered by Cairo from process-wide
+    /// counters) renumbered in order of appearance, so the same drawing gives the same bytes;
+    /// `idPrefix` put before every id and every reference to one (`href="#…"`, `url(#…)`), so that
+    /// several SVGs share one HTML page. `data:` URIs are copied untouched.
+    static func rewrite(_ bytes: [UInt8], idPrefix: String) -> String {
+        let prefix = Array(idPrefix.utf8)
+        let kinds: [[UInt8]] = ["surface", "image", "pattern", "source", "mask", "linear", "radial"].map { Array($0.utf8) }
+        var numbers: [[UInt8]: Int] = [:]
+        var counters = [Int](repeating: 0, count: kinds.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
         }
-        return output + ns.substring(from: last)
+        func matches(_ literal: [UInt8], at i: Int) -> Bool {
+            i + literal.count <= bytes.count && bytes[i..<(i + literal.count)].elementsEqual(literal)
+        }
+        let idOpen = Array("id=\"".utf8), hrefOpen = Array("href=\"#".utf8), urlOpen = Array("url(#".utf8), dataOpen = Array("\"data:".utf8)
+        var i = 0
+        // Drop the XML declaration and the whitespace after it.
+        if matches(Array("<?xml".utf8), at: 0), let end = (0..<(bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "?") && bytes[$0 + 1] == UInt8(ascii: ">") }) {
+            i = end + 2
+            while i < bytes.count && (bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 32) { i += 1 }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") && matches(dataOpen, at: i) {
+                // A data: URI: copy through its closing quote.
+                var j = i + 1
+                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") { j += 1 }
+                out += bytes[i..<min(bytes.count, j + 1)]
+                i = j + 1
+                continue
+            }
+            if !prefix.isEmpty {
+                if b == UInt8(ascii: "i") && matches(idOpen, at: i) && (i == 0 || !isWordByte(bytes[i - 1])) {
+                    out += idOpen; out += prefix; i += idOpen.count; continue
+                }
+                if b == UInt8(ascii: "h") && matches(hrefOpen, at: i) { out += hrefOpen; out += prefix; i += hrefOpen.count; continue }
+                if b == UInt8(ascii: "u") && matches(urlOpen, at: i) { out += urlOpen; out += prefix; i += urlOpen.count; continue }
+            }
+            if (i == 0 || !isWordByte(bytes[i - 1])) && b >= 97 && b <= 122 {
+                var renumbered = false
+                for (kind, literal) in kinds.enumerated() where b == literal[0] && matches(literal, at: i) {
+                    var j = i + literal.count
+                    while j < bytes.count && bytes[j] >= 48 && bytes[j] <= 57 { j += 1 }
+                    guard j > i + literal.count, j == bytes.count || !isWordByte(bytes[j]) else { break }
+                    let token = Array(bytes[i..<j])
+                    let number = numbers[token] ?? {
+                        counters[kind] += 1
+                        numbers[token] = counters[kind]
+                        return counters[kind]
+                    }()
+                    out += literal; out += Array(String(number).utf8)
+                    i = j
+                    renumbered = true
+                    break
+                }
+                if renumbered { continue }
+            }
+            out.append(b)
+            i += 1
+        }
+        while let last = out.last, last == 10 || last == 13 || last == 32 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A PNG at `scale` pixels per point, on a white background.

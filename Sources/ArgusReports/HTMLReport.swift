@@ -40,7 +40,7 @@ public enum HTMLReport {
         let svgs = Slots<String>(count: figures.count)
         let drawings = UncheckedList(figures.map(\.drawing))
         DispatchQueue.concurrentPerform(iterations: figures.count) { k in
-            svgs[k] = inlineSVG(Render.svg(drawings.items[k], idPrefix: "f\(k + 1)-"))
+            svgs[k] = Render.svg(drawings.items[k], idPrefix: "f\(k + 1)-")
         }
         var figureNumber = 0
         func figureHTML(_ figure: ReportDocument.Figure) -> String {
@@ -98,13 +98,6 @@ public enum HTMLReport {
         return html + "</tbody></table></div>\n"
     }
 
-    /// Cairo's SVG without the XML declaration, scaled to the page width by CSS.
-    static func inlineSVG(_ svg: String) -> String {
-        var text = svg
-        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -120,8 +113,13 @@ public enum HTMLReport {
         return out
     }
 
-    /// JSON that cannot end its `<script>` element early.
-    static func scriptSafe(_ json: String) -> String { json.replacingOccurrences(of: "<", with: "\\u003c") }
+    /// JSON that cannot end its `<script>` element early (`<` written as `\\u003c`).
+    static func scriptSafe(_ json: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.utf8.count)
+        for b in json.utf8 { if b == UInt8(ascii: "<") { out += Array("\\u003c".utf8) } else { out.append(b) } }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     static let style = """
     :root{--text:#1f2328;--muted:#57606a;--line:#d8dee4;--panel:#f6f8fa;--accent:#0072b2;--better:#0072b2;--worse:#d55e00}
