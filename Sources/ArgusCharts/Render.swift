@@ -5,7 +5,22 @@ import CCairo
 public protocol Drawable {
     var size: (width: Double, height: Double) { get }
     func draw(on canvas: Canvas)
+    /// What the drawing shows, in words (for screen readers and alternative text).
+    var caption: String { get }
 }
+
+extension Drawable {
+    public var caption: String { "" }
+}
+
+extension CurveChart { public var caption: String { title + " — " + settings } }
+extension MatrixChart { public var caption: String { title + " — " + settings } }
+extension BarChart { public var caption: String { title + " — " + settings } }
+extension HistogramChart { public var caption: String { title + " — " + settings } }
+extension ReliabilityChart { public var caption: String { title + " — " + settings } }
+extension TableDrawing { public var caption: String { title } }
+extension ImageTile { public var caption: String { title + " — " + note } }
+extension AttributionGrid { public var caption: String { "attribution grid: " + title + " — " + note } }
 
 /// Renders drawings to SVG, PNG and multi-page PDF, all through `Canvas`.
 public enum Render {

@@ -47,12 +47,12 @@ public enum HTMLReport {
             figureNumber += 1
             let svg = svgs[figureNumber - 1]!
             if figure.zoomable {
-                return "<figure class=\"zoomable\" id=\"fig-\(escape(figure.id))\" data-width=\"\(Int(figure.drawing.size.width))\">"
+                return "<figure class=\"zoomable\" id=\"fig-\(escape(figure.id))\" data-width=\"\(Int(figure.drawing.size.width))\" role=\"img\" aria-label=\"\(escape(figure.drawing.caption))\">"
                     + "<div class=\"zoombar\"><button type=\"button\" data-zoom=\"out\">−</button><button type=\"button\" data-zoom=\"in\">+</button>"
                     + "<button type=\"button\" data-zoom=\"fit\">fit</button><span>zoom and scroll: the full matrix</span></div>"
                     + "<div class=\"zoomview\">\(svg)</div></figure>\n"
             }
-            return "<figure id=\"fig-\(escape(figure.id))\">\(svg)</figure>\n"
+            return "<figure id=\"fig-\(escape(figure.id))\" role=\"img\" aria-label=\"\(escape(figure.drawing.caption))\">\(svg)</figure>\n"
         }
         for section in document.sections {
             html += "<section id=\"\(section.id)\">\n<h2>\(escape(section.title))</h2>\n"

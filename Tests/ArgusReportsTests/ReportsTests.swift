@@ -209,6 +209,9 @@ import Testing
         #expect(html.contains("id=\"argus-chart-data\"") && html.contains("id=\"argus-curve-data\""))
         // Inline SVGs keep their ids apart.
         #expect(html.contains("id=\"f1-") && html.contains("id=\"f2-"))
+        // Every figure says what it shows.
+        #expect(html.contains("role=\"img\" aria-label=\"Confusion matrix (counts) — IoU ≥ 0.5"))
+        #expect(!html.contains("aria-label=\"\""))
 
         let folder = Self.scratch()
         try ReportFiles.write(document, html: folder + "/r.html", pdf: folder + "/r.pdf", markdown: folder + "/r.md")
