@@ -41,6 +41,13 @@ public struct TIDEBreakdown: Sendable {
     public var deltaAP: [ErrorType: Double?]
     public var meanAveragePrecision: Double?
 
+    /// A breakdown from values computed elsewhere (category by category, in a streamed evaluation).
+    public init(counts: [ErrorType: Int], deltaAP: [ErrorType: Double?], meanAveragePrecision: Double?,
+                foregroundThreshold: Double, backgroundThreshold: Double = 0.1) {
+        self.counts = counts; self.deltaAP = deltaAP; self.meanAveragePrecision = meanAveragePrecision
+        self.foregroundThreshold = foregroundThreshold; self.backgroundThreshold = backgroundThreshold
+    }
+
     /// Classifies the false positives of a VOC matching and counts the missed objects per class.
     public static func classify(_ data: EvaluationData, voc: VOCEvaluator.Result, backgroundThreshold tb: Double = 0.1,
                                 segm: Bool = false, masks given: MaskCache? = nil) -> (errors: [DetectionError?], missedByClass: [Int]) {

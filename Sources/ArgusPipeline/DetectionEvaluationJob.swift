@@ -44,6 +44,8 @@ public struct DetectionEvaluationJob: Sendable {
         public var matchFiles: [String] = []
         /// The folder the ground truth's image URLs are relative to (for images.jsonl's paths).
         public var imageFolder: String?
+        /// curves.json written ahead (by a streamed evaluation, class by class); `write` moves it into place.
+        public var curvesFile: String?
 
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
@@ -73,19 +75,22 @@ public struct DetectionEvaluationJob: Sendable {
             var files: [String] = []
             let folder = NSTemporaryDirectory() + "argus-passes-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var spill: CategorySpill?
             for pass in 0..<passes {
                 var job = self
                 job.passes = 1
                 job.shard = (pass, passes)
                 // Match records go to disk as each pass ends, so that memory holds one pass.
                 let file = folder + "/pass-\(pass).jsonl"
-                let (state, problems) = try job.runState(matchesFile: file)
+                var (state, problems) = try job.runState(matchesFile: file)
                 files.append(file)
                 if pass == 0 { diagnostics = problems }
-                // Merged in place as they come: memory holds the running merge and one pass.
+                // The per-detection state goes to disk by category; the counts are merged in place.
+                if spill == nil { spill = try CategorySpill(folder: folder + "/state", categories: state.categoryNames.count) }
+                try spill!.add(&state)
                 if merged == nil { merged = state; seen = Set(state.imageIDs) } else { try merged!.absorb(state, seen: &seen) }
             }
-            var outcome = merged!.outcome().outcome
+            var outcome = try finish(merged!, spill: spill!, curvesPath: folder + "/curves.json")
             outcome.diagnostics = diagnostics
             outcome.matchLines = nil
             outcome.matchFiles = files
@@ -239,7 +244,11 @@ public struct DetectionEvaluationJob: Sendable {
         try OutputFile.checkDestination(folder, overwrite: overwrite)
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
-            try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
+            if let file = outcome.curvesFile {
+                try FileManager.default.moveItem(atPath: file, toPath: partial + "/curves.json")
+            } else {
+                try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
+            }
             try writeMatches(outcome, to: partial + "/matches.jsonl")
             try OutputFile.write(imagesJSONL(outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder),
                                  to: partial + "/images.jsonl")

@@ -100,6 +100,31 @@ import Testing
         streamed.passes = 3
         let outcome = try streamed.run()
         #expect(streamed.metricsJSON(outcome) == job.metricsJSON(single))
+        // curves.json too, written class by class from the state spilled to disk.
+        let folder = DetectionEvaluationJobTests().scratch()
+        try streamed.write(outcome, to: folder + "/streamed", overwrite: false)
+        let curves = try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json"))
+        #expect(curves == Data(job.curvesJSON(single)))
+    }
+
+    @Test func passesOnThePeersVOCData() throws {
+        // The peers' Pascal VOC sample with a detector's boxes: TIDE finds every error type here.
+        let database = DetectionEvaluationJobTests.root + "/golden/peers/review_object_detection_metrics/data/database"
+        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
+                                         predictions: database + "/dets/abs_xyx2y2")
+        job.predictionsFormat = .text
+        job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
+        job.readOptions.textLayout.boxForm = .xyxy
+        job.metricType = .cocoVOC
+        let single = try job.run()
+        #expect((single.tide?.counts[.classification] ?? 0) > 0 && (single.tide?.counts[.localization] ?? 0) > 0)
+        var streamed = job
+        streamed.passes = 4
+        let outcome = try streamed.run()
+        #expect(streamed.metricsJSON(outcome) == job.metricsJSON(single))
+        let folder = DetectionEvaluationJobTests().scratch()
+        try streamed.write(outcome, to: folder + "/streamed", overwrite: false)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json")) == Data(job.curvesJSON(single)))
     }
 
     @Test func overlappingOrMismatchedStatesAreRefused() throws {

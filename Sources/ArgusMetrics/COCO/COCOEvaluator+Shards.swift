@@ -128,3 +128,51 @@ extension COCOEvaluator {
         return COCOEvaluation(parameters: parameters, table: table, data: data, matches: [])
     }
 }
+
+/// Accumulates a COCO evaluation one category at a time (from matchings read back category by
+/// category), so that only one category's matchings are in memory: the same table, statistics
+/// and per-category AP as `evaluate(imageMatches:)`.
+public struct COCOAccumulator {
+    let parameters: COCOParameters
+    let imagePositions: [Int: Int]
+    let imageCount: Int
+    let data: EvaluationData
+    var table: PrecisionTable
+
+    /// - Parameter imageIDs: every evaluated image id (the image axis, sorted here).
+    public init(imageIDs: [Int], categoryIDs: [Int], categoryNames: [String], parameters: COCOParameters) {
+        self.parameters = parameters
+        let sorted = Array(Set(imageIDs)).sorted()
+        var positions: [Int: Int] = [:]
+        for (index, id) in sorted.enumerated() { positions[id] = index }
+        imagePositions = positions
+        imageCount = sorted.count
+        data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
+        let K = parameters.useCategories ? categoryIDs.count : 1
+        table = PrecisionTable(iouThresholds: parameters.iouThresholds.count, recallThresholds: parameters.recallThresholds.count,
+                               categories: K, areaRanges: parameters.areaRanges.count, maxDetections: parameters.maxDetections.count)
+    }
+
+    /// Accumulates category `k` from its matchings (every entry must be of category k).
+    public mutating func add(category k: Int, matches: COCOMatchTable) {
+        let A = parameters.areaRanges.count
+        var evaluations = [[COCOEvaluator.PerImage?]](repeating: [COCOEvaluator.PerImage?](repeating: nil, count: imageCount), count: A)
+        for e in 0..<matches.count {
+            precondition(Int(matches.categories[e]) == k, "a matching of another category")
+            for a in 0..<A {
+                let entry = matches.entry(e, areaRange: a)
+                evaluations[a][imagePositions[matches.imageIDs[e]]!] = COCOEvaluator.PerImage(
+                    scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 }, ignored: entry.flags.map { $0 & 2 != 0 },
+                    matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
+            }
+        }
+        let parameters = self.parameters, data = self.data
+        table.withStorage { storage in
+            COCOEvaluator.accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+        }
+    }
+
+    public func evaluation() -> COCOEvaluation {
+        COCOEvaluation(parameters: parameters, table: table, data: data, matches: [])
+    }
+}

@@ -1,0 +1,135 @@
+import ArgusCore
+import ArgusData
+import ArgusMetrics
+import Foundation
+
+extension DetectionEvaluationJob {
+    /// The outcome of a streamed evaluation from its merged counts and the per-detection state
+    /// spilled by category: each category's VOC result (its curves written to curves.json at
+    /// once), TIDE's fixed APs and COCO accumulation in turn, one category in memory at a time.
+    /// The same metrics, curves and breakdown as one evaluation of every image.
+    func finish(_ state: EvaluationState, spill: CategorySpill, curvesPath: String) throws -> Outcome {
+        let names = state.categoryNames, K = names.count
+        let types = TIDEBreakdown.ErrorType.allCases
+        var classes: [VOCEvaluator.ClassResult] = []
+        var tideCounts = [TIDEBreakdown.ErrorType: Int]()
+        types.forEach { tideCounts[$0] = 0 }
+        var fixedAPs = [TIDEBreakdown.ErrorType: [Double]]()
+        var baseAPs: [Double] = []
+        var accumulator = spill.cocoShape == nil ? nil : COCOAccumulator(
+            imageIDs: state.imageIDs, categoryIDs: state.categoryIDs, categoryNames: names,
+            parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
+        // curves.json, written as `curvesJSON` would write it, a class at a time.
+        let curves = try StreamingFile(path: curvesPath)
+        var json = JSONWriter()
+        json.beginObject()
+        var bestF1: [(String, (threshold: Double, f1: Double, precision: Double, recall: Double)?)] = []
+        if state.vocTruthCounts != nil { json.key("pr_curves"); json.beginObject() }
+        func ap(_ records: [VOCEvaluator.Record], _ name: String, _ truth: Int) -> Double? {
+            VOCEvaluator.classResults(names: [name], truthCounts: [truth], records: records, interpolation: interpolation)[0].averagePrecision
+        }
+        func byScore(_ a: CategorySpill.Row, _ b: CategorySpill.Row) -> Bool { a.score > b.score || (a.score == b.score && a.order < b.order) }
+        for k in 0..<K {
+            if let truthCounts = state.vocTruthCounts {
+                let (own, incoming) = spill.rows(category: k)
+                let records = own.map { row -> VOCEvaluator.Record in var r = row.record; r.category = 0; return r }
+                var result = VOCEvaluator.classResults(names: [names[k]], truthCounts: [truthCounts[k]], records: records, interpolation: interpolation)[0]
+                json.key(result.name)
+                json.beginObject()
+                json.key("score"); json.numbers(result.curve.map(\.score))
+                json.key("precision"); json.numbers(result.curve.map(\.precision))
+                json.key("recall"); json.numbers(result.curve.map(\.recall))
+                json.key("f1"); json.numbers(result.f1Curve)
+                json.endObject()
+                try curves.write(json.bytes)
+                json.removeAllBytes()
+                bestF1.append((result.name, result.bestF1))
+                result.curve = []
+                classes.append(result)
+                if let missed = state.tideMissed {
+                    for row in own { if let type = row.errorType { tideCounts[type]! += 1 } }
+                    if let value = result.averagePrecision { baseAPs.append(value) }
+                    let ordered = own.sorted(by: byScore)
+                    for type in types {
+                        var fixed: [VOCEvaluator.Record] = []
+                        var truth = truthCounts[k]
+                        if type == .missed {
+                            fixed = records
+                            truth -= missed[k]
+                        } else {
+                            // Claims only compete for one object, and an object's claimants all sit here.
+                            var claimed = Set<Int64>()
+                            for row in ordered {
+                                var record = row.record
+                                record.category = 0
+                                guard row.errorType == type else { fixed.append(record); continue }
+                                if type == .localization, row.target >= 0, row.targetTaken == 0, claimed.insert(row.target).inserted {
+                                    record.outcome = .truePositive
+                                    fixed.append(record)
+                                }
+                                // Classification errors leave for the class they point at; other errors are removed.
+                            }
+                            if type == .classification {
+                                for row in incoming.sorted(by: byScore) where row.target >= 0 && row.targetTaken == 0 && claimed.insert(row.target).inserted {
+                                    fixed.append(VOCEvaluator.Record(category: 0, score: row.score, order: Int(row.order), outcome: .truePositive))
+                                }
+                            }
+                        }
+                        if let value = ap(fixed, names[k], truth) { fixedAPs[type, default: []].append(value) }
+                    }
+                }
+            }
+            if accumulator != nil, let matches = spill.cocoMatches(category: k) { accumulator!.add(category: k, matches: matches) }
+        }
+        if state.vocTruthCounts != nil {
+            json.endObject()
+            json.key("best_f1")
+            json.beginObject()
+            for (name, best) in bestF1 {
+                json.key(name)
+                if let best {
+                    json.beginObject()
+                    json.field("threshold", best.threshold); json.field("f1", best.f1)
+                    json.field("precision", best.precision); json.field("recall", best.recall)
+                    json.endObject()
+                } else {
+                    json.null()
+                }
+            }
+            json.endObject()
+        }
+        json.endObject()
+        try curves.write(json.bytes + [UInt8(ascii: "\n")])
+        try curves.commit()
+
+        var voc: VOCEvaluator.Result?
+        if let counts = state.vocTruthCounts {
+            voc = VOCEvaluator.Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes,
+                                      matches: [], missed: [], records: [], truthCounts: counts)
+        }
+        var tide: TIDEBreakdown?
+        if state.vocTruthCounts != nil, let missed = state.tideMissed {
+            tideCounts[.missed] = missed.reduce(0, +)
+            func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+            let base = mean(baseAPs)
+            var delta = [TIDEBreakdown.ErrorType: Double?]()
+            for type in types {
+                if let value = mean(fixedAPs[type] ?? []), let base { delta[type] = value - base } else { delta[type] = .some(nil) }
+            }
+            tide = TIDEBreakdown(counts: tideCounts, deltaAP: delta, meanAveragePrecision: base, foregroundThreshold: iouThreshold)
+        }
+        var confusion = DetectionConfusionMatrix(labels: names, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold)
+        confusion.counts = state.confusion
+        var level: ImageLevelMetrics?
+        if let counts = state.imageLevel {
+            level = ImageLevelMetrics(truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
+                                      trueNegatives: counts[3], scoreThreshold: scoreThreshold)
+        }
+        let data = EvaluationData(images: [], categoryIDs: state.categoryIDs, categoryNames: names, groundTruth: .init(), detections: .init())
+        var outcome = Outcome(data: data, voc: voc, coco: accumulator?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
+                              skippedDetections: state.skippedDetections, diagnostics: Diagnostics(),
+                              counts: .init(images: state.imageIDs.count, groundTruth: state.groundTruthCount, detections: state.detectionCount))
+        outcome.curvesFile = curvesPath
+        return outcome
+    }
+}
