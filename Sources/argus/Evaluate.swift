@@ -73,7 +73,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Evaluate one shard of the images, I/N (images by id order, position modulo N); needs --state-output.")
     var shard: ShardArgument?
 
-    @Option(name: .long, help: "Read COCO results in this many passes, each keeping the detections of 1/N of the images (same results).")
+    @Option(name: .long, help: "Read the predictions in this many passes, each keeping the detections of 1/N of the images; the per-detection state goes to disk, so memory stays bounded (same results).")
     var passes = 1
 
     @Option(name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
