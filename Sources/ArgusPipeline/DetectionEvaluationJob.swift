@@ -250,6 +250,11 @@ public struct DetectionEvaluationJob: Sendable {
                 try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
             }
             try writeMatches(outcome, to: partial + "/matches.jsonl")
+            // A streamed evaluation's scratch folder is empty now.
+            if let file = outcome.curvesFile {
+                let scratch = (file as NSString).deletingLastPathComponent
+                if (scratch as NSString).lastPathComponent.hasPrefix("argus-passes-") { try? FileManager.default.removeItem(atPath: scratch) }
+            }
             try OutputFile.write(imagesJSONL(outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder),
                                  to: partial + "/images.jsonl")
         }
