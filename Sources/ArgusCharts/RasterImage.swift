@@ -82,14 +82,7 @@ public final class RasterImage: @unchecked Sendable {
         let longer = max(width, height)
         guard longer > maxSide else { return self }
         let factor = Double(maxSide) / Double(longer)
-        let copy = RasterImage(width: Int((Double(width) * factor).rounded()), height: Int((Double(height) * factor).rounded()))
-        let context = cairo_create(copy.surface)!
-        cairo_scale(context, Double(copy.width) / Double(width), Double(copy.height) / Double(height))
-        cairo_set_source_surface(context, surface, 0, 0)
-        cairo_pattern_set_filter(cairo_get_source(context), CAIRO_FILTER_GOOD)
-        cairo_paint(context)
-        cairo_destroy(context)
-        return copy
+        return resized(width: Int((Double(width) * factor).rounded()), height: Int((Double(height) * factor).rounded()))
     }
 
     /// PNG bytes (for embedding in HTML).

@@ -34,13 +34,7 @@ extension DetectionEvaluationJob {
                 let (own, incoming) = spill.rows(category: k)
                 let records = own.map { row -> VOCEvaluator.Record in var r = row.record; r.category = 0; return r }
                 var result = VOCEvaluator.classResults(names: [names[k]], truthCounts: [truthCounts[k]], records: records, interpolation: interpolation)[0]
-                json.key(result.name)
-                json.beginObject()
-                json.key("score"); json.numbers(result.curve.map(\.score))
-                json.key("precision"); json.numbers(result.curve.map(\.precision))
-                json.key("recall"); json.numbers(result.curve.map(\.recall))
-                json.key("f1"); json.numbers(result.f1Curve)
-                json.endObject()
+                Self.writeCurve(result, to: &json)
                 try curves.write(json.bytes)
                 json.removeAllBytes()
                 bestF1.append((result.name, result.bestF1))
@@ -85,17 +79,7 @@ extension DetectionEvaluationJob {
             json.endObject()
             json.key("best_f1")
             json.beginObject()
-            for (name, best) in bestF1 {
-                json.key(name)
-                if let best {
-                    json.beginObject()
-                    json.field("threshold", best.threshold); json.field("f1", best.f1)
-                    json.field("precision", best.precision); json.field("recall", best.recall)
-                    json.endObject()
-                } else {
-                    json.null()
-                }
-            }
+            for (name, best) in bestF1 { Self.writeBestF1(name, best, to: &json) }
             json.endObject()
         }
         json.endObject()

@@ -401,33 +401,36 @@ public struct DetectionEvaluationJob: Sendable {
         if let voc = outcome.voc {
             json.key("pr_curves")
             json.beginObject()
-            for result in voc.classes {
-                json.key(result.name)
-                json.beginObject()
-                json.key("score"); json.numbers(result.curve.map(\.score))
-                json.key("precision"); json.numbers(result.curve.map(\.precision))
-                json.key("recall"); json.numbers(result.curve.map(\.recall))
-                json.key("f1"); json.numbers(result.f1Curve)
-                json.endObject()
-            }
+            for result in voc.classes { Self.writeCurve(result, to: &json) }
             json.endObject()
             json.key("best_f1")
             json.beginObject()
-            for result in voc.classes {
-                json.key(result.name)
-                if let best = result.bestF1 {
-                    json.beginObject()
-                    json.field("threshold", best.threshold); json.field("f1", best.f1)
-                    json.field("precision", best.precision); json.field("recall", best.recall)
-                    json.endObject()
-                } else {
-                    json.null()
-                }
-            }
+            for result in voc.classes { Self.writeBestF1(result.name, result.bestF1, to: &json) }
             json.endObject()
         }
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    /// A class's entry of `pr_curves`.
+    static func writeCurve(_ result: VOCEvaluator.ClassResult, to json: inout JSONWriter) {
+        json.key(result.name)
+        json.beginObject()
+        json.key("score"); json.numbers(result.curve.map(\.score))
+        json.key("precision"); json.numbers(result.curve.map(\.precision))
+        json.key("recall"); json.numbers(result.curve.map(\.recall))
+        json.key("f1"); json.numbers(result.f1Curve)
+        json.endObject()
+    }
+
+    /// A class's entry of `best_f1` (null without one).
+    static func writeBestF1(_ name: String, _ best: (threshold: Double, f1: Double, precision: Double, recall: Double)?, to json: inout JSONWriter) {
+        json.key(name)
+        guard let best else { json.null(); return }
+        json.beginObject()
+        json.field("threshold", best.threshold); json.field("f1", best.f1)
+        json.field("precision", best.precision); json.field("recall", best.recall)
+        json.endObject()
     }
 
     /// One line per detection (true positive, false positive or ignored, with its best ground truth

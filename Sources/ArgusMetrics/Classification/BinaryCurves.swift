@@ -41,33 +41,8 @@ public enum BinaryCurves {
             let ordered = bits & (1 << 63) == 0 ? bits | (1 << 63) : ~bits
             return ~ordered
         }
-        var scratch = [UInt64](repeating: 0, count: n)
-        keys.withUnsafeMutableBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                var from = source, to = target
-                var counts = [Int](repeating: 0, count: 256)
-                for pass in 0..<8 {
-                    let shift = UInt64(pass * 8)
-                    for i in 0..<256 { counts[i] = 0 }
-                    for key in from { counts[Int((key >> shift) & 0xFF)] += 1 }
-                    if counts.contains(n) { continue } // every key shares this byte
-                    var offset = 0
-                    for i in 0..<256 { let c = counts[i]; counts[i] = offset; offset += c }
-                    for key in from {
-                        let digit = Int((key >> shift) & 0xFF)
-                        to[counts[digit]] = key
-                        counts[digit] += 1
-                    }
-                    swap(&from, &to)
-                }
-                if from.baseAddress != source.baseAddress { source.baseAddress!.update(from: from.baseAddress!, count: n) }
-            }
-        }
-        for i in 0..<n {
-            let ordered = ~keys[i]
-            let bits = ordered & (1 << 63) != 0 ? ordered & ~(1 << 63) : ~ordered
-            values[i] = Double(bitPattern: bits)
-        }
+        keys.withUnsafeMutableBufferPointer { radixSort($0) }
+        for i in 0..<n { values[i] = value(ofKey: keys[i]) }
     }
 
     /// ROC AUC and average precision from the positives' and the negatives' scores (sorted here).
