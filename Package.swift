@@ -1,15 +1,17 @@
 // swift-tools-version: 6.0
+// Argus builds and runs on Linux (Debian); the system libraries below are Debian's -dev packages.
 import PackageDescription
 
 let package = Package(
     name: "Argus",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "argus", targets: ["argus"]),
         .library(name: "ArgusCore", targets: ["ArgusCore"]),
         .library(name: "ArgusMasks", targets: ["ArgusMasks"]),
+        .library(name: "ArgusIO", targets: ["ArgusIO"]),
         .library(name: "ArgusData", targets: ["ArgusData"]),
         .library(name: "ArgusMetrics", targets: ["ArgusMetrics"]),
+        .library(name: "ArgusResults", targets: ["ArgusResults"]),
         .library(name: "ArgusCharts", targets: ["ArgusCharts"]),
         .library(name: "ArgusReports", targets: ["ArgusReports"]),
     ],
@@ -22,44 +24,73 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // simdjson (Debian's libsimdjson-dev) behind a small C interface.
         .target(
             name: "CSimdJSON",
-            cxxSettings: [.unsafeFlags(["-O3"])],
             linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]
         ),
 
         // JPEG (libjpeg-turbo) and PNG (libpng) decoding with their errors returned, not fatal.
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
 
+        // Values and rules, no I/O.
         .target(name: "ArgusCore"),
         .target(name: "ArgusMasks", dependencies: ["ArgusCore"]),
         .target(name: "ArgusMetrics", dependencies: ["ArgusCore", "ArgusMasks"]),
+        // JSON reading and writing, files written whole or not at all, paths.
+        .target(name: "ArgusIO", dependencies: ["ArgusCore", "CSimdJSON"]),
+        // The dataset formats.
         .target(
             name: "ArgusData",
-            dependencies: ["ArgusCore", "ArgusMasks", "CSimdJSON", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ArgusCore", "ArgusIO", "ArgusMasks", .product(name: "Yams", package: "Yams")]
         ),
+        // The evaluation output files: metrics.json, curves.json, matches.jsonl, images.jsonl, shard states.
+        .target(name: "ArgusResults", dependencies: ["ArgusCore", "ArgusIO", "ArgusMetrics"]),
         .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
-        .target(name: "ArgusReports", dependencies: ["ArgusCharts", "ArgusCore", "ArgusData", "ArgusMasks"]),
-        .target(name: "ArgusPipeline", dependencies: ["ArgusCore", "ArgusData", "ArgusMasks", "ArgusMetrics"]),
+        .target(
+            name: "ArgusReports",
+            dependencies: ["ArgusCharts", "ArgusCore", "ArgusIO", "ArgusMasks", "ArgusMetrics", "ArgusResults"]
+        ),
+        .target(
+            name: "ArgusPipeline",
+            dependencies: ["ArgusCore", "ArgusData", "ArgusIO", "ArgusMasks", "ArgusMetrics", "ArgusResults"]
+        ),
         .executableTarget(
             name: "argus",
-            dependencies: ["ArgusCore", "ArgusData", "ArgusMetrics", "ArgusPipeline", "ArgusReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ArgusCore", "ArgusData", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusReports", "ArgusResults",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // Benchmarks (run on demand by Benchmarks/run_benchmarks.py; not part of the tests).
-        .executableTarget(name: "argus-bench", dependencies: ["ArgusData", "ArgusMetrics", "ArgusPipeline"], path: "Benchmarks/Sources/argus-bench"),
+        .executableTarget(
+            name: "argus-bench",
+            dependencies: ["ArgusData", "ArgusIO", "ArgusMetrics", "ArgusPipeline"],
+            path: "Benchmarks/Sources/argus-bench"
+        ),
 
-        .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore"]),
-        .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks"]),
-        .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData"]),
-        .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData"]),
-        .testTarget(name: "ArgusPipelineTests", dependencies: ["ArgusPipeline"]),
-        .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts"]),
-        .testTarget(name: "ArgusReportsTests", dependencies: ["ArgusReports", "ArgusCharts", "ArgusData", "ArgusPipeline"]),
-        .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG", "CSQLite3"]),
-        .testTarget(name: "ArgusCLITests", dependencies: ["argus"]),
+        // What the tests share: the repository root, scratch folders, golden files, the CLI.
+        .target(name: "ArgusTestSupport", dependencies: ["ArgusIO"], path: "Tests/ArgusTestSupport"),
+        .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore", "ArgusTestSupport"]),
+        .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks", "ArgusTestSupport"]),
+        .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData", "ArgusIO", "ArgusTestSupport"]),
+        .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData", "ArgusIO", "ArgusTestSupport"]),
+        .testTarget(
+            name: "ArgusResultsTests",
+            dependencies: ["ArgusResults", "ArgusIO", "ArgusTestSupport"]
+        ),
+        .testTarget(
+            name: "ArgusPipelineTests",
+            dependencies: ["ArgusPipeline", "ArgusData", "ArgusIO", "ArgusResults", "ArgusTestSupport"]
+        ),
+        .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
+        .testTarget(
+            name: "ArgusReportsTests",
+            dependencies: ["ArgusReports", "ArgusCharts", "ArgusIO", "ArgusPipeline", "ArgusResults", "ArgusTestSupport"]
+        ),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG"]),
+        .testTarget(name: "ArgusCLITests", dependencies: ["argus", "ArgusTestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

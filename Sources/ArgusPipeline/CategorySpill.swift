@@ -3,7 +3,9 @@ import Glibc
 #endif
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// The per-detection state of a streamed evaluation (`--passes N`), kept on disk by category:

@@ -1,49 +1,35 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
+import ArgusResults
 import Foundation
+
+/// What to do with a ground-truth image that has no prediction.
+public enum MissingPredictions: String, CaseIterable, Sendable {
+    /// Refuse to evaluate.
+    case error
+    /// Count the image as wrong.
+    case asWrong = "as-wrong"
+}
 
 /// `argus evaluate` for multi-class classification: ground truth in any classification format,
 /// predictions as the AutoML scoring output (`probs` aligned with `labels`).
 public struct ClassificationEvaluationJob: Sendable {
-    public enum Missing: String, Sendable { case error, asWrong = "as-wrong" }
+    public typealias Missing = MissingPredictions
 
     public var groundTruthPath: String
     public var predictionsPath: String
     public var groundTruthFormat: DataFormat?
     public var missing: Missing = .error
     public var readOptions = ReadOptions()
-    /// Multi-label: a label is predicted when its probability is > threshold.
-    public var multilabel = false
-    public var threshold = 0.5
 
     public init(groundTruth: String, predictions: String) {
-        groundTruthPath = groundTruth; predictionsPath = predictions
+        groundTruthPath = groundTruth
+        predictionsPath = predictions
     }
 
-    /// Multi-label evaluation: reads and joins as `run()`, then scores with `MultilabelMetrics`.
-    public func runMultilabel() throws -> (metrics: MultilabelMetrics, missingPredictions: Int, diagnostics: Diagnostics) {
-        let joined = try join()
-        let classCount = joined.labels.count
-        var truth = [Bool](repeating: false, count: joined.truth.count * classCount)
-        for (i, row) in joined.truth.enumerated() { for c in row { truth[i * classCount + c] = true } }
-        // A missing prediction (all probabilities 0) predicts nothing: wrong wherever the image has labels.
-        return (MultilabelMetrics(labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold),
-                joined.missing.count, joined.diagnostics)
-    }
-
-    struct Joined {
-        var labels: [String]
-        /// The truth's label indices per image.
-        var truth: [[Int]]
-        var scores: [Double]
-        var missing: Set<Int>
-        var diagnostics: Diagnostics
-        /// Each row's image URL, and the folder relative URLs are relative to.
-        var images: [String] = []
-        var imageFolder = "."
-    }
-
+    /// What an evaluation produced, before it is written.
     public struct Outcome: Sendable {
         public var metrics: MulticlassMetrics
         public var predicted: [Int]
@@ -56,18 +42,161 @@ public struct ClassificationEvaluationJob: Sendable {
         public var missingRows: Set<Int> = []
     }
 
+    /// Reads the inputs and evaluates them.
     public func run() throws -> Outcome {
-        let joined = try join()
+        let joined = try ClassificationJoin.join(
+            groundTruth: groundTruthPath, predictions: predictionsPath, format: groundTruthFormat, missing: missing,
+            readOptions: readOptions, multilabel: false
+        )
         let metrics = MulticlassMetrics(labels: joined.labels, truth: joined.truth.map { $0[0] }, scores: joined.scores)
         var predicted = metrics.predicted
         // A missing prediction counts as wrong.
-        for i in joined.missing { predicted[i] = (metrics.truth[i] + 1) % max(1, joined.labels.count) }
-        return Outcome(metrics: metrics, predicted: predicted, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics,
-                       images: joined.images, imageFolder: joined.imageFolder, missingRows: joined.missing)
+        for i in joined.missing {
+            predicted[i] = (metrics.truth[i] + 1) % max(1, joined.labels.count)
+        }
+        return Outcome(
+            metrics: metrics, predicted: predicted, missingPredictions: joined.missing.count,
+            diagnostics: joined.diagnostics, images: joined.images, imageFolder: joined.imageFolder,
+            missingRows: joined.missing
+        )
+    }
+
+    /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
+    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
+        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.writeFolder(at: folder) { partial in
+            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+            try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
+            let records = matchRecords(outcome, outputFolder: folder)
+            let bytes = RecordLinesWriter.bytes(.matches, records) { record, json in record.write(to: &json) }
+            try OutputFile.write(bytes, to: ResultsSchema.File.matches.path(in: partial))
+        }
+    }
+
+    /// One record per image: its URL, its file relative to the evaluation folder, the true and
+    /// predicted labels, the predicted label's probability and the true label's, whether it is
+    /// right, and whether the prediction was missing.
+    public func matchRecords(_ outcome: Outcome, outputFolder: String) -> [ClassificationMatchRecord] {
+        let metrics = outcome.metrics
+        let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
+        return (0..<min(metrics.sampleCount, outcome.images.count)).map { i in
+            let truth = metrics.truth[i]
+            let predicted = outcome.predicted[i]
+            return ClassificationMatchRecord(
+                image: outcome.images[i],
+                path: locator.localPath(outcome.images[i]).map { PathTools.relative($0, from: outputFolder) },
+                label: metrics.labels[truth], predicted: metrics.labels[predicted],
+                score: metrics.scores[i * metrics.classCount + predicted],
+                labelScore: metrics.scores[i * metrics.classCount + truth],
+                correct: truth == predicted, missing: outcome.missingRows.contains(i)
+            )
+        }
+    }
+
+    /// The content of `metrics.json`.
+    public func metricsFile(_ outcome: Outcome) -> ClassificationMetricsFile {
+        let metrics = outcome.metrics
+        let counts = metrics.confusionMatrix(outcome.predicted)
+        let per = metrics.perClass(counts)
+        let (auc, ap) = metrics.classwiseRanking
+        let calibration = metrics.calibration()
+        let perLabel = metrics.labels.indices.map { c in
+            ClassificationMetricsFile.LabelMetrics(
+                label: metrics.labels[c], precision: defined(per.precision[c]), recall: defined(per.recall[c]),
+                f1: defined(per.f1[c]), support: per.support[c], auc: defined(auc[c]), averagePrecision: defined(ap[c])
+            )
+        }
+        let bins = calibration.bins.map { bin in
+            ClassificationMetricsFile.CalibrationSection.Bin(
+                lower: bin.lower, upper: bin.upper, count: bin.count, confidence: defined(bin.confidence),
+                accuracy: defined(bin.accuracy)
+            )
+        }
+        return ClassificationMetricsFile(
+            task: .imageClassification,
+            scalars: metrics.scalars(predicted: outcome.predicted).map { .init($0.0, defined($0.1)) },
+            perLabel: perLabel,
+            classesAbsent: metrics.labels.indices.filter { per.support[$0] == 0 }.map { metrics.labels[$0] },
+            confusionMatrix: .init(
+                labels: metrics.labels, counts: counts,
+                normalized: MulticlassMetrics.rowNormalized(counts).map { $0.map(defined) }
+            ),
+            calibration: .init(expectedCalibrationError: defined(calibration.ece), bins: bins),
+            counts: .init(images: metrics.sampleCount, missingPredictions: outcome.missingPredictions),
+            inputs: EvaluationInputs(groundTruth: groundTruthPath, predictions: predictionsPath)
+        )
+    }
+
+    /// The content of `curves.json`: ROC and PR curve points per label (scikit-learn's `roc_curve`
+    /// and `precision_recall_curve`), micro, and the macro ROC and PR curves.
+    public func curvesFile(_ outcome: Outcome) -> CurvesFile {
+        let metrics = outcome.metrics
+        return ClassificationJoin.curves(
+            labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
+            macroPR: metrics.macroPrecisionRecall()
+        ) {
+            var truth: [Bool] = []
+            var scores: [Double] = []
+            for i in 0..<metrics.sampleCount {
+                for c in 0..<metrics.classCount {
+                    truth.append(metrics.truth[i] == c)
+                    scores.append(metrics.scores[i * metrics.classCount + c])
+                }
+            }
+            return (truth, scores)
+        }
+    }
+}
+
+/// A value, or nil where it is undefined (NaN).
+func defined(_ value: Double?) -> Double? {
+    value.flatMap { $0.isNaN ? nil : $0 }
+}
+
+/// The ground truth and the predictions of a classification evaluation, aligned image by image.
+struct ClassificationJoin {
+    var labels: [String]
+    /// The truth's label indices per image.
+    var truth: [[Int]]
+    var scores: [Double]
+    var missing: Set<Int>
+    var diagnostics: Diagnostics
+    /// Each row's image URL, and the folder relative URLs are relative to.
+    var images: [String] = []
+    var imageFolder = "."
+
+    /// Curves of every label, the micro average and the macro averages.
+    static func curves(
+        labels: [String], column: (Int) -> (truth: [Bool], scores: [Double]),
+        macroROC: (fpr: [Double], tpr: [Double]), macroPR: (recall: [Double], precision: [Double]),
+        micro: () -> (truth: [Bool], scores: [Double])
+    ) -> CurvesFile {
+        func pair(_ truth: [Bool], _ scores: [Double]) -> CurvesFile.CurvePair {
+            let roc = BinaryCurves.roc(truth, scores)
+            let pr = BinaryCurves.precisionRecall(truth, scores)
+            return CurvesFile.CurvePair(
+                roc: .init(x: roc.fpr, y: roc.tpr, thresholds: roc.thresholds),
+                precisionRecall: .init(x: pr.recall, y: pr.precision, thresholds: pr.thresholds)
+            )
+        }
+        let perLabel = labels.indices.map { c in
+            let values = column(c)
+            return pair(values.truth, values.scores)
+        }
+        let all = micro()
+        return CurvesFile(
+            classification: .init(
+                labels: labels, perLabel: perLabel, macroROC: .init(x: macroROC.fpr, y: macroROC.tpr),
+                macroPR: .init(x: macroPR.recall, y: macroPR.precision), micro: pair(all.truth, all.scores)
+            )
+        )
     }
 
     /// Reads both files and aligns every ground-truth image with its prediction's probabilities.
-    func join() throws -> Joined {
+    static func join(
+        groundTruth groundTruthPath: String, predictions predictionsPath: String, format groundTruthFormat: DataFormat?,
+        missing: MissingPredictions, readOptions: ReadOptions, multilabel: Bool
+    ) throws -> ClassificationJoin {
         var options = readOptions
         options.task = multilabel ? .imageClassificationMultilabel : .imageClassification
         let truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
@@ -130,198 +259,8 @@ public struct ClassificationEvaluationJob: Sendable {
         diagnostics.append(contentsOf: problems)
         guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot evaluate", diagnostics: diagnostics.items) }
         guard !truthRows.isEmpty else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate") }
-        return Joined(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics,
+        return ClassificationJoin(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics,
                       images: imageNames, imageFolder: truth.imageBase)
     }
 
-    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
-        try OutputFile.writeFolder(at: folder) { partial in
-            try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
-            try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
-            try OutputFile.write(matchesJSONL(outcome, outputFolder: folder), to: partial + "/matches.jsonl")
-        }
-    }
-
-    /// One line per image: its URL, its file relative to the evaluation folder (`path`), the true
-    /// and predicted labels, the predicted label's probability and the true label's, whether it
-    /// is right, and whether the prediction was missing.
-    public func matchesJSONL(_ outcome: Outcome, outputFolder: String) -> [UInt8] {
-        let metrics = outcome.metrics
-        let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
-        var json = JSONWriter()
-        var bytes: [UInt8] = []
-        for i in 0..<min(metrics.sampleCount, outcome.images.count) {
-            json.removeAllBytes()
-            let truth = metrics.truth[i], predicted = outcome.predicted[i]
-            json.beginObject()
-            json.field("image", outcome.images[i])
-            json.key("path")
-            if let local = locator.localPath(outcome.images[i]) { json.string(PathTools.relative(local, from: outputFolder)) } else { json.null() }
-            json.field("label", metrics.labels[truth])
-            json.field("predicted", metrics.labels[predicted])
-            json.field("score", metrics.scores[i * metrics.classCount + predicted])
-            json.field("label_score", metrics.scores[i * metrics.classCount + truth])
-            json.field("correct", truth == predicted)
-            if outcome.missingRows.contains(i) { json.field("missing", true) }
-            json.endObject()
-            bytes += json.bytes; bytes.append(UInt8(ascii: "\n"))
-        }
-        return bytes
-    }
-
-    public func metricsJSON(_ outcome: Outcome) -> [UInt8] {
-        let metrics = outcome.metrics
-        let counts = metrics.confusionMatrix(outcome.predicted)
-        let scalars = metrics.scalars(predicted: outcome.predicted)
-        let value = Dictionary(uniqueKeysWithValues: scalars)
-        func defined(_ v: Double?) -> Double? { v.flatMap { $0.isNaN ? nil : $0 } }
-        var json = JSONWriter(pretty: true)
-        json.beginObject()
-        json.field("task", VisionTask.imageClassification.rawValue)
-        json.key("primary_metric")
-        json.beginObject(); json.field("name", "accuracy"); json.key("value"); json.number(defined(value["accuracy"])); json.endObject()
-        json.key("metrics")
-        json.beginObject()
-        for (name, v) in scalars { json.key(name); json.number(defined(v)) }
-        json.endObject()
-        let per = metrics.perClass(counts)
-        let (auc, ap) = metrics.classwiseRanking
-        json.key("per_label")
-        json.beginObject()
-        for (c, label) in metrics.labels.enumerated() {
-            json.key(label)
-            json.beginObject()
-            json.field("precision", per.precision[c]); json.field("recall", per.recall[c]); json.field("f1", per.f1[c])
-            json.field("support", per.support[c])
-            json.key("AUC"); json.number(defined(auc[c]))
-            json.key("average_precision"); json.number(defined(ap[c]))
-            json.endObject()
-        }
-        json.endObject()
-        json.key("classes_absent")
-        json.beginArray(); for (c, label) in metrics.labels.enumerated() where per.support[c] == 0 { json.string(label) }; json.endArray()
-        json.key("confusion_matrix")
-        json.beginObject()
-        json.key("labels"); json.strings(metrics.labels)
-        json.key("counts"); json.beginArray(); for row in counts { json.integers(row) }; json.endArray()
-        json.key("normalized"); json.beginArray(); for row in MulticlassMetrics.rowNormalized(counts) { json.numbers(row) }; json.endArray()
-        json.endObject()
-        json.key("calibration")
-        json.beginObject()
-        let calibration = metrics.calibration()
-        json.field("expected_calibration_error", calibration.ece)
-        json.key("bins"); json.beginArray()
-        for bin in calibration.bins {
-            json.beginObject()
-            json.field("lower", bin.lower); json.field("upper", bin.upper); json.field("count", bin.count)
-            json.key("confidence"); json.number(bin.confidence); json.key("accuracy"); json.number(bin.accuracy)
-            json.endObject()
-        }
-        json.endArray()
-        json.endObject()
-        json.key("counts")
-        json.beginObject(); json.field("images", metrics.sampleCount); json.field("missing_predictions", outcome.missingPredictions); json.endObject()
-        json.key("inputs")
-        json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
-        json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
-    }
-
-    /// metrics.json of a multi-label evaluation.
-    public func multilabelJSON(_ metrics: MultilabelMetrics, missingPredictions: Int) -> [UInt8] {
-        let scalars = metrics.scalars()
-        let value = Dictionary(uniqueKeysWithValues: scalars)
-        func defined(_ v: Double?) -> Double? { v.flatMap { $0.isNaN ? nil : $0 } }
-        var json = JSONWriter(pretty: true)
-        json.beginObject()
-        json.field("task", VisionTask.imageClassificationMultilabel.rawValue)
-        json.field("threshold", metrics.threshold)
-        json.key("primary_metric")
-        json.beginObject(); json.field("name", "iou"); json.key("value"); json.number(defined(value["iou"])); json.endObject()
-        json.key("metrics")
-        json.beginObject()
-        for (name, v) in scalars { json.key(name); json.number(defined(v)) }
-        json.endObject()
-        let per = metrics.perLabel()
-        json.key("iou_classwise"); json.numbers(per.map(\.iou))
-        json.key("per_label")
-        json.beginObject()
-        for entry in per {
-            json.key(entry.label)
-            json.beginObject()
-            json.field("precision", entry.precision); json.field("recall", entry.recall); json.field("f1", entry.f1)
-            json.field("support", entry.support); json.field("iou", entry.iou)
-            json.key("AUC"); json.number(defined(entry.auc))
-            json.key("average_precision"); json.number(defined(entry.averagePrecision))
-            json.endObject()
-        }
-        json.endObject()
-        json.key("best_f1_thresholds")
-        json.beginObject()
-        for entry in metrics.bestF1Thresholds() {
-            json.key(entry.label); json.beginObject(); json.field("threshold", entry.threshold); json.field("f1", entry.f1); json.endObject()
-        }
-        json.endObject()
-        json.key("classes_absent")
-        json.beginArray(); for entry in per where entry.support == 0 { json.string(entry.label) }; json.endArray()
-        json.key("counts")
-        json.beginObject(); json.field("images", metrics.sampleCount); json.field("missing_predictions", missingPredictions); json.endObject()
-        json.key("inputs")
-        json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
-        json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
-    }
-
-    /// ROC and PR curve points per label (sklearn `roc_curve` / `precision_recall_curve`), micro,
-    /// and the macro ROC and PR curves.
-    public func curvesJSON(_ outcome: Outcome) -> [UInt8] {
-        let metrics = outcome.metrics
-        return Self.curvesJSON(labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
-                               macroPR: metrics.macroPrecisionRecall()) {
-            var t: [Bool] = [], s: [Double] = []
-            for i in 0..<metrics.sampleCount { for c in 0..<metrics.classCount { t.append(metrics.truth[i] == c); s.append(metrics.scores[i * metrics.classCount + c]) } }
-            return (t, s)
-        }
-    }
-
-    /// The same curves for a multi-label evaluation (micro: the flattened indicator matrix).
-    public func multilabelCurvesJSON(_ metrics: MultilabelMetrics) -> [UInt8] {
-        Self.curvesJSON(labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
-                        macroPR: metrics.macroPrecisionRecall()) { (metrics.truth, metrics.scores) }
-    }
-
-    static func curvesJSON(labels: [String], column: (Int) -> (truth: [Bool], scores: [Double]),
-                           macroROC: (fpr: [Double], tpr: [Double]), macroPR: (recall: [Double], precision: [Double]),
-                           micro: () -> (truth: [Bool], scores: [Double])) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        func curves(_ truth: [Bool], _ scores: [Double]) {
-            json.beginObject()
-            let roc = BinaryCurves.roc(truth, scores)
-            json.key("roc"); json.beginObject()
-            json.key("fpr"); json.numbers(roc.fpr); json.key("tpr"); json.numbers(roc.tpr); json.key("thresholds"); json.numbers(roc.thresholds)
-            json.endObject()
-            let pr = BinaryCurves.precisionRecall(truth, scores)
-            json.key("pr"); json.beginObject()
-            json.key("precision"); json.numbers(pr.precision); json.key("recall"); json.numbers(pr.recall); json.key("thresholds"); json.numbers(pr.thresholds)
-            json.endObject()
-            json.endObject()
-        }
-        json.key("per_label")
-        json.beginObject()
-        for c in labels.indices {
-            json.key(labels[c])
-            let col = column(c)
-            curves(col.truth, col.scores)
-        }
-        json.endObject()
-        json.key("macro_roc"); json.beginObject(); json.key("fpr"); json.numbers(macroROC.fpr); json.key("tpr"); json.numbers(macroROC.tpr); json.endObject()
-        json.key("macro_pr"); json.beginObject(); json.key("recall"); json.numbers(macroPR.recall); json.key("precision"); json.numbers(macroPR.precision); json.endObject()
-        json.key("micro")
-        let all = micro()
-        curves(all.truth, all.scores)
-        json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
-    }
 }

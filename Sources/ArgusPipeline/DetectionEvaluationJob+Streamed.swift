@@ -1,6 +1,8 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
+import ArgusResults
 import Foundation
 
 extension DetectionEvaluationJob {
@@ -21,10 +23,9 @@ extension DetectionEvaluationJob {
             parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
         // curves.json, written as `curvesJSON` would write it, a class at a time.
         let curves = try StreamingFile(path: curvesPath)
-        var json = JSONWriter()
-        json.beginObject()
-        var bestF1: [(String, (threshold: Double, f1: Double, precision: Double, recall: Double)?)] = []
-        if state.vocTruthCounts != nil { json.key("pr_curves"); json.beginObject() }
+        var curvesWriter = DetectionCurvesWriter(hasCurves: state.vocTruthCounts != nil) { (bytes) throws(DataError) in
+            try curves.write(bytes)
+        }
         func ap(_ records: [VOCEvaluator.Record], _ name: String, _ truth: Int) -> Double? {
             VOCEvaluator.classResults(names: [name], truthCounts: [truth], records: records, interpolation: interpolation)[0].averagePrecision
         }
@@ -34,10 +35,7 @@ extension DetectionEvaluationJob {
                 let (own, incoming) = spill.rows(category: k)
                 let records = own.map { row -> VOCEvaluator.Record in var r = row.record; r.category = 0; return r }
                 var result = VOCEvaluator.classResults(names: [names[k]], truthCounts: [truthCounts[k]], records: records, interpolation: interpolation)[0]
-                Self.writeCurve(result, to: &json)
-                try curves.write(json.bytes)
-                json.removeAllBytes()
-                bestF1.append((result.name, result.bestF1))
+                try curvesWriter.add(label: result.name, curve: Self.curve(result), bestF1: Self.bestF1(result.bestF1))
                 result.curve = []
                 classes.append(result)
                 if let missed = state.tideMissed {
@@ -75,15 +73,7 @@ extension DetectionEvaluationJob {
             }
             if accumulator != nil, let matches = spill.cocoMatches(category: k) { accumulator!.add(category: k, matches: matches) }
         }
-        if state.vocTruthCounts != nil {
-            json.endObject()
-            json.key("best_f1")
-            json.beginObject()
-            for (name, best) in bestF1 { Self.writeBestF1(name, best, to: &json) }
-            json.endObject()
-        }
-        json.endObject()
-        try curves.write(json.bytes + [UInt8(ascii: "\n")])
+        try curvesWriter.finish()
         try curves.commit()
 
         var voc: VOCEvaluator.Result?

@@ -1,13 +1,15 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMasks
 import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// `argus evaluate` for detection and instance segmentation: reads ground truth and predictions in
 /// any supported format, evaluates them (VOC, COCO or both) and writes the output folder.
 public struct DetectionEvaluationJob: Sendable {
-    public enum MetricType: String, CaseIterable, Sendable { case voc, coco, cocoVOC = "coco_voc" }
+    public typealias MetricType = DetectionMetricType
 
     public var task: VisionTask
     public var groundTruthPath: String
@@ -15,11 +17,11 @@ public struct DetectionEvaluationJob: Sendable {
     public var groundTruthFormat: DataFormat?
     public var predictionsFormat: DataFormat?
     public var metricType: MetricType = .voc
-    public var iouThreshold = 0.5
+    public var iouThreshold = EvaluationDefaults.iouThreshold
     public var interpolation: VOCEvaluator.Interpolation = .allPoint
     public var pixelInclusive = false
     /// The score threshold of the confusion matrix and the image-level metrics (`box_score_thresh`).
-    public var scoreThreshold = 0.3
+    public var scoreThreshold = EvaluationDefaults.scoreThreshold
     public var readOptions = ReadOptions()
 
     public init(task: VisionTask, groundTruth: String, predictions: String) {
@@ -152,7 +154,7 @@ public struct DetectionEvaluationJob: Sendable {
             cocoMatches: cocoMatches,
             confusion: confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
-            matchLines: matchesFile == nil ? voc.map { Array(matchLineList($0, data: data)) } ?? [] : [])
+            matchLines: matchesFile == nil ? voc.map { matchLineList($0, data: data) } ?? [] : [])
         if let matchesFile {
             let stream = try StreamingFile(path: matchesFile)
             if let voc { try writeMatchLines(voc, data: data, to: stream) }
@@ -237,307 +239,4 @@ public struct DetectionEvaluationJob: Sendable {
         DataError(.invalidData, SourceLocation(file: predictionsPath), error.message)
     }
 
-    // MARK: Output
-
-    /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
-    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
-        try OutputFile.writeFolder(at: folder) { partial in
-            try OutputFile.write(metricsJSON(outcome), to: partial + "/metrics.json")
-            if let file = outcome.curvesFile {
-                try FileManager.default.moveItem(atPath: file, toPath: partial + "/curves.json")
-            } else {
-                try OutputFile.write(curvesJSON(outcome), to: partial + "/curves.json")
-            }
-            try writeMatches(outcome, to: partial + "/matches.jsonl")
-            // A streamed evaluation's scratch folder is empty now.
-            if let file = outcome.curvesFile {
-                let scratch = (file as NSString).deletingLastPathComponent
-                if (scratch as NSString).lastPathComponent.hasPrefix("argus-passes-") { try? FileManager.default.removeItem(atPath: scratch) }
-            }
-            try OutputFile.write(imagesJSONL(outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder),
-                                 to: partial + "/images.jsonl")
-        }
-    }
-
-    /// Where image URLs are relative to when the reader's own answer is not at hand (merged
-    /// shards): the ground-truth folder, or the folder of the ground-truth file.
-    var imageFolderGuess: String {
-        var isFolder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder) && isFolder.boolValue
-            ? groundTruthPath : PathTools.folder(of: groundTruthPath)
-    }
-
-    /// One line per image: its name (as in matches.jsonl), its file relative to the evaluation
-    /// folder (`path`, null when the URL is not a local file) and its size in pixels (0 where unknown).
-    public func imagesJSONL(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [UInt8] {
-        let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
-        var json = JSONWriter()
-        var bytes: [UInt8] = []
-        for image in data.images {
-            json.removeAllBytes()
-            json.beginObject()
-            json.field("image", image.name)
-            json.key("path")
-            if let local = locator.localPath(image.name) { json.string(PathTools.relative(local, from: outputFolder)) } else { json.null() }
-            json.field("width", image.width); json.field("height", image.height)
-            json.endObject()
-            bytes += json.bytes; bytes.append(UInt8(ascii: "\n"))
-        }
-        return bytes
-    }
-
-    static let statNames = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
-
-    public func metricsJSON(_ outcome: Outcome) -> [UInt8] {
-        var json = JSONWriter(pretty: true)
-        json.beginObject()
-        json.field("task", task.rawValue)
-        json.field("metric_type", metricType.rawValue)
-        json.field("iou_threshold", iouThreshold)
-        // Primary metric and the service's scalars.
-        var mAP: Double?, precision: Double?, recall: Double?
-        if let voc = outcome.voc {
-            mAP = voc.meanAveragePrecision; precision = voc.precision; recall = voc.recall
-        } else if let coco = outcome.coco {
-            let ap50 = coco.stats[1]
-            mAP = ap50 == -1 ? nil : ap50
-        }
-        json.key("primary_metric")
-        json.beginObject(); json.field("name", "mean_average_precision"); json.key("value"); json.number(mAP); json.endObject()
-        json.key("metrics")
-        json.beginObject()
-        json.key("mean_average_precision"); json.number(mAP)
-        json.key("precision"); json.number(precision)
-        json.key("recall"); json.number(recall)
-        json.endObject()
-        if let voc = outcome.voc {
-            json.field("interpolation", voc.interpolation.rawValue)
-            json.key("per_label")
-            json.beginObject()
-            for result in voc.classes {
-                json.key(result.name)
-                json.beginObject()
-                json.key("precision"); json.number(result.precision)
-                json.key("recall"); json.number(result.recall)
-                json.key("average_precision"); json.number(result.averagePrecision)
-                json.field("ground_truth", result.groundTruthCount)
-                json.field("detections", result.detectionCount)
-                json.endObject()
-            }
-            json.endObject()
-        }
-        if let coco = outcome.coco {
-            json.key("coco")
-            json.beginObject()
-            json.field("iou_type", coco.parameters.iouType.rawValue)
-            json.key("stat_names"); json.strings(Self.statNames)
-            json.key("stats"); json.numbers(coco.stats)
-            json.key("per_category")
-            json.beginObject()
-            for category in coco.perCategory() {
-                json.key(category.name)
-                json.beginObject()
-                json.field("id", category.id)
-                json.key("AP"); json.number(category.ap)
-                json.key("AP50"); json.number(category.ap50)
-                json.endObject()
-            }
-            json.endObject()
-            json.endObject()
-        }
-        json.key("confusion_matrix")
-        json.beginObject()
-        json.field("iou_threshold", outcome.confusion.iouThreshold)
-        json.field("score_threshold", outcome.confusion.scoreThreshold)
-        json.key("labels"); json.strings((outcome.confusion.labels + ["background"]))
-        json.key("counts"); json.beginArray()
-        for row in outcome.confusion.counts { json.integers(row) }
-        json.endArray()
-        json.endObject()
-        if let images = outcome.imageLevel {
-            json.key("image_level")
-            json.beginObject()
-            json.field("score_threshold", images.scoreThreshold)
-            json.field("true_positives", images.truePositives); json.field("false_negatives", images.falseNegatives)
-            json.field("false_positives", images.falsePositives); json.field("true_negatives", images.trueNegatives)
-            json.key("precision"); json.number(images.precision)
-            json.key("recall"); json.number(images.recall)
-            json.key("accuracy"); json.number(images.accuracy)
-            json.endObject()
-        }
-        if let tide = outcome.tide {
-            json.key("tide")
-            json.beginObject()
-            json.field("foreground_iou", tide.foregroundThreshold)
-            json.field("background_iou", tide.backgroundThreshold)
-            json.key("errors")
-            json.beginObject()
-            for type in TIDEBreakdown.ErrorType.allCases { json.field(type.rawValue, tide.counts[type] ?? 0) }
-            json.endObject()
-            json.key("delta_ap")
-            json.beginObject()
-            for type in TIDEBreakdown.ErrorType.allCases { json.key(type.rawValue); json.number(tide.deltaAP[type] ?? nil) }
-            json.endObject()
-            json.endObject()
-        }
-        json.key("counts")
-        json.beginObject()
-        json.field("images", outcome.counts.images)
-        json.field("ground_truth", outcome.counts.groundTruth)
-        json.field("detections", outcome.counts.detections)
-        json.field("skipped_detections", outcome.skippedDetections)
-        json.endObject()
-        json.key("inputs")
-        json.beginObject(); json.field("ground_truth", groundTruthPath); json.field("predictions", predictionsPath); json.endObject()
-        json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
-    }
-
-    /// PR curve points per class (VOC), one per counted detection in score order.
-    public func curvesJSON(_ outcome: Outcome) -> [UInt8] {
-        var json = JSONWriter()
-        json.beginObject()
-        if let voc = outcome.voc {
-            json.key("pr_curves")
-            json.beginObject()
-            for result in voc.classes { Self.writeCurve(result, to: &json) }
-            json.endObject()
-            json.key("best_f1")
-            json.beginObject()
-            for result in voc.classes { Self.writeBestF1(result.name, result.bestF1, to: &json) }
-            json.endObject()
-        }
-        json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
-    }
-
-    /// A class's entry of `pr_curves`.
-    static func writeCurve(_ result: VOCEvaluator.ClassResult, to json: inout JSONWriter) {
-        json.key(result.name)
-        json.beginObject()
-        json.key("score"); json.numbers(result.curve.map(\.score))
-        json.key("precision"); json.numbers(result.curve.map(\.precision))
-        json.key("recall"); json.numbers(result.curve.map(\.recall))
-        json.key("f1"); json.numbers(result.f1Curve)
-        json.endObject()
-    }
-
-    /// A class's entry of `best_f1` (null without one).
-    static func writeBestF1(_ name: String, _ best: (threshold: Double, f1: Double, precision: Double, recall: Double)?, to json: inout JSONWriter) {
-        json.key(name)
-        guard let best else { json.null(); return }
-        json.beginObject()
-        json.field("threshold", best.threshold); json.field("f1", best.f1)
-        json.field("precision", best.precision); json.field("recall", best.recall)
-        json.endObject()
-    }
-
-    /// One line per detection (true positive, false positive or ignored, with its best ground truth
-    /// and IoU) and one per missed object, from the VOC matching.
-    /// Writes matches.jsonl line by line (records are never all in memory as text).
-    func writeMatches(_ outcome: Outcome, to path: String) throws {
-        let stream = try StreamingFile(path: path)
-        do {
-            for line in outcome.matchLines ?? [] { try stream.write(Array(line.utf8) + [UInt8(ascii: "\n")]) }
-            for file in outcome.matchFiles {
-                try LineStream(path: file).forEachLine { line, _ throws(DataError) in
-                    try stream.write(Array(line) + [UInt8(ascii: "\n")])
-                }
-                try? FileManager.default.removeItem(atPath: file)
-            }
-            if outcome.matchLines == nil && outcome.matchFiles.isEmpty, let voc = outcome.voc {
-                try writeMatchLines(voc, data: outcome.data, to: stream)
-            }
-            try stream.commit()
-        } catch {
-            stream.abort()
-            throw error
-        }
-    }
-
-    func writeMatchLines(_ voc: VOCEvaluator.Result, data: EvaluationData, to stream: StreamingFile) throws(DataError) {
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20)
-        for line in matchLineList(voc, data: data) {
-            chunk += Array(line.utf8); chunk.append(UInt8(ascii: "\n"))
-            if chunk.count >= 1 << 20 { try stream.write(chunk); chunk.removeAll(keepingCapacity: true) }
-        }
-        try stream.write(chunk)
-    }
-
-    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> LazyMapSequence<Range<Int>, String> {
-        let detections = voc.matches.count
-        return (0..<(detections + voc.missed.count)).lazy.map { index in
-            index < detections ? self.detectionLine(voc.matches[index], data: data) : self.missedLine(voc.missed[index - detections], data: data)
-        }
-    }
-
-    func detectionLine(_ match: VOCEvaluator.Match, data: EvaluationData) -> String {
-        do {
-            var json = JSONWriter()
-            let d = match.detection
-            json.beginObject()
-            json.field("kind", "detection")
-            json.field("image", data.images[Int(data.detections.image[d])].name)
-            json.field("label", data.categoryNames[Int(data.detections.category[d])])
-            json.field("score", data.detections.scores[d])
-            let box = data.detections.box(d)
-            json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
-            json.field("outcome", match.outcome.rawValue)
-            json.key("ground_truth_id")
-            if let g = match.groundTruth { json.integer(data.groundTruth.ids[g]) } else { json.null() }
-            json.field("iou", match.iou)
-            if let g = match.groundTruth {
-                let truth = data.groundTruth.box(g)
-                json.key("ground_truth_bbox"); json.numbers([truth.0, truth.1, truth.2, truth.3])
-            }
-            if d < data.detections.segmentations.count, let shape = data.detections.segmentations[d] {
-                json.key("segmentation"); Self.writeShape(shape, data.images[Int(data.detections.image[d])], to: &json)
-            }
-            if let g = match.groundTruth, g < data.groundTruth.segmentations.count, let shape = data.groundTruth.segmentations[g] {
-                json.key("ground_truth_segmentation"); Self.writeShape(shape, data.images[Int(data.groundTruth.image[g])], to: &json)
-            }
-            json.endObject()
-            return json.text
-        }
-    }
-
-    /// A shape as COCO writes it: polygons in pixels, or compressed RLE `{size: [h, w], counts}`.
-    static func writeShape(_ shape: Segmentation, _ image: EvaluationData.Image, to json: inout JSONWriter) {
-        switch shape {
-        case .polygons(let rings):
-            json.beginArray()
-            for ring in rings { json.numbers(ring) }
-            json.endArray()
-        case .rle(let mask):
-            json.beginObject()
-            json.key("size"); json.integers([mask.height, mask.width])
-            json.field("counts", RLECodec.encode(mask.counts))
-            json.endObject()
-        case .compressedRLE(let counts, let height, let width):
-            json.beginObject()
-            json.key("size"); json.integers([height, width])
-            json.field("counts", counts)
-            json.endObject()
-        }
-    }
-
-    func missedLine(_ g: Int, data: EvaluationData) -> String {
-        do {
-            var json = JSONWriter()
-            json.beginObject()
-            json.field("kind", "missed")
-            json.field("image", data.images[Int(data.groundTruth.image[g])].name)
-            json.field("label", data.categoryNames[Int(data.groundTruth.category[g])])
-            json.field("ground_truth_id", data.groundTruth.ids[g])
-            let box = data.groundTruth.box(g)
-            json.key("bbox"); json.numbers([box.0, box.1, box.2, box.3])
-            if g < data.groundTruth.segmentations.count, let shape = data.groundTruth.segmentations[g] {
-                json.key("segmentation"); Self.writeShape(shape, data.images[Int(data.groundTruth.image[g])], to: &json)
-            }
-            json.endObject()
-            return json.text
-        }
-    }
 }

@@ -1,6 +1,8 @@
 import ArgusCharts
 import ArgusCore
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// The report of a multi-class or multi-label classification evaluation.
@@ -15,7 +17,7 @@ public enum ClassificationReport {
     public static func build(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
         let images = run.imageCount ?? run.classifications?.count ?? 0
         let settingsLine = run.isMultilabel
-            ? "\(images) images · label predicted when probability > \(formatNumber(run.metrics["threshold"]?.double ?? 0.5))"
+            ? "\(images) images · label predicted when probability > \(formatNumber(run.classificationMetrics?.threshold ?? EvaluationDefaults.multilabelThreshold))"
             : "\(images) images · predicted class = highest probability"
         let frequent = run.perLabel.sorted { a, b in
             let x = a.values["support"] ?? 0, y = b.values["support"] ?? 0
@@ -56,9 +58,9 @@ public enum ClassificationReport {
 
     static func summarySection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
         var rows: [[ReportDocument.Table.Cell]] = run.scalars.map { [.text($0.0), .number($0.1)] }
-        for (key, value) in run.metrics["counts"]?.members ?? [] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .count(value.int)]) }
+        for (key, value) in run.countRows { rows.append([.text(key), .count(value)]) }
         var blocks: [ReportDocument.Block] = [.table(.init(id: "summary", title: "All metrics", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false))]
-        if let absent = run.metrics["classes_absent"]?.array?.compactMap(\.string), !absent.isEmpty {
+        if let absent = run.classificationMetrics?.classesAbsent, !absent.isEmpty {
             blocks.append(.paragraph("Classes absent from the validation set (handled as scikit-learn does for each metric): " + absent.joined(separator: ", ")))
         }
         return .init(id: "summary", title: "Summary", blocks: blocks)
@@ -156,12 +158,11 @@ public enum ClassificationReport {
 
     static func calibrationSection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section? {
         var blocks: [ReportDocument.Block] = []
-        if let calibration = run.metrics["calibration"], let bins = calibration["bins"]?.array {
-            let parsed = bins.map { bin in
-                ReliabilityChart.Bin(lower: bin["lower"]?.double ?? 0, upper: bin["upper"]?.double ?? 0, count: bin["count"]?.int ?? 0,
-                                     confidence: bin["confidence"]?.double, accuracy: bin["accuracy"]?.double)
+        if let calibration = run.classificationMetrics?.calibration {
+            let parsed = calibration.bins.map { bin in
+                ReliabilityChart.Bin(lower: bin.lower, upper: bin.upper, count: bin.count, confidence: bin.confidence, accuracy: bin.accuracy)
             }
-            let ece = calibration["expected_calibration_error"]?.double
+            let ece = calibration.expectedCalibrationError
             let chart = ReliabilityChart(title: "Reliability diagram", settings: "\(parsed.count) equal-width bins · ECE \(ece.map { formatMetric($0) } ?? "—") · \(settingsLine)", bins: parsed)
             blocks.append(.chart(.init(id: "reliability", drawing: chart, data: .object([
                 ("lower", .numbers(parsed.map(\.lower))), ("upper", .numbers(parsed.map(\.upper))), ("count", .numbers(parsed.map { Double($0.count) })),
@@ -212,7 +213,7 @@ public enum ClassificationReport {
     /// The 2×2 attribution grids of the first predictions that carry `attributions` or
     /// `visualizations` (read from the predictions file named in metrics.json).
     static func explanationSection(_ run: EvaluationRun, options: Options) -> ReportDocument.Section? {
-        guard let given = run.metrics["inputs"]?["predictions"]?.string else { return nil }
+        let given = run.metrics.inputs.predictions
         let candidates = [given, EvaluationRun.join(run.folder, given), EvaluationRun.join(run.folder + "/..", given)]
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
               let bytes = try? PaddedBytes(contentsOfFile: path) else { return nil }

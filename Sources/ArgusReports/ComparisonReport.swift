@@ -1,6 +1,8 @@
 import ArgusCharts
 import ArgusCore
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// Several models evaluated on the same data, side by side; the first is the baseline.
@@ -51,9 +53,9 @@ public enum ComparisonReport {
         var metricNames: [String] = []
         for run in runs { for (name, _) in run.scalars where !metricNames.contains(name) { metricNames.append(name) } }
         var extra: [(String, (EvaluationRun) -> Double?)] = []
-        if runs[0].metrics["coco"] != nil {
-            for (i, stat) in ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"].enumerated() {
-                extra.append(("COCO \(stat)", { run in run.metrics["coco"]?["stats"]?.doubles.flatMap { i < $0.count && $0[i] >= 0 ? $0[i] : nil } }))
+        if runs[0].detectionMetrics?.coco != nil {
+            for statistic in COCOStatistic.allCases {
+                extra.append(("COCO \(statistic.name)", { run in run.detectionMetrics?.coco?.value(statistic) }))
             }
         }
         var header = ["metric"] + names
@@ -108,8 +110,8 @@ public enum ComparisonReport {
     static func perClassMeasure(_ run: EvaluationRun) -> (name: String, values: [String: Double]) {
         let voc = Dictionary(uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
         if run.isDetection && !voc.isEmpty { return ("AP", voc) }
-        if let coco = run.metrics["coco"]?["per_category"] {
-            return ("COCO AP", Dictionary(uniqueKeysWithValues: coco.members.compactMap { k, v in v["AP"]?.double.map { (k, $0) } }))
+        if let coco = run.detectionMetrics?.coco?.perCategory {
+            return ("COCO AP", Dictionary(uniqueKeysWithValues: coco.compactMap { category in category.ap.map { (category.name, $0) } }))
         }
         return ("F1", Dictionary(uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["f1"].map { (e.label, $0) } }))
     }
@@ -176,7 +178,7 @@ public enum ComparisonReport {
 
     static func detectionDisagreements(_ runs: [EvaluationRun], names: [String], limit: Int) -> ReportDocument.Section? {
         guard let a = runs[0].detections, let b = runs[1].detections else { return nil }
-        let threshold = runs[0].metrics["confusion_matrix"]?["score_threshold"]?.double ?? 0.3
+        let threshold = runs[0].detectionMetrics?.confusionMatrix.scoreThreshold ?? EvaluationDefaults.scoreThreshold
         func tally(_ r: EvaluationRun.DetectionRecords) -> [String: (tp: Int, fp: Int, missed: Int)] {
             var t: [String: (tp: Int, fp: Int, missed: Int)] = [:]
             for i in 0..<r.count {

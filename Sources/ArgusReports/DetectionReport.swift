@@ -1,5 +1,7 @@
 import ArgusCharts
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// The report of a detection or instance-segmentation evaluation.
@@ -12,11 +14,12 @@ public enum DetectionReport {
     }
 
     public static func build(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
-        let iou = run.metrics["iou_threshold"]?.double ?? 0.5
-        let scoreThreshold = run.metrics["confusion_matrix"]?["score_threshold"]?.double ?? 0.3
+        let file = run.detectionMetrics
+        let iou = file?.iouThreshold ?? EvaluationDefaults.iouThreshold
+        let scoreThreshold = file?.confusionMatrix.scoreThreshold ?? EvaluationDefaults.scoreThreshold
         let images = run.imageCount ?? 0
         let kind = run.task == "image_instance_segmentation" ? "masks" : "boxes"
-        let settingsLine = "IoU ≥ \(formatNumber(iou)) (\(kind)) · \(images) images · \(run.metrics["metric_type"]?.string ?? "voc") metrics"
+        let settingsLine = "IoU ≥ \(formatNumber(iou)) (\(kind)) · \(images) images · \((file?.metricType ?? .voc).rawValue) metrics"
         var sections: [ReportDocument.Section] = []
         let perLabel = run.perLabel
         // Classes by ground-truth count (most frequent first), then name.
@@ -38,7 +41,7 @@ public enum DetectionReport {
         let primary = run.primaryMetric
         var headline: [(String, String)] = [(primary.name, primary.value.map { formatMetric($0) } ?? "—")]
         for name in ["precision", "recall"] { if let v = run.scalar(name) { headline.append((name, formatMetric(v))) } }
-        if let ap = run.metrics["coco"]?["stats"]?.doubles?.first { headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap))) }
+        if let ap = run.detectionMetrics?.coco?.stats.first { headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap))) }
         headline.append(("images", String(images)))
         var document = ReportDocument(title: "Evaluation report — \(run.name)", subtitle: "\(run.task) · \(settingsLine)", headline: headline, sections: sections)
         document.summaryLines = summaryLines(run, frequent: frequent)
@@ -50,9 +53,11 @@ public enum DetectionReport {
 
     static func summarySection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
         var rows: [[ReportDocument.Table.Cell]] = run.scalars.map { [.text($0.0), .number($0.1)] }
-        for (key, value) in run.metrics["counts"]?.members ?? [] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .count(value.int)]) }
-        for key in ["metric_type", "iou_threshold", "interpolation"] {
-            if let v = run.metrics[key] { rows.append([.text(key.replacingOccurrences(of: "_", with: " ")), .text(v.string ?? v.double.map { formatNumber($0) } ?? "")]) }
+        for (key, value) in run.countRows { rows.append([.text(key), .count(value)]) }
+        if let file = run.detectionMetrics {
+            rows.append([.text("metric type"), .text(file.metricType.rawValue)])
+            rows.append([.text("iou threshold"), .text(formatNumber(file.iouThreshold))])
+            if let interpolation = file.interpolation { rows.append([.text("interpolation"), .text(interpolation.rawValue)]) }
         }
         let table = ReportDocument.Table(id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false)
         return .init(id: "summary", title: "Summary", blocks: [.table(table)])
@@ -64,14 +69,12 @@ public enum DetectionReport {
     ]
 
     static func cocoSection(_ run: EvaluationRun) -> ReportDocument.Section? {
-        guard let coco = run.metrics["coco"], let stats = coco["stats"]?.doubles else { return nil }
-        let names = coco["stat_names"]?.array?.compactMap(\.string) ?? []
-        let rows: [[ReportDocument.Table.Cell]] = stats.enumerated().map { i, v in
-            [.text(i < names.count ? names[i] : "stat \(i)"), .text(i < cocoDescriptions.count ? cocoDescriptions[i] : ""),
-             v < 0 ? .text("−1 (undefined)") : .number(v)]
+        guard let coco = run.detectionMetrics?.coco else { return nil }
+        let rows: [[ReportDocument.Table.Cell]] = zip(COCOStatistic.allCases, coco.stats).map { statistic, v in
+            [.text(statistic.name), .text(statistic.definition), v < 0 ? .text("−1 (undefined)") : .number(v)]
         }
         let table = ReportDocument.Table(id: "coco_summary", title: "COCO summary (pycocotools order)",
-                                         settings: "iou type \(coco["iou_type"]?.string ?? "bbox") · −1 where pycocotools reports −1",
+                                         settings: "iou type \(coco.iouType.rawValue) · −1 where pycocotools reports −1",
                                          header: ["statistic", "definition", "value"], rows: rows, sortable: false)
         return .init(id: "coco", title: "COCO summary", blocks: [.table(table)])
     }
@@ -213,7 +216,7 @@ public enum DetectionReport {
 
     static func perClassSection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
         let perLabel = run.perLabel
-        let cocoPer = run.metrics["coco"]?["per_category"]
+        let cocoPer = run.detectionMetrics?.coco?.perCategory
         var blocks: [ReportDocument.Block] = []
         if !perLabel.isEmpty {
             let (byAP, apNote) = barRows(perLabel.sorted { a, b in
@@ -249,22 +252,24 @@ public enum DetectionReport {
                 ("detections", .numbers(detectionCounts.map { $0 ?? .nan })),
             ]))))
         } else if let cocoPer {
-            let entries = cocoPer.members.sorted { a, b in
-                let x = a.1["AP"]?.double ?? -1, y = b.1["AP"]?.double ?? -1
-                return x != y ? x > y : a.0 < b.0
+            let entries = cocoPer.sorted { a, b in
+                let x = a.ap ?? -1, y = b.ap ?? -1
+                return x != y ? x > y : a.name < b.name
             }
-            let bars = BarChart(title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.0),
-                                series: [.init(name: "AP", values: entries.map { $0.1["AP"]?.double }, color: Palette.category(0)),
-                                         .init(name: "AP50", values: entries.map { $0.1["AP50"]?.double }, color: Palette.category(1))],
+            let bars = BarChart(title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.name),
+                                series: [.init(name: "AP", values: entries.map(\.ap), color: Palette.category(0)),
+                                         .init(name: "AP50", values: entries.map(\.ap50), color: Palette.category(1))],
                                 valueTitle: "value", domain: 0...1)
             blocks.append(.chart(.init(id: "per_class_bars", drawing: bars, data: .object([
-                ("labels", .strings(entries.map(\.0))), ("AP", .numbers(entries.map { $0.1["AP"]?.double ?? .nan })),
-                ("AP50", .numbers(entries.map { $0.1["AP50"]?.double ?? .nan })),
+                ("labels", .strings(entries.map(\.name))), ("AP", .numbers(entries.map { $0.ap ?? .nan })),
+                ("AP50", .numbers(entries.map { $0.ap50 ?? .nan })),
             ]))))
         }
         // The sortable table: one row per class of either source.
         var names = perLabel.map(\.label)
-        for (name, _) in cocoPer?.members ?? [] where !names.contains(name) { names.append(name) }
+        for category in cocoPer ?? [] where !names.contains(category.name) { names.append(category.name) }
+        var cocoByName: [String: DetectionMetricsFile.COCOSection.Category] = [:]
+        for category in cocoPer ?? [] where cocoByName[category.name] == nil { cocoByName[category.name] = category }
         let values = Dictionary(uniqueKeysWithValues: perLabel.map { ($0.label, $0.values) })
         let header = ["class", "ground truth", "detections", "AP", "precision", "recall", "best F1", "at score", "COCO AP", "COCO AP50"]
         let rows: [[ReportDocument.Table.Cell]] = names.map { name in
@@ -274,7 +279,7 @@ public enum DetectionReport {
             return [.text(name), .count(truthCount), .count(detectionCount),
                     .number(v["average_precision"]), .number(v["precision"]), .number(v["recall"]),
                     .number(best?.f1), .number(best?.threshold, digits: 3),
-                    .number(cocoPer?[name]?["AP"]?.double), .number(cocoPer?[name]?["AP50"]?.double)]
+                    .number(cocoByName[name]?.ap), .number(cocoByName[name]?.ap50)]
         }
         blocks.append(.table(.init(id: "per_class_table", title: "Per-class results", settings: settingsLine + " · click a heading to sort",
                                    header: header, rows: rows)))
@@ -283,7 +288,7 @@ public enum DetectionReport {
 
     static func confusionSection(_ run: EvaluationRun, iou: Double, scoreThreshold: Double, images: Int) -> ReportDocument.Section? {
         guard let (labels, counts) = run.confusionMatrix else { return nil }
-        let iouSetting = run.metrics["confusion_matrix"]?["iou_threshold"]?.double ?? iou
+        let iouSetting = run.detectionMetrics?.confusionMatrix.iouThreshold ?? iou
         let settings = "IoU ≥ \(formatNumber(iouSetting)) · score ≥ \(formatNumber(scoreThreshold)) · \(images) images · last row and column: background"
         let big = labels.count > 30
         var blocks: [ReportDocument.Block] = []
@@ -338,22 +343,26 @@ public enum DetectionReport {
             blocks.append(.chart(.init(id: "score_histogram", drawing: chart, data: .object([
                 ("edges", .numbers(edges)), ("true_positives", .numbers(tp)), ("false_positives", .numbers(fp))]))))
         }
-        if let tide = run.metrics["tide"], let errors = tide["errors"], let delta = tide["delta_ap"] {
-            let kinds = ["classification", "localization", "both", "duplicate", "background", "missed"]
+        if let tide = run.detectionMetrics?.tide {
+            let types = TIDEBreakdown.ErrorType.allCases
+            let kinds = types.map(\.rawValue)
             let chart = BarChart(title: "TIDE error breakdown: AP gained by fixing each error type",
-                                 settings: "foreground IoU \(formatNumber(tide["foreground_iou"]?.double ?? 0.5)) · background IoU \(formatNumber(tide["background_iou"]?.double ?? 0.1)) · \(run.imageCount ?? 0) images",
-                                 categories: kinds.map { "\($0) (\(errors[$0]?.int ?? 0))" },
-                                 series: [.init(name: "ΔAP", values: kinds.map { delta[$0]?.double }, color: Palette.falsePositive)],
+                                 settings: "foreground IoU \(formatNumber(tide.foregroundIoU)) · background IoU \(formatNumber(tide.backgroundIoU)) · \(run.imageCount ?? 0) images",
+                                 categories: types.map { "\($0.rawValue) (\(tide.errors[$0] ?? 0))" },
+                                 series: [.init(name: "ΔAP", values: types.map { tide.deltaAP[$0] ?? nil }, color: Palette.falsePositive)],
                                  valueTitle: "mAP gained (×100 = points)")
             blocks.append(.chart(.init(id: "tide", drawing: chart, data: .object([
-                ("error_types", .strings(kinds)), ("counts", .numbers(kinds.map { errors[$0]?.double ?? .nan })),
-                ("delta_ap", .numbers(kinds.map { delta[$0]?.double ?? .nan }))]))))
+                ("error_types", .strings(kinds)), ("counts", .numbers(types.map { tide.errors[$0].map(Double.init) ?? .nan })),
+                ("delta_ap", .numbers(types.map { (tide.deltaAP[$0] ?? nil) ?? .nan }))]))))
         }
-        if let level = run.metrics["image_level"] {
-            let rows: [[ReportDocument.Table.Cell]] = level.members.filter { $0.0 != "score_threshold" }.map { key, value in
-                [.text(key.replacingOccurrences(of: "_", with: " ")), value.isInteger ? .count(value.int) : .number(value.double)]
-            }
-            blocks.append(.table(.init(id: "image_level", title: "Image-level hits", settings: "an image is a hit when it has a true positive at score ≥ \(formatNumber(level["score_threshold"]?.double ?? scoreThreshold))",
+        if let level = run.detectionMetrics?.imageLevel {
+            let rows: [[ReportDocument.Table.Cell]] = [
+                [.text("true positives"), .count(level.truePositives)], [.text("false negatives"), .count(level.falseNegatives)],
+                [.text("false positives"), .count(level.falsePositives)], [.text("true negatives"), .count(level.trueNegatives)],
+                [.text("precision"), .number(level.precision)], [.text("recall"), .number(level.recall)],
+                [.text("accuracy"), .number(level.accuracy)],
+            ]
+            blocks.append(.table(.init(id: "image_level", title: "Image-level hits", settings: "an image is a hit when it has a true positive at score ≥ \(formatNumber(level.scoreThreshold))",
                                        header: ["measure", "value"], rows: rows, sortable: false)))
         }
         return blocks.isEmpty ? nil : .init(id: "errors", title: "Scores and errors", blocks: blocks)
@@ -467,7 +476,13 @@ public enum DetectionReport {
             lines.append("Best classes (AP): " + sorted.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
             lines.append("Worst classes (AP): " + sorted.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
         }
-        if let tide = run.metrics["tide"]?["delta_ap"]?.members.compactMap({ k, v in v.double.map { (k, $0) } }).max(by: { $0.1 < $1.1 }) {
+        let deltas: [(String, Double)] = (run.detectionMetrics?.tide).map { tide in
+            TIDEBreakdown.ErrorType.allCases.compactMap { type -> (String, Double)? in
+                guard let value = tide.deltaAP[type] ?? nil else { return nil }
+                return (type.rawValue, value)
+            }
+        } ?? []
+        if let tide = deltas.max(by: { $0.1 < $1.1 }) {
             lines.append("Largest error type (TIDE): \(tide.0), +\(formatMetric(tide.1, digits: 3)) mAP if fixed")
         }
         if let (labels, counts) = run.confusionMatrix {

@@ -1,6 +1,8 @@
 import ArgusCore
-import ArgusData
+import ArgusIO
 import ArgusMasks
+import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// An evaluation folder written by `argus evaluate` (metrics.json, curves.json, matches.jsonl,
@@ -10,7 +12,7 @@ public struct EvaluationRun {
     public var folder: String
     public var name: String
     public var task: String
-    public var metrics: PlainJSON
+    public var metrics: EvaluationMetrics
     public var curves: Curves
     public var detections: DetectionRecords?
     public var classifications: [ClassificationRecord]?
@@ -68,11 +70,11 @@ public struct EvaluationRun {
             case polygons([[Double]])
             case rle(counts: String, height: Int, width: Int)
 
-            static func read(_ value: JSONValue?) -> Shape? {
-                guard let value else { return nil }
-                if value.kind == .array { return .polygons(value.elements.compactMap(\.doubles)) }
-                guard let size = value["size"]?.doubles, size.count == 2, let counts = value["counts"]?.string else { return nil }
-                return .rle(counts: counts, height: Int(size[0]), width: Int(size[1]))
+            init(_ shape: MatchShape) {
+                switch shape {
+                case .polygons(let rings): self = .polygons(rings)
+                case .rle(let counts, let height, let width): self = .rle(counts: counts, height: height, width: width)
+                }
             }
 
             /// Outlines in image pixels, for drawing.
@@ -89,29 +91,64 @@ public struct EvaluationRun {
         }
     }
 
-    public var isDetection: Bool { task == "image_object_detection" || task == "image_instance_segmentation" }
-    public var isMultilabel: Bool { task == "image_classification_multilabel" }
+    public var isDetection: Bool { detectionMetrics != nil }
+    public var isMultilabel: Bool { classificationMetrics?.isMultilabel ?? false }
+
+    /// The detection metrics, for a detection evaluation.
+    public var detectionMetrics: DetectionMetricsFile? {
+        if case .detection(let file) = metrics { file } else { nil }
+    }
+
+    /// The classification metrics, for a classification evaluation.
+    public var classificationMetrics: ClassificationMetricsFile? {
+        if case .classification(let file) = metrics { file } else { nil }
+    }
 
     /// Reads an evaluation folder.
-    /// - Throws: `DataError` naming the file when metrics.json is missing or a file is malformed.
+    /// - Parameters:
+    ///   - folder: a folder written by `argus evaluate` or `argus merge`.
+    ///   - name: the name reports show (default: the folder's name).
+    /// - Throws: `DataError` naming the file (and the key) when metrics.json is missing, a file is
+    ///   malformed or a file's schema version is newer than this Argus reads.
     public init(folder: String, name: String? = nil) throws {
         self.folder = folder
         self.name = name ?? (PathTools.absolute(folder) as NSString).lastPathComponent
-        let metricsPath = folder + "/metrics.json"
+        let metricsPath = ResultsSchema.File.metrics.path(in: folder)
         guard FileManager.default.fileExists(atPath: metricsPath) else {
-            throw DataError(.unreadable, SourceLocation(file: metricsPath), "no metrics.json: not an evaluation folder written by `argus evaluate`")
+            throw DataError(
+                .unreadable, SourceLocation(file: metricsPath),
+                "no metrics.json: not an evaluation folder written by `argus evaluate`"
+            )
         }
-        metrics = try PlainJSON.load(metricsPath)
-        guard let task = metrics["task"]?.string else {
-            throw DataError(.invalidData, SourceLocation(file: metricsPath), field: "task", "missing: not a metrics.json written by `argus evaluate`")
+        metrics = try EvaluationMetrics.read(metricsPath)
+        task = metrics.task.rawValue
+        let curvesPath = ResultsSchema.File.curves.path(in: folder)
+        if FileManager.default.fileExists(atPath: curvesPath) {
+            curves = Curves(try CurvesFile.read(curvesPath))
+        } else {
+            curves = Curves()
         }
-        self.task = task
-        curves = try Self.readCurves(folder + "/curves.json")
-        let matchesPath = folder + "/matches.jsonl"
+        let matchesPath = ResultsSchema.File.matches.path(in: folder)
         if FileManager.default.fileExists(atPath: matchesPath) {
-            if isDetection { detections = try Self.readDetections(matchesPath) } else { classifications = try Self.readClassifications(matchesPath) }
+            if isDetection {
+                detections = try Self.readDetections(matchesPath)
+            } else {
+                classifications = try ClassificationMatchRecord.read(matchesPath).map {
+                    ClassificationRecord(
+                        image: $0.image, path: $0.path, label: $0.label, predicted: $0.predicted, score: $0.score,
+                        correct: $0.correct
+                    )
+                }
+            }
         }
-        images = try Self.readImages(folder + "/images.jsonl", folder: folder)
+        let imagesPath = ResultsSchema.File.images.path(in: folder)
+        if FileManager.default.fileExists(atPath: imagesPath) {
+            for entry in try ImageEntry.read(imagesPath) {
+                images[entry.image] = ImageInfo(
+                    path: entry.path.map { Self.join(folder, $0) }, width: entry.width, height: entry.height
+                )
+            }
+        }
         if let classifications {
             for record in classifications where images[record.image] == nil {
                 images[record.image] = ImageInfo(path: record.path.map { Self.join(folder, $0) }, width: 0, height: 0)
@@ -125,147 +162,125 @@ public struct EvaluationRun {
 
     // MARK: Convenient views of metrics.json
 
-    public var primaryMetric: (name: String, value: Double?) {
-        (metrics["primary_metric"]?["name"]?.string ?? "", metrics["primary_metric"]?["value"]?.double)
-    }
+    public var primaryMetric: (name: String, value: Double?) { metrics.primaryMetric }
 
     /// `metrics.*` in file order.
-    public var scalars: [(String, Double?)] { (metrics["metrics"]?.members ?? []).map { ($0.0, $0.1.double) } }
+    public var scalars: [(String, Double?)] { metrics.scalars.map { ($0.name, $0.value) } }
 
-    public func scalar(_ name: String) -> Double? { metrics["metrics"]?[name]?.double }
+    public func scalar(_ name: String) -> Double? { metrics.scalars.first { $0.name == name }?.value ?? nil }
 
-    /// Per-label fields in file order.
-    /// Per-label numbers in file order (null values left out).
+    /// Per-label numbers in file order, by their metrics.json names (undefined values left out).
     public var perLabel: [(label: String, values: [String: Double])] {
-        (metrics["per_label"]?.members ?? []).map { label, value in
-            (label, Dictionary(uniqueKeysWithValues: value.members.compactMap { k, v in v.double.map { (k, $0) } }))
+        switch metrics {
+        case .detection(let file):
+            return (file.perLabel ?? []).map { entry in
+                var values: [String: Double] = [
+                    "ground_truth": Double(entry.groundTruth), "detections": Double(entry.detections),
+                ]
+                values["precision"] = entry.precision
+                values["recall"] = entry.recall
+                values["average_precision"] = entry.averagePrecision
+                return (entry.label, values)
+            }
+        case .classification(let file):
+            return file.perLabel.map { entry in
+                var values: [String: Double] = ["support": Double(entry.support)]
+                values["precision"] = entry.precision
+                values["recall"] = entry.recall
+                values["f1"] = entry.f1
+                values["iou"] = entry.iou
+                values["AUC"] = entry.auc
+                values["average_precision"] = entry.averagePrecision
+                return (entry.label, values)
+            }
         }
     }
 
     public var confusionMatrix: (labels: [String], counts: [[Double]])? {
-        guard let matrix = metrics["confusion_matrix"], let labels = matrix["labels"]?.array?.compactMap(\.string),
-              let rows = matrix["counts"]?.array?.map({ $0.doubles ?? [] }) else { return nil }
-        return (labels, rows)
+        switch metrics {
+        case .detection(let file):
+            (file.confusionMatrix.labels, file.confusionMatrix.counts.map { $0.map(Double.init) })
+        case .classification(let file):
+            file.confusionMatrix.map { ($0.labels, $0.counts.map { $0.map(Double.init) }) }
+        }
     }
 
-    public var imageCount: Int? { metrics["counts"]?["images"]?.int }
+    public var imageCount: Int? { metrics.imageCount }
+
+    /// The count rows of the summary table ("images", "ground truth", …), in file order.
+    public var countRows: [(String, Int)] {
+        switch metrics {
+        case .detection(let file):
+            [
+                ("images", file.counts.images), ("ground truth", file.counts.groundTruth),
+                ("detections", file.counts.detections), ("skipped detections", file.counts.skippedDetections),
+            ]
+        case .classification(let file):
+            [("images", file.counts.images), ("missing predictions", file.counts.missingPredictions)]
+        }
+    }
 
     // MARK: Readers
 
-    static func readCurves(_ path: String) throws -> Curves {
-        var curves = Curves()
-        guard FileManager.default.fileExists(atPath: path) else { return curves }
-        let bytes = try PaddedBytes(contentsOfFile: path)
-        let result: Result<Void, JSONSyntaxError> = JSONDocument().parse(bytes) { root in
-            func membersOf(_ v: JSONValue?) -> [(key: String, value: JSONValue)] { v.map { Array($0.members) } ?? [] }
-            func curve(_ v: JSONValue?, x: String, y: String, thresholds: String) -> Curve? {
-                guard let v, let xs = v[x]?.doubles, let ys = v[y]?.doubles else { return nil }
-                return Curve(x: xs, y: ys, thresholds: v[thresholds]?.elements.map { $0.double ?? .nan } ?? [])
-            }
-            // Detection: pr_curves (VOC matching, one point per detection) and best_f1.
-            for (label, value) in membersOf(root["pr_curves"]) {
-                if var c = curve(value, x: "recall", y: "precision", thresholds: "score") {
-                    c.f1 = value["f1"]?.doubles ?? []
-                    curves.precisionRecall[label] = c
-                }
-            }
-            for (label, value) in membersOf(root["best_f1"]) {
-                guard let t = value["threshold"]?.double, let f = value["f1"]?.double,
-                      let p = value["precision"]?.double, let r = value["recall"]?.double else { continue }
-                curves.bestF1[label] = (t, f, p, r)
-            }
-            // Classification: per_label roc/pr, micro, macro_roc, macro_pr.
-            for (label, value) in membersOf(root["per_label"]) {
-                curves.precisionRecall[label] = curve(value["pr"], x: "recall", y: "precision", thresholds: "thresholds")
-                curves.roc[label] = curve(value["roc"], x: "fpr", y: "tpr", thresholds: "thresholds")
-            }
-            curves.microPR = curve(root["micro"]?["pr"], x: "recall", y: "precision", thresholds: "thresholds")
-            curves.microROC = curve(root["micro"]?["roc"], x: "fpr", y: "tpr", thresholds: "thresholds")
-            curves.macroROC = curve(root["macro_roc"], x: "fpr", y: "tpr", thresholds: "thresholds")
-            curves.macroPR = curve(root["macro_pr"], x: "recall", y: "precision", thresholds: "thresholds")
-        }
-        if case .failure(let error) = result { throw DataError(.invalidJSON, SourceLocation(file: path), error.message) }
-        return curves
-    }
-
     static func readDetections(_ path: String) throws -> DetectionRecords {
         var records = DetectionRecords()
-        var imageIndex: [String: Int32] = [:], labelIndex: [String: Int32] = [:]
+        var imageIndex: [String: Int32] = [:]
+        var labelIndex: [String: Int32] = [:]
         func intern(_ name: String, _ table: inout [String: Int32], _ list: inout [String]) -> Int32 {
             if let i = table[name] { return i }
-            let i = Int32(list.count); table[name] = i; list.append(name); return i
+            let i = Int32(list.count)
+            table[name] = i
+            list.append(name)
+            return i
         }
-        let document = JSONDocument()
-        try LineStream(path: path).forEachLine { line, number throws(DataError) in
-            guard line.contains(where: { $0 > 32 }) else { return }
-            let location = SourceLocation(file: path, line: number)
-            let parsed: Result<DataError?, JSONSyntaxError> = document.parse(line.baseAddress!, length: line.count) { row in
-                guard let image = row["image"]?.string, let label = row["label"]?.string, let box = row["bbox"]?.fourNumbers else {
-                    return DataError(.invalidData, location, field: "image", "a match record needs image, label and bbox")
-                }
-                let kind = row["kind"]?.string
-                let outcome: DetectionRecords.Outcome
-                switch kind == "missed" ? "missed" : (row["outcome"]?.string ?? "") {
-                case "tp": outcome = .truePositive
-                case "fp": outcome = .falsePositive
-                case "ignored": outcome = .ignored
-                case "missed": outcome = .missed
-                default: return DataError(.invalidData, location, field: "outcome", "expected tp, fp or ignored")
-                }
-                records.image.append(intern(image, &imageIndex, &records.imageNames))
-                records.label.append(intern(label, &labelIndex, &records.labelNames))
-                records.outcome.append(outcome)
-                records.score.append(row["score"]?.double ?? .nan)
-                records.box.append(box)
-                records.truthBox.append(row["ground_truth_bbox"]?.fourNumbers)
-                records.shape.append(DetectionRecords.Shape.read(row["segmentation"]))
-                records.truthShape.append(DetectionRecords.Shape.read(row["ground_truth_segmentation"]))
-                return nil
+        try DetectionMatchRecord.forEach(in: path) { record in
+            records.image.append(intern(record.image, &imageIndex, &records.imageNames))
+            records.label.append(intern(record.label, &labelIndex, &records.labelNames))
+            let outcome: DetectionRecords.Outcome
+            switch record.detection?.outcome {
+            case .truePositive: outcome = .truePositive
+            case .falsePositive: outcome = .falsePositive
+            case .ignored: outcome = .ignored
+            case nil: outcome = .missed
             }
-            switch parsed {
-            case .success(let problem): if let problem { throw problem }
-            case .failure(let error): throw DataError(.invalidJSON, location, error.message)
-            }
+            records.outcome.append(outcome)
+            records.score.append(record.detection?.score ?? .nan)
+            records.box.append(record.box)
+            records.truthBox.append(record.detection?.groundTruthBox)
+            records.shape.append(record.shape.map(DetectionRecords.Shape.init))
+            records.truthShape.append(record.detection?.groundTruthShape.map(DetectionRecords.Shape.init))
         }
         return records
     }
+}
 
-    static func readClassifications(_ path: String) throws -> [ClassificationRecord] {
-        var records: [ClassificationRecord] = []
-        let document = JSONDocument()
-        try PaddedBytes(contentsOfFile: path).forEachLine { line, number in
-            guard line.contains(where: { $0 > 32 }) else { return }
-            let location = SourceLocation(file: path, line: number)
-            let parsed: Result<ClassificationRecord?, JSONSyntaxError> = document.parse(line.baseAddress!, length: line.count) { row in
-                guard let image = row["image"]?.string, let label = row["label"]?.string, let predicted = row["predicted"]?.string,
-                      let score = row["score"]?.double, let correct = row["correct"]?.bool else { return nil }
-                return ClassificationRecord(image: image, path: row["path"]?.string, label: label, predicted: predicted, score: score, correct: correct)
-            }
-            switch parsed {
-            case .success(let record?): records.append(record)
-            case .success(nil): throw DataError(.invalidData, location, field: "image", "a record needs image, label, predicted, score and correct")
-            case .failure(let error): throw DataError(.invalidJSON, location, error.message)
+extension EvaluationRun.Curves {
+    /// The curves of a `curves.json`, as the charts draw them.
+    init(_ file: CurvesFile) {
+        self.init()
+        if let detection = file.detection {
+            for (index, label) in detection.labels.enumerated() {
+                let curve = detection.curves[index]
+                precisionRecall[label] = EvaluationRun.Curve(
+                    x: curve.recall, y: curve.precision, thresholds: curve.score, f1: curve.f1
+                )
+                if let best = detection.bestF1[index] {
+                    bestF1[label] = (best.threshold, best.f1, best.precision, best.recall)
+                }
             }
         }
-        return records
-    }
-
-    static func readImages(_ path: String, folder: String) throws -> [String: ImageInfo] {
-        var images: [String: ImageInfo] = [:]
-        guard FileManager.default.fileExists(atPath: path) else { return images }
-        let document = JSONDocument()
-        try PaddedBytes(contentsOfFile: path).forEachLine { line, number in
-            guard line.contains(where: { $0 > 32 }) else { return }
-            let parsed: Result<(String, ImageInfo)?, JSONSyntaxError> = document.parse(line.baseAddress!, length: line.count) { row in
-                guard let name = row["image"]?.string else { return nil }
-                return (name, ImageInfo(path: row["path"]?.string.map { join(folder, $0) }, width: row["width"]?.int ?? 0, height: row["height"]?.int ?? 0))
+        if let classification = file.classification {
+            func convert(_ curve: CurvesFile.Curve) -> EvaluationRun.Curve {
+                EvaluationRun.Curve(x: curve.x, y: curve.y, thresholds: curve.thresholds)
             }
-            switch parsed {
-            case .success(let entry?): images[entry.0] = entry.1
-            case .success(nil): throw DataError(.invalidData, SourceLocation(file: path, line: number), field: "image", "missing")
-            case .failure(let error): throw DataError(.invalidJSON, SourceLocation(file: path, line: number), error.message)
+            for (label, pair) in zip(classification.labels, classification.perLabel) {
+                precisionRecall[label] = convert(pair.precisionRecall)
+                roc[label] = convert(pair.roc)
             }
+            microPR = convert(classification.micro.precisionRecall)
+            microROC = convert(classification.micro.roc)
+            macroROC = convert(classification.macroROC)
+            macroPR = convert(classification.macroPR)
         }
-        return images
     }
 }

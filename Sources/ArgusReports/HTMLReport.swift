@@ -1,5 +1,7 @@
 import ArgusCharts
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 import Foundation
 
 /// One self-contained HTML file: inline SVG charts (drawn by the same Cairo code as the PDF),

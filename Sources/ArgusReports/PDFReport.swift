@@ -1,5 +1,7 @@
 import ArgusCharts
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 
 /// The multi-page PDF: a contents page with the headline figures, then each section from a new
 /// page, the same drawings as the HTML as vectors (scaled to fit), tables split across pages,

@@ -1,5 +1,7 @@
 import ArgusCore
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 
 extension PlainJSON {
     /// The member named `key` of an object.

@@ -1,5 +1,7 @@
 import ArgusCharts
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 
 /// What a report says, independent of HTML, PDF or Markdown: sections of charts, tables and
 /// notes. Every chart carries the data it was drawn from (embedded in the HTML, tested).

@@ -1,5 +1,7 @@
 import Foundation
-import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
 
 /// Builds the report of an evaluation folder and writes its files (each written whole or not at all).
 public enum ReportFiles {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArgusCore
 import ArgusData
+import ArgusIO
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct Validate: ParsableCommand {
     var skipImageCheck = false
 
     func run() throws {
-        try Report.guarding {
+        try Console.guarding {
             let loaded = try input.load(path)
             var options = DatasetValidator.Options()
             if let labels { options.labels = try TextReader.readNames(labels) }
@@ -35,7 +36,7 @@ struct Validate: ParsableCommand {
             options.isGroundTruth = !loaded.format.holdsPredictions
             var diagnostics = loaded.diagnostics
             diagnostics.append(contentsOf: DatasetValidator.validate(loaded, dataRoot: input.dataRoot, options: options))
-            Report.show(diagnostics)
+            Console.show(diagnostics)
             let errors = diagnostics.errors.count, warnings = diagnostics.warnings.count
             let labelCount = loaded.dataset.allLabels.count
             print("\(path): \(loaded.dataset.images.count) images, \(labelCount) labels, \(loaded.dataset.task?.rawValue ?? "unknown task"): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
@@ -44,33 +45,3 @@ struct Validate: ParsableCommand {
     }
 }
 
-struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Print statistics of a dataset: images, labels, objects, sizes.",
-        discussion: """
-        Example:
-          argus stats data/train.jsonl
-          argus stats annotations/instances_val2017.json --task image_instance_segmentation
-        """
-    )
-
-    @Argument(help: "The dataset file or folder.")
-    var path: String
-
-    @OptionGroup var input: InputOptions
-
-    @Flag(name: .long, help: "Read missing image sizes from the image files' headers.")
-    var imageSizes = false
-
-    func run() throws {
-        try Report.guarding {
-            var loaded = try input.load(path)
-            try Report.failIfErrors(loaded.diagnostics)
-            Report.show(loaded.diagnostics)
-            if imageSizes {
-                DatasetGeometry.fillImageSizes(&loaded.dataset, locator: ImageLocator(baseFolder: loaded.imageBase, dataRoot: input.dataRoot))
-            }
-            print(DatasetStatistics(loaded.dataset).text)
-        }
-    }
-}

@@ -1,4 +1,5 @@
 @testable import ArgusData
+import ArgusIO
 import ArgusCore
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import ArgusCore
 @testable import ArgusData
+import ArgusIO
 import Testing
 
 /// The peers' database holds the same 100 images' boxes in several formats and one detector's

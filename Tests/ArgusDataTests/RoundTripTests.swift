@@ -1,5 +1,6 @@
 import ArgusCore
 @testable import ArgusData
+import ArgusIO
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import ArgusMetrics
 import ArgusData
+import ArgusIO
 import Foundation
 import Testing
 

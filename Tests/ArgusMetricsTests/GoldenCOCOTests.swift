@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 @testable import ArgusMetrics
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
 @testable import ArgusPipeline
 import Foundation
@@ -71,15 +72,15 @@ import Testing
         {"filename": "b.jpg", "probs": [0.9, 0.6, 0.5], "labels": ["cat", "dog", "eel"]}
         {"filename": "c.jpg", "probs": [0.6, 0.4, 0.1], "labels": ["cat", "dog", "eel"]}
         """, "p.jsonl", in: folder)
-        var job = ClassificationEvaluationJob(groundTruth: truth, predictions: predictions)
-        job.multilabel = true
-        let (metrics, missing, _) = try job.runMultilabel()
+        let job = MultilabelEvaluationJob(groundTruth: truth, predictions: predictions)
+        let outcome = try job.run()
+        let (metrics, missing) = (outcome.metrics, outcome.missingPredictions)
         #expect(missing == 0 && metrics.sampleCount == 3 && metrics.labels == ["cat", "dog", "eel"])
         // b: {cat, dog} vs {cat, dog} → 1; a: {} vs {dog} → 0; c: {dog} vs {cat} → 0 (0.5 is not > 0.5).
         let values = Dictionary(uniqueKeysWithValues: metrics.scalars())
         #expect(abs(values["iou"]! - 1.0 / 3) < 1e-15)
         #expect(values["subset_accuracy"] == 1.0 / 3)
-        let json = String(decoding: job.multilabelJSON(metrics, missingPredictions: 0), as: UTF8.self)
+        let json = String(decoding: job.metricsFile(outcome).encoded(), as: UTF8.self)
         #expect(json.contains("\"classes_absent\": [\n    \"eel\"\n  ]"))
     }
 }

@@ -1,7 +1,9 @@
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
 @testable import ArgusPipeline
+import ArgusResults
 import Foundation
 import Testing
 
@@ -85,8 +87,8 @@ import Testing
         }
         let merged = try EvaluationState.merge(states.reversed())
         let (mergedJob, outcome) = merged.outcome()
-        #expect(mergedJob.metricsJSON(outcome) == job.metricsJSON(single))
-        #expect(mergedJob.curvesJSON(outcome) == job.curvesJSON(single))
+        #expect(mergedJob.metricsFile(outcome).encoded() == job.metricsFile(single).encoded())
+        #expect(mergedJob.curvesFile(outcome).encoded() == job.curvesFile(single).encoded())
         #expect(outcome.coco?.stats == single.coco?.stats)
     }
 
@@ -99,12 +101,12 @@ import Testing
         var streamed = job
         streamed.passes = 3
         let outcome = try streamed.run()
-        #expect(streamed.metricsJSON(outcome) == job.metricsJSON(single))
+        #expect(streamed.metricsFile(outcome).encoded() == job.metricsFile(single).encoded())
         // curves.json too, written class by class from the state spilled to disk.
         let folder = DetectionEvaluationJobTests().scratch()
         try streamed.write(outcome, to: folder + "/streamed", overwrite: false)
         let curves = try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json"))
-        #expect(curves == Data(job.curvesJSON(single)))
+        #expect(curves == Data(job.curvesFile(single).encoded()))
     }
 
     @Test func passesOnThePeersVOCData() throws {
@@ -121,10 +123,10 @@ import Testing
         var streamed = job
         streamed.passes = 4
         let outcome = try streamed.run()
-        #expect(streamed.metricsJSON(outcome) == job.metricsJSON(single))
+        #expect(streamed.metricsFile(outcome).encoded() == job.metricsFile(single).encoded())
         let folder = DetectionEvaluationJobTests().scratch()
         try streamed.write(outcome, to: folder + "/streamed", overwrite: false)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json")) == Data(job.curvesJSON(single)))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json")) == Data(job.curvesFile(single).encoded()))
     }
 
     @Test func overlappingOrMismatchedStatesAreRefused() throws {

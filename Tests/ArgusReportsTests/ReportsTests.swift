@@ -1,6 +1,8 @@
 import ArgusCharts
 import ArgusData
+import ArgusIO
 import ArgusPipeline
+import ArgusResults
 @testable import ArgusReports
 import Foundation
 import Testing
@@ -94,7 +96,8 @@ import Testing
         #expect(Set(labels) == Set(run.perLabel.map(\.label)))
         for (label, value) in zip(labels, bars["average_precision"]!.doubles!) { #expect(ap[label].map { $0 == value } ?? value.isNaN) }
         // The confusion matrix is metrics.json's.
-        #expect(data["confusion_counts"]?["counts"] == run.metrics["confusion_matrix"]?["counts"].map { .array($0.array!.map { .numbers($0.doubles!) }) })
+        let counts = run.detectionMetrics?.confusionMatrix.counts ?? []
+        #expect(data["confusion_counts"]?["counts"] == .array(counts.map { row in .array(row.map { .number(Double($0)) }) }))
         // Histogram totals: every true and false positive of matches.jsonl.
         let records = run.detections!
         let tp = records.outcome.filter { $0 == .truePositive }.count, fp = records.outcome.filter { $0 == .falsePositive }.count
@@ -143,12 +146,8 @@ import Testing
         }
         try truthLines.joined(separator: "\n").write(toFile: folder + "/gt.csv", atomically: true, encoding: .utf8)
         try predictionLines.joined(separator: "\n").write(toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
-        var job = ClassificationEvaluationJob(groundTruth: folder + "/gt.csv", predictions: folder + "/p.jsonl")
-        job.multilabel = true
-        let (metrics, missing, _) = try job.runMultilabel()
-        try FileManager.default.createDirectory(atPath: folder + "/eval", withIntermediateDirectories: true)
-        try Data(job.multilabelJSON(metrics, missingPredictions: missing)).write(to: URL(fileURLWithPath: folder + "/eval/metrics.json"))
-        try Data(job.multilabelCurvesJSON(metrics)).write(to: URL(fileURLWithPath: folder + "/eval/curves.json"))
+        let job = MultilabelEvaluationJob(groundTruth: folder + "/gt.csv", predictions: folder + "/p.jsonl")
+        try job.write(try job.run(), to: folder + "/eval", overwrite: false)
         let run = try EvaluationRun(folder: folder + "/eval")
         #expect(run.isMultilabel && run.curves.precisionRecall.count == 3 && run.curves.macroPR != nil && run.curves.microROC != nil)
         let document = ReportFiles.document(run)

@@ -1,7 +1,6 @@
 import CCairo
 import CJPEG
 import CPNG
-import CSQLite3
 import Testing
 
 /// The system libraries link and are the versions the code is written for.
@@ -19,9 +18,8 @@ import Testing
         cairo_surface_destroy(surface)
     }
 
-    @Test func pngSQLiteAndJPEGAreThere() {
+    @Test func pngAndJPEGAreThere() {
         #expect(png_access_version_number() >= 10600)
-        #expect(sqlite3_libversion_number() >= 3_040_000)
         var info = jpeg_decompress_struct()
         var errors = jpeg_error_mgr()
         info.err = jpeg_std_error(&errors)

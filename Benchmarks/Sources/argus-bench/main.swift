@@ -2,6 +2,7 @@
 // Run by Benchmarks/run_benchmarks.py side by side with the Python reference tools.
 import ArgusCore
 import ArgusData
+import ArgusIO
 import ArgusMetrics
 import Foundation
 #if canImport(Glibc)

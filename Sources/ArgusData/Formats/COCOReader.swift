@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Reads COCO instances JSON (ground truth) and COCO results JSON (detections).

@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// COCO instances and COCO results JSON (pixels).

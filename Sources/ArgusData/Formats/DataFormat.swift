@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// The dataset and prediction formats Argus reads and writes (the `--from`/`--to` names).

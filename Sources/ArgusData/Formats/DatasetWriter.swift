@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 import ArgusMasks
 import Foundation

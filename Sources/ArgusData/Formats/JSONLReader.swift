@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Reads AutoML JSONL ground truth (SPEC §2.1): one JSON object per line.

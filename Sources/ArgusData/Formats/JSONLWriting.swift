@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// AutoML JSONL: ground truth (SPEC §2.1) and scoring output (SPEC §3).

@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Reads the AutoML scoring output (SPEC §3): one prediction per image, as JSONL or a JSON list.

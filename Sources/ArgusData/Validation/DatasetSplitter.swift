@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Deterministic hold-out of a validation set (SPEC §2.4, `validation_data_size`).

@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Summary figures of a dataset, for `argus stats`.

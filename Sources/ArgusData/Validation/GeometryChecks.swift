@@ -1,3 +1,4 @@
+import ArgusIO
 import ArgusCore
 
 /// Checks of one box or polygon, shared by every reader so that each reports with its own location.

@@ -62,7 +62,7 @@ public enum OutputFile {
         }
     }
 
-    static func ensureFolder(_ path: String) throws(DataError) {
+    public static func ensureFolder(_ path: String) throws(DataError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw DataError(.unwritable, SourceLocation(file: path), "cannot create folder: \(error.localizedDescription)")
         }

@@ -1,5 +1,5 @@
 import ArgusCore
-import ArgusData
+import ArgusIO
 import ArgusMetrics
 
 /// What one shard of a detection evaluation leaves for the merge: every detection's VOC outcome,
@@ -7,17 +7,33 @@ import ArgusMetrics
 /// gives the metrics of one evaluation over all their images.
 public struct EvaluationState: Sendable {
     public static let formatName = "argus-evaluation-state"
+    /// The layout version of state files (written as `schema_version`).
     public static let version = 2
 
     public struct Settings: Sendable, Equatable {
         public var task: VisionTask
-        public var metricType: DetectionEvaluationJob.MetricType
+        public var metricType: DetectionMetricType
         public var iouThreshold: Double
         public var interpolation: VOCEvaluator.Interpolation
         public var pixelInclusive: Bool
         public var scoreThreshold: Double
         public var groundTruth: String
         public var predictions: String
+
+        public init(
+            task: VisionTask, metricType: DetectionMetricType, iouThreshold: Double,
+            interpolation: VOCEvaluator.Interpolation, pixelInclusive: Bool, scoreThreshold: Double,
+            groundTruth: String, predictions: String
+        ) {
+            self.task = task
+            self.metricType = metricType
+            self.iouThreshold = iouThreshold
+            self.interpolation = interpolation
+            self.pixelInclusive = pixelInclusive
+            self.scoreThreshold = scoreThreshold
+            self.groundTruth = groundTruth
+            self.predictions = predictions
+        }
     }
 
     public var settings: Settings
@@ -37,6 +53,30 @@ public struct EvaluationState: Sendable {
     /// true positives, false negatives, false positives, true negatives
     public var imageLevel: [Int]?
     public var matchLines: [String]
+
+    /// Creates a shard's state.
+    public init(
+        settings: Settings, categoryIDs: [Int], categoryNames: [String], imageIDs: [Int], groundTruthCount: Int,
+        detectionCount: Int, skippedDetections: Int, vocTruthCounts: [Int]?, vocRecords: [VOCEvaluator.Record]?,
+        tideErrors: [TIDEBreakdown.DetectionError?]?, tideMissed: [Int]?, cocoMatches: COCOMatchTable?,
+        confusion: [[Int]], imageLevel: [Int]?, matchLines: [String]
+    ) {
+        self.settings = settings
+        self.categoryIDs = categoryIDs
+        self.categoryNames = categoryNames
+        self.imageIDs = imageIDs
+        self.groundTruthCount = groundTruthCount
+        self.detectionCount = detectionCount
+        self.skippedDetections = skippedDetections
+        self.vocTruthCounts = vocTruthCounts
+        self.vocRecords = vocRecords
+        self.tideErrors = tideErrors
+        self.tideMissed = tideMissed
+        self.cocoMatches = cocoMatches
+        self.confusion = confusion
+        self.imageLevel = imageLevel
+        self.matchLines = matchLines
+    }
 
     // MARK: Merge
 
@@ -81,53 +121,13 @@ public struct EvaluationState: Sendable {
         matchLines += state.matchLines
     }
 
-    /// The outcome the merged state stands for, ready to be written as one evaluation.
-    public func outcome() -> (job: DetectionEvaluationJob, outcome: DetectionEvaluationJob.Outcome) {
-        var job = DetectionEvaluationJob(task: settings.task, groundTruth: settings.groundTruth, predictions: settings.predictions)
-        job.metricType = settings.metricType
-        job.iouThreshold = settings.iouThreshold
-        job.interpolation = settings.interpolation
-        job.pixelInclusive = settings.pixelInclusive
-        job.scoreThreshold = settings.scoreThreshold
-        var voc: VOCEvaluator.Result?
-        if let counts = vocTruthCounts, let records = vocRecords {
-            let classes = VOCEvaluator.classResults(names: categoryNames, truthCounts: counts, records: records, interpolation: settings.interpolation)
-            voc = VOCEvaluator.Result(iouThreshold: settings.iouThreshold, interpolation: settings.interpolation, classes: classes,
-                                      matches: [], missed: [], records: records, truthCounts: counts)
-        }
-        var tide: TIDEBreakdown?
-        if let counts = vocTruthCounts, let records = vocRecords, let errors = tideErrors, let missed = tideMissed {
-            tide = TIDEBreakdown(records: records, errors: errors, missedByClass: missed, truthCounts: counts, names: categoryNames,
-                                 interpolation: settings.interpolation, foregroundThreshold: settings.iouThreshold)
-        }
-        var coco: COCOEvaluation?
-        if let matches = cocoMatches {
-            coco = COCOEvaluator.evaluate(imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
-                                          parameters: COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox))
-        }
-        var confusion = DetectionConfusionMatrix(labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
-        confusion.counts = self.confusion
-        var level: ImageLevelMetrics?
-        if let counts = imageLevel {
-            level = ImageLevelMetrics(truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
-                                      trueNegatives: counts[3], scoreThreshold: settings.scoreThreshold)
-        }
-        let data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
-        let outcome = DetectionEvaluationJob.Outcome(
-            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, tide: tide, skippedDetections: skippedDetections,
-            diagnostics: Diagnostics(),
-            counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
-            matchLines: matchLines)
-        return (job, outcome)
-    }
-
     // MARK: File
 
     public func bytes() -> [UInt8] {
         var json = JSONWriter(capacity: 1 << 20)
         json.beginObject()
         json.field("format", Self.formatName)
-        json.field("version", Self.version)
+        json.field(ResultsSchema.versionKey, Self.version)
         json.key("settings")
         json.beginObject()
         json.field("task", settings.task.rawValue)
@@ -200,9 +200,13 @@ public struct EvaluationState: Sendable {
         var problem: String?
         let outcome = JSONDocument().parse(bytes) { root in
             guard root["format"]?.string == formatName else { problem = "not an Argus evaluation state (format)"; return }
-            guard root["version"]?.int == version else { problem = "unsupported state version \(root["version"]?.int ?? -1) (this Argus reads version \(version); evaluate the shards again)"; return }
+            let found = root[ResultsSchema.versionKey]?.int ?? root["version"]?.int ?? -1
+            guard found == version else {
+                problem = "this state is schema version \(found); this Argus reads version \(version): evaluate the shards again"
+                return
+            }
             guard let s = root["settings"], let task = s["task"]?.string.flatMap(VisionTask.init(rawValue:)),
-                  let metric = s["metric_type"]?.string.flatMap(DetectionEvaluationJob.MetricType.init(rawValue:)),
+                  let metric = s["metric_type"]?.string.flatMap(DetectionMetricType.init(rawValue:)),
                   let iou = s["iou_threshold"]?.double, let interpolation = s["interpolation"]?.string.flatMap(VOCEvaluator.Interpolation.init(rawValue:)),
                   let inclusive = s["pixel_inclusive"]?.bool, let scoreThreshold = s["score_threshold"]?.double,
                   let gt = s["ground_truth"]?.string, let predictions = s["predictions"]?.string else {
@@ -213,12 +217,16 @@ public struct EvaluationState: Sendable {
                   let imageIDs = ints(root["image_ids"]), let confusion = root["confusion"]?.elements.map({ ints($0) ?? [] }) else {
                 problem = "categories, images or confusion counts are missing"; return
             }
+            guard let groundTruthCount = root["ground_truth_count"]?.int, let detectionCount = root["detection_count"]?.int,
+                  let skippedDetections = root["skipped_detections"]?.int else {
+                problem = "ground_truth_count, detection_count or skipped_detections is missing"; return
+            }
             var result = EvaluationState(
                 settings: Settings(task: task, metricType: metric, iouThreshold: iou, interpolation: interpolation, pixelInclusive: inclusive,
                                    scoreThreshold: scoreThreshold, groundTruth: gt, predictions: predictions),
                 categoryIDs: categoryIDs, categoryNames: names, imageIDs: imageIDs,
-                groundTruthCount: root["ground_truth_count"]?.int ?? 0, detectionCount: root["detection_count"]?.int ?? 0,
-                skippedDetections: root["skipped_detections"]?.int ?? 0, vocTruthCounts: nil, vocRecords: nil,
+                groundTruthCount: groundTruthCount, detectionCount: detectionCount,
+                skippedDetections: skippedDetections, vocTruthCounts: nil, vocRecords: nil,
                 tideErrors: nil, tideMissed: nil, cocoMatches: nil,
                 confusion: confusion, imageLevel: ints(root["image_level"]), matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
             if let voc = root["voc"] {

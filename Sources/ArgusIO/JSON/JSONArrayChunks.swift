@@ -12,18 +12,18 @@ import ArgusCore
 /// A byte scan (aware of strings and nesting) finds the commas between top-level elements;
 /// each slice of whole elements becomes its own `[…]` document for simdjson. The scan keeps
 /// its state across reads, so an element may straddle two reads.
-struct JSONArrayChunks {
+public struct JSONArrayChunks {
     enum Source {
         case file(String)
         case memory(PaddedBytes)
     }
 
     let source: Source
-    var chunkBytes = 4 << 20
+    public var chunkBytes = 4 << 20
     /// Bytes read from the file at a time.
-    var readBytes = 1 << 18
+    public var readBytes = 1 << 18
 
-    enum Failure: Error {
+    public enum Failure: Error {
         case notAnArray
         case unterminated
         /// simdjson's message, and the 1-based line where the failing slice starts.
@@ -31,16 +31,16 @@ struct JSONArrayChunks {
         case unreadable(String)
     }
 
-    init(bytes: PaddedBytes, chunkBytes: Int = 4 << 20) {
+    public init(bytes: PaddedBytes, chunkBytes: Int = 4 << 20) {
         source = .memory(bytes); self.chunkBytes = chunkBytes
     }
 
-    init(file: String, chunkBytes: Int = 4 << 20) {
+    public init(file: String, chunkBytes: Int = 4 << 20) {
         source = .file(file); self.chunkBytes = chunkBytes
     }
 
     /// Calls `body(element, index, firstLineOfItsSlice)` for every element of the root array.
-    func forEachElement(_ body: (JSONValue, Int) throws -> Void) throws {
+    public func forEachElement(_ body: (JSONValue, Int) throws -> Void) throws {
         try forEachSlice { root, firstIndex, _ in
             var index = firstIndex
             for element in root.elements {
@@ -58,7 +58,7 @@ struct JSONArrayChunks {
     /// which simdjson then verifies: a guess inside a string or a nested list leaves a quote or a
     /// bracket open, so the slice cannot parse. Only when a guess fails (or the elements are not
     /// objects) is the slice scanned byte by byte, strings and nesting tracked.
-    func forEachSlice(_ body: (JSONValue, Int, Int) throws -> Int) throws {
+    public func forEachSlice(_ body: (JSONValue, Int, Int) throws -> Int) throws {
         var reader = try Reader(source: source, readBytes: readBytes)
         defer { reader.close() }
         let parser = JSONDocument()

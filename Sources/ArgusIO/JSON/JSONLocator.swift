@@ -2,11 +2,11 @@
 ///
 /// simdjson's DOM keeps no positions; messages about one element of a large file are rare, so
 /// this small scanner walks the raw bytes only when a message needs a line number.
-enum JSONLocator {
-    enum Step { case key(String), index(Int) }
+public enum JSONLocator {
+    public enum Step { case key(String), index(Int) }
 
     /// The 1-based line where the value at `path` starts, or nil when the path is not there.
-    static func line(of path: [Step], in bytes: UnsafeRawBufferPointer) -> Int? {
+    public static func line(of path: [Step], in bytes: UnsafeRawBufferPointer) -> Int? {
         var scanner = Scanner(bytes: bytes.bindMemory(to: UInt8.self))
         scanner.skipSpace()
         for step in path {

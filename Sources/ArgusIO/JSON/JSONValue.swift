@@ -293,13 +293,14 @@ public indirect enum PlainJSON: Hashable, Sendable {
 
 extension UnsafeBufferPointer<UInt8> {
     /// Whether the bytes are exactly the literal's UTF-8 (callers check the length first).
-    @inline(__always) func matches(_ literal: StaticString) -> Bool {
+    @inline(__always) public func matches(_ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, literal.utf8Start, count) == 0)
     }
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The string without leading and trailing white space.
+    public var trimmingSpaces: String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }

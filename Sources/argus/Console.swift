@@ -1,12 +1,13 @@
 import ArgumentParser
 import ArgusCore
 import ArgusData
+import ArgusIO
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Printing of diagnostics and notes (to standard error), and the data-error exit.
-enum Report {
+enum Console {
     static func note(_ message: String) { printError("note: \(message)") }
 
     static func printError(_ message: String) {

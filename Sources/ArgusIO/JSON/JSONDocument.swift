@@ -45,7 +45,7 @@ public struct JSONSyntaxError: Error, Sendable {
 extension JSONSyntaxError {
     /// Locates a syntax error in a whole-file document: simdjson does not report positions, so
     /// Foundation's parser, slower but precise, is asked for the line and column (error path only).
-    static func locate(in bytes: PaddedBytes, file: String) -> (SourceLocation, String) {
+    public static func locate(in bytes: PaddedBytes, file: String) -> (SourceLocation, String) {
         let data = Data(bytes: bytes.base, count: bytes.count)
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

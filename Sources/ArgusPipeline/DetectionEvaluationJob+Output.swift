@@ -1,0 +1,267 @@
+import ArgusCore
+import ArgusData
+import ArgusIO
+import ArgusMasks
+import ArgusMetrics
+import ArgusResults
+import Foundation
+
+extension DetectionEvaluationJob {
+    /// Writes `metrics.json`, `curves.json`, `matches.jsonl` and `images.jsonl` into `folder`
+    /// (whole or not at all).
+    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
+        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.writeFolder(at: folder) { partial in
+            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+            let curvesPath = ResultsSchema.File.curves.path(in: partial)
+            if let file = outcome.curvesFile {
+                try FileManager.default.moveItem(atPath: file, toPath: curvesPath)
+            } else {
+                try OutputFile.write(curvesFile(outcome).encoded(), to: curvesPath)
+            }
+            try writeMatches(outcome, to: ResultsSchema.File.matches.path(in: partial))
+            // A streamed evaluation's scratch folder is empty now.
+            if let file = outcome.curvesFile {
+                let scratch = (file as NSString).deletingLastPathComponent
+                if (scratch as NSString).lastPathComponent.hasPrefix("argus-passes-") {
+                    try? FileManager.default.removeItem(atPath: scratch)
+                }
+            }
+            let entries = imageEntries(
+                outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder
+            )
+            let bytes = RecordLinesWriter.bytes(.images, entries) { entry, json in entry.write(to: &json) }
+            try OutputFile.write(bytes, to: ResultsSchema.File.images.path(in: partial))
+        }
+    }
+
+    /// Where image URLs are relative to when the reader's own answer is not at hand (merged
+    /// shards): the ground-truth folder, or the folder of the ground-truth file.
+    var imageFolderGuess: String {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder)
+        return exists && isFolder.boolValue ? groundTruthPath : PathTools.folder(of: groundTruthPath)
+    }
+
+    /// Each image's name (as in matches.jsonl), its file relative to the evaluation folder (nil when
+    /// the URL is not a local file) and its size in pixels (0 where unknown).
+    public func imageEntries(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [ImageEntry] {
+        let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
+        return data.images.map { image in
+            ImageEntry(
+                image: image.name,
+                path: locator.localPath(image.name).map { PathTools.relative($0, from: outputFolder) },
+                width: image.width, height: image.height
+            )
+        }
+    }
+
+    /// The content of `metrics.json`.
+    public func metricsFile(_ outcome: Outcome) -> DetectionMetricsFile {
+        var mAP: Double?
+        var precision: Double?
+        var recall: Double?
+        if let voc = outcome.voc {
+            mAP = voc.meanAveragePrecision
+            precision = voc.precision
+            recall = voc.recall
+        } else if let coco = outcome.coco {
+            let ap50 = coco.stats[COCOStatistic.ap50.index]
+            mAP = ap50 == -1 ? nil : ap50
+        }
+        let perLabel = outcome.voc.map { voc in
+            voc.classes.map { result in
+                DetectionMetricsFile.LabelMetrics(
+                    label: result.name, precision: result.precision, recall: result.recall,
+                    averagePrecision: result.averagePrecision, groundTruth: result.groundTruthCount,
+                    detections: result.detectionCount
+                )
+            }
+        }
+        let coco = outcome.coco.map { coco in
+            DetectionMetricsFile.COCOSection(
+                iouType: coco.parameters.iouType, stats: coco.stats,
+                perCategory: coco.perCategory().map { .init(name: $0.name, id: $0.id, ap: $0.ap, ap50: $0.ap50) }
+            )
+        }
+        let confusion = DetectionMetricsFile.ConfusionSection(
+            iouThreshold: outcome.confusion.iouThreshold, scoreThreshold: outcome.confusion.scoreThreshold,
+            labels: outcome.confusion.labels + ["background"], counts: outcome.confusion.counts
+        )
+        let imageLevel = outcome.imageLevel.map { images in
+            DetectionMetricsFile.ImageLevelSection(
+                scoreThreshold: images.scoreThreshold, truePositives: images.truePositives,
+                falseNegatives: images.falseNegatives, falsePositives: images.falsePositives,
+                trueNegatives: images.trueNegatives, precision: images.precision, recall: images.recall,
+                accuracy: images.accuracy
+            )
+        }
+        let tide = outcome.tide.map { tide in
+            DetectionMetricsFile.TIDESection(
+                foregroundIoU: tide.foregroundThreshold, backgroundIoU: tide.backgroundThreshold,
+                errors: tide.counts, deltaAP: tide.deltaAP
+            )
+        }
+        return DetectionMetricsFile(
+            task: task, metricType: metricType, iouThreshold: iouThreshold, meanAveragePrecision: mAP,
+            precision: precision, recall: recall, interpolation: outcome.voc?.interpolation, perLabel: perLabel,
+            coco: coco, confusionMatrix: confusion, imageLevel: imageLevel, tide: tide,
+            counts: .init(
+                images: outcome.counts.images, groundTruth: outcome.counts.groundTruth,
+                detections: outcome.counts.detections, skippedDetections: outcome.skippedDetections
+            ),
+            inputs: EvaluationInputs(groundTruth: groundTruthPath, predictions: predictionsPath)
+        )
+    }
+
+    /// The content of `curves.json`: PR curve points per class (VOC), one per counted detection in
+    /// score order.
+    public func curvesFile(_ outcome: Outcome) -> CurvesFile {
+        guard let voc = outcome.voc else { return CurvesFile() }
+        return CurvesFile(
+            detection: .init(
+                labels: voc.classes.map(\.name), curves: voc.classes.map(Self.curve),
+                bestF1: voc.classes.map { Self.bestF1($0.bestF1) }
+            )
+        )
+    }
+
+    /// A class's PR curve.
+    static func curve(_ result: VOCEvaluator.ClassResult) -> CurvesFile.DetectionCurve {
+        CurvesFile.DetectionCurve(
+            score: result.curve.map(\.score), precision: result.curve.map(\.precision),
+            recall: result.curve.map(\.recall), f1: result.f1Curve
+        )
+    }
+
+    static func bestF1(
+        _ best: (threshold: Double, f1: Double, precision: Double, recall: Double)?
+    ) -> CurvesFile.BestF1? {
+        best.map { .init(threshold: $0.threshold, f1: $0.f1, precision: $0.precision, recall: $0.recall) }
+    }
+
+    /// Writes matches.jsonl line by line (records are never all in memory as text): one line per
+    /// detection (true positive, false positive or ignored, with its best ground truth and IoU)
+    /// and one per missed object, from the VOC matching.
+    func writeMatches(_ outcome: Outcome, to path: String) throws {
+        let stream = try StreamingFile(path: path)
+        do {
+            var writer = try RecordLinesWriter(stream, file: .matches)
+            for line in outcome.matchLines ?? [] {
+                try writer.appendLines(Array(line.utf8) + [UInt8(ascii: "\n")])
+            }
+            for file in outcome.matchFiles {
+                try LineStream(path: file).forEachLine { line, _ throws(DataError) in
+                    try writer.appendLines(Array(line) + [UInt8(ascii: "\n")])
+                }
+                try? FileManager.default.removeItem(atPath: file)
+            }
+            if outcome.matchLines == nil && outcome.matchFiles.isEmpty, let voc = outcome.voc {
+                try appendMatchRecords(voc, data: outcome.data, to: &writer)
+            }
+            try writer.flush()
+            try stream.commit()
+        } catch {
+            stream.abort()
+            throw error
+        }
+    }
+
+    /// Appends every detection's and missed object's record.
+    func appendMatchRecords(
+        _ voc: VOCEvaluator.Result, data: EvaluationData, to writer: inout RecordLinesWriter
+    ) throws(DataError) {
+        for match in voc.matches {
+            let record = detectionRecord(match, data: data)
+            try writer.append { record.write(to: &$0) }
+        }
+        for g in voc.missed {
+            let record = missedRecord(g, data: data)
+            try writer.append { record.write(to: &$0) }
+        }
+    }
+
+    /// The match lines of a shard's state (without the header line).
+    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> [String] {
+        voc.matches.map { detectionRecord($0, data: data).line } + voc.missed.map { missedRecord($0, data: data).line }
+    }
+
+    /// Writes a pass's match lines (no header: `writeMatches` copies them into matches.jsonl).
+    func writeMatchLines(_ voc: VOCEvaluator.Result, data: EvaluationData, to stream: StreamingFile) throws(DataError) {
+        var json = JSONWriter()
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        func add(_ record: DetectionMatchRecord) throws(DataError) {
+            json.removeAllBytes()
+            record.write(to: &json)
+            chunk += json.bytes
+            chunk.append(UInt8(ascii: "\n"))
+            if chunk.count >= 1 << 20 {
+                try stream.write(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        for match in voc.matches {
+            try add(detectionRecord(match, data: data))
+        }
+        for g in voc.missed {
+            try add(missedRecord(g, data: data))
+        }
+        try stream.write(chunk)
+    }
+
+    func detectionRecord(_ match: VOCEvaluator.Match, data: EvaluationData) -> DetectionMatchRecord {
+        let d = match.detection
+        let image = data.images[Int(data.detections.image[d])]
+        var shape: MatchShape?
+        if d < data.detections.segmentations.count, let segmentation = data.detections.segmentations[d] {
+            shape = Self.shape(segmentation)
+        }
+        var truthBox: (Double, Double, Double, Double)?
+        var truthShape: MatchShape?
+        if let g = match.groundTruth {
+            truthBox = data.groundTruth.box(g)
+            if g < data.groundTruth.segmentations.count, let segmentation = data.groundTruth.segmentations[g] {
+                truthShape = Self.shape(segmentation)
+            }
+        }
+        return DetectionMatchRecord(
+            image: image.name, label: data.categoryNames[Int(data.detections.category[d])],
+            box: data.detections.box(d), shape: shape,
+            detection: .init(
+                score: data.detections.scores[d], outcome: Self.outcome(match.outcome), iou: match.iou,
+                groundTruthBox: truthBox, groundTruthShape: truthShape
+            ),
+            groundTruthID: match.groundTruth.map { data.groundTruth.ids[$0] }
+        )
+    }
+
+    func missedRecord(_ g: Int, data: EvaluationData) -> DetectionMatchRecord {
+        var shape: MatchShape?
+        if g < data.groundTruth.segmentations.count, let segmentation = data.groundTruth.segmentations[g] {
+            shape = Self.shape(segmentation)
+        }
+        return DetectionMatchRecord(
+            image: data.images[Int(data.groundTruth.image[g])].name,
+            label: data.categoryNames[Int(data.groundTruth.category[g])],
+            box: data.groundTruth.box(g), shape: shape, detection: nil, groundTruthID: data.groundTruth.ids[g]
+        )
+    }
+
+    static func outcome(_ outcome: VOCEvaluator.Outcome) -> DetectionMatchRecord.Outcome {
+        switch outcome {
+        case .truePositive: .truePositive
+        case .falsePositive: .falsePositive
+        case .ignored: .ignored
+        }
+    }
+
+    /// A shape as COCO writes it: polygons in pixels, or compressed RLE.
+    static func shape(_ shape: Segmentation) -> MatchShape {
+        switch shape {
+        case .polygons(let rings): .polygons(rings)
+        case .rle(let mask): .rle(counts: RLECodec.encode(mask.counts), height: mask.height, width: mask.width)
+        case .compressedRLE(let counts, let height, let width): .rle(counts: counts, height: height, width: width)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgusCore
+import ArgusData
+import ArgusIO
+import ArgusMetrics
+import ArgusResults
+import Foundation
+
+/// `argus evaluate` for multi-label classification: ground truth in any multi-label format,
+/// predictions as the AutoML scoring output; a label is predicted when its probability is
+/// greater than `threshold`.
+public struct MultilabelEvaluationJob: Sendable {
+    public var groundTruthPath: String
+    public var predictionsPath: String
+    public var groundTruthFormat: DataFormat?
+    public var missing: MissingPredictions = .error
+    public var readOptions = ReadOptions()
+    public var threshold = EvaluationDefaults.multilabelThreshold
+
+    public init(groundTruth: String, predictions: String) {
+        groundTruthPath = groundTruth
+        predictionsPath = predictions
+    }
+
+    /// What an evaluation produced, before it is written.
+    public struct Outcome: Sendable {
+        public var metrics: MultilabelMetrics
+        public var missingPredictions: Int
+        public var diagnostics: Diagnostics
+    }
+
+    /// Reads the inputs and evaluates them. A missing prediction (all probabilities 0) predicts
+    /// nothing: wrong wherever the image has labels.
+    public func run() throws -> Outcome {
+        let joined = try ClassificationJoin.join(
+            groundTruth: groundTruthPath, predictions: predictionsPath, format: groundTruthFormat, missing: missing,
+            readOptions: readOptions, multilabel: true
+        )
+        let classCount = joined.labels.count
+        var truth = [Bool](repeating: false, count: joined.truth.count * classCount)
+        for (i, row) in joined.truth.enumerated() {
+            for c in row {
+                truth[i * classCount + c] = true
+            }
+        }
+        let metrics = MultilabelMetrics(labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold)
+        return Outcome(metrics: metrics, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics)
+    }
+
+    /// Writes `metrics.json` and `curves.json` into `folder` (whole or not at all).
+    public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
+        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.writeFolder(at: folder) { partial in
+            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+            try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
+        }
+    }
+
+    /// The content of `metrics.json`.
+    public func metricsFile(_ outcome: Outcome) -> ClassificationMetricsFile {
+        let metrics = outcome.metrics
+        let per = metrics.perLabel()
+        let perLabel = per.map { entry in
+            ClassificationMetricsFile.LabelMetrics(
+                label: entry.label, precision: defined(entry.precision), recall: defined(entry.recall),
+                f1: defined(entry.f1), support: entry.support, iou: defined(entry.iou), auc: defined(entry.auc),
+                averagePrecision: defined(entry.averagePrecision)
+            )
+        }
+        let best = metrics.bestF1Thresholds().map { entry in
+            ClassificationMetricsFile.BestF1(label: entry.label, threshold: defined(entry.threshold), f1: defined(entry.f1))
+        }
+        return ClassificationMetricsFile(
+            task: .imageClassificationMultilabel, threshold: metrics.threshold,
+            scalars: metrics.scalars().map { .init($0.0, defined($0.1)) },
+            iouClasswise: per.map { defined($0.iou) }, perLabel: perLabel, bestF1Thresholds: best,
+            classesAbsent: per.filter { $0.support == 0 }.map(\.label),
+            counts: .init(images: metrics.sampleCount, missingPredictions: outcome.missingPredictions),
+            inputs: EvaluationInputs(groundTruth: groundTruthPath, predictions: predictionsPath)
+        )
+    }
+
+    /// The content of `curves.json` (micro: the flattened indicator matrix).
+    public func curvesFile(_ outcome: Outcome) -> CurvesFile {
+        let metrics = outcome.metrics
+        return ClassificationJoin.curves(
+            labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
+            macroPR: metrics.macroPrecisionRecall()
+        ) { (metrics.truth, metrics.scores) }
+    }
+}

@@ -1,0 +1,127 @@
+import ArgusCore
+import ArgusIO
+
+/// One line of a classification `matches.jsonl`: an image's true and predicted labels.
+///
+/// ```
+/// {"image":"a.png","path":"../images/a.png","label":"3","predicted":"8","score":0.71,"label_score":0.2,"correct":false}
+/// ```
+/// `path` is the image file relative to the evaluation folder (null when the URL is not a local
+/// file); `missing: true` marks an image without a prediction, counted wrong.
+public struct ClassificationMatchRecord: Sendable, Equatable {
+    public var image: String
+    public var path: String?
+    public var label: String
+    public var predicted: String
+    /// The predicted label's probability.
+    public var score: Double
+    /// The true label's probability.
+    public var labelScore: Double
+    public var correct: Bool
+    public var missing: Bool
+
+    public init(
+        image: String, path: String?, label: String, predicted: String, score: Double, labelScore: Double,
+        correct: Bool, missing: Bool = false
+    ) {
+        self.image = image
+        self.path = path
+        self.label = label
+        self.predicted = predicted
+        self.score = score
+        self.labelScore = labelScore
+        self.correct = correct
+        self.missing = missing
+    }
+
+    /// Appends the record's line (without its newline) to `json`.
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("image", image)
+        json.key("path")
+        if let path { json.string(path) } else { json.null() }
+        json.field("label", label)
+        json.field("predicted", predicted)
+        json.field("score", score)
+        json.field("label_score", labelScore)
+        json.field("correct", correct)
+        if missing {
+            json.field("missing", true)
+        }
+        json.endObject()
+    }
+
+    static func decode(_ row: LocatedValue) throws(DataError) -> ClassificationMatchRecord {
+        let path = try row.member("path")
+        return ClassificationMatchRecord(
+            image: try row.member("image").string(),
+            path: path.value.isNull ? nil : try path.string(),
+            label: try row.member("label").string(),
+            predicted: try row.member("predicted").string(),
+            score: try row.member("score").double(),
+            labelScore: try row.member("label_score").double(),
+            correct: try row.member("correct").bool(),
+            missing: try row.optionalMember("missing")?.bool() ?? false
+        )
+    }
+
+    /// Reads a classification `matches.jsonl`.
+    /// - Throws: `DataError` naming the file, line and key of a malformed record.
+    public static func read(_ path: String) throws(DataError) -> [ClassificationMatchRecord] {
+        var records: [ClassificationMatchRecord] = []
+        try ResultsFileReader.forEachRecord(path, .matches) { (row) throws(DataError) in
+            records.append(try decode(row))
+        }
+        return records
+    }
+}
+
+/// One line of `images.jsonl`: an evaluated image, its file and its size.
+///
+/// ```
+/// {"image":"a.jpg","path":"../images/a.jpg","width":500,"height":375}
+/// ```
+/// `image` is the name match records use; `path` is relative to the evaluation folder (null when
+/// the URL is not a local file); sizes are 0 where unknown.
+public struct ImageEntry: Sendable, Equatable {
+    public var image: String
+    public var path: String?
+    public var width: Int
+    public var height: Int
+
+    public init(image: String, path: String?, width: Int, height: Int) {
+        self.image = image
+        self.path = path
+        self.width = width
+        self.height = height
+    }
+
+    /// Appends the entry's line (without its newline) to `json`.
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("image", image)
+        json.key("path")
+        if let path { json.string(path) } else { json.null() }
+        json.field("width", width)
+        json.field("height", height)
+        json.endObject()
+    }
+
+    /// Reads `images.jsonl`.
+    /// - Throws: `DataError` naming the file, line and key of a malformed entry.
+    public static func read(_ path: String) throws(DataError) -> [ImageEntry] {
+        var entries: [ImageEntry] = []
+        try ResultsFileReader.forEachRecord(path, .images) { (row) throws(DataError) in
+            let file = try row.member("path")
+            entries.append(
+                ImageEntry(
+                    image: try row.member("image").string(),
+                    path: file.value.isNull ? nil : try file.string(),
+                    width: try row.member("width").int(),
+                    height: try row.member("height").int()
+                )
+            )
+        }
+        return entries
+    }
+}

@@ -1,0 +1,324 @@
+import ArgusCore
+import ArgusIO
+
+/// `curves.json`: the curves behind the metrics.
+///
+/// A detection evaluation writes `pr_curves` (VOC matching: one point per counted detection in
+/// score order, with the F1 at each) and `best_f1` per label. A classification evaluation writes
+/// `per_label` ROC and PR curves (scikit-learn's `roc_curve` and `precision_recall_curve`),
+/// `macro_roc`, `macro_pr` and the `micro` curves.
+public struct CurvesFile: Sendable {
+    public var detection: DetectionCurves?
+    public var classification: ClassificationCurves?
+
+    public init(detection: DetectionCurves? = nil, classification: ClassificationCurves? = nil) {
+        self.detection = detection
+        self.classification = classification
+    }
+
+    /// A detection label's precision-recall curve.
+    public struct DetectionCurve: Sendable, Equatable {
+        public var score: [Double]
+        public var precision: [Double]
+        public var recall: [Double]
+        public var f1: [Double]
+
+        public init(score: [Double], precision: [Double], recall: [Double], f1: [Double]) {
+            self.score = score
+            self.precision = precision
+            self.recall = recall
+            self.f1 = f1
+        }
+    }
+
+    /// The score threshold of a label's best F1, with the precision and recall there.
+    public struct BestF1: Sendable, Equatable {
+        public var threshold: Double
+        public var f1: Double
+        public var precision: Double
+        public var recall: Double
+
+        public init(threshold: Double, f1: Double, precision: Double, recall: Double) {
+            self.threshold = threshold
+            self.f1 = f1
+            self.precision = precision
+            self.recall = recall
+        }
+    }
+
+    /// Detection curves per label, in label order.
+    public struct DetectionCurves: Sendable {
+        public var labels: [String]
+        public var curves: [DetectionCurve]
+        /// nil for a label without a best F1 (no true positive).
+        public var bestF1: [BestF1?]
+
+        public init(labels: [String], curves: [DetectionCurve], bestF1: [BestF1?]) {
+            self.labels = labels
+            self.curves = curves
+            self.bestF1 = bestF1
+        }
+    }
+
+    /// A binary curve: `x` and `y` (FPR and TPR, or recall and precision) with their thresholds.
+    public struct Curve: Sendable, Equatable {
+        public var x: [Double]
+        public var y: [Double]
+        public var thresholds: [Double]
+
+        public init(x: [Double], y: [Double], thresholds: [Double] = []) {
+            self.x = x
+            self.y = y
+            self.thresholds = thresholds
+        }
+    }
+
+    /// ROC and PR of one label or of the micro average.
+    public struct CurvePair: Sendable, Equatable {
+        public var roc: Curve
+        public var precisionRecall: Curve
+
+        public init(roc: Curve, precisionRecall: Curve) {
+            self.roc = roc
+            self.precisionRecall = precisionRecall
+        }
+    }
+
+    /// Classification curves.
+    public struct ClassificationCurves: Sendable {
+        public var labels: [String]
+        public var perLabel: [CurvePair]
+        public var macroROC: Curve
+        public var macroPR: Curve
+        public var micro: CurvePair
+
+        public init(labels: [String], perLabel: [CurvePair], macroROC: Curve, macroPR: Curve, micro: CurvePair) {
+            self.labels = labels
+            self.perLabel = perLabel
+            self.macroROC = macroROC
+            self.macroPR = macroPR
+            self.micro = micro
+        }
+    }
+}
+
+/// Writes a detection `curves.json` a label at a time, so that a streamed evaluation never holds
+/// every curve: `begin`, then `add` per label (each written to the file at once), then `finish`.
+public struct DetectionCurvesWriter {
+    private var json = JSONWriter()
+    private var bestF1: [(String, CurvesFile.BestF1?)] = []
+    private let hasCurves: Bool
+    private let sink: (([UInt8]) throws(DataError) -> Void)
+
+    /// - Parameters:
+    ///   - hasCurves: false when the evaluation has no VOC curves (COCO mode): the file then holds
+    ///     only its version.
+    ///   - sink: receives the file's bytes in order.
+    public init(hasCurves: Bool, sink: @escaping ([UInt8]) throws(DataError) -> Void) {
+        self.hasCurves = hasCurves
+        self.sink = sink
+        json.beginObject()
+        json.field(ResultsSchema.versionKey, ResultsSchema.version)
+        if hasCurves {
+            json.key("pr_curves")
+            json.beginObject()
+        }
+    }
+
+    /// Writes one label's curve.
+    public mutating func add(label: String, curve: CurvesFile.DetectionCurve, bestF1: CurvesFile.BestF1?) throws(DataError) {
+        json.key(label)
+        json.beginObject()
+        json.key("score")
+        json.numbers(curve.score)
+        json.key("precision")
+        json.numbers(curve.precision)
+        json.key("recall")
+        json.numbers(curve.recall)
+        json.key("f1")
+        json.numbers(curve.f1)
+        json.endObject()
+        self.bestF1.append((label, bestF1))
+        try sink(json.bytes)
+        json.removeAllBytes()
+    }
+
+    /// Writes the best-F1 table and closes the file.
+    public mutating func finish() throws(DataError) {
+        if hasCurves {
+            json.endObject()
+            json.key("best_f1")
+            json.beginObject()
+            for (label, best) in bestF1 {
+                json.key(label)
+                if let best {
+                    json.beginObject()
+                    json.field("threshold", best.threshold)
+                    json.field("f1", best.f1)
+                    json.field("precision", best.precision)
+                    json.field("recall", best.recall)
+                    json.endObject()
+                } else {
+                    json.null()
+                }
+            }
+            json.endObject()
+        }
+        json.endObject()
+        try sink(json.bytes + [UInt8(ascii: "\n")])
+        json.removeAllBytes()
+    }
+}
+
+extension CurvesFile {
+    /// The file's bytes (compact JSON with a final newline).
+    public func encoded() -> [UInt8] {
+        if let classification {
+            return Self.encode(classification)
+        }
+        var bytes: [UInt8] = []
+        var writer = DetectionCurvesWriter(hasCurves: detection != nil) { (chunk) throws(DataError) in
+            bytes += chunk
+        }
+        do {
+            if let detection {
+                for index in detection.labels.indices {
+                    try writer.add(
+                        label: detection.labels[index], curve: detection.curves[index], bestF1: detection.bestF1[index]
+                    )
+                }
+            }
+            try writer.finish()
+        } catch {
+            // The sink above cannot fail.
+        }
+        return bytes
+    }
+
+    private static func encode(_ curves: ClassificationCurves) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field(ResultsSchema.versionKey, ResultsSchema.version)
+        json.key("per_label")
+        json.beginObject()
+        for (label, pair) in zip(curves.labels, curves.perLabel) {
+            json.key(label)
+            write(pair, to: &json)
+        }
+        json.endObject()
+        json.key("macro_roc")
+        json.beginObject()
+        json.key("fpr")
+        json.numbers(curves.macroROC.x)
+        json.key("tpr")
+        json.numbers(curves.macroROC.y)
+        json.endObject()
+        json.key("macro_pr")
+        json.beginObject()
+        json.key("recall")
+        json.numbers(curves.macroPR.x)
+        json.key("precision")
+        json.numbers(curves.macroPR.y)
+        json.endObject()
+        json.key("micro")
+        write(curves.micro, to: &json)
+        json.endObject()
+        return json.bytes + [UInt8(ascii: "\n")]
+    }
+
+    private static func write(_ pair: CurvePair, to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("roc")
+        json.beginObject()
+        json.key("fpr")
+        json.numbers(pair.roc.x)
+        json.key("tpr")
+        json.numbers(pair.roc.y)
+        json.key("thresholds")
+        json.numbers(pair.roc.thresholds)
+        json.endObject()
+        json.key("pr")
+        json.beginObject()
+        json.key("precision")
+        json.numbers(pair.precisionRecall.y)
+        json.key("recall")
+        json.numbers(pair.precisionRecall.x)
+        json.key("thresholds")
+        json.numbers(pair.precisionRecall.thresholds)
+        json.endObject()
+        json.endObject()
+    }
+
+    /// Reads `curves.json`.
+    /// - Parameter path: the file.
+    /// - Returns: the curves it holds (a file with neither kind of curve gives an empty value).
+    /// - Throws: `DataError` naming the file and the key when a curve is malformed, or when the
+    ///   file's schema version is newer.
+    public static func read(_ path: String) throws(DataError) -> CurvesFile {
+        try ResultsFileReader.decode(path) { (top) throws(DataError) in try decode(top) }
+    }
+
+    static func decode(_ top: LocatedValue) throws(DataError) -> CurvesFile {
+        var file = CurvesFile()
+        if let section = try top.optionalMember("pr_curves") {
+            var detection = DetectionCurves(labels: [], curves: [], bestF1: [])
+            let best = try top.member("best_f1")
+            for (label, value) in try section.members() {
+                detection.labels.append(label)
+                detection.curves.append(
+                    DetectionCurve(
+                        score: try value.member("score").doubles(),
+                        precision: try value.member("precision").doubles(),
+                        recall: try value.member("recall").doubles(),
+                        f1: try value.member("f1").doubles()
+                    )
+                )
+                let entry = try best.member(label)
+                if entry.value.isNull {
+                    detection.bestF1.append(nil)
+                } else {
+                    detection.bestF1.append(
+                        BestF1(
+                            threshold: try entry.member("threshold").double(), f1: try entry.member("f1").double(),
+                            precision: try entry.member("precision").double(),
+                            recall: try entry.member("recall").double()
+                        )
+                    )
+                }
+            }
+            file.detection = detection
+        }
+        if let section = try top.optionalMember("per_label") {
+            var labels: [String] = []
+            var pairs: [CurvePair] = []
+            for (label, value) in try section.members() {
+                labels.append(label)
+                pairs.append(try decodePair(value))
+            }
+            let macroROC = try top.member("macro_roc")
+            let macroPR = try top.member("macro_pr")
+            file.classification = ClassificationCurves(
+                labels: labels, perLabel: pairs,
+                macroROC: Curve(x: try macroROC.member("fpr").doubles(), y: try macroROC.member("tpr").doubles()),
+                macroPR: Curve(x: try macroPR.member("recall").doubles(), y: try macroPR.member("precision").doubles()),
+                micro: try decodePair(try top.member("micro"))
+            )
+        }
+        return file
+    }
+
+    private static func decodePair(_ value: LocatedValue) throws(DataError) -> CurvePair {
+        let roc = try value.member("roc")
+        let pr = try value.member("pr")
+        return CurvePair(
+            roc: Curve(
+                x: try roc.member("fpr").doubles(), y: try roc.member("tpr").doubles(),
+                thresholds: try roc.member("thresholds").doubles()
+            ),
+            precisionRecall: Curve(
+                x: try pr.member("recall").doubles(), y: try pr.member("precision").doubles(),
+                thresholds: try pr.member("thresholds").doubles()
+            )
+        )
+    }
+}

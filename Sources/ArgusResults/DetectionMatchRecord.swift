@@ -1,0 +1,264 @@
+import ArgusCore
+import ArgusIO
+
+/// A mask in a match record, as COCO writes it: polygons in pixels, or compressed RLE.
+public enum MatchShape: Sendable, Equatable {
+    case polygons([[Double]])
+    case rle(counts: String, height: Int, width: Int)
+
+    func write(to json: inout JSONWriter) {
+        switch self {
+        case .polygons(let rings):
+            json.beginArray()
+            for ring in rings {
+                json.numbers(ring)
+            }
+            json.endArray()
+        case .rle(let counts, let height, let width):
+            json.beginObject()
+            json.key("size")
+            json.integers([height, width])
+            json.field("counts", counts)
+            json.endObject()
+        }
+    }
+
+    static func read(_ value: LocatedValue?) throws(DataError) -> MatchShape? {
+        guard let value, !value.value.isNull else { return nil }
+        if value.value.kind == .array {
+            return .polygons(try value.elements().map { (ring) throws(DataError) in try ring.doubles() })
+        }
+        let size = try value.member("size").ints()
+        guard size.count == 2 else {
+            throw DataError(.invalidData, value.location, field: value.path + ".size", "expected [height, width]")
+        }
+        return .rle(counts: try value.member("counts").string(), height: size[0], width: size[1])
+    }
+}
+
+/// One line of a detection `matches.jsonl`: a detection with its VOC outcome, or a missed object.
+///
+/// ```
+/// {"kind":"detection","image":"a.jpg","label":"cat","score":0.9,"bbox":[x1,y1,x2,y2],"outcome":"tp",
+///  "ground_truth_id":3,"iou":0.82,"ground_truth_bbox":[…],"segmentation":…,"ground_truth_segmentation":…}
+/// {"kind":"missed","image":"a.jpg","label":"dog","ground_truth_id":4,"bbox":[…],"segmentation":…}
+/// ```
+/// Boxes are `[x1, y1, x2, y2]` in pixels.
+public struct DetectionMatchRecord: Sendable, Equatable {
+    /// A detection's outcome under VOC matching.
+    public enum Outcome: String, Sendable {
+        case truePositive = "tp"
+        case falsePositive = "fp"
+        case ignored
+    }
+
+    public var image: String
+    public var label: String
+    public var box: (Double, Double, Double, Double)
+    public var shape: MatchShape?
+    /// nil for a missed object.
+    public var detection: Detection?
+    /// The matched (or, for a missed object, the missed) ground truth's id.
+    public var groundTruthID: Int?
+
+    /// What a detection line adds.
+    public struct Detection: Sendable, Equatable {
+        public var score: Double
+        public var outcome: Outcome
+        public var iou: Double
+        public var groundTruthBox: (Double, Double, Double, Double)?
+        public var groundTruthShape: MatchShape?
+
+        public init(
+            score: Double, outcome: Outcome, iou: Double, groundTruthBox: (Double, Double, Double, Double)?,
+            groundTruthShape: MatchShape?
+        ) {
+            self.score = score
+            self.outcome = outcome
+            self.iou = iou
+            self.groundTruthBox = groundTruthBox
+            self.groundTruthShape = groundTruthShape
+        }
+
+        public static func == (a: Detection, b: Detection) -> Bool {
+            a.score == b.score && a.outcome == b.outcome && a.iou == b.iou
+                && a.groundTruthBox.map(boxArray) == b.groundTruthBox.map(boxArray)
+                && a.groundTruthShape == b.groundTruthShape
+        }
+    }
+
+    public init(
+        image: String, label: String, box: (Double, Double, Double, Double), shape: MatchShape?,
+        detection: Detection?, groundTruthID: Int?
+    ) {
+        self.image = image
+        self.label = label
+        self.box = box
+        self.shape = shape
+        self.detection = detection
+        self.groundTruthID = groundTruthID
+    }
+
+    public static func == (a: DetectionMatchRecord, b: DetectionMatchRecord) -> Bool {
+        a.image == b.image && a.label == b.label && boxArray(a.box) == boxArray(b.box) && a.shape == b.shape
+            && a.detection == b.detection && a.groundTruthID == b.groundTruthID
+    }
+
+    static func boxArray(_ box: (Double, Double, Double, Double)) -> [Double] { [box.0, box.1, box.2, box.3] }
+
+    /// Appends the record's line (without its newline) to `json`.
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let detection {
+            json.field("kind", "detection")
+            json.field("image", image)
+            json.field("label", label)
+            json.field("score", detection.score)
+            json.key("bbox")
+            json.numbers(Self.boxArray(box))
+            json.field("outcome", detection.outcome.rawValue)
+            json.key("ground_truth_id")
+            if let groundTruthID { json.integer(groundTruthID) } else { json.null() }
+            json.field("iou", detection.iou)
+            if let truth = detection.groundTruthBox {
+                json.key("ground_truth_bbox")
+                json.numbers(Self.boxArray(truth))
+            }
+            if let shape {
+                json.key("segmentation")
+                shape.write(to: &json)
+            }
+            if let truthShape = detection.groundTruthShape {
+                json.key("ground_truth_segmentation")
+                truthShape.write(to: &json)
+            }
+        } else {
+            json.field("kind", "missed")
+            json.field("image", image)
+            json.field("label", label)
+            json.field("ground_truth_id", groundTruthID ?? -1)
+            json.key("bbox")
+            json.numbers(Self.boxArray(box))
+            if let shape {
+                json.key("segmentation")
+                shape.write(to: &json)
+            }
+        }
+        json.endObject()
+    }
+
+    /// The record's line, without its newline.
+    public var line: String {
+        var json = JSONWriter()
+        write(to: &json)
+        return json.text
+    }
+
+    static func decode(_ row: LocatedValue) throws(DataError) -> DetectionMatchRecord {
+        let kind = try row.member("kind").string()
+        let box = try decodeBox(try row.member("bbox"))
+        let image = try row.member("image").string()
+        let label = try row.member("label").string()
+        let shape = try MatchShape.read(try row.optionalMember("segmentation"))
+        switch kind {
+        case "missed":
+            return DetectionMatchRecord(
+                image: image, label: label, box: box, shape: shape, detection: nil,
+                groundTruthID: try row.member("ground_truth_id").int()
+            )
+        case "detection":
+            let truthID = try row.member("ground_truth_id")
+            let detection = Detection(
+                score: try row.member("score").double(),
+                outcome: try row.member("outcome").enumeration(Outcome.self),
+                iou: try row.member("iou").double(),
+                groundTruthBox: try row.optionalMember("ground_truth_bbox").map { (value) throws(DataError) in
+                    try decodeBox(value)
+                },
+                groundTruthShape: try MatchShape.read(try row.optionalMember("ground_truth_segmentation"))
+            )
+            return DetectionMatchRecord(
+                image: image, label: label, box: box, shape: shape, detection: detection,
+                groundTruthID: truthID.value.isNull ? nil : try truthID.int()
+            )
+        default:
+            throw DataError(.invalidData, row.location, field: "kind", "expected detection or missed, found \(kind)")
+        }
+    }
+
+    private static func decodeBox(_ value: LocatedValue) throws(DataError) -> (Double, Double, Double, Double) {
+        let numbers = try value.doubles()
+        guard numbers.count == 4 else {
+            throw DataError(.invalidData, value.location, field: value.path, "expected 4 numbers, found \(numbers.count)")
+        }
+        return (numbers[0], numbers[1], numbers[2], numbers[3])
+    }
+
+    /// Calls `body` with each record of a detection `matches.jsonl`, in file order.
+    /// - Throws: `DataError` naming the file, line and key of a malformed record.
+    public static func forEach(
+        in path: String,
+        _ body: (DetectionMatchRecord) throws(DataError) -> Void
+    ) throws(DataError) {
+        try ResultsFileReader.forEachRecord(path, .matches) { (row) throws(DataError) in
+            try body(try decode(row))
+        }
+    }
+}
+
+/// Writes a `matches.jsonl` (or `images.jsonl`): the header line, then records a line each,
+/// buffered into large writes.
+public struct RecordLinesWriter {
+    private var json = JSONWriter(capacity: 1 << 16)
+    private var chunk: [UInt8] = []
+    private let stream: StreamingFile
+
+    /// Starts the file with its header line.
+    public init(_ stream: StreamingFile, file: ResultsSchema.File) throws(DataError) {
+        self.stream = stream
+        chunk.reserveCapacity(1 << 20)
+        chunk += ResultsSchema.headerLine(file)
+    }
+
+    /// Appends one record.
+    public mutating func append(_ write: (inout JSONWriter) -> Void) throws(DataError) {
+        json.removeAllBytes()
+        write(&json)
+        chunk += json.bytes
+        chunk.append(UInt8(ascii: "\n"))
+        if chunk.count >= 1 << 20 {
+            try stream.write(chunk)
+            chunk.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Appends lines already written (without the header), as they are.
+    public mutating func appendLines(_ bytes: [UInt8]) throws(DataError) {
+        chunk += bytes
+        if chunk.count >= 1 << 20 {
+            try stream.write(chunk)
+            chunk.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Writes what is buffered (the caller commits the stream).
+    public mutating func flush() throws(DataError) {
+        try stream.write(chunk)
+        chunk.removeAll(keepingCapacity: true)
+    }
+
+    /// The bytes of a whole JSON-lines file: the header line, then each record's line.
+    public static func bytes<S: Sequence>(
+        _ file: ResultsSchema.File, _ records: S, _ write: (S.Element, inout JSONWriter) -> Void
+    ) -> [UInt8] {
+        var bytes = ResultsSchema.headerLine(file)
+        var json = JSONWriter()
+        for record in records {
+            json.removeAllBytes()
+            write(record, &json)
+            bytes += json.bytes
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+}
