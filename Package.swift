@@ -71,14 +71,14 @@ let package = Package(
         ),
 
         // What the tests share: the repository root, scratch folders, golden files, the CLI.
-        .target(name: "ArgusTestSupport", dependencies: ["ArgusIO"], path: "Tests/ArgusTestSupport"),
+        .target(name: "ArgusTestSupport", path: "Tests/ArgusTestSupport"),
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore", "ArgusTestSupport"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks", "ArgusTestSupport"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData", "ArgusIO", "ArgusTestSupport"]),
         .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData", "ArgusIO", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusResultsTests",
-            dependencies: ["ArgusResults", "ArgusIO", "ArgusTestSupport"]
+            dependencies: ["ArgusResults", "ArgusIO", "ArgusPipeline", "ArgusData", "ArgusTestSupport"]
         ),
         .testTarget(
             name: "ArgusPipelineTests",

@@ -1,13 +1,10 @@
+import ArgusTestSupport
 import Foundation
 import Testing
 
 /// The `argus` executable end to end: exit codes, messages, outputs.
 @Suite struct CLITests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
     static let database = root + "/golden/peers/review_object_detection_metrics/data/database"
 
     static let binary: String = {
@@ -23,17 +20,32 @@ import Testing
     struct Run { var status: Int32; var out: String; var err: String }
 
     func argus(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+        let result = try ProgramRun.run(Self.binary, arguments)
+        return Run(status: result.status, out: result.out, err: result.err)
+    }
+
+    @Test(arguments: [
+        [], ["validate"], ["convert"], ["split"], ["stats"], ["evaluate"], ["merge"], ["report"], ["compare"],
+    ])
+    func everySubcommandHasHelpWithAnExample(_ command: [String]) throws {
+        let result = try ProgramRun.run(Self.binary, command + ["--help"])
+        let help = Run(status: result.status, out: result.out, err: result.err)
+        #expect(help.status == 0, "\(help.err)")
+        #expect(help.out.contains("USAGE: argus"), "\(command)")
+        if !command.isEmpty { #expect(help.out.contains("argus \(command[0]) "), "\(command): no example") }
+    }
+
+    @Test func anEmptyOutputFolderIsAcceptedAndAFullOneNeedsOverwrite() throws {
+        let folder = scratch()
+        let output = folder + "/empty"
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let truth = Self.root + "/samples/digits/validation.jsonl"
+        let predictions = Self.root + "/samples/digits/predictions.jsonl"
+        let first = try argus("evaluate", "--ground-truth", truth, "--predictions", predictions, "--output", output)
+        #expect(first.status == 0, "\(first.err)")
+        #expect(FileManager.default.fileExists(atPath: output + "/metrics.json"))
+        let second = try argus("evaluate", "--ground-truth", truth, "--predictions", predictions, "--output", output)
+        #expect(second.status == 1 && second.err.contains("--overwrite"))
     }
 
     func scratch(_ name: String = #function) -> String {

@@ -10,10 +10,22 @@ import Foundation
 /// written under a temporary name beside the destination and renamed into place at the end.
 public enum OutputFile {
     /// Fails when `path` exists and `overwrite` is false, so that nothing stored is lost by mistake.
+    /// An existing empty folder is not in the way: it is replaced without `overwrite`.
+    /// - Parameters:
+    ///   - path: the file or folder about to be written.
+    ///   - overwrite: whether an existing output may be replaced.
+    /// - Throws: `DataError` naming the path when it holds something and `overwrite` is false.
     public static func checkDestination(_ path: String, overwrite: Bool) throws(DataError) {
-        if !overwrite && FileManager.default.fileExists(atPath: path) {
+        if !overwrite && FileManager.default.fileExists(atPath: path) && !isEmptyFolder(path) {
             throw DataError(.unwritable, SourceLocation(file: path), "already exists (pass --overwrite to replace it)")
         }
+    }
+
+    /// Whether `path` is a folder with nothing in it.
+    public static func isEmptyFolder(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return false }
+        return (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) ?? false
     }
 
     /// Writes `bytes` to `path` through a temporary file and a rename.
