@@ -4,7 +4,7 @@ OUT ?= out
 SAMPLE := golden/peers/review_object_detection_metrics/data/database
 ARGUS := .build/release/argus
 
-.PHONY: demo test build golden bench clean
+.PHONY: demo test build golden bench clean format lint
 
 build:
 	@scripts/bootstrap.sh
@@ -31,6 +31,13 @@ bench: build
 	@scripts/bootstrap.sh --python
 	python3 Benchmarks/run_benchmarks.py --argus $(ARGUS)
 	python3 Benchmarks/report.py --argus $(ARGUS)
+
+## Formats every source with the repository's .swift-format; `make lint` checks it as CI does.
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Benchmarks/Sources Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks/Sources Package.swift
 
 clean:
 	rm -rf .build $(OUT)

@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore", "ArgusTestSupport"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks", "ArgusTestSupport"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData", "ArgusIO", "ArgusTestSupport"]),
-        .testTarget(name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData", "ArgusIO", "ArgusTestSupport"]),
+        .testTarget(
+            name: "ArgusMetricsTests", dependencies: ["ArgusMetrics", "ArgusData", "ArgusIO", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusResultsTests",
             dependencies: ["ArgusResults", "ArgusIO", "ArgusPipeline", "ArgusData", "ArgusTestSupport"]
@@ -87,7 +88,9 @@ let package = Package(
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusReportsTests",
-            dependencies: ["ArgusReports", "ArgusCharts", "ArgusIO", "ArgusPipeline", "ArgusResults", "ArgusTestSupport"]
+            dependencies: [
+                "ArgusReports", "ArgusCharts", "ArgusIO", "ArgusPipeline", "ArgusResults", "ArgusTestSupport",
+            ]
         ),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG"]),
         .testTarget(name: "ArgusCLITests", dependencies: ["argus", "ArgusTestSupport"]),

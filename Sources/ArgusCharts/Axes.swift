@@ -50,12 +50,18 @@ public struct ChartFrame {
     public let width: Double
 
     /// Lays out a chart of `size` with room for titles and tick labels.
-    public init(title: String, settings: String, xTitle: String, yTitle: String,
-                xDomain: ClosedRange<Double>, yDomain: ClosedRange<Double>, size: (width: Double, height: Double),
-                rightMargin: Double = 16) {
-        self.title = title; self.settings = settings; self.xTitle = xTitle; self.yTitle = yTitle
+    public init(
+        title: String, settings: String, xTitle: String, yTitle: String,
+        xDomain: ClosedRange<Double>, yDomain: ClosedRange<Double>, size: (width: Double, height: Double),
+        rightMargin: Double = 16
+    ) {
+        self.title = title
+        self.settings = settings
+        self.xTitle = xTitle
+        self.yTitle = yTitle
         width = size.width
-        plot = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(top: 46, left: 58, bottom: 44, right: rightMargin)
+        plot = Rect(x: 0, y: 0, width: size.width, height: size.height).inset(
+            top: 46, left: 58, bottom: 44, right: rightMargin)
         x = Scale(domain: xDomain, range: (plot.x, plot.maxX))
         y = Scale(domain: yDomain, range: (plot.maxY, plot.y))
     }
@@ -97,7 +103,10 @@ public struct Legend {
         public var dash: [Double] = []
         public var filled = false
         public init(label: String, color: Color, dash: [Double] = [], filled: Bool = false) {
-            self.label = label; self.color = color; self.dash = dash; self.filled = filled
+            self.label = label
+            self.color = color
+            self.dash = dash
+            self.filled = filled
         }
     }
     public var entries: [Entry]
@@ -119,7 +128,9 @@ public struct Legend {
             if entry.filled {
                 canvas.fill(Rect(x: x + 6, y: baseline - 8, width: 16, height: 8), entry.color)
             } else {
-                canvas.strokeLine(from: (x + 6, baseline - 3.5), to: (x + 22, baseline - 3.5), entry.color, width: 2, dash: entry.dash)
+                canvas.strokeLine(
+                    from: (x + 6, baseline - 3.5), to: (x + 22, baseline - 3.5), entry.color, width: 2, dash: entry.dash
+                )
             }
             canvas.text(canvas.fitted(entry.label, width: width - 32), x: x + 27, y: baseline)
         }

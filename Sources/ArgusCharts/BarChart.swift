@@ -6,7 +6,11 @@ public struct BarChart: Drawable {
         public var name: String
         public var values: [Double?]
         public var color: Color
-        public init(name: String, values: [Double?], color: Color) { self.name = name; self.values = values; self.color = color }
+        public init(name: String, values: [Double?], color: Color) {
+            self.name = name
+            self.values = values
+            self.color = color
+        }
     }
 
     public var title: String
@@ -19,20 +23,29 @@ public struct BarChart: Drawable {
     public var signColored = false
     public var width: Double = 560
 
-    public init(title: String, settings: String, categories: [String], series: [Series], valueTitle: String,
-                domain: ClosedRange<Double>? = nil) {
-        self.title = title; self.settings = settings; self.categories = categories; self.series = series
-        self.valueTitle = valueTitle; self.domain = domain
+    public init(
+        title: String, settings: String, categories: [String], series: [Series], valueTitle: String,
+        domain: ClosedRange<Double>? = nil
+    ) {
+        self.title = title
+        self.settings = settings
+        self.categories = categories
+        self.series = series
+        self.valueTitle = valueTitle
+        self.domain = domain
     }
 
     var rowHeight: Double { Double(max(1, series.count)) * 7 + 6 }
     var legendHeight: Double { series.count > 1 ? 18 : 0 }
-    public var size: (width: Double, height: Double) { (width, 64 + legendHeight + rowHeight * Double(categories.count) + 34) }
+    public var size: (width: Double, height: Double) {
+        (width, 64 + legendHeight + rowHeight * Double(categories.count) + 34)
+    }
 
     var resolvedDomain: ClosedRange<Double> {
         if let domain { return domain }
         let values = series.flatMap { $0.values.compactMap { $0 } }
-        let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 1)
+        let low = min(0, values.min() ?? 0)
+        let high = max(0, values.max() ?? 1)
         return low == high ? low...(low + 1) : low...high
     }
 
@@ -41,7 +54,8 @@ public struct BarChart: Drawable {
         canvas.setFont(size: 9.5)
         let labelWidth = min(150, (categories.map { canvas.textWidth($0) }.max() ?? 20) + 10)
         let top = 46 + legendHeight
-        let plot = Rect(x: labelWidth + 14, y: top, width: width - labelWidth - 80, height: rowHeight * Double(categories.count))
+        let plot = Rect(
+            x: labelWidth + 14, y: top, width: width - labelWidth - 80, height: rowHeight * Double(categories.count))
         let scale = Scale(domain: resolvedDomain, range: (plot.x, plot.maxX))
         for t in scale.ticks() {
             canvas.strokeLine(from: (scale(t), plot.y), to: (scale(t), plot.maxY), Palette.grid, width: 0.6)
@@ -51,14 +65,17 @@ public struct BarChart: Drawable {
         for (row, category) in categories.enumerated() {
             let y = plot.y + Double(row) * rowHeight + 3
             canvas.setFont(size: 9.5)
-            canvas.text(canvas.fitted(category, width: labelWidth - 6), x: plot.x - 6, y: y + rowHeight / 2 + 1.5, align: .right)
+            canvas.text(
+                canvas.fitted(category, width: labelWidth - 6), x: plot.x - 6, y: y + rowHeight / 2 + 1.5, align: .right
+            )
             for (k, s) in series.enumerated() {
                 guard row < s.values.count, let v = s.values[row] else { continue }
                 let bar = Rect(x: min(zero, scale(v)), y: y + Double(k) * 7, width: abs(scale(v) - zero), height: 6)
                 canvas.fill(bar, signColored ? (v >= 0 ? Palette.better : Palette.worse) : s.color)
                 if k == series.count - 1 || series.count == 1 {
                     canvas.setFont(size: 8)
-                    canvas.text(formatNumber(v), x: max(zero, scale(v)) + 3, y: y + Double(k) * 7 + 6, color: Palette.mutedText)
+                    canvas.text(
+                        formatNumber(v), x: max(zero, scale(v)) + 3, y: y + Double(k) * 7 + 6, color: Palette.mutedText)
                 }
             }
         }

@@ -4,11 +4,15 @@ import CCairo
 public struct Color: Equatable, Sendable {
     public var red, green, blue, alpha: Double
     public init(_ red: Double, _ green: Double, _ blue: Double, alpha: Double = 1) {
-        self.red = red; self.green = green; self.blue = blue; self.alpha = alpha
+        self.red = red
+        self.green = green
+        self.blue = blue
+        self.alpha = alpha
     }
     /// From a 0xRRGGBB literal.
     public init(hex: UInt32, alpha: Double = 1) {
-        self.init(Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255, alpha: alpha)
+        self.init(
+            Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255, alpha: alpha)
     }
     public func with(alpha: Double) -> Color { Color(red, green, blue, alpha: alpha) }
     /// `#rrggbb` for HTML and CSS.
@@ -25,7 +29,10 @@ public struct Color: Equatable, Sendable {
 public struct Rect: Equatable, Sendable {
     public var x, y, width, height: Double
     public init(x: Double, y: Double, width: Double, height: Double) {
-        self.x = x; self.y = y; self.width = width; self.height = height
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
     public var maxX: Double { x + width }
     public var maxY: Double { y + height }
@@ -68,7 +75,12 @@ public final class Canvas {
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             let candidate = current.isEmpty ? String(word) : current + " " + word
-            if textWidth(candidate) <= width || current.isEmpty { current = candidate } else { lines.append(current); current = String(word) }
+            if textWidth(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
         }
         if !current.isEmpty { lines.append(current) }
         return lines
@@ -97,9 +109,15 @@ public final class Canvas {
         cairo_clip(context)
     }
     /// Runs `body` with the state saved and restored around it.
-    public func isolated(_ body: () -> Void) { save(); body(); restore() }
+    public func isolated(_ body: () -> Void) {
+        save()
+        body()
+        restore()
+    }
 
-    public func setColor(_ color: Color) { cairo_set_source_rgba(context, color.red, color.green, color.blue, color.alpha) }
+    public func setColor(_ color: Color) {
+        cairo_set_source_rgba(context, color.red, color.green, color.blue, color.alpha)
+    }
     public func setLineWidth(_ width: Double) { cairo_set_line_width(context, width) }
     public func setDash(_ pattern: [Double]) { cairo_set_dash(context, pattern, Int32(pattern.count), 0) }
 
@@ -117,21 +135,36 @@ public final class Canvas {
     public func fill() { cairo_fill(context) }
     public func fillPreservingPath() { cairo_fill_preserve(context) }
 
-    public func fill(_ r: Rect, _ color: Color) { setColor(color); addRect(r); fill() }
-    public func stroke(_ r: Rect, _ color: Color, width: Double = 1) {
-        setColor(color); setLineWidth(width); addRect(r); stroke()
+    public func fill(_ r: Rect, _ color: Color) {
+        setColor(color)
+        addRect(r)
+        fill()
     }
-    public func strokeLine(from a: (Double, Double), to b: (Double, Double), _ color: Color, width: Double = 1, dash: [Double] = []) {
+    public func stroke(_ r: Rect, _ color: Color, width: Double = 1) {
+        setColor(color)
+        setLineWidth(width)
+        addRect(r)
+        stroke()
+    }
+    public func strokeLine(
+        from a: (Double, Double), to b: (Double, Double), _ color: Color, width: Double = 1, dash: [Double] = []
+    ) {
         isolated {
-            setColor(color); setLineWidth(width); setDash(dash)
-            move(to: a.0, a.1); line(to: b.0, b.1); stroke()
+            setColor(color)
+            setLineWidth(width)
+            setDash(dash)
+            move(to: a.0, a.1)
+            line(to: b.0, b.1)
+            stroke()
         }
     }
     /// Strokes a polyline through `points`.
     public func strokePolyline(_ points: [(Double, Double)], _ color: Color, width: Double = 1.5, dash: [Double] = []) {
         guard let first = points.first else { return }
         isolated {
-            setColor(color); setLineWidth(width); setDash(dash)
+            setColor(color)
+            setLineWidth(width)
+            setDash(dash)
             move(to: first.0, first.1)
             for p in points.dropFirst() { line(to: p.0, p.1) }
             stroke()
@@ -141,8 +174,9 @@ public final class Canvas {
     // MARK: Text
 
     public func setFont(size: Double, bold: Bool = false, monospaced: Bool = false) {
-        cairo_select_font_face(context, monospaced ? "DejaVu Sans Mono" : Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL,
-                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(
+            context, monospaced ? "DejaVu Sans Mono" : Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL,
+            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(context, size)
     }
 

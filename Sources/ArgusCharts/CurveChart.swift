@@ -12,9 +12,17 @@ public struct CurveChart: Drawable {
         public var marker: (x: Double, y: Double)?
         /// Whether the series has its own legend entry (background series such as "other classes" do not).
         public var inLegend = true
-        public init(name: String, x: [Double], y: [Double], color: Color, width: Double = 1.6, dash: [Double] = [],
-                    marker: (x: Double, y: Double)? = nil) {
-            self.name = name; self.x = x; self.y = y; self.color = color; self.width = width; self.dash = dash; self.marker = marker
+        public init(
+            name: String, x: [Double], y: [Double], color: Color, width: Double = 1.6, dash: [Double] = [],
+            marker: (x: Double, y: Double)? = nil
+        ) {
+            self.name = name
+            self.x = x
+            self.y = y
+            self.color = color
+            self.width = width
+            self.dash = dash
+            self.marker = marker
         }
     }
 
@@ -33,14 +41,20 @@ public struct CurveChart: Drawable {
     public var extraLegend: [Legend.Entry] = []
     public var size: (width: Double, height: Double) = (460, 380)
 
-    public init(title: String, settings: String, xTitle: String, yTitle: String, series: [Series], guide: Guide = .none) {
-        self.title = title; self.settings = settings; self.xTitle = xTitle; self.yTitle = yTitle
-        self.series = series; self.guide = guide
+    public init(title: String, settings: String, xTitle: String, yTitle: String, series: [Series], guide: Guide = .none)
+    {
+        self.title = title
+        self.settings = settings
+        self.xTitle = xTitle
+        self.yTitle = yTitle
+        self.series = series
+        self.guide = guide
     }
 
     public func draw(on canvas: Canvas) {
-        let frame = ChartFrame(title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,
-                               xDomain: xDomain, yDomain: yDomain, size: size)
+        let frame = ChartFrame(
+            title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,
+            xDomain: xDomain, yDomain: yDomain, size: size)
         frame.draw(on: canvas)
         canvas.isolated {
             canvas.clip(to: frame.plot)
@@ -53,18 +67,24 @@ public struct CurveChart: Drawable {
                 canvas.setColor(s.color)
                 canvas.addCircle(x: frame.x(m.x), y: frame.y(m.y), radius: 4)
                 canvas.fillPreservingPath()
-                canvas.setColor(Palette.background); canvas.setLineWidth(1.2); canvas.stroke()
+                canvas.setColor(Palette.background)
+                canvas.setLineWidth(1.2)
+                canvas.stroke()
             }
         }
-        Legend(entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) } + extraLegend)
-            .draw(on: canvas, in: frame.plot, corner: legendCorner)
+        Legend(
+            entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) }
+                + extraLegend
+        )
+        .draw(on: canvas, in: frame.plot, corner: legendCorner)
     }
 
     func drawGuide(_ frame: ChartFrame, on canvas: Canvas) {
         switch guide {
         case .none: break
         case .diagonal:
-            canvas.strokeLine(from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.8, dash: [4, 3])
+            canvas.strokeLine(
+                from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.8, dash: [4, 3])
         case .isoF1:
             canvas.setFont(size: 8.5)
             for f in [0.2, 0.4, 0.6, 0.8] {
@@ -77,9 +97,11 @@ public struct CurveChart: Drawable {
                     r += 0.01
                 }
                 canvas.strokePolyline(points, Palette.grid.with(alpha: 1), width: 0.8, dash: [2, 2])
-                let labelRecall = 0.9, labelPrecision = f * labelRecall / (2 * labelRecall - f)
-                canvas.text("F1=\(formatNumber(f))", x: frame.x(labelRecall), y: frame.y(labelPrecision) - 3,
-                            align: .center, color: Palette.frame)
+                let labelRecall = 0.9
+                let labelPrecision = f * labelRecall / (2 * labelRecall - f)
+                canvas.text(
+                    "F1=\(formatNumber(f))", x: frame.x(labelRecall), y: frame.y(labelPrecision) - 3,
+                    align: .center, color: Palette.frame)
             }
         }
     }

@@ -5,7 +5,11 @@ public struct HistogramChart: Drawable {
         public var name: String
         public var counts: [Double]
         public var color: Color
-        public init(name: String, counts: [Double], color: Color) { self.name = name; self.counts = counts; self.color = color }
+        public init(name: String, counts: [Double], color: Color) {
+            self.name = name
+            self.counts = counts
+            self.color = color
+        }
     }
     public var title: String
     public var settings: String
@@ -15,21 +19,27 @@ public struct HistogramChart: Drawable {
     public var size: (width: Double, height: Double) = (460, 320)
 
     public init(title: String, settings: String, edges: [Double], series: [Series], xTitle: String) {
-        self.title = title; self.settings = settings; self.edges = edges; self.series = series; self.xTitle = xTitle
+        self.title = title
+        self.settings = settings
+        self.edges = edges
+        self.series = series
+        self.xTitle = xTitle
     }
 
     public func draw(on canvas: Canvas) {
         let top = series.flatMap(\.counts).max() ?? 1
-        let frame = ChartFrame(title: title, settings: settings, xTitle: xTitle, yTitle: "count",
-                               xDomain: (edges.first ?? 0)...(edges.last ?? 1), yDomain: 0...max(1, top * 1.05), size: size)
+        let frame = ChartFrame(
+            title: title, settings: settings, xTitle: xTitle, yTitle: "count",
+            xDomain: (edges.first ?? 0)...(edges.last ?? 1), yDomain: 0...max(1, top * 1.05), size: size)
         frame.draw(on: canvas)
         // Each bin holds one bar per series, side by side.
         let k = Double(max(1, series.count))
         for (j, s) in series.enumerated() {
             for (i, c) in s.counts.enumerated() where c > 0 && i + 1 < edges.count {
                 let binWidth = frame.x(edges[i + 1]) - frame.x(edges[i]) - 1
-                let r = Rect(x: frame.x(edges[i]) + 0.5 + binWidth * Double(j) / k, y: frame.y(c), width: binWidth / k,
-                             height: frame.y(0) - frame.y(c))
+                let r = Rect(
+                    x: frame.x(edges[i]) + 0.5 + binWidth * Double(j) / k, y: frame.y(c), width: binWidth / k,
+                    height: frame.y(0) - frame.y(c))
                 canvas.fill(r, s.color)
             }
         }
@@ -47,7 +57,11 @@ public struct ReliabilityChart: Drawable {
         public var confidence: Double?
         public var accuracy: Double?
         public init(lower: Double, upper: Double, count: Int, confidence: Double?, accuracy: Double?) {
-            self.lower = lower; self.upper = upper; self.count = count; self.confidence = confidence; self.accuracy = accuracy
+            self.lower = lower
+            self.upper = upper
+            self.count = count
+            self.confidence = confidence
+            self.accuracy = accuracy
         }
     }
     public var title: String
@@ -55,26 +69,40 @@ public struct ReliabilityChart: Drawable {
     public var bins: [Bin]
     public var size: (width: Double, height: Double) = (460, 380)
 
-    public init(title: String, settings: String, bins: [Bin]) { self.title = title; self.settings = settings; self.bins = bins }
+    public init(title: String, settings: String, bins: [Bin]) {
+        self.title = title
+        self.settings = settings
+        self.bins = bins
+    }
 
     public func draw(on canvas: Canvas) {
-        let frame = ChartFrame(title: title, settings: settings, xTitle: "confidence", yTitle: "accuracy",
-                               xDomain: 0...1, yDomain: 0...1, size: size)
+        let frame = ChartFrame(
+            title: title, settings: settings, xTitle: "confidence", yTitle: "accuracy",
+            xDomain: 0...1, yDomain: 0...1, size: size)
         frame.draw(on: canvas)
         for bin in bins {
             guard let accuracy = bin.accuracy, let confidence = bin.confidence else { continue }
-            let x0 = frame.x(bin.lower) + 0.5, x1 = frame.x(bin.upper) - 0.5
-            canvas.fill(Rect(x: x0, y: frame.y(accuracy), width: x1 - x0, height: frame.y(0) - frame.y(accuracy)), Palette.truePositive.with(alpha: 0.75))
-            let low = min(accuracy, confidence), high = max(accuracy, confidence)
-            canvas.fill(Rect(x: x0, y: frame.y(high), width: x1 - x0, height: frame.y(low) - frame.y(high)), Palette.falsePositive.with(alpha: 0.35))
+            let x0 = frame.x(bin.lower) + 0.5
+            let x1 = frame.x(bin.upper) - 0.5
+            canvas.fill(
+                Rect(x: x0, y: frame.y(accuracy), width: x1 - x0, height: frame.y(0) - frame.y(accuracy)),
+                Palette.truePositive.with(alpha: 0.75))
+            let low = min(accuracy, confidence)
+            let high = max(accuracy, confidence)
+            canvas.fill(
+                Rect(x: x0, y: frame.y(high), width: x1 - x0, height: frame.y(low) - frame.y(high)),
+                Palette.falsePositive.with(alpha: 0.35))
         }
-        canvas.strokeLine(from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.9, dash: [4, 3])
+        canvas.strokeLine(
+            from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.9, dash: [4, 3])
         Legend(entries: [
             Legend.Entry(label: "accuracy in the bin", color: Palette.truePositive.with(alpha: 0.75), filled: true),
             Legend.Entry(label: "gap to confidence", color: Palette.falsePositive.with(alpha: 0.35), filled: true),
         ]).draw(on: canvas, in: frame.plot, corner: .topRight)
         // Left-aligned corner note keeps clear of the legend.
         canvas.setFont(size: 8.5)
-        canvas.text("bins with samples: \(bins.filter { $0.count > 0 }.count) of \(bins.count)", x: frame.plot.x + 6, y: frame.plot.y + 14, color: Palette.mutedText)
+        canvas.text(
+            "bins with samples: \(bins.filter { $0.count > 0 }.count) of \(bins.count)", x: frame.plot.x + 6,
+            y: frame.plot.y + 14, color: Palette.mutedText)
     }
 }

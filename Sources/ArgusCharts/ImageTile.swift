@@ -11,8 +11,13 @@ public struct ImageTile: Drawable {
         public var caption: String
         /// Mask outlines in image pixels, drawn filled and translucent.
         public var polygons: [[(Double, Double)]]
-        public init(box: (Double, Double, Double, Double), kind: Kind, caption: String, polygons: [[(Double, Double)]] = []) {
-            self.box = box; self.kind = kind; self.caption = caption; self.polygons = polygons
+        public init(
+            box: (Double, Double, Double, Double), kind: Kind, caption: String, polygons: [[(Double, Double)]] = []
+        ) {
+            self.box = box
+            self.kind = kind
+            self.caption = caption
+            self.polygons = polygons
         }
     }
 
@@ -23,8 +28,16 @@ public struct ImageTile: Drawable {
     public var marks: [Mark]
     public var side: Double
 
-    public init(title: String, note: String, image: RasterImage?, imageSize: (width: Double, height: Double), marks: [Mark], side: Double = 300) {
-        self.title = title; self.note = note; self.image = image; self.imageSize = imageSize; self.marks = marks; self.side = side
+    public init(
+        title: String, note: String, image: RasterImage?, imageSize: (width: Double, height: Double), marks: [Mark],
+        side: Double = 300
+    ) {
+        self.title = title
+        self.note = note
+        self.image = image
+        self.imageSize = imageSize
+        self.marks = marks
+        self.side = side
     }
 
     var picture: Rect {
@@ -55,8 +68,10 @@ public struct ImageTile: Drawable {
         } else {
             canvas.fill(area, Palette.panel)
             canvas.setFont(size: 10)
-            canvas.text(canvas.fitted("no image file: boxes on a blank canvas", width: area.width - 8), x: area.x + area.width / 2,
-                        y: area.y + area.height / 2, align: .center, color: Palette.mutedText)
+            canvas.text(
+                canvas.fitted("no image file: boxes on a blank canvas", width: area.width - 8),
+                x: area.x + area.width / 2,
+                y: area.y + area.height / 2, align: .center, color: Palette.mutedText)
         }
         canvas.isolated {
             canvas.clip(to: area)
@@ -67,9 +82,12 @@ public struct ImageTile: Drawable {
                     canvas.setColor(color.with(alpha: 0.35))
                     canvas.move(to: area.x + polygon[0].0 * factor, area.y + polygon[0].1 * factor)
                     for p in polygon.dropFirst() { canvas.line(to: area.x + p.0 * factor, area.y + p.1 * factor) }
-                    canvas.closePath(); canvas.fill()
+                    canvas.closePath()
+                    canvas.fill()
                 }
-                let r = Rect(x: area.x + mark.box.0 * factor, y: area.y + mark.box.1 * factor, width: mark.box.2 * factor, height: mark.box.3 * factor)
+                let r = Rect(
+                    x: area.x + mark.box.0 * factor, y: area.y + mark.box.1 * factor, width: mark.box.2 * factor,
+                    height: mark.box.3 * factor)
                 canvas.isolated {
                     canvas.setDash(mark.kind == .falsePositive ? [4, 2] : [])
                     canvas.stroke(r, color, width: mark.kind == .missed ? 2.4 : 1.6)
@@ -86,7 +104,12 @@ public struct ImageTile: Drawable {
     }
 
     func order(_ kind: Kind) -> Int {
-        switch kind { case .groundTruth: 0; case .missed: 1; case .truePositive: 2; case .falsePositive: 3 }
+        switch kind {
+        case .groundTruth: 0
+        case .missed: 1
+        case .truePositive: 2
+        case .falsePositive: 3
+        }
     }
 }
 
@@ -102,7 +125,11 @@ public struct AttributionGrid: Drawable {
     public var cell: Double = 150
 
     public init(title: String, note: String, input: RasterImage?, attribution: [Double], columns: Int) {
-        self.title = title; self.note = note; self.input = input; self.attribution = attribution; self.columns = max(1, columns)
+        self.title = title
+        self.note = note
+        self.input = input
+        self.attribution = attribution
+        self.columns = max(1, columns)
     }
 
     public var size: (width: Double, height: Double) { (2 * cell + 18, 2 * cell + 62) }
@@ -129,7 +156,9 @@ public struct AttributionGrid: Drawable {
         canvas.text(canvas.fitted(note, width: size.width - 12), x: 6, y: 27, color: Palette.mutedText)
         let values = normalized
         let heat = RasterImage(width: columns, height: rows) { i in Self.argb(Palette.attribution(values[i])) }
-        let base = input.map { $0.width == columns && $0.height == rows ? $0 : $0.resized(width: columns, height: rows) }
+        let base = input.map {
+            $0.width == columns && $0.height == rows ? $0 : $0.resized(width: columns, height: rows)
+        }
         let threshold = topThreshold
         let blended = RasterImage(width: columns, height: rows) { i in
             let h = Palette.attribution(values[i])
@@ -141,9 +170,12 @@ public struct AttributionGrid: Drawable {
             guard attribution[i] >= threshold else { return 0xFF00_0000 }
             return base.map { $0.pixel(x: i % columns, y: i / columns) } ?? 0xFFFF_FFFF
         }
-        let panels: [(RasterImage?, String)] = [(base, "input"), (heat, "attribution"), (blended, "blended"), (masked, "top 30%")]
+        let panels: [(RasterImage?, String)] = [
+            (base, "input"), (heat, "attribution"), (blended, "blended"), (masked, "top 30%"),
+        ]
         for (k, panel) in panels.enumerated() {
-            let r = Rect(x: 6 + Double(k % 2) * (cell + 6), y: 36 + Double(k / 2) * (cell + 12), width: cell, height: cell)
+            let r = Rect(
+                x: 6 + Double(k % 2) * (cell + 6), y: 36 + Double(k / 2) * (cell + 12), width: cell, height: cell)
             if let image = panel.0 { canvas.draw(image, in: r) } else { canvas.fill(r, Palette.panel) }
             canvas.setFont(size: 8.5)
             canvas.text(panel.1, x: r.x, y: r.maxY + 9, color: Palette.mutedText)

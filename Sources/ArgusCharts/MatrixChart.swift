@@ -10,8 +10,14 @@ public struct MatrixChart: Drawable {
     public var normalized: Bool
     public var cellSize: Double
 
-    public init(title: String, settings: String, labels: [String], counts: [[Double]], normalized: Bool, cellSize: Double? = nil) {
-        self.title = title; self.settings = settings; self.labels = labels; self.counts = counts; self.normalized = normalized
+    public init(
+        title: String, settings: String, labels: [String], counts: [[Double]], normalized: Bool, cellSize: Double? = nil
+    ) {
+        self.title = title
+        self.settings = settings
+        self.labels = labels
+        self.counts = counts
+        self.normalized = normalized
         let n = Double(max(labels.count, 1))
         self.cellSize = cellSize ?? min(34, max(5, 520 / n))
     }
@@ -39,13 +45,17 @@ public struct MatrixChart: Drawable {
         canvas.setFont(size: fontSize)
         for i in 0..<n {
             for j in 0..<n where counts[i][j] > 0 {  // empty cells stay the page's white
-                let cell = Rect(x: origin.x + Double(j) * cellSize, y: origin.y + Double(i) * cellSize, width: cellSize, height: cellSize)
+                let cell = Rect(
+                    x: origin.x + Double(j) * cellSize, y: origin.y + Double(i) * cellSize, width: cellSize,
+                    height: cellSize)
                 let fill = Palette.sequential(fractions[i][j])
                 canvas.fill(cell, fill)
                 if cellSize >= 22 {
                     let value = normalized ? formatNumber(fractions[i][j], digits: 2) : formatNumber(counts[i][j])
-                    canvas.text(canvas.fitted(value, width: cellSize - 2), x: cell.x + cellSize / 2, y: cell.y + cellSize / 2 + fontSize * 0.35,
-                                align: .center, color: Palette.textColor(on: fill))
+                    canvas.text(
+                        canvas.fitted(value, width: cellSize - 2), x: cell.x + cellSize / 2,
+                        y: cell.y + cellSize / 2 + fontSize * 0.35,
+                        align: .center, color: Palette.textColor(on: fill))
                 }
             }
         }
@@ -54,7 +64,9 @@ public struct MatrixChart: Drawable {
         if cellSize >= 7 {
             for (i, label) in labels.enumerated() {
                 let centre = Double(i) * cellSize + cellSize / 2
-                canvas.text(canvas.fitted(label, width: labelMargin - 8), x: origin.x - 4, y: origin.y + centre + fontSize * 0.35, align: .right)
+                canvas.text(
+                    canvas.fitted(label, width: labelMargin - 8), x: origin.x - 4,
+                    y: origin.y + centre + fontSize * 0.35, align: .right)
                 canvas.isolated {
                     canvas.translate(origin.x + centre + fontSize * 0.35, origin.y - 4)
                     canvas.rotate(-Double.pi / 2)
@@ -63,10 +75,12 @@ public struct MatrixChart: Drawable {
             }
         }
         canvas.setFont(size: 10.5, bold: true)
-        canvas.text("Predicted", x: origin.x + side / 2, y: origin.y + side + 16, align: .center, color: Palette.mutedText)
+        canvas.text(
+            "Predicted", x: origin.x + side / 2, y: origin.y + side + 16, align: .center, color: Palette.mutedText)
         canvas.verticalText("Ground truth", x: 14, y: origin.y + side / 2, color: Palette.mutedText)
         canvas.setFont(size: 9)
-        canvas.text(normalized ? "shade and numbers: fraction of the row" : "numbers: counts · shade: fraction of the row",
-                    x: origin.x, y: origin.y + side + 32, color: Palette.mutedText)
+        canvas.text(
+            normalized ? "shade and numbers: fraction of the row" : "numbers: counts · shade: fraction of the row",
+            x: origin.x, y: origin.y + side + 32, color: Palette.mutedText)
     }
 }

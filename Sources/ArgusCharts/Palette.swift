@@ -38,7 +38,8 @@ public enum Palette {
         let x = min(max(t.isNaN ? 0 : t, 0), 1) * Double(stops.count - 1)
         let i = min(Int(x), stops.count - 2)
         let f = x - Double(i)
-        let a = Color(hex: stops[i]), b = Color(hex: stops[i + 1])
+        let a = Color(hex: stops[i])
+        let b = Color(hex: stops[i + 1])
         return Color(a.red + (b.red - a.red) * f, a.green + (b.green - a.green) * f, a.blue + (b.blue - a.blue) * f)
     }
 

@@ -1,7 +1,8 @@
 import CCairo
 import CImageCodecs
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A decoded bitmap held in a Cairo image surface (ARGB32, premultiplied).
@@ -32,7 +33,8 @@ public final class RasterImage: @unchecked Sendable {
 
     /// Decodes JPEG (libjpeg-turbo, scaled down in the decoder when `maxSide` allows) or PNG (libpng).
     public init(encoded bytes: [UInt8], maxSide: Int = 0) throws(DecodingError) {
-        var w: Int32 = 0, h: Int32 = 0
+        var w: Int32 = 0
+        var h: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let pixels = bytes.withUnsafeBufferPointer { buffer in
             argus_decode_image(buffer.baseAddress, buffer.count, Int32(maxSide), &w, &h, &message, message.count)
@@ -123,10 +125,15 @@ extension RasterImage {
     public func attachJPEG(quality: Int = 80) {
         cairo_surface_flush(surface)
         var length = 0
-        guard let bytes = argus_encode_jpeg(cairo_image_surface_get_data(surface), Int32(width), Int32(height),
-                                            cairo_image_surface_get_stride(surface), Int32(quality), &length) else { return }
+        guard
+            let bytes = argus_encode_jpeg(
+                cairo_image_surface_get_data(surface), Int32(width), Int32(height),
+                cairo_image_surface_get_stride(surface), Int32(quality), &length)
+        else { return }
         // Cairo owns the bytes from here and frees them with the surface.
-        cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, bytes, UInt(length), { argus_image_free($0?.assumingMemoryBound(to: UInt8.self)) },
-                                    bytes)
+        cairo_surface_set_mime_data(
+            surface, CAIRO_MIME_TYPE_JPEG, bytes, UInt(length),
+            { argus_image_free($0?.assumingMemoryBound(to: UInt8.self)) },
+            bytes)
     }
 }

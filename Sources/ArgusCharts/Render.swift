@@ -1,5 +1,5 @@
-import Foundation
 import CCairo
+import Foundation
 
 /// Something that draws itself at a natural size (in points).
 public protocol Drawable {
@@ -29,7 +29,8 @@ public enum Render {
     public static func svg(_ drawing: Drawable, idPrefix: String = "") -> String {
         let (width, height) = drawing.size
         let sink = ByteSink()
-        let surface = cairo_svg_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), width, height)!
+        let surface = cairo_svg_surface_create_for_stream(
+            ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), width, height)!
         cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
         let context = cairo_create(surface)!
         drawing.draw(on: Canvas(context: context, width: width, height: height))
@@ -46,7 +47,9 @@ public enum Render {
     /// several SVGs share one HTML page. `data:` URIs are copied untouched.
     static func rewrite(_ bytes: [UInt8], idPrefix: String) -> String {
         let prefix = Array(idPrefix.utf8)
-        let kinds: [[UInt8]] = ["surface", "image", "pattern", "source", "mask", "linear", "radial"].map { Array($0.utf8) }
+        let kinds: [[UInt8]] = ["surface", "image", "pattern", "source", "mask", "linear", "radial"].map {
+            Array($0.utf8)
+        }
         var numbers: [[UInt8]: Int] = [:]
         var counters = [Int](repeating: 0, count: kinds.count)
         var out: [UInt8] = []
@@ -57,10 +60,17 @@ public enum Render {
         func matches(_ literal: [UInt8], at i: Int) -> Bool {
             i + literal.count <= bytes.count && bytes[i..<(i + literal.count)].elementsEqual(literal)
         }
-        let idOpen = Array("id=\"".utf8), hrefOpen = Array("href=\"#".utf8), urlOpen = Array("url(#".utf8), dataOpen = Array("\"data:".utf8)
+        let idOpen = Array("id=\"".utf8)
+        let hrefOpen = Array("href=\"#".utf8)
+        let urlOpen = Array("url(#".utf8)
+        let dataOpen = Array("\"data:".utf8)
         var i = 0
         // Drop the XML declaration and the whitespace after it.
-        if matches(Array("<?xml".utf8), at: 0), let end = (0..<(bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "?") && bytes[$0 + 1] == UInt8(ascii: ">") }) {
+        if matches(Array("<?xml".utf8), at: 0),
+            let end = (0..<(bytes.count - 1)).first(where: {
+                bytes[$0] == UInt8(ascii: "?") && bytes[$0 + 1] == UInt8(ascii: ">")
+            })
+        {
             i = end + 2
             while i < bytes.count && (bytes[i] == 10 || bytes[i] == 13 || bytes[i] == 32) { i += 1 }
         }
@@ -76,10 +86,23 @@ public enum Render {
             }
             if !prefix.isEmpty {
                 if b == UInt8(ascii: "i") && matches(idOpen, at: i) && (i == 0 || !isWordByte(bytes[i - 1])) {
-                    out += idOpen; out += prefix; i += idOpen.count; continue
+                    out += idOpen
+                    out += prefix
+                    i += idOpen.count
+                    continue
                 }
-                if b == UInt8(ascii: "h") && matches(hrefOpen, at: i) { out += hrefOpen; out += prefix; i += hrefOpen.count; continue }
-                if b == UInt8(ascii: "u") && matches(urlOpen, at: i) { out += urlOpen; out += prefix; i += urlOpen.count; continue }
+                if b == UInt8(ascii: "h") && matches(hrefOpen, at: i) {
+                    out += hrefOpen
+                    out += prefix
+                    i += hrefOpen.count
+                    continue
+                }
+                if b == UInt8(ascii: "u") && matches(urlOpen, at: i) {
+                    out += urlOpen
+                    out += prefix
+                    i += urlOpen.count
+                    continue
+                }
             }
             if (i == 0 || !isWordByte(bytes[i - 1])) && b >= 97 && b <= 122 {
                 var renumbered = false
@@ -88,12 +111,15 @@ public enum Render {
                     while j < bytes.count && bytes[j] >= 48 && bytes[j] <= 57 { j += 1 }
                     guard j > i + literal.count, j == bytes.count || !isWordByte(bytes[j]) else { break }
                     let token = Array(bytes[i..<j])
-                    let number = numbers[token] ?? {
-                        counters[kind] += 1
-                        numbers[token] = counters[kind]
-                        return counters[kind]
-                    }()
-                    out += literal; out += Array(String(number).utf8)
+                    let number =
+                        numbers[token]
+                        ?? {
+                            counters[kind] += 1
+                            numbers[token] = counters[kind]
+                            return counters[kind]
+                        }()
+                    out += literal
+                    out += Array(String(number).utf8)
                     i = j
                     renumbered = true
                     break
@@ -110,7 +136,8 @@ public enum Render {
     /// A PNG at `scale` pixels per point, on a white background.
     public static func png(_ drawing: Drawable, scale: Double = 2) -> [UInt8] {
         let (width, height) = drawing.size
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((width * scale).rounded(.up)), Int32((height * scale).rounded(.up)))!
+        let surface = cairo_image_surface_create(
+            CAIRO_FORMAT_ARGB32, Int32((width * scale).rounded(.up)), Int32((height * scale).rounded(.up)))!
         let context = cairo_create(surface)!
         cairo_set_source_rgb(context, 1, 1, 1)
         cairo_paint(context)
@@ -135,7 +162,8 @@ public final class PDFDocument {
     ///   - title, creationDate: document metadata; a fixed `creationDate` (ISO 8601) keeps the
     ///     bytes reproducible (Cairo would otherwise write the current time).
     public init(title: String, creationDate: String = "2000-01-01T00:00:00Z") {
-        surface = cairo_pdf_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), 595, 842)!
+        surface = cairo_pdf_surface_create_for_stream(
+            ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), 595, 842)!
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Argus")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
@@ -156,7 +184,8 @@ public final class PDFDocument {
 
     /// Adds an outline (bookmark) entry pointing at `page`.
     public func addOutline(_ title: String, page: Int) {
-        cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, title, "page=\(page)", cairo_pdf_outline_flags_t(0))
+        cairo_pdf_surface_add_outline(
+            surface, CAIRO_PDF_OUTLINE_ROOT, title, "page=\(page)", cairo_pdf_outline_flags_t(0))
     }
 
     /// The finished document's bytes.
@@ -169,5 +198,10 @@ public final class PDFDocument {
         return sink.bytes
     }
 
-    deinit { if !finished { cairo_surface_finish(surface); cairo_surface_destroy(surface) } }
+    deinit {
+        if !finished {
+            cairo_surface_finish(surface)
+            cairo_surface_destroy(surface)
+        }
+    }
 }

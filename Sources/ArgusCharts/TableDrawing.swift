@@ -9,9 +9,16 @@ public struct TableDrawing: Drawable {
     public var width: Double
     public static let rowHeight = 15.0
 
-    public init(title: String, settings: String, header: [String], rows: [[String]], numericColumns: Set<Int>, width: Double = 520) {
-        self.title = title; self.settings = settings; self.header = header; self.rows = rows
-        self.numericColumns = numericColumns; self.width = width
+    public init(
+        title: String, settings: String, header: [String], rows: [[String]], numericColumns: Set<Int>,
+        width: Double = 520
+    ) {
+        self.title = title
+        self.settings = settings
+        self.header = header
+        self.rows = rows
+        self.numericColumns = numericColumns
+        self.width = width
     }
 
     public var size: (width: Double, height: Double) { (width, 50 + Double(rows.count + 1) * Self.rowHeight + 8) }

@@ -13,14 +13,22 @@ public struct Box: Hashable, Sendable {
 
     /// A box from its corners (AutoML `topX, topY, bottomX, bottomY`; VOC `xmin … ymax`).
     public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
-        self.minX = minX; self.minY = minY; self.maxX = maxX; self.maxY = maxY
-        self.width = maxX - minX; self.height = maxY - minY
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+        self.width = maxX - minX
+        self.height = maxY - minY
     }
 
     /// A box from its corner and size (COCO `bbox: [x, y, w, h]`).
     public init(x: Double, y: Double, width: Double, height: Double) {
-        self.minX = x; self.minY = y; self.width = width; self.height = height
-        self.maxX = x + width; self.maxY = y + height
+        self.minX = x
+        self.minY = y
+        self.width = width
+        self.height = height
+        self.maxX = x + width
+        self.maxY = y + height
     }
 
     /// A box from its centre and size (YOLO `cx cy w h`).

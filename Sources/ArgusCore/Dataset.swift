@@ -16,10 +16,15 @@ public struct Dataset: Sendable, Hashable {
     /// COCO category ids by label, kept so that a COCO round trip keeps its ids.
     public var categoryIDs: [String: Int]
 
-    public init(task: VisionTask? = nil, images: [ImageRecord] = [], labels: [String] = [],
-                coordinateSpace: CoordinateSpace = .normalized, categoryIDs: [String: Int] = [:]) {
-        self.task = task; self.images = images; self.labels = labels
-        self.coordinateSpace = coordinateSpace; self.categoryIDs = categoryIDs
+    public init(
+        task: VisionTask? = nil, images: [ImageRecord] = [], labels: [String] = [],
+        coordinateSpace: CoordinateSpace = .normalized, categoryIDs: [String: Int] = [:]
+    ) {
+        self.task = task
+        self.images = images
+        self.labels = labels
+        self.coordinateSpace = coordinateSpace
+        self.categoryIDs = categoryIDs
     }
 
     /// Every label that occurs, in vocabulary order first, then in order of first appearance.

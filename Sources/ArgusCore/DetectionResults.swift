@@ -31,18 +31,29 @@ public struct DetectionResults: Sendable, Hashable {
     public var count: Int { scores.count }
 
     public mutating func reserveCapacity(_ n: Int) {
-        imageIDs.reserveCapacity(n); categoryIDs.reserveCapacity(n); scores.reserveCapacity(n)
-        boxes.reserveCapacity(4 * n); segmentationIndex.reserveCapacity(n)
+        imageIDs.reserveCapacity(n)
+        categoryIDs.reserveCapacity(n)
+        scores.reserveCapacity(n)
+        boxes.reserveCapacity(4 * n)
+        segmentationIndex.reserveCapacity(n)
     }
 
     /// Appends one detection.
-    public mutating func append(imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
-                                segmentation: Segmentation?) {
-        imageIDs.append(imageID); categoryIDs.append(categoryID); scores.append(score)
+    public mutating func append(
+        imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
+        segmentation: Segmentation?
+    ) {
+        imageIDs.append(imageID)
+        categoryIDs.append(categoryID)
+        scores.append(score)
         let (x, y, w, h) = box ?? (.nan, .nan, .nan, .nan)
-        boxes.append(x); boxes.append(y); boxes.append(w); boxes.append(h)
+        boxes.append(x)
+        boxes.append(y)
+        boxes.append(w)
+        boxes.append(h)
         if let segmentation {
-            segmentationIndex.append(Int32(segmentations.count)); segmentations.append(segmentation)
+            segmentationIndex.append(Int32(segmentations.count))
+            segmentations.append(segmentation)
         } else {
             segmentationIndex.append(-1)
         }

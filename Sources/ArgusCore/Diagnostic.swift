@@ -5,7 +5,9 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public var column: Int?
 
     public init(file: String, line: Int? = nil, column: Int? = nil) {
-        self.file = file; self.line = line; self.column = column
+        self.file = file
+        self.line = line
+        self.column = column
     }
 
     /// `file:line:column` with the parts that are known.
@@ -28,7 +30,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public var message: String
 
     public init(_ severity: Severity, _ location: SourceLocation, field: String, _ message: String) {
-        self.severity = severity; self.location = location; self.field = field; self.message = message
+        self.severity = severity
+        self.location = location
+        self.field = field
+        self.message = message
     }
 
     /// `file:line: field: reason` (with `warning:` before the field for warnings).

@@ -31,10 +31,17 @@ public struct ImageRecord: Hashable, Sendable {
     /// Where the record was read from, for messages.
     public var location: SourceLocation?
 
-    public init(imageURL: String, id: Int? = nil, width: Int? = nil, height: Int? = nil, format: String? = nil,
-                annotation: ImageAnnotation = .none, location: SourceLocation? = nil) {
-        self.imageURL = imageURL; self.id = id; self.width = width; self.height = height
-        self.format = format; self.annotation = annotation; self.location = location
+    public init(
+        imageURL: String, id: Int? = nil, width: Int? = nil, height: Int? = nil, format: String? = nil,
+        annotation: ImageAnnotation = .none, location: SourceLocation? = nil
+    ) {
+        self.imageURL = imageURL
+        self.id = id
+        self.width = width
+        self.height = height
+        self.format = format
+        self.annotation = annotation
+        self.location = location
     }
 
     /// The last path component of `imageURL`: the key that joins predictions to ground truth.

@@ -13,9 +13,16 @@ public struct ObjectAnnotation: Hashable, Sendable {
     /// The source's annotation id (COCO `id`), when it had one.
     public var id: Int?
 
-    public init(label: String, box: Box? = nil, segmentation: Segmentation? = nil, isCrowd: Bool = false,
-                score: Double? = nil, area: Double? = nil, id: Int? = nil) {
-        self.label = label; self.box = box; self.segmentation = segmentation; self.isCrowd = isCrowd
-        self.score = score; self.area = area; self.id = id
+    public init(
+        label: String, box: Box? = nil, segmentation: Segmentation? = nil, isCrowd: Bool = false,
+        score: Double? = nil, area: Double? = nil, id: Int? = nil
+    ) {
+        self.label = label
+        self.box = box
+        self.segmentation = segmentation
+        self.isCrowd = isCrowd
+        self.score = score
+        self.area = area
+        self.id = id
     }
 }

@@ -6,14 +6,19 @@ public struct RunLengthMask: Hashable, Sendable {
     public var counts: [UInt32]
 
     public init(height: Int, width: Int, counts: [UInt32]) {
-        self.height = height; self.width = width; self.counts = counts
+        self.height = height
+        self.width = width
+        self.counts = counts
     }
 
     /// The number of foreground pixels (the sum of the odd-indexed runs).
     public var area: Int {
         var total = 0
         var index = 1
-        while index < counts.count { total += Int(counts[index]); index += 2 }
+        while index < counts.count {
+            total += Int(counts[index])
+            index += 2
+        }
         return total
     }
 }

@@ -7,7 +7,8 @@ public enum MaskContours {
     /// Polygons in pixel coordinates (`[x1, y1, x2, y2, …]` per region, pixel corners at integers),
     /// largest region first.
     public static func polygons(of mask: RunLengthMask, maxPoints: Int = 100) -> [[Double]] {
-        let height = mask.height, width = mask.width
+        let height = mask.height
+        let width = mask.width
         guard height > 0 && width > 0 else { return [] }
         let pixels = mask.columnMajorPixels()
         @inline(__always) func isSet(_ x: Int, _ y: Int) -> Bool {
@@ -26,7 +27,8 @@ public enum MaskContours {
                     area += 1
                     for dy in -1...1 {
                         for dx in -1...1 where dx != 0 || dy != 0 {
-                            let nx = px + dx, ny = py + dy
+                            let nx = px + dx
+                            let ny = py + dy
                             if isSet(nx, ny) && !visited[nx * height + ny] {
                                 visited[nx * height + ny] = true
                                 stack.append((nx, ny))
@@ -38,7 +40,12 @@ public enum MaskContours {
                 var ring: [Double] = []
                 for (bx, by) in simplify(boundary, maxPoints: maxPoints) { ring += [Double(bx), Double(by)] }
                 // A region of one or two pixels still becomes a valid (3-point) polygon.
-                if ring.count < 6 { ring = [Double(x), Double(y), Double(x + 1), Double(y), Double(x + 1), Double(y + 1), Double(x), Double(y + 1)] }
+                if ring.count < 6 {
+                    ring = [
+                        Double(x), Double(y), Double(x + 1), Double(y), Double(x + 1), Double(y + 1), Double(x),
+                        Double(y + 1),
+                    ]
+                }
                 regions.append((area, ring))
             }
         }
@@ -51,7 +58,7 @@ public enum MaskContours {
         let offsets = [(-1, 0), (-1, -1), (0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1)]
         var contour = [(startX, startY)]
         var current = (startX, startY)
-        var backtrack = 0 // we entered the start pixel from the west
+        var backtrack = 0  // we entered the start pixel from the west
         let limit = 4 * 1_000_000
         for _ in 0..<limit {
             var found = false
@@ -66,7 +73,7 @@ public enum MaskContours {
                     break
                 }
             }
-            if !found { break } // isolated pixel
+            if !found { break }  // isolated pixel
             if current == (startX, startY) { break }
             contour.append(current)
         }
@@ -92,7 +99,10 @@ public enum MaskContours {
         var best = -1.0
         for (i, p) in ring.enumerated() {
             let d = Double((p.0 - first.0) * (p.0 - first.0) + (p.1 - first.1) * (p.1 - first.1))
-            if d > best { best = d; farthest = i }
+            if d > best {
+                best = d
+                farthest = i
+            }
         }
         let a = rdp(Array(ring[0...farthest]), tolerance: tolerance)
         let b = rdp(Array(ring[farthest...]) + [first], tolerance: tolerance)
@@ -102,24 +112,33 @@ public enum MaskContours {
     static func rdp(_ points: [(Int, Int)], tolerance: Double) -> [(Int, Int)] {
         guard points.count > 2 else { return points }
         var keep = [Bool](repeating: false, count: points.count)
-        keep[0] = true; keep[points.count - 1] = true
+        keep[0] = true
+        keep[points.count - 1] = true
         var stack = [(0, points.count - 1)]
         while let (start, end) = stack.popLast() {
             guard end > start + 1 else { continue }
             let (x1, y1) = (Double(points[start].0), Double(points[start].1))
             let (x2, y2) = (Double(points[end].0), Double(points[end].1))
-            let dx = x2 - x1, dy = y2 - y1
+            let dx = x2 - x1
+            let dy = y2 - y1
             let length = (dx * dx + dy * dy).squareRoot()
-            var worst = start, worstDistance = -1.0
+            var worst = start
+            var worstDistance = -1.0
             for i in (start + 1)..<end {
                 let (px, py) = (Double(points[i].0), Double(points[i].1))
-                let distance = length == 0 ? ((px - x1) * (px - x1) + (py - y1) * (py - y1)).squareRoot()
+                let distance =
+                    length == 0
+                    ? ((px - x1) * (px - x1) + (py - y1) * (py - y1)).squareRoot()
                     : abs(dy * px - dx * py + x2 * y1 - y2 * x1) / length
-                if distance > worstDistance { worstDistance = distance; worst = i }
+                if distance > worstDistance {
+                    worstDistance = distance
+                    worst = i
+                }
             }
             if worstDistance > tolerance {
                 keep[worst] = true
-                stack.append((start, worst)); stack.append((worst, end))
+                stack.append((start, worst))
+                stack.append((worst, end))
             }
         }
         return points.indices.filter { keep[$0] }.map { points[$0] }

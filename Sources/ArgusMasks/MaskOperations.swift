@@ -12,22 +12,35 @@ public enum MaskOperations {
         let k = ring.count / 2
         let scale = 5.0
         // Vertices on the 5× grid; C's `(int)(v + .5)` truncates toward zero.
-        var xs = [Int](repeating: 0, count: k + 1), ys = [Int](repeating: 0, count: k + 1)
+        var xs = [Int](repeating: 0, count: k + 1)
+        var ys = [Int](repeating: 0, count: k + 1)
         for j in 0..<k {
             xs[j] = truncatingInt(scale * ring[2 * j] + 0.5)
             ys[j] = truncatingInt(scale * ring[2 * j + 1] + 0.5)
         }
-        if k > 0 { xs[k] = xs[0]; ys[k] = ys[0] }
+        if k > 0 {
+            xs[k] = xs[0]
+            ys[k] = ys[0]
+        }
         // Dense points along every edge.
-        var u: [Int] = [], v: [Int] = []
+        var u: [Int] = []
+        var v: [Int] = []
         var total = 0
         for j in 0..<k { total += max(abs(xs[j] - xs[j + 1]), abs(ys[j] - ys[j + 1])) + 1 }
-        u.reserveCapacity(total); v.reserveCapacity(total)
+        u.reserveCapacity(total)
+        v.reserveCapacity(total)
         for j in 0..<k {
-            var x0 = xs[j], x1 = xs[j + 1], y0 = ys[j], y1 = ys[j + 1]
-            let dx = abs(x1 - x0), dy = abs(y0 - y1)
+            var x0 = xs[j]
+            var x1 = xs[j + 1]
+            var y0 = ys[j]
+            var y1 = ys[j + 1]
+            let dx = abs(x1 - x0)
+            let dy = abs(y0 - y1)
             let flip = (dx >= dy && x0 > x1) || (dx < dy && y0 > y1)
-            if flip { swap(&x0, &x1); swap(&y0, &y1) }
+            if flip {
+                swap(&x0, &x1)
+                swap(&y0, &y1)
+            }
             if dx >= dy {
                 // A repeated vertex gives 0/0 = NaN here, as in C.
                 let slope = Double(y1 - y0) / Double(dx)
@@ -48,7 +61,8 @@ public enum MaskOperations {
         // Points where the boundary crosses a column centre, back on the pixel grid.
         var boundary: [UInt32] = []
         boundary.reserveCapacity(u.count / 5 + 2)
-        let h = height, w = width
+        let h = height
+        let w = width
         if u.count > 1 {
             for j in 1..<u.count where u[j] != u[j - 1] {
                 var xd = Double(u[j] < u[j - 1] ? u[j] : u[j] - 1)
@@ -65,15 +79,23 @@ public enum MaskOperations {
         boundary.sort()
         // Differences give the runs; a zero-length run merges its neighbours.
         var previous: UInt32 = 0
-        for j in boundary.indices { let t = boundary[j]; boundary[j] = t &- previous; previous = t }
+        for j in boundary.indices {
+            let t = boundary[j]
+            boundary[j] = t &- previous
+            previous = t
+        }
         var counts: [UInt32] = [boundary[0]]
         var j = 1
         while j < boundary.count {
             if boundary[j] > 0 {
-                counts.append(boundary[j]); j += 1
+                counts.append(boundary[j])
+                j += 1
             } else {
                 j += 1
-                if j < boundary.count { counts[counts.count - 1] &+= boundary[j]; j += 1 }
+                if j < boundary.count {
+                    counts[counts.count - 1] &+= boundary[j]
+                    j += 1
+                }
             }
         }
         return RunLengthMask(height: height, width: width, counts: counts)
@@ -87,7 +109,10 @@ public enum MaskOperations {
 
     /// A box `[x, y, w, h]` as a mask (pycocotools `rleFrBbox`: the box's four corners as a polygon).
     public static func rasterize(box: Box, height: Int, width: Int) -> RunLengthMask {
-        let xs = box.minX, xe = box.minX + box.width, ys = box.minY, ye = box.minY + box.height
+        let xs = box.minX
+        let xe = box.minX + box.width
+        let ys = box.minY
+        let ye = box.minY + box.height
         return rasterize(ring: [xs, ys, xs, ye, xe, ye, xe, ys], height: height, width: width)
     }
 
@@ -112,10 +137,16 @@ public enum MaskOperations {
 
     static func combine(_ a: RunLengthMask, _ b: RunLengthMask, intersect: Bool) -> RunLengthMask {
         var counts: [UInt32] = []
-        guard !a.counts.isEmpty && !b.counts.isEmpty else { return RunLengthMask(height: a.height, width: a.width, counts: []) }
-        var ca = a.counts[0], cb = b.counts[0]
-        var va = false, vb = false, value = false
-        var ia = 1, ib = 1
+        guard !a.counts.isEmpty && !b.counts.isEmpty else {
+            return RunLengthMask(height: a.height, width: a.width, counts: [])
+        }
+        var ca = a.counts[0]
+        var cb = b.counts[0]
+        var va = false
+        var vb = false
+        var value = false
+        var ia = 1
+        var ib = 1
         var accumulated: UInt32 = 0
         var remaining: UInt32 = 1
         while remaining > 0 {
@@ -123,14 +154,25 @@ public enum MaskOperations {
             accumulated &+= c
             remaining = 0
             ca -= c
-            if ca == 0 && ia < a.counts.count { ca = a.counts[ia]; ia += 1; va.toggle() }
+            if ca == 0 && ia < a.counts.count {
+                ca = a.counts[ia]
+                ia += 1
+                va.toggle()
+            }
             remaining &+= ca
             cb -= c
-            if cb == 0 && ib < b.counts.count { cb = b.counts[ib]; ib += 1; vb.toggle() }
+            if cb == 0 && ib < b.counts.count {
+                cb = b.counts[ib]
+                ib += 1
+                vb.toggle()
+            }
             remaining &+= cb
             let previous = value
             value = intersect ? (va && vb) : (va || vb)
-            if value != previous || remaining == 0 { counts.append(accumulated); accumulated = 0 }
+            if value != previous || remaining == 0 {
+                counts.append(accumulated)
+                accumulated = 0
+            }
         }
         return RunLengthMask(height: a.height, width: a.width, counts: counts)
     }
@@ -138,23 +180,43 @@ public enum MaskOperations {
     /// The bounding box of a mask as `[x, y, w, h]` (pycocotools `toBbox`, with its rule that a run
     /// crossing a column boundary spans the full height).
     public static func boundingBox(_ mask: RunLengthMask) -> (Double, Double, Double, Double) {
-        let h = mask.height, w = mask.width
+        let h = mask.height
+        let w = mask.width
         let m = (mask.counts.count / 2) * 2
         guard m > 0, h > 0 else { return (0, 0, 0, 0) }
-        var xs = w, ys = h, xe = 0, ye = 0
+        var xs = w
+        var ys = h
+        var xe = 0
+        var ye = 0
         var cc = 0
         var xp = 0
         // The column of each run end, followed forward instead of divided (positions only grow).
-        var column = 0, columnStart = 0
+        var column = 0
+        var columnStart = 0
         mask.counts.withUnsafeBufferPointer { counts in
             for j in 0..<m {
                 cc += Int(counts[j])
                 let t = cc - j % 2
-                while t >= columnStart + h { column += 1; columnStart += h }
-                while t < columnStart { column -= 1; columnStart -= h } // an empty run can step back one
-                let x = column, y = t - columnStart
-                if j % 2 == 0 { xp = x } else if xp < x { ys = 0; ye = h - 1 }
-                xs = min(xs, x); xe = max(xe, x); ys = min(ys, y); ye = max(ye, y)
+                while t >= columnStart + h {
+                    column += 1
+                    columnStart += h
+                }
+                while t < columnStart {
+                    column -= 1
+                    columnStart -= h
+                }  // an empty run can step back one
+                let x = column
+                let y = t - columnStart
+                if j % 2 == 0 {
+                    xp = x
+                } else if xp < x {
+                    ys = 0
+                    ye = h - 1
+                }
+                xs = min(xs, x)
+                xe = max(xe, x)
+                ys = min(ys, y)
+                ye = max(ye, y)
             }
         }
         return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
@@ -163,7 +225,9 @@ public enum MaskOperations {
     /// IoU of two boxes `[x, y, w, h]` (pycocotools `bbIou`); with `crowd`, the intersection over
     /// the detection's area.
     @inline(__always)
-    public static func iou(detection d: (Double, Double, Double, Double), groundTruth g: (Double, Double, Double, Double), crowd: Bool) -> Double {
+    public static func iou(
+        detection d: (Double, Double, Double, Double), groundTruth g: (Double, Double, Double, Double), crowd: Bool
+    ) -> Double {
         let w = min(d.2 + d.0, g.2 + g.0) - max(d.0, g.0)
         if w <= 0 { return 0 }
         let h = min(d.3 + d.1, g.3 + g.1) - max(d.1, g.1)
@@ -176,25 +240,42 @@ public enum MaskOperations {
 
     /// IoU of two masks (pycocotools `rleIou`): the boxes are compared first; masks of different
     /// sizes give -1; with `crowd`, the intersection over the detection's area.
-    public static func iou(detection d: RunLengthMask, groundTruth g: RunLengthMask, crowd: Bool,
-                           detectionBox: (Double, Double, Double, Double), groundTruthBox: (Double, Double, Double, Double)) -> Double {
+    public static func iou(
+        detection d: RunLengthMask, groundTruth g: RunLengthMask, crowd: Bool,
+        detectionBox: (Double, Double, Double, Double), groundTruthBox: (Double, Double, Double, Double)
+    ) -> Double {
         if iou(detection: detectionBox, groundTruth: groundTruthBox, crowd: crowd) <= 0 { return 0 }
         if d.height != g.height || d.width != g.width { return -1 }
         guard !d.counts.isEmpty && !g.counts.isEmpty else { return 0 }
-        var ca = d.counts[0], cb = g.counts[0]
-        var va = false, vb = false
-        var ia = 1, ib = 1
-        var intersection: UInt32 = 0, union: UInt32 = 0
+        var ca = d.counts[0]
+        var cb = g.counts[0]
+        var va = false
+        var vb = false
+        var ia = 1
+        var ib = 1
+        var intersection: UInt32 = 0
+        var union: UInt32 = 0
         var remaining: UInt32 = 1
         while remaining > 0 {
             let c = min(ca, cb)
-            if va || vb { union &+= c; if va && vb { intersection &+= c } }
+            if va || vb {
+                union &+= c
+                if va && vb { intersection &+= c }
+            }
             remaining = 0
             ca -= c
-            if ca == 0 && ia < d.counts.count { ca = d.counts[ia]; ia += 1; va.toggle() }
+            if ca == 0 && ia < d.counts.count {
+                ca = d.counts[ia]
+                ia += 1
+                va.toggle()
+            }
             remaining &+= ca
             cb -= c
-            if cb == 0 && ib < g.counts.count { cb = g.counts[ib]; ib += 1; vb.toggle() }
+            if cb == 0 && ib < g.counts.count {
+                cb = g.counts[ib]
+                ib += 1
+                vb.toggle()
+            }
             remaining &+= cb
         }
         if intersection == 0 { union = 1 } else if crowd { union = UInt32(truncatingIfNeeded: d.area) }

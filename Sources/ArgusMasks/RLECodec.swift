@@ -74,7 +74,11 @@ extension RunLengthMask {
         var current = false
         var run: UInt32 = 0
         for pixel in pixels {
-            if pixel != current { counts.append(run); run = 0; current = pixel }
+            if pixel != current {
+                counts.append(run)
+                run = 0
+                current = pixel
+            }
             run += 1
         }
         counts.append(run)
@@ -101,7 +105,8 @@ extension Segmentation {
     public var runLengthMask: RunLengthMask? {
         switch self {
         case .rle(let mask): mask
-        case .compressedRLE(let counts, let height, let width): RunLengthMask(compressed: counts, height: height, width: width)
+        case .compressedRLE(let counts, let height, let width):
+            RunLengthMask(compressed: counts, height: height, width: width)
         case .polygons: nil
         }
     }

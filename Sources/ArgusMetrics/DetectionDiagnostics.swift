@@ -15,7 +15,9 @@ public struct DetectionConfusionMatrix: Sendable {
 
     /// An empty matrix over `labels` (counts are filled in by the caller, e.g. when merging shards).
     public init(labels: [String], iouThreshold: Double, scoreThreshold: Double) {
-        self.labels = labels; self.iouThreshold = iouThreshold; self.scoreThreshold = scoreThreshold
+        self.labels = labels
+        self.iouThreshold = iouThreshold
+        self.scoreThreshold = scoreThreshold
         counts = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count + 1)
     }
 
@@ -24,7 +26,10 @@ public struct DetectionConfusionMatrix: Sendable {
     /// score, then file order). Unpaired detections overlapping a crowd region are not counted.
     ///
     /// Complexity: O(Σ G·D log(G·D)) over images.
-    public init(_ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false, masks given: MaskCache? = nil) {
+    public init(
+        _ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false,
+        masks given: MaskCache? = nil
+    ) {
         let K = data.categoryIDs.count
         labels = data.categoryNames
         self.iouThreshold = iouThreshold
@@ -39,22 +44,28 @@ public struct DetectionConfusionMatrix: Sendable {
         }
         @Sendable func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
             if let masks {
-                let dm = masks.detection(d), gm = masks.groundTruth(g)
-                return MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
+                let dm = masks.detection(d)
+                let gm = masks.groundTruth(g)
+                return MaskOperations.iou(
+                    detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box
+                )
             }
-            return MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
+            return MaskOperations.iou(
+                detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
         }
         // Images in parallel, each block with its own counts, added up at the end.
         let blocks = max(1, min(64, data.images.count / 64))
         var partial = [[[Int]]](repeating: counts, count: blocks)
-        let truthLists = truthByImage, detectionLists = detectionsByImage
+        let truthLists = truthByImage
+        let detectionLists = detectionsByImage
         partial.withUnsafeMutableBufferPointer { buffer in
             let box = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: blocks) { block in
                 var local = box.buffer[block]
                 for image in stride(from: block, to: data.images.count, by: blocks) {
-                    Self.count(image: image, data: data, truths: truthLists[image], detections: detectionLists[image], K: K,
-                               iouThreshold: iouThreshold, iou: iou, into: &local)
+                    Self.count(
+                        image: image, data: data, truths: truthLists[image], detections: detectionLists[image], K: K,
+                        iouThreshold: iouThreshold, iou: iou, into: &local)
                 }
                 box.buffer[block] = local
             }
@@ -65,21 +76,31 @@ public struct DetectionConfusionMatrix: Sendable {
 }
 
 extension DetectionConfusionMatrix {
-    static func count(image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-                      iou: (Int, Int, Bool) -> Double, into counts: inout [[Int]]) {
+    static func count(
+        image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
+        iou: (Int, Int, Bool) -> Double, into counts: inout [[Int]]
+    ) {
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
         let crowds = all.filter { data.groundTruth.isCrowd[$0] }
         var pairs: [(iou: Double, d: Int, g: Int)] = []
-        for d in detections { for g in truths { let v = iou(d, g, false); if v >= iouThreshold { pairs.append((v, d, g)) } } }
+        for d in detections {
+            for g in truths {
+                let v = iou(d, g, false)
+                if v >= iouThreshold { pairs.append((v, d, g)) }
+            }
+        }
         pairs.sort { a, b in
             if a.iou != b.iou { return a.iou > b.iou }
-            let sa = data.detections.scores[a.d], sb = data.detections.scores[b.d]
+            let sa = data.detections.scores[a.d]
+            let sb = data.detections.scores[b.d]
             if sa != sb { return sa > sb }
             return (a.d, a.g) < (b.d, b.g)
         }
-        var usedDetections = Set<Int>(), usedTruths = Set<Int>()
+        var usedDetections = Set<Int>()
+        var usedTruths = Set<Int>()
         for pair in pairs where !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
-            usedDetections.insert(pair.d); usedTruths.insert(pair.g)
+            usedDetections.insert(pair.d)
+            usedTruths.insert(pair.g)
             counts[Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
         }
         for g in truths where !usedTruths.contains(g) { counts[Int(data.groundTruth.category[g])][K] += 1 }
@@ -95,9 +116,14 @@ public struct ImageLevelMetrics: Sendable {
     public var truePositives = 0, falseNegatives = 0, falsePositives = 0, trueNegatives = 0
     public var scoreThreshold: Double
 
-    public init(truePositives: Int, falseNegatives: Int, falsePositives: Int, trueNegatives: Int, scoreThreshold: Double) {
-        self.truePositives = truePositives; self.falseNegatives = falseNegatives
-        self.falsePositives = falsePositives; self.trueNegatives = trueNegatives; self.scoreThreshold = scoreThreshold
+    public init(
+        truePositives: Int, falseNegatives: Int, falsePositives: Int, trueNegatives: Int, scoreThreshold: Double
+    ) {
+        self.truePositives = truePositives
+        self.falseNegatives = falseNegatives
+        self.falsePositives = falsePositives
+        self.trueNegatives = trueNegatives
+        self.scoreThreshold = scoreThreshold
     }
 
     /// From a VOC matching: an image with (non-crowd) objects is a true positive when a detection
@@ -106,7 +132,9 @@ public struct ImageLevelMetrics: Sendable {
     public init(_ data: EvaluationData, matches: [VOCEvaluator.Match], scoreThreshold: Double) {
         self.scoreThreshold = scoreThreshold
         var hasTruth = [Bool](repeating: false, count: data.images.count)
-        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] { hasTruth[Int(data.groundTruth.image[g])] = true }
+        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] {
+            hasTruth[Int(data.groundTruth.image[g])] = true
+        }
         var found = [Bool](repeating: false, count: data.images.count)
         var predicted = [Bool](repeating: false, count: data.images.count)
         for match in matches where data.detections.scores[match.detection] >= scoreThreshold {
@@ -124,8 +152,12 @@ public struct ImageLevelMetrics: Sendable {
         }
     }
 
-    public var precision: Double? { truePositives + falsePositives == 0 ? nil : Double(truePositives) / Double(truePositives + falsePositives) }
-    public var recall: Double? { truePositives + falseNegatives == 0 ? nil : Double(truePositives) / Double(truePositives + falseNegatives) }
+    public var precision: Double? {
+        truePositives + falsePositives == 0 ? nil : Double(truePositives) / Double(truePositives + falsePositives)
+    }
+    public var recall: Double? {
+        truePositives + falseNegatives == 0 ? nil : Double(truePositives) / Double(truePositives + falseNegatives)
+    }
     public var accuracy: Double? {
         let total = truePositives + falseNegatives + falsePositives + trueNegatives
         return total == 0 ? nil : Double(truePositives + trueNegatives) / Double(total)
@@ -135,7 +167,10 @@ public struct ImageLevelMetrics: Sendable {
 extension VOCEvaluator.ClassResult {
     /// F1 at each point of the curve (0 where precision and recall are both 0).
     public var f1Curve: [Double] {
-        curve.map { point in point.precision + point.recall == 0 ? 0 : 2 * point.precision * point.recall / (point.precision + point.recall) }
+        curve.map { point in
+            point.precision + point.recall == 0
+                ? 0 : 2 * point.precision * point.recall / (point.precision + point.recall)
+        }
     }
 
     /// The confidence threshold with the best F1 (the first such point in score order), or nil

@@ -26,7 +26,8 @@ extension EvaluationData {
             }
             return result
         }
-        return EvaluationData(images: kept, categoryIDs: categoryIDs, categoryNames: categoryNames,
-                              groundTruth: filter(groundTruth), detections: filter(detections))
+        return EvaluationData(
+            images: kept, categoryIDs: categoryIDs, categoryNames: categoryNames,
+            groundTruth: filter(groundTruth), detections: filter(detections))
     }
 }

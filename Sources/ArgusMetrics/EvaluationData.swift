@@ -47,9 +47,13 @@ public struct EvaluationData: Sendable {
     public var groundTruth: Objects
     public var detections: Objects
 
-    public init(images: [Image], categoryIDs: [Int], categoryNames: [String], groundTruth: Objects, detections: Objects) {
-        self.images = images; self.categoryIDs = categoryIDs; self.categoryNames = categoryNames
-        self.groundTruth = groundTruth; self.detections = detections
+    public init(images: [Image], categoryIDs: [Int], categoryNames: [String], groundTruth: Objects, detections: Objects)
+    {
+        self.images = images
+        self.categoryIDs = categoryIDs
+        self.categoryNames = categoryNames
+        self.groundTruth = groundTruth
+        self.detections = detections
     }
 }
 
@@ -64,7 +68,9 @@ extension EvaluationData {
     /// Builds the evaluation from ground truth in pixels (`dataset.coordinateSpace == .pixels`).
     /// - Parameter segm: keep shapes for mask evaluation.
     /// Image ids: the dataset's where every image has one, else 1… in order; category ids likewise.
-    public static func groundTruth(_ dataset: Dataset, segm: Bool) throws(EvaluationError) -> (EvaluationData, imageIDs: [String: Int]) {
+    public static func groundTruth(_ dataset: Dataset, segm: Bool) throws(EvaluationError) -> (
+        EvaluationData, imageIDs: [String: Int]
+    ) {
         guard dataset.coordinateSpace == .pixels else { throw EvaluationError("ground truth must be in pixels") }
         let ids = dataset.images.compactMap(\.id)
         let keepImageIDs = ids.count == dataset.images.count && Set(ids).count == ids.count
@@ -72,11 +78,20 @@ extension EvaluationData {
         for (index, image) in dataset.images.enumerated() {
             // Boxes need no image size; masks do.
             guard let width = image.width, let height = image.height else {
-                if segm { throw EvaluationError("\(image.location?.description ?? image.imageURL): the size of \(image.imageURL) is unknown") }
-                images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: 0, height: 0, name: image.imageURL, sourceIndex: index))
+                if segm {
+                    throw EvaluationError(
+                        "\(image.location?.description ?? image.imageURL): the size of \(image.imageURL) is unknown")
+                }
+                images.append(
+                    Image(
+                        id: keepImageIDs ? image.id! : index + 1, width: 0, height: 0, name: image.imageURL,
+                        sourceIndex: index))
                 continue
             }
-            images.append(Image(id: keepImageIDs ? image.id! : index + 1, width: width, height: height, name: image.imageURL, sourceIndex: index))
+            images.append(
+                Image(
+                    id: keepImageIDs ? image.id! : index + 1, width: width, height: height, name: image.imageURL,
+                    sourceIndex: index))
         }
         // Categories: the COCO ids where known, else 1… in label order; sorted by id.
         let labels = dataset.allLabels
@@ -92,13 +107,18 @@ extension EvaluationData {
         var nextID = 1
         for (index, image) in dataset.images.enumerated() {
             for object in image.annotation.objects {
-                guard let box = object.box ?? boxOfShape(object.segmentation, height: images[index].height, width: images[index].width) else { continue }
+                guard
+                    let box = object.box
+                        ?? boxOfShape(object.segmentation, height: images[index].height, width: images[index].width)
+                else { continue }
                 objects.image.append(Int32(position[index]))
                 objects.category.append(categoryIndex[object.label]!)
                 objects.boxes += [box.minX, box.minY, box.width, box.height]
                 var area = object.area
                 if area == nil {
-                    if segm, let mask = object.segmentation?.mask(height: images[index].height, width: images[index].width) {
+                    if segm,
+                        let mask = object.segmentation?.mask(height: images[index].height, width: images[index].width)
+                    {
                         area = Double(mask.area)
                     } else {
                         area = box.width * box.height
@@ -111,8 +131,9 @@ extension EvaluationData {
                 if segm { objects.segmentations.append(object.segmentation ?? .polygons([boxPolygon(box)])) }
             }
         }
-        let data = EvaluationData(images: order.map { images[$0] }, categoryIDs: categories.map(\.id), categoryNames: categories.map(\.name),
-                                  groundTruth: objects, detections: Objects())
+        let data = EvaluationData(
+            images: order.map { images[$0] }, categoryIDs: categories.map(\.id), categoryNames: categories.map(\.name),
+            groundTruth: objects, detections: Objects())
         var byName: [String: Int] = [:]
         for image in data.images { byName[image.name] = image.id }
         return (data, byName)
@@ -126,22 +147,30 @@ extension EvaluationData {
         var categoryIndex: [Int: Int32] = [:]
         for (index, id) in categoryIDs.enumerated() { categoryIndex[id] = Int32(index) }
         var unknownImages = Set<Int>()
-        for i in 0..<results.count where imageIndex[results.imageIDs[i]] == nil { unknownImages.insert(results.imageIDs[i]) }
+        for i in 0..<results.count where imageIndex[results.imageIDs[i]] == nil {
+            unknownImages.insert(results.imageIDs[i])
+        }
         if !unknownImages.isEmpty {
-            throw EvaluationError("results refer to \(unknownImages.count) image id(s) that the ground truth does not have, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))")
+            throw EvaluationError(
+                "results refer to \(unknownImages.count) image id(s) that the ground truth does not have, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))"
+            )
         }
         var skipped = 0
         var objects = Objects()
-        objects.image.reserveCapacity(results.count); objects.category.reserveCapacity(results.count)
-        objects.boxes.reserveCapacity(4 * results.count); objects.areas.reserveCapacity(results.count)
-        objects.ids.reserveCapacity(results.count); objects.scores.reserveCapacity(results.count)
+        objects.image.reserveCapacity(results.count)
+        objects.category.reserveCapacity(results.count)
+        objects.boxes.reserveCapacity(4 * results.count)
+        objects.areas.reserveCapacity(results.count)
+        objects.ids.reserveCapacity(results.count)
+        objects.scores.reserveCapacity(results.count)
         // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
         // takes its area from it; without, areas (and missing boxes) come from the masks.
         let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
         // Masks decoded once, on every core (they serve the areas here and the IoUs later).
         var decoded = [RunLengthMask?](repeating: nil, count: segm || !boxBranch ? results.count : 0)
         if !decoded.isEmpty {
-            let sizes = images, indexOfImage = imageIndex
+            let sizes = images
+            let indexOfImage = imageIndex
             decoded.withUnsafeMutableBufferPointer { buffer in
                 let box = UnsafeMutableBufferPointerBox(buffer)
                 DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
@@ -160,7 +189,9 @@ extension EvaluationData {
             let area: Double
             if boxBranch {
                 guard let given = box else {
-                    throw EvaluationError("result \(results.position(at: i) + 1) has no bbox while the first one has: pycocotools requires a bbox on every result then")
+                    throw EvaluationError(
+                        "result \(results.position(at: i) + 1) has no bbox while the first one has: pycocotools requires a bbox on every result then"
+                    )
                 }
                 area = given.width * given.height
             } else {
@@ -174,7 +205,10 @@ extension EvaluationData {
                 }
             }
             // Results of categories the ground truth does not have take no part (pycocotools filters them).
-            guard let category = categoryIndex[results.categoryIDs[i]] else { skipped += 1; continue }
+            guard let category = categoryIndex[results.categoryIDs[i]] else {
+                skipped += 1
+                continue
+            }
             objects.image.append(image)
             objects.category.append(category)
             objects.boxes += [box!.minX, box!.minY, box!.width, box!.height]
@@ -192,9 +226,13 @@ extension EvaluationData {
     /// joined to the ground truth by image file name (or by order where the prediction file named
     /// none: `#0`, `#1`, …) and by label.
     /// - Returns: the number of predictions left out (an unknown label), and the unknown images.
-    public mutating func addPredictions(_ predictions: Dataset, segm: Bool) throws(EvaluationError) -> (skipped: Int, unknownImages: [String]) {
+    public mutating func addPredictions(_ predictions: Dataset, segm: Bool) throws(EvaluationError) -> (
+        skipped: Int, unknownImages: [String]
+    ) {
         guard predictions.coordinateSpace == .pixels else { throw EvaluationError("predictions must be in pixels") }
-        var byName: [String: Int] = [:], byStem: [String: Int] = [:], bySource: [Int: Int] = [:]
+        var byName: [String: Int] = [:]
+        var byStem: [String: Int] = [:]
+        var bySource: [Int: Int] = [:]
         for image in images {
             let record = ImageRecord(imageURL: image.name)
             byName[record.fileName] = image.id
@@ -213,11 +251,19 @@ extension EvaluationData {
             } else {
                 id = byName[image.fileName] ?? byStem[image.stem]
             }
-            guard let id else { unknown.append(image.imageURL); continue }
+            guard let id else {
+                unknown.append(image.imageURL)
+                continue
+            }
             for object in image.annotation.objects {
-                guard let category = categoryOf[object.label] else { skipped += 1; continue }
+                guard let category = categoryOf[object.label] else {
+                    skipped += 1
+                    continue
+                }
                 let box = object.box.map { ($0.minX, $0.minY, $0.width, $0.height) }
-                results.append(imageID: id, categoryID: category, score: object.score ?? 1, box: box, segmentation: segm ? object.segmentation : nil)
+                results.append(
+                    imageID: id, categoryID: category, score: object.score ?? 1, box: box,
+                    segmentation: segm ? object.segmentation : nil)
             }
         }
         if !unknown.isEmpty { return (skipped, unknown) }
@@ -227,7 +273,10 @@ extension EvaluationData {
 
     /// The polygon pycocotools' `loadRes` makes of a box: `[x1, y1, x1, y2, x2, y2, x2, y1]`.
     static func boxPolygon(_ box: Box) -> [Double] {
-        let x1 = box.minX, y1 = box.minY, x2 = box.minX + box.width, y2 = box.minY + box.height
+        let x1 = box.minX
+        let y1 = box.minY
+        let x2 = box.minX + box.width
+        let y2 = box.minY + box.height
         return [x1, y1, x1, y2, x2, y2, x2, y1]
     }
 

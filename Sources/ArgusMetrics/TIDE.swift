@@ -30,7 +30,10 @@ public struct TIDEBreakdown: Sendable {
         /// Whether a true positive already took that object.
         public var targetTaken: Bool
         public init(type: ErrorType, target: Int?, targetCategory: Int32, targetTaken: Bool) {
-            self.type = type; self.target = target; self.targetCategory = targetCategory; self.targetTaken = targetTaken
+            self.type = type
+            self.target = target
+            self.targetCategory = targetCategory
+            self.targetTaken = targetTaken
         }
     }
 
@@ -42,34 +45,50 @@ public struct TIDEBreakdown: Sendable {
     public var meanAveragePrecision: Double?
 
     /// A breakdown from values computed elsewhere (category by category, in a streamed evaluation).
-    public init(counts: [ErrorType: Int], deltaAP: [ErrorType: Double?], meanAveragePrecision: Double?,
-                foregroundThreshold: Double, backgroundThreshold: Double = 0.1) {
-        self.counts = counts; self.deltaAP = deltaAP; self.meanAveragePrecision = meanAveragePrecision
-        self.foregroundThreshold = foregroundThreshold; self.backgroundThreshold = backgroundThreshold
+    public init(
+        counts: [ErrorType: Int], deltaAP: [ErrorType: Double?], meanAveragePrecision: Double?,
+        foregroundThreshold: Double, backgroundThreshold: Double = 0.1
+    ) {
+        self.counts = counts
+        self.deltaAP = deltaAP
+        self.meanAveragePrecision = meanAveragePrecision
+        self.foregroundThreshold = foregroundThreshold
+        self.backgroundThreshold = backgroundThreshold
     }
 
     /// Classifies the false positives of a VOC matching and counts the missed objects per class.
-    public static func classify(_ data: EvaluationData, voc: VOCEvaluator.Result, backgroundThreshold tb: Double = 0.1,
-                                segm: Bool = false, masks given: MaskCache? = nil) -> (errors: [DetectionError?], missedByClass: [Int]) {
+    public static func classify(
+        _ data: EvaluationData, voc: VOCEvaluator.Result, backgroundThreshold tb: Double = 0.1,
+        segm: Bool = false, masks given: MaskCache? = nil
+    ) -> (errors: [DetectionError?], missedByClass: [Int]) {
         let tf = voc.iouThreshold
         let masks = segm ? (given ?? MaskCache(data)) : nil
         var truthByImage = [[Int]](repeating: [], count: data.images.count)
-        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] { truthByImage[Int(data.groundTruth.image[g])].append(g) }
+        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] {
+            truthByImage[Int(data.groundTruth.image[g])].append(g)
+        }
         func iou(_ d: Int, _ g: Int) -> Double {
             if let masks {
-                let dm = masks.detection(d), gm = masks.groundTruth(g)
-                return MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: false, detectionBox: dm.box, groundTruthBox: gm.box)
+                let dm = masks.detection(d)
+                let gm = masks.groundTruth(g)
+                return MaskOperations.iou(
+                    detection: dm.mask, groundTruth: gm.mask, crowd: false, detectionBox: dm.box, groundTruthBox: gm.box
+                )
             }
-            return MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false)
+            return MaskOperations.iou(
+                detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false)
         }
         var taken = Set<Int>()
-        for match in voc.matches where match.outcome == .truePositive { if let g = match.groundTruth { taken.insert(g) } }
+        for match in voc.matches where match.outcome == .truePositive {
+            if let g = match.groundTruth { taken.insert(g) }
+        }
         var errors = [DetectionError?](repeating: nil, count: voc.matches.count)
         var pointedAt = Set<Int>()
         for (position, match) in voc.matches.enumerated() where match.outcome == .falsePositive {
             let d = match.detection
             let category = data.detections.category[d]
-            var bestSame = (-1.0, -1), bestOther = (-1.0, -1)
+            var bestSame = (-1.0, -1)
+            var bestOther = (-1.0, -1)
             for g in truthByImage[Int(data.detections.image[d])] {
                 let value = iou(d, g)
                 if data.groundTruth.category[g] == category {
@@ -78,27 +97,39 @@ public struct TIDEBreakdown: Sendable {
                     bestOther = (value, g)
                 }
             }
-            let type: ErrorType, target: Int?
-            if bestSame.0 >= tf { (type, target) = (.duplicate, nil) }
-            else if bestOther.0 >= tf { (type, target) = (.classification, bestOther.1) }
-            else if bestSame.0 >= tb { (type, target) = (.localization, bestSame.1) }
-            else if bestOther.0 >= tb { (type, target) = (.both, nil) }
-            else { (type, target) = (.background, nil) }
+            let type: ErrorType
+            let target: Int?
+            if bestSame.0 >= tf {
+                (type, target) = (.duplicate, nil)
+            } else if bestOther.0 >= tf {
+                (type, target) = (.classification, bestOther.1)
+            } else if bestSame.0 >= tb {
+                (type, target) = (.localization, bestSame.1)
+            } else if bestOther.0 >= tb {
+                (type, target) = (.both, nil)
+            } else {
+                (type, target) = (.background, nil)
+            }
             if let target { pointedAt.insert(target) }
-            errors[position] = DetectionError(type: type, target: target.map { data.groundTruth.ids[$0] },
-                                              targetCategory: target.map { data.groundTruth.category[$0] } ?? -1,
-                                              targetTaken: target.map { taken.contains($0) } ?? false)
+            errors[position] = DetectionError(
+                type: type, target: target.map { data.groundTruth.ids[$0] },
+                targetCategory: target.map { data.groundTruth.category[$0] } ?? -1,
+                targetTaken: target.map { taken.contains($0) } ?? false)
         }
         var missedByClass = [Int](repeating: 0, count: data.categoryIDs.count)
-        for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] && !taken.contains(g) && !pointedAt.contains(g) {
+        for g in 0..<data.groundTruth.count
+        where !data.groundTruth.isCrowd[g] && !taken.contains(g) && !pointedAt.contains(g) {
             missedByClass[Int(data.groundTruth.category[g])] += 1
         }
         return (errors, missedByClass)
     }
 
     /// The breakdown from classified errors (of one evaluation or of merged shards).
-    public init(records: [VOCEvaluator.Record], errors: [DetectionError?], missedByClass: [Int], truthCounts: [Int],
-                names: [String], interpolation: VOCEvaluator.Interpolation, foregroundThreshold: Double, backgroundThreshold: Double = 0.1) {
+    public init(
+        records: [VOCEvaluator.Record], errors: [DetectionError?], missedByClass: [Int], truthCounts: [Int],
+        names: [String], interpolation: VOCEvaluator.Interpolation, foregroundThreshold: Double,
+        backgroundThreshold: Double = 0.1
+    ) {
         self.foregroundThreshold = foregroundThreshold
         self.backgroundThreshold = backgroundThreshold
         var counts = [ErrorType: Int]()
@@ -107,14 +138,19 @@ public struct TIDEBreakdown: Sendable {
         counts[.missed] = missedByClass.reduce(0, +)
         self.counts = counts
         func mAP(_ records: [VOCEvaluator.Record], _ truthCounts: [Int]) -> Double? {
-            let values = VOCEvaluator.classResults(names: names, truthCounts: truthCounts, records: records, interpolation: interpolation)
-                .compactMap(\.averagePrecision)
+            let values = VOCEvaluator.classResults(
+                names: names, truthCounts: truthCounts, records: records, interpolation: interpolation
+            )
+            .compactMap(\.averagePrecision)
             return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
         }
         let base = mAP(records, truthCounts)
         meanAveragePrecision = base
         // Fixes in score order (ties in file order), one type at a time.
-        let order = records.indices.sorted { records[$0].score > records[$1].score || (records[$0].score == records[$1].score && records[$0].order < records[$1].order) }
+        let order = records.indices.sorted {
+            records[$0].score > records[$1].score
+                || (records[$0].score == records[$1].score && records[$0].order < records[$1].order)
+        }
         var delta = [ErrorType: Double?]()
         for type in ErrorType.allCases {
             var fixed = records
@@ -126,8 +162,9 @@ public struct TIDEBreakdown: Sendable {
                 var removed = Set<Int>()
                 for position in order {
                     guard let error = errors[position], error.type == type else { continue }
-                    if (type == .classification || type == .localization), let target = error.target, !error.targetTaken,
-                       claimed.insert(target).inserted {
+                    if type == .classification || type == .localization, let target = error.target, !error.targetTaken,
+                        claimed.insert(target).inserted
+                    {
                         fixed[position].outcome = .truePositive
                         fixed[position].category = error.targetCategory
                     } else {
@@ -136,7 +173,11 @@ public struct TIDEBreakdown: Sendable {
                 }
                 fixed = fixed.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
             }
-            if let value = mAP(fixed, fixedCounts), let base { delta[type] = value - base } else { delta[type] = .some(nil) }
+            if let value = mAP(fixed, fixedCounts), let base {
+                delta[type] = value - base
+            } else {
+                delta[type] = .some(nil)
+            }
         }
         deltaAP = delta
     }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgusCore
 import ArgusData
 import ArgusIO
 import ArgusMetrics
 import ArgusResults
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The per-detection state of a streamed evaluation (`--passes N`), kept on disk by category:
 /// each pass appends its VOC records with their TIDE errors, its classification errors (also
@@ -25,11 +26,11 @@ final class CategorySpill {
     struct Row {
         var score: Double
         var order: Int64
-        var target: Int64         // −1: none
+        var target: Int64  // −1: none
         var targetCategory: Int32
         var category: Int32
-        var outcome: UInt8        // 0 true positive, 1 false positive, 2 ignored
-        var errorCode: UInt8      // 0: none, else 1 + index in TIDEBreakdown.ErrorType.allCases
+        var outcome: UInt8  // 0 true positive, 1 false positive, 2 ignored
+        var errorCode: UInt8  // 0: none, else 1 + index in TIDEBreakdown.ErrorType.allCases
         var targetTaken: UInt8
     }
 
@@ -38,7 +39,9 @@ final class CategorySpill {
         self.categories = categories
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for k in 0..<categories {
-            for (list, name) in [(\CategorySpill.voc, "voc"), (\CategorySpill.incoming, "incoming"), (\CategorySpill.coco, "coco")] {
+            for (list, name) in [
+                (\CategorySpill.voc, "voc"), (\CategorySpill.incoming, "incoming"), (\CategorySpill.coco, "coco"),
+            ] {
                 guard let file = fopen(folder + "/\(name)-\(k).bin", "w+b") else {
                     throw DataError(.unwritable, SourceLocation(file: folder), String(cString: strerror(errno)))
                 }
@@ -60,11 +63,12 @@ final class CategorySpill {
             let errors = state.tideErrors
             for (i, record) in records.enumerated() {
                 let error = errors?[i] ?? nil
-                var row = Row(score: record.score, order: Int64(record.order), target: Int64(error?.target ?? -1),
-                              targetCategory: error?.targetCategory ?? -1, category: record.category,
-                              outcome: record.outcome == .truePositive ? 0 : record.outcome == .falsePositive ? 1 : 2,
-                              errorCode: error.map { UInt8(Self.errorTypes.firstIndex(of: $0.type)! + 1) } ?? 0,
-                              targetTaken: (error?.targetTaken ?? false) ? 1 : 0)
+                var row = Row(
+                    score: record.score, order: Int64(record.order), target: Int64(error?.target ?? -1),
+                    targetCategory: error?.targetCategory ?? -1, category: record.category,
+                    outcome: record.outcome == .truePositive ? 0 : record.outcome == .falsePositive ? 1 : 2,
+                    errorCode: error.map { UInt8(Self.errorTypes.firstIndex(of: $0.type)! + 1) } ?? 0,
+                    targetTaken: (error?.targetTaken ?? false) ? 1 : 0)
                 try write(&row, to: voc[Int(record.category)])
                 if let error, error.type == .classification, error.targetCategory >= 0 {
                     try write(&row, to: incoming[Int(error.targetCategory)])
@@ -73,17 +77,23 @@ final class CategorySpill {
         }
         if let matches = state.cocoMatches {
             cocoShape = (matches.areaRanges, matches.iouThresholds)
-            let A = matches.areaRanges, T = matches.iouThresholds
+            let A = matches.areaRanges
+            let T = matches.iouThresholds
             for e in 0..<matches.count {
                 let file = coco[Int(matches.categories[e])]
-                let start = matches.starts[e], end = matches.starts[e + 1]
+                let start = matches.starts[e]
+                let end = matches.starts[e + 1]
                 var header: [Int64] = [Int64(matches.imageIDs[e]), Int64(end - start)]
                 var truth = Array(matches.groundTruthCounts[(e * A)..<((e + 1) * A)])
                 var scores = Array(matches.scores[start..<end])
                 var flags = Array(matches.flags[(A * T * start)..<(A * T * end)])
                 guard fwrite(&header, 8, 2, file) == 2, fwrite(&truth, 4, A, file) == A,
-                      fwrite(&scores, 8, scores.count, file) == scores.count, fwrite(&flags, 1, flags.count, file) == flags.count else {
-                    throw DataError(.unwritable, SourceLocation(file: folder), "cannot write the COCO matchings: \(String(cString: strerror(errno)))")
+                    fwrite(&scores, 8, scores.count, file) == scores.count,
+                    fwrite(&flags, 1, flags.count, file) == flags.count
+                else {
+                    throw DataError(
+                        .unwritable, SourceLocation(file: folder),
+                        "cannot write the COCO matchings: \(String(cString: strerror(errno)))")
                 }
             }
         }
@@ -94,7 +104,9 @@ final class CategorySpill {
 
     private func write(_ row: inout Row, to file: UnsafeMutablePointer<FILE>) throws {
         guard fwrite(&row, MemoryLayout<Row>.stride, 1, file) == 1 else {
-            throw DataError(.unwritable, SourceLocation(file: folder), "cannot write the evaluation state: \(String(cString: strerror(errno)))")
+            throw DataError(
+                .unwritable, SourceLocation(file: folder),
+                "cannot write the evaluation state: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -103,7 +115,10 @@ final class CategorySpill {
         let bytes = ftell(file)
         rewind(file)
         let n = bytes / MemoryLayout<Row>.stride
-        var rows = [Row](repeating: Row(score: 0, order: 0, target: 0, targetCategory: 0, category: 0, outcome: 0, errorCode: 0, targetTaken: 0), count: n)
+        var rows = [Row](
+            repeating: Row(
+                score: 0, order: 0, target: 0, targetCategory: 0, category: 0, outcome: 0, errorCode: 0, targetTaken: 0),
+            count: n)
         _ = rows.withUnsafeMutableBytes { fread($0.baseAddress, MemoryLayout<Row>.stride, n, file) }
         return rows
     }
@@ -123,9 +138,15 @@ final class CategorySpill {
             var header = [Int64](repeating: 0, count: 2)
             guard fread(&header, 8, 2, file) == 2 else { break }
             let D = Int(header[1])
-            var truth = [Int32](repeating: 0, count: A), scores = [Double](repeating: 0, count: D), flags = [UInt8](repeating: 0, count: A * T * D)
-            _ = fread(&truth, 4, A, file); _ = fread(&scores, 8, D, file); _ = fread(&flags, 1, flags.count, file)
-            table.append(imageID: Int(header[0]), category: k, scores: scores, flags: flags, groundTruthCounts: truth.map { Int($0) })
+            var truth = [Int32](repeating: 0, count: A)
+            var scores = [Double](repeating: 0, count: D)
+            var flags = [UInt8](repeating: 0, count: A * T * D)
+            _ = fread(&truth, 4, A, file)
+            _ = fread(&scores, 8, D, file)
+            _ = fread(&flags, 1, flags.count, file)
+            table.append(
+                imageID: Int(header[0]), category: k, scores: scores, flags: flags,
+                groundTruthCounts: truth.map { Int($0) })
         }
         return table
     }
@@ -133,8 +154,9 @@ final class CategorySpill {
 
 extension CategorySpill.Row {
     var record: VOCEvaluator.Record {
-        VOCEvaluator.Record(category: category, score: score, order: Int(order),
-                            outcome: outcome == 0 ? .truePositive : outcome == 1 ? .falsePositive : .ignored)
+        VOCEvaluator.Record(
+            category: category, score: score, order: Int(order),
+            outcome: outcome == 0 ? .truePositive : outcome == 1 ? .falsePositive : .ignored)
     }
     var errorType: TIDEBreakdown.ErrorType? { errorCode == 0 ? nil : CategorySpill.errorTypes[Int(errorCode) - 1] }
 }

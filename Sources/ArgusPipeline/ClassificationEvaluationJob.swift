@@ -131,10 +131,7 @@ public struct ClassificationEvaluationJob: Sendable {
     /// and `precision_recall_curve`), micro, and the macro ROC and PR curves.
     public func curvesFile(_ outcome: Outcome) -> CurvesFile {
         let metrics = outcome.metrics
-        return ClassificationJoin.curves(
-            labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
-            macroPR: metrics.macroPrecisionRecall()
-        ) {
+        func micro() -> (truth: [Bool], scores: [Double]) {
             var truth: [Bool] = []
             var scores: [Double] = []
             for i in 0..<metrics.sampleCount {
@@ -145,6 +142,10 @@ public struct ClassificationEvaluationJob: Sendable {
             }
             return (truth, scores)
         }
+        return ClassificationJoin.curves(
+            labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
+            macroPR: metrics.macroPrecisionRecall(), micro: micro
+        )
     }
 }
 
@@ -201,20 +202,34 @@ struct ClassificationJoin {
         options.task = multilabel ? .imageClassificationMultilabel : .imageClassification
         let truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
         var diagnostics = truth.diagnostics
-        guard !truth.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid", diagnostics: diagnostics.items) }
+        guard !truth.diagnostics.hasErrors else {
+            throw DataError(
+                .invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid",
+                diagnostics: diagnostics.items)
+        }
         let predictions = try ScoringReader.read(predictionsPath, options: ReadOptions(task: options.task))
         diagnostics.append(contentsOf: predictions.diagnostics)
-        guard !predictions.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
+        guard !predictions.diagnostics.hasErrors else {
+            throw DataError(
+                .invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid",
+                diagnostics: diagnostics.items)
+        }
         // Columns: the labels of the first prediction, in its order.
         guard case .scores(let labels, _)? = predictions.dataset.images.first?.annotation else {
-            throw DataError(.invalidData, SourceLocation(file: predictionsPath), "no classification predictions (probs and labels)")
+            throw DataError(
+                .invalidData, SourceLocation(file: predictionsPath), "no classification predictions (probs and labels)")
         }
         let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var problems = Diagnostics()
         // Predictions by file name (or by order where they name none).
         var byName: [String: ImageRecord] = [:]
-        for image in predictions.dataset.images { byName[image.imageURL.hasPrefix("#") ? image.imageURL : image.fileName] = image }
-        var truthRows: [[Int]] = [], rows: [Double] = [], missingRows = Set<Int>(), imageNames: [String] = []
+        for image in predictions.dataset.images {
+            byName[image.imageURL.hasPrefix("#") ? image.imageURL : image.fileName] = image
+        }
+        var truthRows: [[Int]] = []
+        var rows: [Double] = []
+        var missingRows = Set<Int>()
+        var imageNames: [String] = []
         for (position, image) in truth.dataset.images.enumerated() {
             let location = image.location ?? SourceLocation(file: groundTruthPath)
             let names: [String]
@@ -223,33 +238,47 @@ struct ClassificationJoin {
             case .categories(let list) where multilabel: names = list
             case .none where multilabel: names = []
             default:
-                problems.error(location, field: "label", multilabel ? "expected a list of labels" : "expected one class per image"); continue
+                problems.error(
+                    location, field: "label", multilabel ? "expected a list of labels" : "expected one class per image")
+                continue
             }
             var indices: [Int] = []
             for name in names {
-                if let c = column[name] { indices.append(c) } else { problems.error(location, field: "label", "label \"\(name)\" is not among the predictions' labels") }
+                if let c = column[name] {
+                    indices.append(c)
+                } else {
+                    problems.error(location, field: "label", "label \"\(name)\" is not among the predictions' labels")
+                }
             }
             if indices.count != names.count { continue }
-            guard let record = byName[image.fileName] ?? byName["#\(position)"], case .scores(let predictedNames, let probabilities) = record.annotation else {
+            guard let record = byName[image.fileName] ?? byName["#\(position)"],
+                case .scores(let predictedNames, let probabilities) = record.annotation
+            else {
                 if missing == .asWrong {
                     missingRows.insert(truthRows.count)
                     truthRows.append(indices)
                     imageNames.append(image.imageURL)
                     rows += [Double](repeating: 0, count: labels.count)
                 } else {
-                    problems.error(location, field: "image_url", "no prediction for \(image.imageURL) (pass --missing as-wrong to count it wrong)")
+                    problems.error(
+                        location, field: "image_url",
+                        "no prediction for \(image.imageURL) (pass --missing as-wrong to count it wrong)")
                 }
                 continue
             }
             var row = [Double](repeating: 0, count: labels.count)
             var complete = predictedNames.count == labels.count
             for (name, p) in zip(predictedNames, probabilities) {
-                guard let c = column[name] else { complete = false; break }
+                guard let c = column[name] else {
+                    complete = false
+                    break
+                }
                 row[c] = p
             }
             guard complete else {
-                problems.error(record.location ?? SourceLocation(file: predictionsPath), field: "labels",
-                               "the labels differ from the first prediction's (\(labels.joined(separator: ", ")))")
+                problems.error(
+                    record.location ?? SourceLocation(file: predictionsPath), field: "labels",
+                    "the labels differ from the first prediction's (\(labels.joined(separator: ", ")))")
                 continue
             }
             truthRows.append(indices)
@@ -257,10 +286,16 @@ struct ClassificationJoin {
             rows += row
         }
         diagnostics.append(contentsOf: problems)
-        guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot evaluate", diagnostics: diagnostics.items) }
-        guard !truthRows.isEmpty else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate") }
-        return ClassificationJoin(labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics,
-                      images: imageNames, imageFolder: truth.imageBase)
+        guard !problems.hasErrors else {
+            throw DataError(
+                .invalidData, SourceLocation(file: predictionsPath), "cannot evaluate", diagnostics: diagnostics.items)
+        }
+        guard !truthRows.isEmpty else {
+            throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "no images to evaluate")
+        }
+        return ClassificationJoin(
+            labels: labels, truth: truthRows, scores: rows, missing: missingRows, diagnostics: diagnostics,
+            images: imageNames, imageFolder: truth.imageBase)
     }
 
 }

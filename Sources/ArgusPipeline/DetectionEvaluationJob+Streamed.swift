@@ -11,30 +11,42 @@ extension DetectionEvaluationJob {
     /// once), TIDE's fixed APs and COCO accumulation in turn, one category in memory at a time.
     /// The same metrics, curves and breakdown as one evaluation of every image.
     func finish(_ state: EvaluationState, spill: CategorySpill, curvesPath: String) throws -> Outcome {
-        let names = state.categoryNames, K = names.count
+        let names = state.categoryNames
+        let K = names.count
         let types = TIDEBreakdown.ErrorType.allCases
         var classes: [VOCEvaluator.ClassResult] = []
         var tideCounts = [TIDEBreakdown.ErrorType: Int]()
         types.forEach { tideCounts[$0] = 0 }
         var fixedAPs = [TIDEBreakdown.ErrorType: [Double]]()
         var baseAPs: [Double] = []
-        var accumulator = spill.cocoShape == nil ? nil : COCOAccumulator(
-            imageIDs: state.imageIDs, categoryIDs: state.categoryIDs, categoryNames: names,
-            parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
+        var accumulator =
+            spill.cocoShape == nil
+            ? nil
+            : COCOAccumulator(
+                imageIDs: state.imageIDs, categoryIDs: state.categoryIDs, categoryNames: names,
+                parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
         // curves.json, written as `curvesJSON` would write it, a class at a time.
         let curves = try StreamingFile(path: curvesPath)
         var curvesWriter = DetectionCurvesWriter(hasCurves: state.vocTruthCounts != nil) { (bytes) throws(DataError) in
             try curves.write(bytes)
         }
         func ap(_ records: [VOCEvaluator.Record], _ name: String, _ truth: Int) -> Double? {
-            VOCEvaluator.classResults(names: [name], truthCounts: [truth], records: records, interpolation: interpolation)[0].averagePrecision
+            VOCEvaluator.classResults(
+                names: [name], truthCounts: [truth], records: records, interpolation: interpolation)[0].averagePrecision
         }
-        func byScore(_ a: CategorySpill.Row, _ b: CategorySpill.Row) -> Bool { a.score > b.score || (a.score == b.score && a.order < b.order) }
+        func byScore(_ a: CategorySpill.Row, _ b: CategorySpill.Row) -> Bool {
+            a.score > b.score || (a.score == b.score && a.order < b.order)
+        }
         for k in 0..<K {
             if let truthCounts = state.vocTruthCounts {
                 let (own, incoming) = spill.rows(category: k)
-                let records = own.map { row -> VOCEvaluator.Record in var r = row.record; r.category = 0; return r }
-                var result = VOCEvaluator.classResults(names: [names[k]], truthCounts: [truthCounts[k]], records: records, interpolation: interpolation)[0]
+                let records = own.map { row -> VOCEvaluator.Record in
+                    var r = row.record
+                    r.category = 0
+                    return r
+                }
+                var result = VOCEvaluator.classResults(
+                    names: [names[k]], truthCounts: [truthCounts[k]], records: records, interpolation: interpolation)[0]
                 try curvesWriter.add(label: result.name, curve: Self.curve(result), bestF1: Self.bestF1(result.bestF1))
                 result.curve = []
                 classes.append(result)
@@ -54,16 +66,25 @@ extension DetectionEvaluationJob {
                             for row in ordered {
                                 var record = row.record
                                 record.category = 0
-                                guard row.errorType == type else { fixed.append(record); continue }
-                                if type == .localization, row.target >= 0, row.targetTaken == 0, claimed.insert(row.target).inserted {
+                                guard row.errorType == type else {
+                                    fixed.append(record)
+                                    continue
+                                }
+                                if type == .localization, row.target >= 0, row.targetTaken == 0,
+                                    claimed.insert(row.target).inserted
+                                {
                                     record.outcome = .truePositive
                                     fixed.append(record)
                                 }
                                 // Classification errors leave for the class they point at; other errors are removed.
                             }
                             if type == .classification {
-                                for row in incoming.sorted(by: byScore) where row.target >= 0 && row.targetTaken == 0 && claimed.insert(row.target).inserted {
-                                    fixed.append(VOCEvaluator.Record(category: 0, score: row.score, order: Int(row.order), outcome: .truePositive))
+                                for row in incoming.sorted(by: byScore)
+                                where row.target >= 0 && row.targetTaken == 0 && claimed.insert(row.target).inserted {
+                                    fixed.append(
+                                        VOCEvaluator.Record(
+                                            category: 0, score: row.score, order: Int(row.order), outcome: .truePositive
+                                        ))
                                 }
                             }
                         }
@@ -71,38 +92,53 @@ extension DetectionEvaluationJob {
                     }
                 }
             }
-            if accumulator != nil, let matches = spill.cocoMatches(category: k) { accumulator!.add(category: k, matches: matches) }
+            if accumulator != nil, let matches = spill.cocoMatches(category: k) {
+                accumulator!.add(category: k, matches: matches)
+            }
         }
         try curvesWriter.finish()
         try curves.commit()
 
         var voc: VOCEvaluator.Result?
         if let counts = state.vocTruthCounts {
-            voc = VOCEvaluator.Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes,
-                                      matches: [], missed: [], records: [], truthCounts: counts)
+            voc = VOCEvaluator.Result(
+                iouThreshold: iouThreshold, interpolation: interpolation, classes: classes,
+                matches: [], missed: [], records: [], truthCounts: counts)
         }
         var tide: TIDEBreakdown?
         if state.vocTruthCounts != nil, let missed = state.tideMissed {
             tideCounts[.missed] = missed.reduce(0, +)
-            func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+            func mean(_ values: [Double]) -> Double? {
+                values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+            }
             let base = mean(baseAPs)
             var delta = [TIDEBreakdown.ErrorType: Double?]()
             for type in types {
-                if let value = mean(fixedAPs[type] ?? []), let base { delta[type] = value - base } else { delta[type] = .some(nil) }
+                if let value = mean(fixedAPs[type] ?? []), let base {
+                    delta[type] = value - base
+                } else {
+                    delta[type] = .some(nil)
+                }
             }
-            tide = TIDEBreakdown(counts: tideCounts, deltaAP: delta, meanAveragePrecision: base, foregroundThreshold: iouThreshold)
+            tide = TIDEBreakdown(
+                counts: tideCounts, deltaAP: delta, meanAveragePrecision: base, foregroundThreshold: iouThreshold)
         }
-        var confusion = DetectionConfusionMatrix(labels: names, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold)
+        var confusion = DetectionConfusionMatrix(
+            labels: names, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold)
         confusion.counts = state.confusion
         var level: ImageLevelMetrics?
         if let counts = state.imageLevel {
-            level = ImageLevelMetrics(truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
-                                      trueNegatives: counts[3], scoreThreshold: scoreThreshold)
+            level = ImageLevelMetrics(
+                truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
+                trueNegatives: counts[3], scoreThreshold: scoreThreshold)
         }
-        let data = EvaluationData(images: [], categoryIDs: state.categoryIDs, categoryNames: names, groundTruth: .init(), detections: .init())
-        var outcome = Outcome(data: data, voc: voc, coco: accumulator?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
-                              skippedDetections: state.skippedDetections, diagnostics: Diagnostics(),
-                              counts: .init(images: state.imageIDs.count, groundTruth: state.groundTruthCount, detections: state.detectionCount))
+        let data = EvaluationData(
+            images: [], categoryIDs: state.categoryIDs, categoryNames: names, groundTruth: .init(), detections: .init())
+        var outcome = Outcome(
+            data: data, voc: voc, coco: accumulator?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
+            skippedDetections: state.skippedDetections, diagnostics: Diagnostics(),
+            counts: .init(
+                images: state.imageIDs.count, groundTruth: state.groundTruthCount, detections: state.detectionCount))
         outcome.curvesFile = curvesPath
         return outcome
     }

@@ -25,7 +25,9 @@ public struct DetectionEvaluationJob: Sendable {
     public var readOptions = ReadOptions()
 
     public init(task: VisionTask, groundTruth: String, predictions: String) {
-        self.task = task; groundTruthPath = groundTruth; predictionsPath = predictions
+        self.task = task
+        groundTruthPath = groundTruth
+        predictionsPath = predictions
     }
 
     /// What an evaluation produced, before it is written.
@@ -51,12 +53,23 @@ public struct DetectionEvaluationJob: Sendable {
 
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
-        public init(data: EvaluationData, voc: VOCEvaluator.Result?, coco: COCOEvaluation?, confusion: DetectionConfusionMatrix,
-                    imageLevel: ImageLevelMetrics?, tide: TIDEBreakdown?, skippedDetections: Int, diagnostics: Diagnostics,
-                    counts: Counts? = nil, matchLines: [String]? = nil) {
-            self.data = data; self.voc = voc; self.coco = coco; self.confusion = confusion; self.imageLevel = imageLevel; self.tide = tide
-            self.skippedDetections = skippedDetections; self.diagnostics = diagnostics
-            self.counts = counts ?? Counts(images: data.images.count, groundTruth: data.groundTruth.count, detections: data.detections.count)
+        public init(
+            data: EvaluationData, voc: VOCEvaluator.Result?, coco: COCOEvaluation?, confusion: DetectionConfusionMatrix,
+            imageLevel: ImageLevelMetrics?, tide: TIDEBreakdown?, skippedDetections: Int, diagnostics: Diagnostics,
+            counts: Counts? = nil, matchLines: [String]? = nil
+        ) {
+            self.data = data
+            self.voc = voc
+            self.coco = coco
+            self.confusion = confusion
+            self.imageLevel = imageLevel
+            self.tide = tide
+            self.skippedDetections = skippedDetections
+            self.diagnostics = diagnostics
+            self.counts =
+                counts
+                ?? Counts(
+                    images: data.images.count, groundTruth: data.groundTruth.count, detections: data.detections.count)
             self.matchLines = matchLines
         }
     }
@@ -88,9 +101,16 @@ public struct DetectionEvaluationJob: Sendable {
                 files.append(file)
                 if pass == 0 { diagnostics = problems }
                 // The per-detection state goes to disk by category; the counts are merged in place.
-                if spill == nil { spill = try CategorySpill(folder: folder + "/state", categories: state.categoryNames.count) }
+                if spill == nil {
+                    spill = try CategorySpill(folder: folder + "/state", categories: state.categoryNames.count)
+                }
                 try spill!.add(&state)
-                if merged == nil { merged = state; seen = Set(state.imageIDs) } else { try merged!.absorb(state, seen: &seen) }
+                if merged == nil {
+                    merged = state
+                    seen = Set(state.imageIDs)
+                } else {
+                    try merged!.absorb(state, seen: &seen)
+                }
             }
             var outcome = try finish(merged!, spill: spill!, curvesPath: folder + "/curves.json")
             outcome.diagnostics = diagnostics
@@ -112,21 +132,25 @@ public struct DetectionEvaluationJob: Sendable {
         var voc: VOCEvaluator.Result?
         var coco: COCOEvaluation?
         if metricType != .coco {
-            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
-                                        pixelInclusive: pixelInclusive, masks: masks)
+            voc = VOCEvaluator.evaluate(
+                data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
+                pixelInclusive: pixelInclusive, masks: masks)
         }
         if metricType != .voc {
             coco = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox), masks: masks)
         }
-        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
+        let confusion = DetectionConfusionMatrix(
+            data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
         let imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
         let tide = voc.map { result -> TIDEBreakdown in
             let (errors, missed) = TIDEBreakdown.classify(data, voc: result, segm: segm, masks: masks)
-            return TIDEBreakdown(records: result.records, errors: errors, missedByClass: missed, truthCounts: result.truthCounts,
-                                 names: data.categoryNames, interpolation: interpolation, foregroundThreshold: iouThreshold)
+            return TIDEBreakdown(
+                records: result.records, errors: errors, missedByClass: missed, truthCounts: result.truthCounts,
+                names: data.categoryNames, interpolation: interpolation, foregroundThreshold: iouThreshold)
         }
-        return Outcome(data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel, tide: tide,
-                       skippedDetections: skipped, diagnostics: diagnostics)
+        return Outcome(
+            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: imageLevel, tide: tide,
+            skippedDetections: skipped, diagnostics: diagnostics)
     }
 
     /// Evaluates this job's shard into a state for `argus merge`.
@@ -137,20 +161,28 @@ public struct DetectionEvaluationJob: Sendable {
         let masks = segm ? MaskCache(data) : nil
         var voc: VOCEvaluator.Result?
         if metricType != .coco {
-            voc = VOCEvaluator.evaluate(data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
-                                        pixelInclusive: pixelInclusive, masks: masks)
+            voc = VOCEvaluator.evaluate(
+                data, iouThreshold: iouThreshold, interpolation: interpolation, segm: segm,
+                pixelInclusive: pixelInclusive, masks: masks)
         }
-        let cocoMatches = metricType == .voc ? nil : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox), masks: masks)
-        let confusion = DetectionConfusionMatrix(data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
+        let cocoMatches =
+            metricType == .voc
+            ? nil
+            : COCOEvaluator.imageMatches(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox), masks: masks)
+        let confusion = DetectionConfusionMatrix(
+            data, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, segm: segm, masks: masks)
         let level = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: scoreThreshold) }
         let tide = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
         let state = EvaluationState(
-            settings: .init(task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
-                            pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath, predictions: predictionsPath),
+            settings: .init(
+                task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
+                pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath,
+                predictions: predictionsPath),
             categoryIDs: data.categoryIDs, categoryNames: data.categoryNames, imageIDs: data.images.map(\.id),
             groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
             skippedDetections: skipped,
-            vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, tideErrors: tide?.errors, tideMissed: tide?.missedByClass,
+            vocTruthCounts: voc?.truthCounts, vocRecords: voc?.records, tideErrors: tide?.errors,
+            tideMissed: tide?.missedByClass,
             cocoMatches: cocoMatches,
             confusion: confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
@@ -171,12 +203,20 @@ public struct DetectionEvaluationJob: Sendable {
         options.task = task
         var truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
         diagnostics.append(contentsOf: truth.diagnostics)
-        guard !truth.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid", diagnostics: diagnostics.items) }
+        guard !truth.diagnostics.hasErrors else {
+            throw DataError(
+                .invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid",
+                diagnostics: diagnostics.items)
+        }
         // Evaluation works in pixels, as pycocotools.
         var conversion = Diagnostics()
-        truth.dataset = DatasetGeometry.converted(truth.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &conversion)
+        truth.dataset = DatasetGeometry.converted(
+            truth.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot),
+            diagnostics: &conversion)
         if conversion.hasErrors {
-            throw DataError(.invalidData, SourceLocation(file: groundTruthPath), "image sizes are needed", diagnostics: conversion.items)
+            throw DataError(
+                .invalidData, SourceLocation(file: groundTruthPath), "image sizes are needed",
+                diagnostics: conversion.items)
         }
         var data: EvaluationData
         do { (data, _) = try EvaluationData.groundTruth(truth.dataset, segm: segm) } catch { throw failure(error) }
@@ -196,35 +236,57 @@ public struct DetectionEvaluationJob: Sendable {
             }
             let (results, problems) = try COCOReader.readResults(predictionsPath, keep: keep)
             diagnostics.append(contentsOf: problems)
-            guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
+            guard !problems.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid",
+                    diagnostics: diagnostics.items)
+            }
             do { skipped = try data.addResults(results, segm: segm) } catch { throw failure(error) }
         } else {
             var predictionOptions = options
             predictionOptions.reference = truth.dataset.categoryIDs.isEmpty ? nil : truth.dataset
-            var predictions = try DatasetReader.read(predictionsPath, format: predictionsFormat, options: predictionOptions)
+            var predictions = try DatasetReader.read(
+                predictionsPath, format: predictionsFormat, options: predictionOptions)
             diagnostics.append(contentsOf: predictions.diagnostics)
-            guard !predictions.diagnostics.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid", diagnostics: diagnostics.items) }
+            guard !predictions.diagnostics.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid",
+                    diagnostics: diagnostics.items)
+            }
             // Predictions take the ground truth's image sizes.
             var sizes: [String: (Int, Int)] = [:]
-            for image in truth.dataset.images { if let w = image.width, let h = image.height { sizes[image.fileName] = (w, h) } }
+            for image in truth.dataset.images {
+                if let w = image.width, let h = image.height { sizes[image.fileName] = (w, h) }
+            }
             for index in predictions.dataset.images.indices where predictions.dataset.images[index].width == nil {
                 if let size = sizes[predictions.dataset.images[index].fileName] {
-                    predictions.dataset.images[index].width = size.0; predictions.dataset.images[index].height = size.1
+                    predictions.dataset.images[index].width = size.0
+                    predictions.dataset.images[index].height = size.1
                 }
             }
             var problems = Diagnostics()
-            predictions.dataset = DatasetGeometry.converted(predictions.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &problems)
-            guard !problems.hasErrors else { throw DataError(.invalidData, SourceLocation(file: predictionsPath), "cannot place the predictions", diagnostics: problems.items) }
+            predictions.dataset = DatasetGeometry.converted(
+                predictions.dataset, to: .pixels,
+                locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &problems)
+            guard !problems.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "cannot place the predictions",
+                    diagnostics: problems.items)
+            }
             let added: (skipped: Int, unknownImages: [String])
             do { added = try data.addPredictions(predictions.dataset, segm: segm) } catch { throw failure(error) }
             if !added.unknownImages.isEmpty {
-                throw DataError(.invalidData, SourceLocation(file: predictionsPath), field: "filename",
-                                "\(added.unknownImages.count) prediction(s) name images the ground truth does not have, e.g. \(added.unknownImages.prefix(3).joined(separator: ", "))")
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), field: "filename",
+                    "\(added.unknownImages.count) prediction(s) name images the ground truth does not have, e.g. \(added.unknownImages.prefix(3).joined(separator: ", "))"
+                )
             }
             skipped = added.skipped
         }
         if skipped > 0 {
-            diagnostics.warning(SourceLocation(file: predictionsPath), "\(skipped) detection(s) of labels the ground truth does not have were left out")
+            diagnostics.warning(
+                SourceLocation(file: predictionsPath),
+                "\(skipped) detection(s) of labels the ground truth does not have were left out")
         }
         if let shard {
             data = data.shard(shard.index, of: shard.count)

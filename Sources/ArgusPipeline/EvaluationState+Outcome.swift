@@ -7,7 +7,8 @@ import ArgusResults
 extension EvaluationState {
     /// The outcome the merged state stands for, ready to be written as one evaluation.
     public func outcome() -> (job: DetectionEvaluationJob, outcome: DetectionEvaluationJob.Outcome) {
-        var job = DetectionEvaluationJob(task: settings.task, groundTruth: settings.groundTruth, predictions: settings.predictions)
+        var job = DetectionEvaluationJob(
+            task: settings.task, groundTruth: settings.groundTruth, predictions: settings.predictions)
         job.metricType = settings.metricType
         job.iouThreshold = settings.iouThreshold
         job.interpolation = settings.interpolation
@@ -15,30 +16,39 @@ extension EvaluationState {
         job.scoreThreshold = settings.scoreThreshold
         var voc: VOCEvaluator.Result?
         if let counts = vocTruthCounts, let records = vocRecords {
-            let classes = VOCEvaluator.classResults(names: categoryNames, truthCounts: counts, records: records, interpolation: settings.interpolation)
-            voc = VOCEvaluator.Result(iouThreshold: settings.iouThreshold, interpolation: settings.interpolation, classes: classes,
-                                      matches: [], missed: [], records: records, truthCounts: counts)
+            let classes = VOCEvaluator.classResults(
+                names: categoryNames, truthCounts: counts, records: records, interpolation: settings.interpolation)
+            voc = VOCEvaluator.Result(
+                iouThreshold: settings.iouThreshold, interpolation: settings.interpolation, classes: classes,
+                matches: [], missed: [], records: records, truthCounts: counts)
         }
         var tide: TIDEBreakdown?
         if let counts = vocTruthCounts, let records = vocRecords, let errors = tideErrors, let missed = tideMissed {
-            tide = TIDEBreakdown(records: records, errors: errors, missedByClass: missed, truthCounts: counts, names: categoryNames,
-                                 interpolation: settings.interpolation, foregroundThreshold: settings.iouThreshold)
+            tide = TIDEBreakdown(
+                records: records, errors: errors, missedByClass: missed, truthCounts: counts, names: categoryNames,
+                interpolation: settings.interpolation, foregroundThreshold: settings.iouThreshold)
         }
         var coco: COCOEvaluation?
         if let matches = cocoMatches {
-            coco = COCOEvaluator.evaluate(imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
-                                          parameters: COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox))
+            coco = COCOEvaluator.evaluate(
+                imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
+                parameters: COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox))
         }
-        var confusion = DetectionConfusionMatrix(labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
+        var confusion = DetectionConfusionMatrix(
+            labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
         confusion.counts = self.confusion
         var level: ImageLevelMetrics?
         if let counts = imageLevel {
-            level = ImageLevelMetrics(truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
-                                      trueNegatives: counts[3], scoreThreshold: settings.scoreThreshold)
+            level = ImageLevelMetrics(
+                truePositives: counts[0], falseNegatives: counts[1], falsePositives: counts[2],
+                trueNegatives: counts[3], scoreThreshold: settings.scoreThreshold)
         }
-        let data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
+        let data = EvaluationData(
+            images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(),
+            detections: .init())
         let outcome = DetectionEvaluationJob.Outcome(
-            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, tide: tide, skippedDetections: skippedDetections,
+            data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, tide: tide,
+            skippedDetections: skippedDetections,
             diagnostics: Diagnostics(),
             counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
             matchLines: matchLines)

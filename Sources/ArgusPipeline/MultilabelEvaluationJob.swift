@@ -42,7 +42,8 @@ public struct MultilabelEvaluationJob: Sendable {
                 truth[i * classCount + c] = true
             }
         }
-        let metrics = MultilabelMetrics(labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold)
+        let metrics = MultilabelMetrics(
+            labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold)
         return Outcome(metrics: metrics, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics)
     }
 
@@ -67,7 +68,8 @@ public struct MultilabelEvaluationJob: Sendable {
             )
         }
         let best = metrics.bestF1Thresholds().map { entry in
-            ClassificationMetricsFile.BestF1(label: entry.label, threshold: defined(entry.threshold), f1: defined(entry.f1))
+            ClassificationMetricsFile.BestF1(
+                label: entry.label, threshold: defined(entry.threshold), f1: defined(entry.f1))
         }
         return ClassificationMetricsFile(
             task: .imageClassificationMultilabel, threshold: metrics.threshold,
@@ -84,7 +86,7 @@ public struct MultilabelEvaluationJob: Sendable {
         let metrics = outcome.metrics
         return ClassificationJoin.curves(
             labels: metrics.labels, column: { metrics.column($0) }, macroROC: metrics.macroROC(),
-            macroPR: metrics.macroPrecisionRecall()
-        ) { (metrics.truth, metrics.scores) }
+            macroPR: metrics.macroPrecisionRecall(), micro: { (metrics.truth, metrics.scores) }
+        )
     }
 }

@@ -19,12 +19,14 @@ public enum DetectionReport {
         let scoreThreshold = file?.confusionMatrix.scoreThreshold ?? EvaluationDefaults.scoreThreshold
         let images = run.imageCount ?? 0
         let kind = run.task == "image_instance_segmentation" ? "masks" : "boxes"
-        let settingsLine = "IoU ≥ \(formatNumber(iou)) (\(kind)) · \(images) images · \((file?.metricType ?? .voc).rawValue) metrics"
+        let settingsLine =
+            "IoU ≥ \(formatNumber(iou)) (\(kind)) · \(images) images · \((file?.metricType ?? .voc).rawValue) metrics"
         var sections: [ReportDocument.Section] = []
         let perLabel = run.perLabel
         // Classes by ground-truth count (most frequent first), then name.
         let frequent = perLabel.sorted { a, b in
-            let ca = a.values["ground_truth"] ?? 0, cb = b.values["ground_truth"] ?? 0
+            let ca = a.values["ground_truth"] ?? 0
+            let cb = b.values["ground_truth"] ?? 0
             return ca != cb ? ca > cb : a.label < b.label
         }.map(\.label)
 
@@ -34,16 +36,26 @@ public enum DetectionReport {
             sections.append(curvesSection(run, frequent: frequent, options: options, settingsLine: settingsLine))
         }
         sections.append(perClassSection(run, settingsLine: settingsLine))
-        if let confusion = confusionSection(run, iou: iou, scoreThreshold: scoreThreshold, images: images) { sections.append(confusion) }
-        if let errors = errorSection(run, settingsLine: settingsLine, scoreThreshold: scoreThreshold) { sections.append(errors) }
-        if let gallery = gallerySection(run, options: options, iou: iou, scoreThreshold: scoreThreshold) { sections.append(gallery) }
+        if let confusion = confusionSection(run, iou: iou, scoreThreshold: scoreThreshold, images: images) {
+            sections.append(confusion)
+        }
+        if let errors = errorSection(run, settingsLine: settingsLine, scoreThreshold: scoreThreshold) {
+            sections.append(errors)
+        }
+        if let gallery = gallerySection(run, options: options, iou: iou, scoreThreshold: scoreThreshold) {
+            sections.append(gallery)
+        }
 
         let primary = run.primaryMetric
         var headline: [(String, String)] = [(primary.name, primary.value.map { formatMetric($0) } ?? "—")]
         for name in ["precision", "recall"] { if let v = run.scalar(name) { headline.append((name, formatMetric(v))) } }
-        if let ap = run.detectionMetrics?.coco?.stats.first { headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap))) }
+        if let ap = run.detectionMetrics?.coco?.stats.first {
+            headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap)))
+        }
         headline.append(("images", String(images)))
-        var document = ReportDocument(title: "Evaluation report — \(run.name)", subtitle: "\(run.task) · \(settingsLine)", headline: headline, sections: sections)
+        var document = ReportDocument(
+            title: "Evaluation report — \(run.name)", subtitle: "\(run.task) · \(settingsLine)", headline: headline,
+            sections: sections)
         document.summaryLines = summaryLines(run, frequent: frequent)
         document.curveData = curveData(run)
         return document
@@ -57,14 +69,19 @@ public enum DetectionReport {
         if let file = run.detectionMetrics {
             rows.append([.text("metric type"), .text(file.metricType.rawValue)])
             rows.append([.text("iou threshold"), .text(formatNumber(file.iouThreshold))])
-            if let interpolation = file.interpolation { rows.append([.text("interpolation"), .text(interpolation.rawValue)]) }
+            if let interpolation = file.interpolation {
+                rows.append([.text("interpolation"), .text(interpolation.rawValue)])
+            }
         }
-        let table = ReportDocument.Table(id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"], rows: rows, sortable: false)
+        let table = ReportDocument.Table(
+            id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"],
+            rows: rows, sortable: false)
         return .init(id: "summary", title: "Summary", blocks: [.table(table)])
     }
 
     static let cocoDescriptions = [
-        "AP @ IoU 0.50:0.95, all areas, maxDets 100", "AP @ IoU 0.50", "AP @ IoU 0.75", "AP small", "AP medium", "AP large",
+        "AP @ IoU 0.50:0.95, all areas, maxDets 100", "AP @ IoU 0.50", "AP @ IoU 0.75", "AP small", "AP medium",
+        "AP large",
         "AR maxDets 1", "AR maxDets 10", "AR maxDets 100", "AR small", "AR medium", "AR large",
     ]
 
@@ -73,14 +90,18 @@ public enum DetectionReport {
         let rows: [[ReportDocument.Table.Cell]] = zip(COCOStatistic.allCases, coco.stats).map { statistic, v in
             [.text(statistic.name), .text(statistic.definition), v < 0 ? .text("−1 (undefined)") : .number(v)]
         }
-        let table = ReportDocument.Table(id: "coco_summary", title: "COCO summary (pycocotools order)",
-                                         settings: "iou type \(coco.iouType.rawValue) · −1 where pycocotools reports −1",
-                                         header: ["statistic", "definition", "value"], rows: rows, sortable: false)
+        let table = ReportDocument.Table(
+            id: "coco_summary", title: "COCO summary (pycocotools order)",
+            settings: "iou type \(coco.iouType.rawValue) · −1 where pycocotools reports −1",
+            header: ["statistic", "definition", "value"], rows: rows, sortable: false)
         return .init(id: "coco", title: "COCO summary", blocks: [.table(table)])
     }
 
-    static func curvesSection(_ run: EvaluationRun, frequent: [String], options: Options, settingsLine: String) -> ReportDocument.Section {
-        let ap: [String: Double] = Dictionary(uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
+    static func curvesSection(_ run: EvaluationRun, frequent: [String], options: Options, settingsLine: String)
+        -> ReportDocument.Section
+    {
+        let ap: [String: Double] = Dictionary(
+            uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
         let shown = frequent.filter { run.curves.precisionRecall[$0] != nil }.prefix(options.topClasses)
         var series: [CurveChart.Series] = []
         var data: [(String, PlainJSON)] = []
@@ -93,8 +114,14 @@ public enum DetectionReport {
             s.inLegend = false
             series.append(s)
             let kept = thinnedIndices(x: curve.x, y: curve.y)
-            otherData.append((label, .object([("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
-                                              ("average_precision", .number(ap[label]))])))
+            otherData.append(
+                (
+                    label,
+                    .object([
+                        ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                        ("average_precision", .number(ap[label])),
+                    ])
+                ))
         }
         if !otherData.isEmpty { data.append(("other_classes", .object(otherData))) }
         for (i, label) in shown.enumerated() {
@@ -102,65 +129,115 @@ public enum DetectionReport {
             let name = "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))"
             series.append(.init(name: name, x: curve.x, y: curve.y, color: Palette.category(i)))
             let kept = thinnedIndices(x: curve.x, y: curve.y)
-            data.append((label, .object([("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
-                                         ("average_precision", .number(ap[label]))])))
+            data.append(
+                (
+                    label,
+                    .object([
+                        ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                        ("average_precision", .number(ap[label])),
+                    ])
+                ))
         }
         let micro = microCurve(run)
         let macro = macroCurve(run)
         if let micro {
-            series.append(.init(name: "micro (all detections)", x: micro.recall, y: micro.precision, color: Palette.text, width: 2.2))
+            series.append(
+                .init(
+                    name: "micro (all detections)", x: micro.recall, y: micro.precision, color: Palette.text, width: 2.2
+                ))
             let kept = thinnedIndices(x: micro.recall, y: micro.precision)
-            data.append(("micro", .object([("recall", .numbers(micro.recall.picking(kept))), ("precision", .numbers(micro.precision.picking(kept)))])))
+            data.append(
+                (
+                    "micro",
+                    .object([
+                        ("recall", .numbers(micro.recall.picking(kept))),
+                        ("precision", .numbers(micro.precision.picking(kept))),
+                    ])
+                ))
         }
         if let macro {
-            series.append(.init(name: "macro (mean of classes)", x: macro.recall, y: macro.precision, color: Palette.text, width: 2, dash: [5, 3]))
-            data.append(("macro", .object([("recall", .numbers(macro.recall)), ("precision", .numbers(macro.precision))])))
+            series.append(
+                .init(
+                    name: "macro (mean of classes)", x: macro.recall, y: macro.precision, color: Palette.text, width: 2,
+                    dash: [5, 3]))
+            data.append(
+                ("macro", .object([("recall", .numbers(macro.recall)), ("precision", .numbers(macro.precision))])))
         }
-        var overlay = CurveChart(title: "Precision–recall: all \(others.count + shown.count) classes (the \(shown.count) most frequent in colour), micro and macro",
-                                 settings: settingsLine, xTitle: "recall", yTitle: "precision", series: series, guide: .isoF1)
+        var overlay = CurveChart(
+            title:
+                "Precision–recall: all \(others.count + shown.count) classes (the \(shown.count) most frequent in colour), micro and macro",
+            settings: settingsLine, xTitle: "recall", yTitle: "precision", series: series, guide: .isoF1)
         overlay.legendCorner = .bottomRight
-        if !others.isEmpty { overlay.extraLegend = [Legend.Entry(label: "other classes (\(others.count))", color: Palette.grid)] }
+        if !others.isEmpty {
+            overlay.extraLegend = [Legend.Entry(label: "other classes (\(others.count))", color: Palette.grid)]
+        }
         overlay.size = (620, 460)
         var blocks: [ReportDocument.Block] = [.chart(.init(id: "pr_overlay", drawing: overlay, data: .object(data)))]
         // One chart per frequent class.
         var perClass: [ReportDocument.Figure] = []
         for (i, label) in shown.enumerated() {
             let curve = run.curves.precisionRecall[label]!
-            var chart = CurveChart(title: "\(label): precision–recall", settings: "AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—") · \(settingsLine)",
-                                   xTitle: "recall", yTitle: "precision",
-                                   series: [.init(name: "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))", x: curve.x, y: curve.y,
-                                                  color: Palette.category(i), width: 1.8)], guide: .isoF1)
+            var chart = CurveChart(
+                title: "\(label): precision–recall",
+                settings: "AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—") · \(settingsLine)",
+                xTitle: "recall", yTitle: "precision",
+                series: [
+                    .init(
+                        name: "\(label) (AP \(ap[label].map { formatMetric($0, digits: 3) } ?? "—"))", x: curve.x,
+                        y: curve.y,
+                        color: Palette.category(i), width: 1.8)
+                ], guide: .isoF1)
             chart.size = (400, 300)
             let kept = thinnedIndices(x: curve.x, y: curve.y)
-            perClass.append(.init(id: "pr_class_\(label)", drawing: chart, data: .object([
-                ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))), ("average_precision", .number(ap[label]))])))
+            perClass.append(
+                .init(
+                    id: "pr_class_\(label)", drawing: chart,
+                    data: .object([
+                        ("recall", .numbers(curve.x.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
+                        ("average_precision", .number(ap[label])),
+                    ])))
         }
         if !perClass.isEmpty { blocks.append(.grid(perClass)) }
-        blocks.append(.paragraph("Micro: every counted detection of every class in one ranking, recall over all ground truth. "
-            + "Macro: at each recall, each class's best precision at that recall or more (the all-point envelope), averaged over the classes with ground truth."))
+        blocks.append(
+            .paragraph(
+                "Micro: every counted detection of every class in one ranking, recall over all ground truth. "
+                    + "Macro: at each recall, each class's best precision at that recall or more (the all-point envelope), averaged over the classes with ground truth."
+            ))
         // Precision, recall and F1 against the confidence threshold, best-F1 marked.
         var figures: [ReportDocument.Figure] = []
         for label in shown {
             let curve = run.curves.precisionRecall[label]!
             guard !curve.thresholds.isEmpty else { continue }
             let best = run.curves.bestF1[label]
-            var chart = CurveChart(title: "\(label): precision, recall, F1 vs confidence",
-                                   settings: best.map { "best F1 \(formatMetric($0.f1, digits: 3)) at score ≥ \(formatMetric($0.threshold, digits: 3))" } ?? "no detections",
-                                   xTitle: "score threshold", yTitle: "value",
-                                   series: [
-                                       .init(name: "precision", x: curve.thresholds, y: curve.y, color: Palette.category(0)),
-                                       .init(name: "recall", x: curve.thresholds, y: curve.x, color: Palette.category(1)),
-                                       .init(name: "F1", x: curve.thresholds, y: curve.f1, color: Palette.category(2), width: 2,
-                                             marker: best.map { (x: $0.threshold, y: $0.f1) }),
-                                   ])
+            var chart = CurveChart(
+                title: "\(label): precision, recall, F1 vs confidence",
+                settings: best.map {
+                    "best F1 \(formatMetric($0.f1, digits: 3)) at score ≥ \(formatMetric($0.threshold, digits: 3))"
+                } ?? "no detections",
+                xTitle: "score threshold", yTitle: "value",
+                series: [
+                    .init(name: "precision", x: curve.thresholds, y: curve.y, color: Palette.category(0)),
+                    .init(name: "recall", x: curve.thresholds, y: curve.x, color: Palette.category(1)),
+                    .init(
+                        name: "F1", x: curve.thresholds, y: curve.f1, color: Palette.category(2), width: 2,
+                        marker: best.map { (x: $0.threshold, y: $0.f1) }),
+                ])
             chart.legendCorner = .bottomRight
             chart.size = (400, 300)
             let kept = thinnedIndices(x: curve.thresholds, y: curve.f1.isEmpty ? curve.y : curve.f1)
-            figures.append(.init(id: "confidence_\(label)", drawing: chart, data: .object([
-                ("threshold", .numbers(curve.thresholds.picking(kept))), ("precision", .numbers(curve.y.picking(kept))),
-                ("recall", .numbers(curve.x.picking(kept))), ("f1", .numbers(curve.f1.picking(kept))),
-                ("best_f1", best.map { .object([("threshold", .number($0.threshold)), ("f1", .number($0.f1))]) } ?? .null),
-            ])))
+            figures.append(
+                .init(
+                    id: "confidence_\(label)", drawing: chart,
+                    data: .object([
+                        ("threshold", .numbers(curve.thresholds.picking(kept))),
+                        ("precision", .numbers(curve.y.picking(kept))),
+                        ("recall", .numbers(curve.x.picking(kept))), ("f1", .numbers(curve.f1.picking(kept))),
+                        (
+                            "best_f1",
+                            best.map { .object([("threshold", .number($0.threshold)), ("f1", .number($0.f1))]) }
+                                ?? .null
+                        ),
+                    ])))
         }
         if !figures.isEmpty { blocks.append(.grid(figures)) }
         return .init(id: "curves", title: "Precision and recall", blocks: blocks)
@@ -183,11 +260,14 @@ public enum DetectionReport {
         guard truth > 0, !scored.isEmpty else { return nil }
         scored.sort { $0.0 > $1.0 }
         var tp = 0.0
-        var recall: [Double] = [], precision: [Double] = []
-        recall.reserveCapacity(scored.count); precision.reserveCapacity(scored.count)
+        var recall: [Double] = []
+        var precision: [Double] = []
+        recall.reserveCapacity(scored.count)
+        precision.reserveCapacity(scored.count)
         for (i, item) in scored.enumerated() {
             if item.1 { tp += 1 }
-            recall.append(tp / truth); precision.append(tp / Double(i + 1))
+            recall.append(tp / truth)
+            precision.append(tp / Double(i + 1))
         }
         return (recall, precision)
     }
@@ -203,7 +283,9 @@ public enum DetectionReport {
             guard let curve = run.curves.precisionRecall[label], !curve.x.isEmpty else { continue }
             // Envelope from the right: best precision at recall ≥ r.
             var envelope = curve.y
-            for i in stride(from: envelope.count - 2, through: 0, by: -1) { envelope[i] = max(envelope[i], envelope[i + 1]) }
+            for i in stride(from: envelope.count - 2, through: 0, by: -1) {
+                envelope[i] = max(envelope[i], envelope[i + 1])
+            }
             var j = 0
             for (k, r) in grid.enumerated() {
                 while j < curve.x.count && curve.x[j] < r - 1e-12 { j += 1 }
@@ -219,51 +301,79 @@ public enum DetectionReport {
         let cocoPer = run.detectionMetrics?.coco?.perCategory
         var blocks: [ReportDocument.Block] = []
         if !perLabel.isEmpty {
-            let (byAP, apNote) = barRows(perLabel.sorted { a, b in
-                let x = a.values["average_precision"] ?? -1, y = b.values["average_precision"] ?? -1
-                return x != y ? x > y : a.label < b.label
-            })
+            let (byAP, apNote) = barRows(
+                perLabel.sorted { a, b in
+                    let x = a.values["average_precision"] ?? -1
+                    let y = b.values["average_precision"] ?? -1
+                    return x != y ? x > y : a.label < b.label
+                })
             let labels = byAP.map { $0.label }
             func column(_ key: String) -> [Double?] { byAP.map { $0.values[key] } }
             func filled(_ key: String) -> PlainJSON { .numbers(byAP.map { $0.values[key] ?? .nan }) }
-            let bars = BarChart(title: "Per-class AP, precision and recall (sorted by AP)\(apNote)", settings: settingsLine, categories: labels,
-                                series: [.init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
-                                         .init(name: "precision", values: column("precision"), color: Palette.category(1)),
-                                         .init(name: "recall", values: column("recall"), color: Palette.category(2))],
-                                valueTitle: "value", domain: 0...1)
-            blocks.append(.chart(.init(id: "per_class_bars", drawing: bars, data: .object([
-                ("labels", .strings(labels)), ("average_precision", filled("average_precision")),
-                ("precision", filled("precision")), ("recall", filled("recall")),
-            ]))))
-            let (bySupport, supportNote) = barRows(perLabel.sorted { a, b in
-                let x = a.values["ground_truth"] ?? 0, y = b.values["ground_truth"] ?? 0
-                return x != y ? x > y : a.label < b.label
-            })
+            let bars = BarChart(
+                title: "Per-class AP, precision and recall (sorted by AP)\(apNote)", settings: settingsLine,
+                categories: labels,
+                series: [
+                    .init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
+                    .init(name: "precision", values: column("precision"), color: Palette.category(1)),
+                    .init(name: "recall", values: column("recall"), color: Palette.category(2)),
+                ],
+                valueTitle: "value", domain: 0...1)
+            blocks.append(
+                .chart(
+                    .init(
+                        id: "per_class_bars", drawing: bars,
+                        data: .object([
+                            ("labels", .strings(labels)), ("average_precision", filled("average_precision")),
+                            ("precision", filled("precision")), ("recall", filled("recall")),
+                        ]))))
+            let (bySupport, supportNote) = barRows(
+                perLabel.sorted { a, b in
+                    let x = a.values["ground_truth"] ?? 0
+                    let y = b.values["ground_truth"] ?? 0
+                    return x != y ? x > y : a.label < b.label
+                })
             let truthCounts: [Double?] = bySupport.map { $0.values["ground_truth"] }
             let detectionCounts: [Double?] = bySupport.map { $0.values["detections"] }
             let supportLabels = bySupport.map { $0.label }
-            let support = BarChart(title: "Ground-truth objects and detections per class\(supportNote)", settings: settingsLine, categories: supportLabels,
-                                   series: [.init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
-                                            .init(name: "detections", values: detectionCounts, color: Palette.category(4))],
-                                   valueTitle: "count")
-            blocks.append(.chart(.init(id: "support_bars", drawing: support, data: .object([
-                ("labels", .strings(supportLabels)),
-                ("ground_truth", .numbers(truthCounts.map { $0 ?? .nan })),
-                ("detections", .numbers(detectionCounts.map { $0 ?? .nan })),
-            ]))))
+            let support = BarChart(
+                title: "Ground-truth objects and detections per class\(supportNote)", settings: settingsLine,
+                categories: supportLabels,
+                series: [
+                    .init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
+                    .init(name: "detections", values: detectionCounts, color: Palette.category(4)),
+                ],
+                valueTitle: "count")
+            blocks.append(
+                .chart(
+                    .init(
+                        id: "support_bars", drawing: support,
+                        data: .object([
+                            ("labels", .strings(supportLabels)),
+                            ("ground_truth", .numbers(truthCounts.map { $0 ?? .nan })),
+                            ("detections", .numbers(detectionCounts.map { $0 ?? .nan })),
+                        ]))))
         } else if let cocoPer {
             let entries = cocoPer.sorted { a, b in
-                let x = a.ap ?? -1, y = b.ap ?? -1
+                let x = a.ap ?? -1
+                let y = b.ap ?? -1
                 return x != y ? x > y : a.name < b.name
             }
-            let bars = BarChart(title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.name),
-                                series: [.init(name: "AP", values: entries.map(\.ap), color: Palette.category(0)),
-                                         .init(name: "AP50", values: entries.map(\.ap50), color: Palette.category(1))],
-                                valueTitle: "value", domain: 0...1)
-            blocks.append(.chart(.init(id: "per_class_bars", drawing: bars, data: .object([
-                ("labels", .strings(entries.map(\.name))), ("AP", .numbers(entries.map { $0.ap ?? .nan })),
-                ("AP50", .numbers(entries.map { $0.ap50 ?? .nan })),
-            ]))))
+            let bars = BarChart(
+                title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.name),
+                series: [
+                    .init(name: "AP", values: entries.map(\.ap), color: Palette.category(0)),
+                    .init(name: "AP50", values: entries.map(\.ap50), color: Palette.category(1)),
+                ],
+                valueTitle: "value", domain: 0...1)
+            blocks.append(
+                .chart(
+                    .init(
+                        id: "per_class_bars", drawing: bars,
+                        data: .object([
+                            ("labels", .strings(entries.map(\.name))), ("AP", .numbers(entries.map { $0.ap ?? .nan })),
+                            ("AP50", .numbers(entries.map { $0.ap50 ?? .nan })),
+                        ]))))
         }
         // The sortable table: one row per class of either source.
         var names = perLabel.map(\.label)
@@ -271,35 +381,57 @@ public enum DetectionReport {
         var cocoByName: [String: DetectionMetricsFile.COCOSection.Category] = [:]
         for category in cocoPer ?? [] where cocoByName[category.name] == nil { cocoByName[category.name] = category }
         let values = Dictionary(uniqueKeysWithValues: perLabel.map { ($0.label, $0.values) })
-        let header = ["class", "ground truth", "detections", "AP", "precision", "recall", "best F1", "at score", "COCO AP", "COCO AP50"]
+        let header = [
+            "class", "ground truth", "detections", "AP", "precision", "recall", "best F1", "at score", "COCO AP",
+            "COCO AP50",
+        ]
         let rows: [[ReportDocument.Table.Cell]] = names.map { name in
             let v = values[name] ?? [:]
             let best = run.curves.bestF1[name]
-            let truthCount = v["ground_truth"].map { Int($0) }, detectionCount = v["detections"].map { Int($0) }
-            return [.text(name), .count(truthCount), .count(detectionCount),
-                    .number(v["average_precision"]), .number(v["precision"]), .number(v["recall"]),
-                    .number(best?.f1), .number(best?.threshold, digits: 3),
-                    .number(cocoByName[name]?.ap), .number(cocoByName[name]?.ap50)]
+            let truthCount = v["ground_truth"].map { Int($0) }
+            let detectionCount = v["detections"].map { Int($0) }
+            return [
+                .text(name), .count(truthCount), .count(detectionCount),
+                .number(v["average_precision"]), .number(v["precision"]), .number(v["recall"]),
+                .number(best?.f1), .number(best?.threshold, digits: 3),
+                .number(cocoByName[name]?.ap), .number(cocoByName[name]?.ap50),
+            ]
         }
-        blocks.append(.table(.init(id: "per_class_table", title: "Per-class results", settings: settingsLine + " · click a heading to sort",
-                                   header: header, rows: rows)))
+        blocks.append(
+            .table(
+                .init(
+                    id: "per_class_table", title: "Per-class results",
+                    settings: settingsLine + " · click a heading to sort",
+                    header: header, rows: rows)))
         return .init(id: "per-class", title: "Per-class results", blocks: blocks)
     }
 
-    static func confusionSection(_ run: EvaluationRun, iou: Double, scoreThreshold: Double, images: Int) -> ReportDocument.Section? {
+    static func confusionSection(_ run: EvaluationRun, iou: Double, scoreThreshold: Double, images: Int)
+        -> ReportDocument.Section?
+    {
         guard let (labels, counts) = run.confusionMatrix else { return nil }
         let iouSetting = run.detectionMetrics?.confusionMatrix.iouThreshold ?? iou
-        let settings = "IoU ≥ \(formatNumber(iouSetting)) · score ≥ \(formatNumber(scoreThreshold)) · \(images) images · last row and column: background"
+        let settings =
+            "IoU ≥ \(formatNumber(iouSetting)) · score ≥ \(formatNumber(scoreThreshold)) · \(images) images · last row and column: background"
         let big = labels.count > 30
         var blocks: [ReportDocument.Block] = []
         let data: PlainJSON = .object([("labels", .strings(labels)), ("counts", .array(counts.map { .numbers($0) }))])
-        let raw = MatrixChart(title: "Confusion matrix (counts)", settings: settings, labels: labels, counts: counts, normalized: false,
-                              cellSize: big ? 14 : nil)
-        let normalized = MatrixChart(title: "Confusion matrix (row-normalised)", settings: settings, labels: labels, counts: counts, normalized: true,
-                                     cellSize: big ? 14 : nil)
+        let raw = MatrixChart(
+            title: "Confusion matrix (counts)", settings: settings, labels: labels, counts: counts, normalized: false,
+            cellSize: big ? 14 : nil)
+        let normalized = MatrixChart(
+            title: "Confusion matrix (row-normalised)", settings: settings, labels: labels, counts: counts,
+            normalized: true,
+            cellSize: big ? 14 : nil)
         blocks.append(.chart(.init(id: "confusion_counts", drawing: raw, data: data, zoomable: big)))
-        blocks.append(.chart(.init(id: "confusion_normalized", drawing: normalized, data: .object([("labels", .strings(labels)),
-            ("fractions", .array(normalized.rowFractions.map { .numbers($0) }))]), zoomable: big)))
+        blocks.append(
+            .chart(
+                .init(
+                    id: "confusion_normalized", drawing: normalized,
+                    data: .object([
+                        ("labels", .strings(labels)),
+                        ("fractions", .array(normalized.rowFractions.map { .numbers($0) })),
+                    ]), zoomable: big)))
         blocks.append(.table(largestConfusions(labels: labels, counts: counts, settings: settings)))
         return .init(id: "confusion", title: "Confusion matrix", blocks: blocks)
     }
@@ -308,26 +440,39 @@ public enum DetectionReport {
     /// (the table keeps every class); the note says so in the title.
     static func barRows<T>(_ sorted: [T]) -> ([T], String) {
         guard sorted.count > 100 else { return (sorted, "") }
-        return (Array(sorted.prefix(50)) + Array(sorted.suffix(50)), ": the 50 first and 50 last of \(sorted.count) classes")
+        return (
+            Array(sorted.prefix(50)) + Array(sorted.suffix(50)), ": the 50 first and 50 last of \(sorted.count) classes"
+        )
     }
 
     /// The largest off-diagonal cells: which class is taken for which (background included).
-    static func largestConfusions(labels: [String], counts: [[Double]], settings: String, limit: Int = 15) -> ReportDocument.Table {
+    static func largestConfusions(labels: [String], counts: [[Double]], settings: String, limit: Int = 15)
+        -> ReportDocument.Table
+    {
         var cells: [(Int, Int, Double)] = []
-        for i in counts.indices { for j in counts[i].indices where i != j && counts[i][j] > 0 { cells.append((i, j, counts[i][j])) } }
+        for i in counts.indices {
+            for j in counts[i].indices where i != j && counts[i][j] > 0 { cells.append((i, j, counts[i][j])) }
+        }
         cells.sort { $0.2 != $1.2 ? $0.2 > $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }
         let rows: [[ReportDocument.Table.Cell]] = cells.prefix(limit).map { i, j, c in
             let rowTotal = counts[i].reduce(0, +)
-            return [.text(labels[i]), .text(labels[j]), .count(Int(c)), .number(rowTotal > 0 ? c / rowTotal : nil, digits: 3)]
+            return [
+                .text(labels[i]), .text(labels[j]), .count(Int(c)),
+                .number(rowTotal > 0 ? c / rowTotal : nil, digits: 3),
+            ]
         }
-        return .init(id: "largest_confusions", title: "Largest confusions", settings: settings,
-                     header: ["ground truth", "predicted", "count", "share of row"], rows: rows)
+        return .init(
+            id: "largest_confusions", title: "Largest confusions", settings: settings,
+            header: ["ground truth", "predicted", "count", "share of row"], rows: rows)
     }
 
-    static func errorSection(_ run: EvaluationRun, settingsLine: String, scoreThreshold: Double) -> ReportDocument.Section? {
+    static func errorSection(_ run: EvaluationRun, settingsLine: String, scoreThreshold: Double) -> ReportDocument
+        .Section?
+    {
         var blocks: [ReportDocument.Block] = []
         if let records = run.detections {
-            var truePositives = UnitHistogram(bins: 20), falsePositives = UnitHistogram(bins: 20)
+            var truePositives = UnitHistogram(bins: 20)
+            var falsePositives = UnitHistogram(bins: 20)
             for i in 0..<records.count {
                 switch records.outcome[i] {
                 case .truePositive: truePositives.add(records.score[i])
@@ -335,81 +480,130 @@ public enum DetectionReport {
                 default: break
                 }
             }
-            let edges = truePositives.edges, tp = truePositives.counts, fp = falsePositives.counts
-            let chart = HistogramChart(title: "Scores of true and false positives", settings: settingsLine, edges: edges,
-                                       series: [.init(name: "true positives", counts: tp, color: Palette.truePositive),
-                                                .init(name: "false positives", counts: fp, color: Palette.falsePositive)],
-                                       xTitle: "detection score")
-            blocks.append(.chart(.init(id: "score_histogram", drawing: chart, data: .object([
-                ("edges", .numbers(edges)), ("true_positives", .numbers(tp)), ("false_positives", .numbers(fp))]))))
+            let edges = truePositives.edges
+            let tp = truePositives.counts
+            let fp = falsePositives.counts
+            let chart = HistogramChart(
+                title: "Scores of true and false positives", settings: settingsLine, edges: edges,
+                series: [
+                    .init(name: "true positives", counts: tp, color: Palette.truePositive),
+                    .init(name: "false positives", counts: fp, color: Palette.falsePositive),
+                ],
+                xTitle: "detection score")
+            blocks.append(
+                .chart(
+                    .init(
+                        id: "score_histogram", drawing: chart,
+                        data: .object([
+                            ("edges", .numbers(edges)), ("true_positives", .numbers(tp)),
+                            ("false_positives", .numbers(fp)),
+                        ]))))
         }
         if let tide = run.detectionMetrics?.tide {
             let types = TIDEBreakdown.ErrorType.allCases
             let kinds = types.map(\.rawValue)
-            let chart = BarChart(title: "TIDE error breakdown: AP gained by fixing each error type",
-                                 settings: "foreground IoU \(formatNumber(tide.foregroundIoU)) · background IoU \(formatNumber(tide.backgroundIoU)) · \(run.imageCount ?? 0) images",
-                                 categories: types.map { "\($0.rawValue) (\(tide.errors[$0] ?? 0))" },
-                                 series: [.init(name: "ΔAP", values: types.map { tide.deltaAP[$0] ?? nil }, color: Palette.falsePositive)],
-                                 valueTitle: "mAP gained (×100 = points)")
-            blocks.append(.chart(.init(id: "tide", drawing: chart, data: .object([
-                ("error_types", .strings(kinds)), ("counts", .numbers(types.map { tide.errors[$0].map(Double.init) ?? .nan })),
-                ("delta_ap", .numbers(types.map { (tide.deltaAP[$0] ?? nil) ?? .nan }))]))))
+            let chart = BarChart(
+                title: "TIDE error breakdown: AP gained by fixing each error type",
+                settings:
+                    "foreground IoU \(formatNumber(tide.foregroundIoU)) · background IoU \(formatNumber(tide.backgroundIoU)) · \(run.imageCount ?? 0) images",
+                categories: types.map { "\($0.rawValue) (\(tide.errors[$0] ?? 0))" },
+                series: [
+                    .init(name: "ΔAP", values: types.map { tide.deltaAP[$0] ?? nil }, color: Palette.falsePositive)
+                ],
+                valueTitle: "mAP gained (×100 = points)")
+            blocks.append(
+                .chart(
+                    .init(
+                        id: "tide", drawing: chart,
+                        data: .object([
+                            ("error_types", .strings(kinds)),
+                            ("counts", .numbers(types.map { tide.errors[$0].map(Double.init) ?? .nan })),
+                            ("delta_ap", .numbers(types.map { (tide.deltaAP[$0] ?? nil) ?? .nan })),
+                        ]))))
         }
         if let level = run.detectionMetrics?.imageLevel {
             let rows: [[ReportDocument.Table.Cell]] = [
-                [.text("true positives"), .count(level.truePositives)], [.text("false negatives"), .count(level.falseNegatives)],
-                [.text("false positives"), .count(level.falsePositives)], [.text("true negatives"), .count(level.trueNegatives)],
+                [.text("true positives"), .count(level.truePositives)],
+                [.text("false negatives"), .count(level.falseNegatives)],
+                [.text("false positives"), .count(level.falsePositives)],
+                [.text("true negatives"), .count(level.trueNegatives)],
                 [.text("precision"), .number(level.precision)], [.text("recall"), .number(level.recall)],
                 [.text("accuracy"), .number(level.accuracy)],
             ]
-            blocks.append(.table(.init(id: "image_level", title: "Image-level hits", settings: "an image is a hit when it has a true positive at score ≥ \(formatNumber(level.scoreThreshold))",
-                                       header: ["measure", "value"], rows: rows, sortable: false)))
+            blocks.append(
+                .table(
+                    .init(
+                        id: "image_level", title: "Image-level hits",
+                        settings:
+                            "an image is a hit when it has a true positive at score ≥ \(formatNumber(level.scoreThreshold))",
+                        header: ["measure", "value"], rows: rows, sortable: false)))
         }
         return blocks.isEmpty ? nil : .init(id: "errors", title: "Scores and errors", blocks: blocks)
     }
 
-    static func gallerySection(_ run: EvaluationRun, options: Options, iou: Double, scoreThreshold: Double) -> ReportDocument.Section? {
+    static func gallerySection(_ run: EvaluationRun, options: Options, iou: Double, scoreThreshold: Double)
+        -> ReportDocument.Section?
+    {
         guard let records = run.detections, records.count > 0, options.galleryImages > 0 else { return nil }
         let picks = galleryPicks(records, limit: options.galleryImages)
         var byImage: [Int32: [Int]] = [:]
         let wanted = Set(picks)
-        for i in 0..<records.count where wanted.contains(records.image[i]) { byImage[records.image[i], default: []].append(i) }
-        let tiles = GalleryLoader.load(picks.map { image in
-            let name = records.imageNames[Int(image)]
-            return (name, run.images[name])
-        }, workers: 8)
+        for i in 0..<records.count where wanted.contains(records.image[i]) {
+            byImage[records.image[i], default: []].append(i)
+        }
+        let tiles = GalleryLoader.load(
+            picks.map { image in
+                let name = records.imageNames[Int(image)]
+                return (name, run.images[name])
+            }, workers: 8)
         var figures: [ReportDocument.Figure] = []
         var blankCount = 0
         for (k, image) in picks.enumerated() {
             let name = records.imageNames[Int(image)]
             var marks: [ImageTile.Mark] = []
-            var fp = 0, missed = 0, maxFP = 0.0
+            var fp = 0
+            var missed = 0
+            var maxFP = 0.0
             var truthSeen = Set<String>()
             // Detections drawn: the highest-scoring ones, so that a tile stays readable.
             let ofImage = byImage[image] ?? []
-            let drawnDetections = Set(ofImage.filter { records.outcome[$0] == .truePositive || records.outcome[$0] == .falsePositive }
-                .filter { records.score[$0] >= scoreThreshold }
-                .sorted { records.score[$0] != records.score[$1] ? records.score[$0] > records.score[$1] : $0 < $1 }
-                .prefix(Self.detectionsPerTile))
+            let drawnDetections = Set(
+                ofImage.filter { records.outcome[$0] == .truePositive || records.outcome[$0] == .falsePositive }
+                    .filter { records.score[$0] >= scoreThreshold }
+                    .sorted { records.score[$0] != records.score[$1] ? records.score[$0] > records.score[$1] : $0 < $1 }
+                    .prefix(Self.detectionsPerTile))
             for i in ofImage {
                 let label = records.labelNames[Int(records.label[i])]
                 switch records.outcome[i] {
                 case .missed:
                     missed += 1
-                    marks.append(.init(box: records.box[i], kind: .missed, caption: "missed \(label)", polygons: records.shape[i]?.outlines ?? []))
+                    marks.append(
+                        .init(
+                            box: records.box[i], kind: .missed, caption: "missed \(label)",
+                            polygons: records.shape[i]?.outlines ?? []))
                 case .truePositive:
                     if let t = records.truthBox[i], truthSeen.insert("\(t)").inserted {
-                        marks.append(.init(box: t, kind: .groundTruth, caption: "", polygons: records.truthShape[i]?.outlines ?? []))
+                        marks.append(
+                            .init(
+                                box: t, kind: .groundTruth, caption: "", polygons: records.truthShape[i]?.outlines ?? []
+                            ))
                     }
                     if drawnDetections.contains(i) {
-                        marks.append(.init(box: records.box[i], kind: .truePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
-                                           polygons: records.shape[i]?.outlines ?? []))
+                        marks.append(
+                            .init(
+                                box: records.box[i], kind: .truePositive,
+                                caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
+                                polygons: records.shape[i]?.outlines ?? []))
                     }
                 case .falsePositive:
-                    fp += 1; maxFP = max(maxFP, records.score[i])
+                    fp += 1
+                    maxFP = max(maxFP, records.score[i])
                     if drawnDetections.contains(i) {
-                        marks.append(.init(box: records.box[i], kind: .falsePositive, caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
-                                           polygons: records.shape[i]?.outlines ?? []))
+                        marks.append(
+                            .init(
+                                box: records.box[i], kind: .falsePositive,
+                                caption: "\(label) \(formatNumber(records.score[i], digits: 2))",
+                                polygons: records.shape[i]?.outlines ?? []))
                     }
                 case .ignored: break
                 }
@@ -419,23 +613,37 @@ public enum DetectionReport {
             var size = loaded.size
             if size.width <= 0 || size.height <= 0 {
                 // No size known: the extent of the boxes.
-                let right = marks.map { $0.box.0 + $0.box.2 }.max() ?? 100, bottom = marks.map { $0.box.1 + $0.box.3 }.max() ?? 100
+                let right = marks.map { $0.box.0 + $0.box.2 }.max() ?? 100
+                let bottom = marks.map { $0.box.1 + $0.box.3 }.max() ?? 100
                 size = (max(1, right), max(1, bottom))
             }
-            let note = "\(fp) false positive\(fp == 1 ? "" : "s")\(fp > 0 ? " (top \(formatNumber(maxFP, digits: 2)))" : "") · \(missed) missed"
-            let tile = ImageTile(title: (name as NSString).lastPathComponent, note: note, image: loaded.image, imageSize: size, marks: marks, side: 280)
-            figures.append(.init(id: "gallery_\(k)", drawing: tile, data: .object([
-                ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
-                ("image_file_found", .bool(loaded.image != nil)), ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
-            ])))
+            let note =
+                "\(fp) false positive\(fp == 1 ? "" : "s")\(fp > 0 ? " (top \(formatNumber(maxFP, digits: 2)))" : "") · \(missed) missed"
+            let tile = ImageTile(
+                title: (name as NSString).lastPathComponent, note: note, image: loaded.image, imageSize: size,
+                marks: marks, side: 280)
+            figures.append(
+                .init(
+                    id: "gallery_\(k)", drawing: tile,
+                    data: .object([
+                        ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
+                        ("image_file_found", .bool(loaded.image != nil)),
+                        ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
+                    ])))
         }
-        var blocks: [ReportDocument.Block] = [.paragraph(
-            "The \(figures.count) images with the highest-scoring false positives and the most missed objects, worst first. "
-            + "Green: ground truth matched by a detection; blue: true positive; orange, dashed: false positive; purple, thick: missed object"
-            + (run.task == "image_instance_segmentation" ? " (masks filled in the same colours). " : ". ")
-            + "Detections below score \(formatNumber(scoreThreshold)) are not drawn, nor more than the \(Self.detectionsPerTile) highest-scoring ones of an image; matching at IoU ≥ \(formatNumber(iou)).")]
+        var blocks: [ReportDocument.Block] = [
+            .paragraph(
+                "The \(figures.count) images with the highest-scoring false positives and the most missed objects, worst first. "
+                    + "Green: ground truth matched by a detection; blue: true positive; orange, dashed: false positive; purple, thick: missed object"
+                    + (run.task == "image_instance_segmentation" ? " (masks filled in the same colours). " : ". ")
+                    + "Detections below score \(formatNumber(scoreThreshold)) are not drawn, nor more than the \(Self.detectionsPerTile) highest-scoring ones of an image; matching at IoU ≥ \(formatNumber(iou))."
+            )
+        ]
         if blankCount > 0 {
-            blocks.append(.paragraph("\(blankCount) of \(figures.count) image files were not found or could not be read: their boxes are drawn on a blank canvas of the image's size."))
+            blocks.append(
+                .paragraph(
+                    "\(blankCount) of \(figures.count) image files were not found or could not be read: their boxes are drawn on a blank canvas of the image's size."
+                ))
         }
         blocks.append(.grid(figures))
         return .init(id: "gallery", title: "Gallery: worst false positives and missed objects", blocks: blocks)
@@ -446,7 +654,8 @@ public enum DetectionReport {
     /// Images ranked for the gallery: alternately the next image by its highest false-positive
     /// score and the next by its number of missed objects (ties by name), without repeats.
     static func galleryPicks(_ records: EvaluationRun.DetectionRecords, limit: Int) -> [Int32] {
-        var topFP: [Int32: Double] = [:], missed: [Int32: Int] = [:]
+        var topFP: [Int32: Double] = [:]
+        var missed: [Int32: Int] = [:]
         for i in 0..<records.count {
             switch records.outcome[i] {
             case .falsePositive: topFP[records.image[i]] = max(topFP[records.image[i]] ?? 0, records.score[i])
@@ -456,12 +665,21 @@ public enum DetectionReport {
         }
         let name = { (i: Int32) in records.imageNames[Int(i)] }
         let byFP = topFP.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }.map(\.key)
-        let byMissed = missed.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }.map(\.key)
-        var picks: [Int32] = [], seen = Set<Int32>()
-        var a = 0, b = 0
+        let byMissed = missed.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }.map(
+            \.key)
+        var picks: [Int32] = []
+        var seen = Set<Int32>()
+        var a = 0
+        var b = 0
         while picks.count < limit && (a < byFP.count || b < byMissed.count) {
-            if a < byFP.count { if seen.insert(byFP[a]).inserted { picks.append(byFP[a]) }; a += 1 }
-            if picks.count < limit && b < byMissed.count { if seen.insert(byMissed[b]).inserted { picks.append(byMissed[b]) }; b += 1 }
+            if a < byFP.count {
+                if seen.insert(byFP[a]).inserted { picks.append(byFP[a]) }
+                a += 1
+            }
+            if picks.count < limit && b < byMissed.count {
+                if seen.insert(byMissed[b]).inserted { picks.append(byMissed[b]) }
+                b += 1
+            }
         }
         return picks
     }
@@ -470,18 +688,26 @@ public enum DetectionReport {
 
     static func summaryLines(_ run: EvaluationRun, frequent: [String]) -> [String] {
         var lines: [String] = []
-        let per = run.perLabel.compactMap { entry -> (String, Double)? in entry.values["average_precision"].map { (entry.label, $0) } }
+        let per = run.perLabel.compactMap { entry -> (String, Double)? in
+            entry.values["average_precision"].map { (entry.label, $0) }
+        }
         if per.count >= 2 {
             let sorted = per.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-            lines.append("Best classes (AP): " + sorted.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
-            lines.append("Worst classes (AP): " + sorted.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
+            lines.append(
+                "Best classes (AP): "
+                    + sorted.prefix(3).map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(separator: ", "))
+            lines.append(
+                "Worst classes (AP): "
+                    + sorted.suffix(3).reversed().map { "\($0.0) \(formatMetric($0.1, digits: 3))" }.joined(
+                        separator: ", "))
         }
-        let deltas: [(String, Double)] = (run.detectionMetrics?.tide).map { tide in
-            TIDEBreakdown.ErrorType.allCases.compactMap { type -> (String, Double)? in
-                guard let value = tide.deltaAP[type] ?? nil else { return nil }
-                return (type.rawValue, value)
-            }
-        } ?? []
+        let deltas: [(String, Double)] =
+            (run.detectionMetrics?.tide).map { tide in
+                TIDEBreakdown.ErrorType.allCases.compactMap { type -> (String, Double)? in
+                    guard let value = tide.deltaAP[type] ?? nil else { return nil }
+                    return (type.rawValue, value)
+                }
+            } ?? []
         if let tide = deltas.max(by: { $0.1 < $1.1 }) {
             lines.append("Largest error type (TIDE): \(tide.0), +\(formatMetric(tide.1, digits: 3)) mAP if fixed")
         }
@@ -493,10 +719,17 @@ public enum DetectionReport {
     }
 
     static func curveData(_ run: EvaluationRun) -> PlainJSON {
-        .object(run.curves.precisionRecall.sorted { $0.key < $1.key }.map { label, curve in
-            let kept = thinnedIndices(x: curve.x, y: curve.y)
-            return (label, .object([("score", .numbers(curve.thresholds.picking(kept))), ("recall", .numbers(curve.x.picking(kept))),
-                                    ("precision", .numbers(curve.y.picking(kept)))]))
-        })
+        .object(
+            run.curves.precisionRecall.sorted { $0.key < $1.key }.map { label, curve in
+                let kept = thinnedIndices(x: curve.x, y: curve.y)
+                return (
+                    label,
+                    .object([
+                        ("score", .numbers(curve.thresholds.picking(kept))),
+                        ("recall", .numbers(curve.x.picking(kept))),
+                        ("precision", .numbers(curve.y.picking(kept))),
+                    ])
+                )
+            })
     }
 }

@@ -19,7 +19,11 @@ public struct EvaluationRun {
     /// Image name → file path (relative to the current folder) and size.
     public var images: [String: ImageInfo] = [:]
 
-    public struct ImageInfo: Sendable { public var path: String?; public var width: Int; public var height: Int }
+    public struct ImageInfo: Sendable {
+        public var path: String?
+        public var width: Int
+        public var height: Int
+    }
 
     /// A PR or ROC curve.
     public struct Curve {
@@ -84,7 +88,8 @@ public struct EvaluationRun {
                 case .polygons(let list): rings = list
                 case .rle(let counts, let height, let width):
                     guard let runs = RLECodec.decode(counts) else { return [] }
-                    rings = MaskContours.polygons(of: RunLengthMask(height: height, width: width, counts: runs), maxPoints: 80)
+                    rings = MaskContours.polygons(
+                        of: RunLengthMask(height: height, width: width, counts: runs), maxPoints: 80)
                 }
                 return rings.map { ring in stride(from: 0, to: ring.count - 1, by: 2).map { (ring[$0], ring[$0 + 1]) } }
             }

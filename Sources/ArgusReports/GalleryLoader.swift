@@ -41,7 +41,10 @@ final class Slots<T>: @unchecked Sendable {
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil)
     }
-    deinit { storage.deinitialize(); storage.deallocate() }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
     subscript(k: Int) -> T? {
         get { storage[k] }
         set { storage[k] = newValue }

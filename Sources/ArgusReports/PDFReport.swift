@@ -25,7 +25,10 @@ public enum PDFReport {
         var y = 0.0
         let measure = Canvas.measuring()
 
-        mutating func newPage() { pages.append(Page()); y = margin }
+        mutating func newPage() {
+            pages.append(Page())
+            y = margin
+        }
 
         mutating func add(_ item: Item) { pages[pages.count - 1].items.append(item) }
 
@@ -47,14 +50,24 @@ public enum PDFReport {
 
         /// Places drawings side by side: three to a row when they are narrow, else two.
         mutating func placeGrid(_ drawings: [Drawable]) {
-            var x = margin, rowHeight = 0.0
+            var x = margin
+            var rowHeight = 0.0
             for drawing in drawings {
                 let size = drawing.size
                 let columns = size.width <= 320 ? 3.0 : 2.0
                 let scale = min(1, (contentWidth - 8 * (columns - 1)) / columns / size.width)
-                let w = size.width * scale, h = size.height * scale
-                if x + w > pageWidth - margin + 0.5 { x = margin; y += rowHeight + 8; rowHeight = 0 }
-                if y + h > bottom { newPage(); x = margin; rowHeight = 0 }
+                let w = size.width * scale
+                let h = size.height * scale
+                if x + w > pageWidth - margin + 0.5 {
+                    x = margin
+                    y += rowHeight + 8
+                    rowHeight = 0
+                }
+                if y + h > bottom {
+                    newPage()
+                    x = margin
+                    rowHeight = 0
+                }
                 add(.drawing(drawing, x: x, y: y, scale: scale))
                 x += w + 8
                 rowHeight = max(rowHeight, h)
@@ -142,9 +155,15 @@ public enum PDFReport {
     static func drawContents(_ document: ReportDocument, sections: [(String, Int)], on canvas: Canvas) {
         var y = margin + 24
         canvas.setFont(size: 20, bold: true)
-        for line in canvas.wrap(document.title, width: contentWidth) { canvas.text(line, x: margin, y: y); y += 26 }
+        for line in canvas.wrap(document.title, width: contentWidth) {
+            canvas.text(line, x: margin, y: y)
+            y += 26
+        }
         canvas.setFont(size: 10)
-        for line in canvas.wrap(document.subtitle, width: contentWidth) { canvas.text(line, x: margin, y: y, color: Palette.mutedText); y += 14 }
+        for line in canvas.wrap(document.subtitle, width: contentWidth) {
+            canvas.text(line, x: margin, y: y, color: Palette.mutedText)
+            y += 14
+        }
         y += 12
         // Headline figures as cards.
         var x = margin
@@ -153,7 +172,10 @@ public enum PDFReport {
             let nameWidth = canvas.textWidth(name)
             canvas.setFont(size: 15, bold: true)
             let w = max(canvas.textWidth(value), nameWidth, 80) + 20
-            if x + w > pageWidth - margin { x = margin; y += 56 }
+            if x + w > pageWidth - margin {
+                x = margin
+                y += 56
+            }
             canvas.fill(Rect(x: x, y: y, width: w, height: 46), Palette.panel)
             canvas.stroke(Rect(x: x, y: y, width: w, height: 46), Palette.grid, width: 0.6)
             canvas.text(value, x: x + 10, y: y + 22)
@@ -169,8 +191,10 @@ public enum PDFReport {
         for (title, page) in sections {
             canvas.text(title, x: margin + 8, y: y)
             canvas.text(String(page), x: pageWidth - margin, y: y, align: .right)
-            canvas.strokeLine(from: (margin + 12 + canvas.textWidth(title), y - 3), to: (pageWidth - margin - 8 - canvas.textWidth(String(page)), y - 3),
-                              Palette.grid, width: 0.6, dash: [1, 2])
+            canvas.strokeLine(
+                from: (margin + 12 + canvas.textWidth(title), y - 3),
+                to: (pageWidth - margin - 8 - canvas.textWidth(String(page)), y - 3),
+                Palette.grid, width: 0.6, dash: [1, 2])
             y += 18
         }
         if !document.summaryLines.isEmpty {
@@ -190,9 +214,15 @@ public enum PDFReport {
 
     static func footer(_ document: ReportDocument, page: Int, of total: Int, on canvas: Canvas) {
         canvas.setFont(size: 8)
-        canvas.strokeLine(from: (margin, pageHeight - margin + 2), to: (pageWidth - margin, pageHeight - margin + 2), Palette.grid, width: 0.5)
-        canvas.text(canvas.fitted(document.title, width: contentWidth - 80), x: margin, y: pageHeight - margin + 14, color: Palette.mutedText)
-        canvas.text("page \(page) of \(total)", x: pageWidth - margin, y: pageHeight - margin + 14, align: .right, color: Palette.mutedText)
+        canvas.strokeLine(
+            from: (margin, pageHeight - margin + 2), to: (pageWidth - margin, pageHeight - margin + 2), Palette.grid,
+            width: 0.5)
+        canvas.text(
+            canvas.fitted(document.title, width: contentWidth - 80), x: margin, y: pageHeight - margin + 14,
+            color: Palette.mutedText)
+        canvas.text(
+            "page \(page) of \(total)", x: pageWidth - margin, y: pageHeight - margin + 14, align: .right,
+            color: Palette.mutedText)
     }
 }
 

@@ -10,10 +10,18 @@ extension PlainJSON {
         return members.first { $0.0 == key }?.1
     }
     public var double: Double? {
-        switch self { case .number(let d): d; case .integer(let i): Double(i); default: nil }
+        switch self {
+        case .number(let d): d
+        case .integer(let i): Double(i)
+        default: nil
+        }
     }
     public var int: Int? {
-        switch self { case .integer(let i): i; case .number(let d) where d == d.rounded(): Int(d); default: nil }
+        switch self {
+        case .integer(let i): i
+        case .number(let d) where d == d.rounded(): Int(d)
+        default: nil
+        }
     }
     /// Whether the value was written as an integer (a count).
     public var isInteger: Bool { if case .integer = self { true } else { false } }

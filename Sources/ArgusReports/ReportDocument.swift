@@ -20,7 +20,11 @@ public struct ReportDocument {
         public var id: String
         public var title: String
         public var blocks: [Block]
-        public init(id: String, title: String, blocks: [Block]) { self.id = id; self.title = title; self.blocks = blocks }
+        public init(id: String, title: String, blocks: [Block]) {
+            self.id = id
+            self.title = title
+            self.blocks = blocks
+        }
     }
 
     public enum Block {
@@ -38,7 +42,10 @@ public struct ReportDocument {
         /// Shown large and scrollable with zoom buttons in the HTML (big confusion matrices).
         public var zoomable = false
         public init(id: String, drawing: Drawable, data: PlainJSON, zoomable: Bool = false) {
-            self.id = id; self.drawing = drawing; self.data = data; self.zoomable = zoomable
+            self.id = id
+            self.drawing = drawing
+            self.data = data
+            self.zoomable = zoomable
         }
     }
 
@@ -60,10 +67,14 @@ public struct ReportDocument {
             public static func number(_ v: Double?, digits: Int = 4) -> Cell {
                 Cell(text: v.map { formatMetric($0, digits: digits) } ?? "—", value: v)
             }
-            public static func count(_ v: Int?) -> Cell { Cell(text: v.map(String.init) ?? "—", value: v.map(Double.init)) }
+            public static func count(_ v: Int?) -> Cell {
+                Cell(text: v.map(String.init) ?? "—", value: v.map(Double.init))
+            }
             public static func delta(_ v: Double?, digits: Int = 4) -> Cell {
                 guard let v else { return Cell(text: "—", value: nil) }
-                return Cell(text: (v > 0 ? "+" : "") + formatMetric(v, digits: digits), value: v, tone: v > 0 ? .better : (v < 0 ? .worse : .plain))
+                return Cell(
+                    text: (v > 0 ? "+" : "") + formatMetric(v, digits: digits), value: v,
+                    tone: v > 0 ? .better : (v < 0 ? .worse : .plain))
             }
         }
 
@@ -72,11 +83,19 @@ public struct ReportDocument {
         }
 
         public var data: PlainJSON {
-            .object([("header", .strings(header)), ("rows", .array(rows.map { row in .array(row.map { $0.value.map(PlainJSON.number) ?? .string($0.text) }) }))])
+            .object([
+                ("header", .strings(header)),
+                (
+                    "rows",
+                    .array(rows.map { row in .array(row.map { $0.value.map(PlainJSON.number) ?? .string($0.text) }) })
+                ),
+            ])
         }
 
         var drawing: TableDrawing {
-            TableDrawing(title: title, settings: settings, header: header, rows: rows.map { $0.map(\.text) }, numericColumns: numericColumns)
+            TableDrawing(
+                title: title, settings: settings, header: header, rows: rows.map { $0.map(\.text) },
+                numericColumns: numericColumns)
         }
     }
 
@@ -139,11 +158,17 @@ func thinnedIndices(x: [Double], y: [Double], limit: Int = 2000) -> [Int] {
     var kept = [0]
     for i in 1..<n {
         let last = kept[kept.count - 1]
-        if i == n - 1 || abs(x[i] - x[last]) >= tolerance || abs(y[i] - y[last]) >= tolerance || x[i].isNaN != x[last].isNaN { kept.append(i) }
+        if i == n - 1 || abs(x[i] - x[last]) >= tolerance || abs(y[i] - y[last]) >= tolerance
+            || x[i].isNaN != x[last].isNaN
+        {
+            kept.append(i)
+        }
     }
     return kept
 }
 
 extension Array where Element == Double {
-    func picking(_ indices: [Int]) -> [Double] { indices.count == count ? self : indices.map { $0 < count ? self[$0] : .nan } }
+    func picking(_ indices: [Int]) -> [Double] {
+        indices.count == count ? self : indices.map { $0 < count ? self[$0] : .nan }
+    }
 }

@@ -1,7 +1,7 @@
-import Foundation
 import ArgusIO
 import ArgusMetrics
 import ArgusResults
+import Foundation
 
 /// Builds the report of an evaluation folder and writes its files (each written whole or not at all).
 public enum ReportFiles {
@@ -30,7 +30,9 @@ public enum ReportFiles {
         // Render everything first, so that a failure leaves no file half-written or stale-looking.
         let htmlText = html.map { _ in HTMLReport.render(document) }
         let pdfBytes = pdf.map { _ in PDFReport.render(document) }
-        let markdownText = markdown.map { _ in MarkdownSummary.render(document, htmlName: html.map { ($0 as NSString).lastPathComponent }) }
+        let markdownText = markdown.map { _ in
+            MarkdownSummary.render(document, htmlName: html.map { ($0 as NSString).lastPathComponent })
+        }
         if let html, let htmlText { try OutputFile.write(htmlText, to: html) }
         if let pdf, let pdfBytes { try OutputFile.write(pdfBytes, to: pdf) }
         if let markdown, let markdownText { try OutputFile.write(markdownText, to: markdown) }

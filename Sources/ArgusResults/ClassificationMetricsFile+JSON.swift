@@ -187,7 +187,8 @@ extension ClassificationMetricsFile {
         if multilabel {
             file.threshold = try top.member("threshold").double()
             file.iouClasswise = try top.member("iou_classwise").optionalDoubles()
-            file.bestF1Thresholds = try top.member("best_f1_thresholds").members().map { (label, value) throws(DataError) in
+            file.bestF1Thresholds = try top.member("best_f1_thresholds").members().map {
+                (label, value) throws(DataError) in
                 BestF1(
                     label: label, threshold: try value.member("threshold").optionalDouble(),
                     f1: try value.member("f1").optionalDouble()

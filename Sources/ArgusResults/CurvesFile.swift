@@ -126,7 +126,9 @@ public struct DetectionCurvesWriter {
     }
 
     /// Writes one label's curve.
-    public mutating func add(label: String, curve: CurvesFile.DetectionCurve, bestF1: CurvesFile.BestF1?) throws(DataError) {
+    public mutating func add(label: String, curve: CurvesFile.DetectionCurve, bestF1: CurvesFile.BestF1?)
+        throws(DataError)
+    {
         json.key(label)
         json.beginObject()
         json.key("score")

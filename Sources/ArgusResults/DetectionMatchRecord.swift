@@ -189,7 +189,8 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     private static func decodeBox(_ value: LocatedValue) throws(DataError) -> (Double, Double, Double, Double) {
         let numbers = try value.doubles()
         guard numbers.count == 4 else {
-            throw DataError(.invalidData, value.location, field: value.path, "expected 4 numbers, found \(numbers.count)")
+            throw DataError(
+                .invalidData, value.location, field: value.path, "expected 4 numbers, found \(numbers.count)")
         }
         return (numbers[0], numbers[1], numbers[2], numbers[3])
     }

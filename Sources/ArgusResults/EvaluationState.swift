@@ -83,7 +83,9 @@ public struct EvaluationState: Sendable {
     /// Merges the states of disjoint shards.
     /// - Throws: when settings or categories differ, or an image appears in two states.
     public static func merge(_ states: [EvaluationState]) throws(DataError) -> EvaluationState {
-        guard var merged = states.first else { throw DataError(.usage, SourceLocation(file: "-"), "no state files to merge") }
+        guard var merged = states.first else {
+            throw DataError(.usage, SourceLocation(file: "-"), "no state files to merge")
+        }
         var seen = Set(merged.imageIDs)
         for state in states.dropFirst() { try merged.absorb(state, seen: &seen) }
         return merged
@@ -93,13 +95,16 @@ public struct EvaluationState: Sendable {
     /// - Parameter seen: the image ids merged so far (this state's, to begin with).
     public mutating func absorb(_ state: EvaluationState, seen: inout Set<Int>) throws(DataError) {
         guard state.settings == settings else {
-            throw DataError(.invalidData, SourceLocation(file: "-"), "the states were made with different settings or inputs: \(state.settings) vs \(settings)")
+            throw DataError(
+                .invalidData, SourceLocation(file: "-"),
+                "the states were made with different settings or inputs: \(state.settings) vs \(settings)")
         }
         guard state.categoryIDs == categoryIDs && state.categoryNames == categoryNames else {
             throw DataError(.invalidData, SourceLocation(file: "-"), "the states have different categories")
         }
         for id in state.imageIDs where !seen.insert(id).inserted {
-            throw DataError(.invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
+            throw DataError(
+                .invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
         }
         imageIDs += state.imageIDs
         groundTruthCount += state.groundTruthCount
@@ -139,55 +144,90 @@ public struct EvaluationState: Sendable {
         json.field("ground_truth", settings.groundTruth)
         json.field("predictions", settings.predictions)
         json.endObject()
-        json.key("category_ids"); json.integers(categoryIDs)
-        json.key("category_names"); json.strings(categoryNames)
-        json.key("image_ids"); json.integers(imageIDs)
+        json.key("category_ids")
+        json.integers(categoryIDs)
+        json.key("category_names")
+        json.strings(categoryNames)
+        json.key("image_ids")
+        json.integers(imageIDs)
         json.field("ground_truth_count", groundTruthCount)
         json.field("detection_count", detectionCount)
         json.field("skipped_detections", skippedDetections)
         if let counts = vocTruthCounts, let records = vocRecords {
             json.key("voc")
             json.beginObject()
-            json.key("truth_counts"); json.integers(counts)
-            json.key("category"); json.beginArray(); records.forEach { json.integer(Int($0.category)) }; json.endArray()
-            json.key("score"); json.numbers(records.map(\.score))
-            json.key("order"); json.beginArray(); records.forEach { json.integer($0.order) }; json.endArray()
-            json.field("outcome", String(records.map { $0.outcome == .truePositive ? "t" : $0.outcome == .falsePositive ? "f" : "i" }))
+            json.key("truth_counts")
+            json.integers(counts)
+            json.key("category")
+            json.beginArray()
+            records.forEach { json.integer(Int($0.category)) }
+            json.endArray()
+            json.key("score")
+            json.numbers(records.map(\.score))
+            json.key("order")
+            json.beginArray()
+            records.forEach { json.integer($0.order) }
+            json.endArray()
+            json.field(
+                "outcome",
+                String(records.map { $0.outcome == .truePositive ? "t" : $0.outcome == .falsePositive ? "f" : "i" }))
             if let errors = tideErrors, let missed = tideMissed {
-                let codes: [TIDEBreakdown.ErrorType: Character] = [.classification: "c", .localization: "l", .both: "b", .duplicate: "d", .background: "g"]
+                let codes: [TIDEBreakdown.ErrorType: Character] = [
+                    .classification: "c", .localization: "l", .both: "b", .duplicate: "d", .background: "g",
+                ]
                 json.field("tide_type", String(errors.map { $0.map { codes[$0.type]! } ?? "-" }))
-                json.key("tide_target"); json.beginArray(); errors.forEach { json.integer($0?.target ?? -1) }; json.endArray()
-                json.key("tide_target_category"); json.beginArray(); errors.forEach { json.integer(Int($0?.targetCategory ?? -1)) }; json.endArray()
+                json.key("tide_target")
+                json.beginArray()
+                errors.forEach { json.integer($0?.target ?? -1) }
+                json.endArray()
+                json.key("tide_target_category")
+                json.beginArray()
+                errors.forEach { json.integer(Int($0?.targetCategory ?? -1)) }
+                json.endArray()
                 json.field("tide_target_taken", String(errors.map { ($0?.targetTaken ?? false) ? "1" : "0" }))
-                json.key("tide_missed"); json.integers(missed)
+                json.key("tide_missed")
+                json.integers(missed)
             }
             json.endObject()
         }
         if let matches = cocoMatches {
             json.key("coco")
             json.beginObject()
-            json.field("area_ranges", matches.areaRanges); json.field("iou_thresholds", matches.iouThresholds)
+            json.field("area_ranges", matches.areaRanges)
+            json.field("iou_thresholds", matches.iouThresholds)
             json.key("entries")
             json.beginArray()
             for e in 0..<matches.count {
                 // [image id, category, [ground truth per area range], [scores], flags as digits]
                 json.beginArray()
-                json.integer(matches.imageIDs[e]); json.integer(Int(matches.categories[e]))
-                json.integers(matches.groundTruthCounts[(e * matches.areaRanges)..<((e + 1) * matches.areaRanges)].map { Int($0) })
-                let start = matches.starts[e], end = matches.starts[e + 1]
+                json.integer(matches.imageIDs[e])
+                json.integer(Int(matches.categories[e]))
+                json.integers(
+                    matches.groundTruthCounts[(e * matches.areaRanges)..<((e + 1) * matches.areaRanges)].map { Int($0) }
+                )
+                let start = matches.starts[e]
+                let end = matches.starts[e + 1]
                 json.numbers(Array(matches.scores[start..<end]))
                 let width = matches.areaRanges * matches.iouThresholds
-                json.string(String(decoding: matches.flags[(width * start)..<(width * end)].map { $0 + UInt8(ascii: "0") }, as: UTF8.self))
+                json.string(
+                    String(
+                        decoding: matches.flags[(width * start)..<(width * end)].map { $0 + UInt8(ascii: "0") },
+                        as: UTF8.self))
                 json.endArray()
             }
             json.endArray()
             json.endObject()
         }
-        json.key("confusion"); json.beginArray()
+        json.key("confusion")
+        json.beginArray()
         for row in confusion { json.integers(row) }
         json.endArray()
-        if let level = imageLevel { json.key("image_level"); json.integers(level) }
-        json.key("matches"); json.strings(matchLines)
+        if let level = imageLevel {
+            json.key("image_level")
+            json.integers(level)
+        }
+        json.key("matches")
+        json.strings(matchLines)
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
     }
@@ -199,79 +239,122 @@ public struct EvaluationState: Sendable {
         var state: EvaluationState?
         var problem: String?
         let outcome = JSONDocument().parse(bytes) { root in
-            guard root["format"]?.string == formatName else { problem = "not an Argus evaluation state (format)"; return }
+            guard root["format"]?.string == formatName else {
+                problem = "not an Argus evaluation state (format)"
+                return
+            }
             let found = root[ResultsSchema.versionKey]?.int ?? root["version"]?.int ?? -1
             guard found == version else {
-                problem = "this state is schema version \(found); this Argus reads version \(version): evaluate the shards again"
+                problem =
+                    "this state is schema version \(found); this Argus reads version \(version): evaluate the shards again"
                 return
             }
             guard let s = root["settings"], let task = s["task"]?.string.flatMap(VisionTask.init(rawValue:)),
-                  let metric = s["metric_type"]?.string.flatMap(DetectionMetricType.init(rawValue:)),
-                  let iou = s["iou_threshold"]?.double, let interpolation = s["interpolation"]?.string.flatMap(VOCEvaluator.Interpolation.init(rawValue:)),
-                  let inclusive = s["pixel_inclusive"]?.bool, let scoreThreshold = s["score_threshold"]?.double,
-                  let gt = s["ground_truth"]?.string, let predictions = s["predictions"]?.string else {
-                problem = "settings are incomplete"; return
+                let metric = s["metric_type"]?.string.flatMap(DetectionMetricType.init(rawValue:)),
+                let iou = s["iou_threshold"]?.double,
+                let interpolation = s["interpolation"]?.string.flatMap(VOCEvaluator.Interpolation.init(rawValue:)),
+                let inclusive = s["pixel_inclusive"]?.bool, let scoreThreshold = s["score_threshold"]?.double,
+                let gt = s["ground_truth"]?.string, let predictions = s["predictions"]?.string
+            else {
+                problem = "settings are incomplete"
+                return
             }
-            func ints(_ value: JSONValue?) -> [Int]? { value.flatMap { v in v.kind == .array ? v.elements.compactMap(\.int) : nil } }
-            guard let categoryIDs = ints(root["category_ids"]), let names = root["category_names"]?.elements.compactMap(\.string),
-                  let imageIDs = ints(root["image_ids"]), let confusion = root["confusion"]?.elements.map({ ints($0) ?? [] }) else {
-                problem = "categories, images or confusion counts are missing"; return
+            func ints(_ value: JSONValue?) -> [Int]? {
+                value.flatMap { v in v.kind == .array ? v.elements.compactMap(\.int) : nil }
             }
-            guard let groundTruthCount = root["ground_truth_count"]?.int, let detectionCount = root["detection_count"]?.int,
-                  let skippedDetections = root["skipped_detections"]?.int else {
-                problem = "ground_truth_count, detection_count or skipped_detections is missing"; return
+            guard let categoryIDs = ints(root["category_ids"]),
+                let names = root["category_names"]?.elements.compactMap(\.string),
+                let imageIDs = ints(root["image_ids"]),
+                let confusion = root["confusion"]?.elements.map({ ints($0) ?? [] })
+            else {
+                problem = "categories, images or confusion counts are missing"
+                return
+            }
+            guard let groundTruthCount = root["ground_truth_count"]?.int,
+                let detectionCount = root["detection_count"]?.int,
+                let skippedDetections = root["skipped_detections"]?.int
+            else {
+                problem = "ground_truth_count, detection_count or skipped_detections is missing"
+                return
             }
             var result = EvaluationState(
-                settings: Settings(task: task, metricType: metric, iouThreshold: iou, interpolation: interpolation, pixelInclusive: inclusive,
-                                   scoreThreshold: scoreThreshold, groundTruth: gt, predictions: predictions),
+                settings: Settings(
+                    task: task, metricType: metric, iouThreshold: iou, interpolation: interpolation,
+                    pixelInclusive: inclusive,
+                    scoreThreshold: scoreThreshold, groundTruth: gt, predictions: predictions),
                 categoryIDs: categoryIDs, categoryNames: names, imageIDs: imageIDs,
                 groundTruthCount: groundTruthCount, detectionCount: detectionCount,
                 skippedDetections: skippedDetections, vocTruthCounts: nil, vocRecords: nil,
                 tideErrors: nil, tideMissed: nil, cocoMatches: nil,
-                confusion: confusion, imageLevel: ints(root["image_level"]), matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
+                confusion: confusion, imageLevel: ints(root["image_level"]),
+                matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
             if let voc = root["voc"] {
-                let categories = ints(voc["category"]) ?? [], scores = voc["score"]?.doubles ?? [], orders = ints(voc["order"]) ?? []
+                let categories = ints(voc["category"]) ?? []
+                let scores = voc["score"]?.doubles ?? []
+                let orders = ints(voc["order"]) ?? []
                 let outcomes = Array((voc["outcome"]?.string ?? "").utf8)
-                guard categories.count == scores.count && scores.count == orders.count && orders.count == outcomes.count else {
-                    problem = "voc records of unequal lengths"; return
+                guard categories.count == scores.count && scores.count == orders.count && orders.count == outcomes.count
+                else {
+                    problem = "voc records of unequal lengths"
+                    return
                 }
                 result.vocTruthCounts = ints(voc["truth_counts"])
                 if let types = voc["tide_type"]?.string.map(Array.init), let targets = ints(voc["tide_target"]),
-                   let targetCategories = ints(voc["tide_target_category"]), let taken = voc["tide_target_taken"]?.string.map(Array.init),
-                   let missed = ints(voc["tide_missed"]), types.count == scores.count, targets.count == scores.count,
-                   targetCategories.count == scores.count, taken.count == scores.count {
-                    let byCode: [Character: TIDEBreakdown.ErrorType] = ["c": .classification, "l": .localization, "b": .both, "d": .duplicate, "g": .background]
+                    let targetCategories = ints(voc["tide_target_category"]),
+                    let taken = voc["tide_target_taken"]?.string.map(Array.init),
+                    let missed = ints(voc["tide_missed"]), types.count == scores.count, targets.count == scores.count,
+                    targetCategories.count == scores.count, taken.count == scores.count
+                {
+                    let byCode: [Character: TIDEBreakdown.ErrorType] = [
+                        "c": .classification, "l": .localization, "b": .both, "d": .duplicate, "g": .background,
+                    ]
                     result.tideErrors = (0..<scores.count).map { i in
-                        byCode[types[i]].map { TIDEBreakdown.DetectionError(type: $0, target: targets[i] < 0 ? nil : targets[i],
-                                                                            targetCategory: Int32(targetCategories[i]), targetTaken: taken[i] == "1") }
+                        byCode[types[i]].map {
+                            TIDEBreakdown.DetectionError(
+                                type: $0, target: targets[i] < 0 ? nil : targets[i],
+                                targetCategory: Int32(targetCategories[i]), targetTaken: taken[i] == "1")
+                        }
                     }
                     result.tideMissed = missed
                 }
                 result.vocRecords = (0..<scores.count).map { i in
-                    let outcome: VOCEvaluator.Outcome = outcomes[i] == UInt8(ascii: "t") ? .truePositive : outcomes[i] == UInt8(ascii: "f") ? .falsePositive : .ignored
-                    return VOCEvaluator.Record(category: Int32(categories[i]), score: scores[i], order: orders[i], outcome: outcome)
+                    let outcome: VOCEvaluator.Outcome =
+                        outcomes[i] == UInt8(ascii: "t")
+                        ? .truePositive : outcomes[i] == UInt8(ascii: "f") ? .falsePositive : .ignored
+                    return VOCEvaluator.Record(
+                        category: Int32(categories[i]), score: scores[i], order: orders[i], outcome: outcome)
                 }
             }
             if let coco = root["coco"] {
-                guard let areaRanges = coco["area_ranges"]?.int, let thresholds = coco["iou_thresholds"]?.int, let entries = coco["entries"] else {
-                    problem = "the coco matches are malformed"; return
+                guard let areaRanges = coco["area_ranges"]?.int, let thresholds = coco["iou_thresholds"]?.int,
+                    let entries = coco["entries"]
+                else {
+                    problem = "the coco matches are malformed"
+                    return
                 }
                 var matches = COCOMatchTable(areaRanges: areaRanges, iouThresholds: thresholds)
                 for entry in entries.elements {
                     let parts = Array(entry.elements)
-                    guard parts.count == 5, let image = parts[0].int, let category = parts[1].int, let truth = parts[2].doubles,
-                          truth.count == areaRanges, let scores = parts[3].doubles, let flags = parts[4].stringBytes,
-                          flags.count == areaRanges * thresholds * scores.count else {
-                        problem = "a coco entry is malformed"; return
+                    guard parts.count == 5, let image = parts[0].int, let category = parts[1].int,
+                        let truth = parts[2].doubles,
+                        truth.count == areaRanges, let scores = parts[3].doubles, let flags = parts[4].stringBytes,
+                        flags.count == areaRanges * thresholds * scores.count
+                    else {
+                        problem = "a coco entry is malformed"
+                        return
                     }
-                    matches.append(imageID: image, category: category, scores: scores, flags: flags.map { $0 &- UInt8(ascii: "0") },
-                                   groundTruthCounts: truth.map { Int($0) })
+                    matches.append(
+                        imageID: image, category: category, scores: scores,
+                        flags: flags.map { $0 &- UInt8(ascii: "0") },
+                        groundTruthCounts: truth.map { Int($0) })
                 }
                 result.cocoMatches = matches
             }
             state = result
         }
-        if case .failure(let error) = outcome { throw DataError(.invalidJSON, location, "invalid JSON: \(error.message)") }
+        if case .failure(let error) = outcome {
+            throw DataError(.invalidJSON, location, "invalid JSON: \(error.message)")
+        }
         if let problem { throw DataError(.invalidData, location, problem) }
         return state!
     }

@@ -163,7 +163,8 @@ enum ResultsFileReader {
         try LineStream(path: path).forEachLine { line, number throws(DataError) in
             guard line.contains(where: { $0 > 32 }) else { return }
             let location = SourceLocation(file: path, line: number)
-            let parsed: Result<DataError?, JSONSyntaxError> = document.parse(line.baseAddress!, length: line.count) { row in
+            let parsed: Result<DataError?, JSONSyntaxError> = document.parse(line.baseAddress!, length: line.count) {
+                row in
                 do throws(DataError) {
                     if number == 1, try ResultsSchema.readHeader(row, file, at: location) { return nil }
                     try body(LocatedValue(row, location: location))

@@ -73,7 +73,8 @@ public enum ResultsSchema {
         }
         try check(number, at: location)
         if let kind = row["file"]?.string, kind != file.headerName {
-            throw DataError(.invalidData, location, field: "file", "this is a \(kind) file, expected \(file.headerName)")
+            throw DataError(
+                .invalidData, location, field: "file", "this is a \(kind) file, expected \(file.headerName)")
         }
         return true
     }

@@ -2,8 +2,9 @@ import ArgumentParser
 import ArgusCore
 import ArgusData
 import ArgusIO
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Printing of diagnostics and notes (to standard error), and the data-error exit.

@@ -7,15 +7,15 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a dataset or prediction file between formats.",
         discussion: """
-        Formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Boxes become fractions \
-        of the image (COCO bbox → topX = x/W …); missing image sizes are read from the image files. The output \
-        is written under a temporary name and renamed into place, so it is whole or absent.
+            Formats: \(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")). Boxes become fractions \
+            of the image (COCO bbox → topX = x/W …); missing image sizes are read from the image files. The output \
+            is written under a temporary name and renamed into place, so it is whole or absent.
 
-        Examples:
-          argus convert --from coco --to jsonl instances.json --output train.jsonl
-          argus convert --to voc data/train.jsonl --output voc/
-          argus convert --from text --text-box xyxy --to coco-results dets/ --ground-truth gt.json --output results.json
-        """
+            Examples:
+              argus convert --from coco --to jsonl instances.json --output train.jsonl
+              argus convert --to voc data/train.jsonl --output voc/
+              argus convert --from text --text-box xyxy --to coco-results dets/ --ground-truth gt.json --output results.json
+            """
     )
 
     @Argument(help: "The input file or folder.")
@@ -29,7 +29,9 @@ struct Convert: ParsableCommand {
     @Option(name: .shortAndLong, help: "The output file or folder.")
     var output: String
 
-    @Option(name: .customLong("output-text-coordinates"), help: "Text output: absolute or relative (defaults to the input's --text-coordinates).")
+    @Option(
+        name: .customLong("output-text-coordinates"),
+        help: "Text output: absolute or relative (defaults to the input's --text-coordinates).")
     var outputCoordinates: TextCoordinates?
 
     @Option(name: .customLong("output-text-box"), help: "Text output: xywh, xyxy or cxcywh.")
@@ -53,11 +55,11 @@ struct Convert: ParsableCommand {
             options.dataRoot = input.dataRoot
             options.maxPolygonPoints = maxPolygonPoints
             let absolute = (outputCoordinates ?? input.textCoordinates) == .absolute
-            options.textLayout = TextLayout(boxForm: outputBox ?? input.textBox ?? (absolute ? .xywh : .cxcywh), absolute: absolute)
+            options.textLayout = TextLayout(
+                boxForm: outputBox ?? input.textBox ?? (absolute ? .xywh : .cxcywh), absolute: absolute)
             let warnings = try DatasetWriter.write(loaded, as: to, to: output, options: options)
             Console.show(warnings)
             print("wrote \(output) (\(to), \(loaded.dataset.images.count) images)")
         }
     }
 }
-

@@ -10,18 +10,18 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate predictions against ground truth and write metrics.json.",
         discussion: """
-        Detection and instance segmentation: VOC mode (the AutoML default: one IoU threshold, \
-        all-point AP per label), COCO mode (identical to pycocotools COCOeval: the 12 statistics and \
-        per-category AP) or both. Ground truth and predictions may be in any supported format; \
-        COCO results are joined to COCO ground truth by id, other predictions by image file name.
+            Detection and instance segmentation: VOC mode (the AutoML default: one IoU threshold, \
+            all-point AP per label), COCO mode (identical to pycocotools COCOeval: the 12 statistics and \
+            per-category AP) or both. Ground truth and predictions may be in any supported format; \
+            COCO results are joined to COCO ground truth by id, other predictions by image file name.
 
-        Writes OUTPUT/metrics.json (schema in docs/results.md), OUTPUT/curves.json (PR curve points per \
-        label) and OUTPUT/matches.jsonl (every detection's outcome and every missed object).
+            Writes OUTPUT/metrics.json (schema in docs/results.md), OUTPUT/curves.json (PR curve points per \
+            label) and OUTPUT/matches.jsonl (every detection's outcome and every missed object).
 
-        Examples:
-          argus evaluate --task image_object_detection --ground-truth val.jsonl --predictions scored.jsonl --output eval/
-          argus evaluate --ground-truth instances_val.json --predictions results.json --metric-type coco_voc --output eval/
-        """
+            Examples:
+              argus evaluate --task image_object_detection --ground-truth val.jsonl --predictions scored.jsonl --output eval/
+              argus evaluate --ground-truth instances_val.json --predictions results.json --metric-type coco_voc --output eval/
+            """
     )
 
     @Option(
@@ -92,7 +92,8 @@ struct Evaluate: ParsableCommand {
     )
     var passes = 1
 
-    @Option(name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
+    @Option(
+        name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
     var stateOutput: String?
 
     @OptionGroup var overwriting: OverwriteOption
@@ -103,10 +104,14 @@ struct Evaluate: ParsableCommand {
         guard iouThreshold >= 0.1 && iouThreshold <= 1 else {
             throw ValidationError("--iou-threshold must be in [0.1, 1], got \(iouThreshold)")
         }
-        if output == nil && stateOutput == nil { throw ValidationError("give --output (or --state-output for a shard)") }
+        if output == nil && stateOutput == nil {
+            throw ValidationError("give --output (or --state-output for a shard)")
+        }
         if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
-        guard threshold > 0 && threshold < 1 else { throw ValidationError("--threshold must be in (0, 1), got \(threshold)") }
+        guard threshold > 0 && threshold < 1 else {
+            throw ValidationError("--threshold must be in (0, 1), got \(threshold)")
+        }
     }
 
     func run() throws {
@@ -149,7 +154,9 @@ struct Evaluate: ParsableCommand {
         try job.write(outcome, to: output, overwrite: overwrite)
         let file = job.metricsFile(outcome)
         print(Self.line(file, ["accuracy", "f1_score_macro", "log_loss"]))
-        print("wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)")
+        print(
+            "wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)"
+        )
     }
 
     func evaluateMultilabel(_ readOptions: ReadOptions) throws {
@@ -164,7 +171,9 @@ struct Evaluate: ParsableCommand {
         try job.write(outcome, to: output, overwrite: overwrite)
         let file = job.metricsFile(outcome)
         print(Self.line(file, ["iou", "f1_score_micro", "hamming_loss"]))
-        print("wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)")
+        print(
+            "wrote \(output)/metrics.json (\(outcome.metrics.sampleCount) images, \(outcome.metrics.classCount) labels)"
+        )
     }
 
     static func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "undefined" }
@@ -191,7 +200,8 @@ struct Evaluate: ParsableCommand {
             Console.show(diagnostics)
             try OutputFile.write(state.bytes(), to: stateOutput)
             let shardText = shard.map { "shard \($0.index)/\($0.count): " } ?? ""
-            print("wrote \(stateOutput) (\(shardText)\(state.imageIDs.count) images, \(state.detectionCount) detections)")
+            print(
+                "wrote \(stateOutput) (\(shardText)\(state.imageIDs.count) images, \(state.detectionCount) detections)")
         }
         guard let output else { return }
         try OutputFile.checkDestination(output, overwrite: overwrite)

@@ -8,10 +8,17 @@ import ArgusResults
 
 /// Options shared by every command that reads data.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: "The task (\(VisionTask.allCases.map(\.rawValue).joined(separator: ", "))); inferred from the data when omitted.")
+    @Option(
+        name: .long,
+        help:
+            "The task (\(VisionTask.allCases.map(\.rawValue).joined(separator: ", "))); inferred from the data when omitted."
+    )
     var task: VisionTask?
 
-    @Option(name: .customLong("from"), help: "The input format (\(DataFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected when omitted.")
+    @Option(
+        name: .customLong("from"),
+        help:
+            "The input format (\(DataFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected when omitted.")
     var from: DataFormat?
 
     @OptionGroup var location: DataLocationOptions
@@ -20,13 +27,19 @@ struct InputOptions: ParsableArguments {
     var names: String? { location.names }
     var images: String? { location.images }
 
-    @Option(name: .customLong("ground-truth"), help: "COCO ground truth, to name the images and categories of COCO results.")
+    @Option(
+        name: .customLong("ground-truth"), help: "COCO ground truth, to name the images and categories of COCO results."
+    )
     var groundTruth: String?
 
-    @Option(name: .customLong("text-coordinates"), help: "Text layout: absolute (pixels) or relative (fractions of the image).")
+    @Option(
+        name: .customLong("text-coordinates"),
+        help: "Text layout: absolute (pixels) or relative (fractions of the image).")
     var textCoordinates: TextCoordinates = .absolute
 
-    @Option(name: .customLong("text-box"), help: "Text layout: xywh (left top width height), xyxy (left top right bottom) or cxcywh (centre and size).")
+    @Option(
+        name: .customLong("text-box"),
+        help: "Text layout: xywh (left top width height), xyxy (left top right bottom) or cxcywh (centre and size).")
     var textBox: TextLayout.BoxForm?
 
     func readOptions() throws -> ReadOptions {

@@ -7,14 +7,14 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Merge the states of evaluation shards into one evaluation's output.",
         discussion: """
-        Each shard is evaluated with `argus evaluate … --shard I/N --state-output FILE`, anywhere; the \
-        merge writes the metrics.json (and curves.json, matches.jsonl) that one evaluation of all the \
-        images would write. Shards must come from the same inputs and settings and must not overlap.
+            Each shard is evaluated with `argus evaluate … --shard I/N --state-output FILE`, anywhere; the \
+            merge writes the metrics.json (and curves.json, matches.jsonl) that one evaluation of all the \
+            images would write. Shards must come from the same inputs and settings and must not overlap.
 
-        Example:
-          for i in 0 1 2 3; do argus evaluate --ground-truth gt.json --predictions results.json --metric-type coco_voc --shard $i/4 --state-output shard$i.state; done
-          argus merge shard0.state shard1.state shard2.state shard3.state --output eval/
-        """
+            Example:
+              for i in 0 1 2 3; do argus evaluate --ground-truth gt.json --predictions results.json --metric-type coco_voc --shard $i/4 --state-output shard$i.state; done
+              argus merge shard0.state shard1.state shard2.state shard3.state --output eval/
+            """
     )
 
     @Argument(help: "The state files.")
@@ -39,4 +39,3 @@ struct Merge: ParsableCommand {
         }
     }
 }
-

@@ -7,17 +7,18 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render an evaluation folder as one self-contained HTML file, a multi-page PDF and a Markdown summary.",
+        abstract:
+            "Render an evaluation folder as one self-contained HTML file, a multi-page PDF and a Markdown summary.",
         discussion: """
-        EVAL_DIR is a folder written by `argus evaluate` (or `argus merge`). Every chart is drawn \
-        once by Cairo, into the HTML as inline SVG and into the PDF as vectors. The HTML needs no \
-        network; the Markdown summary (beside the HTML unless --markdown says otherwise) is short \
-        enough for a pull-request comment. Without --html and --pdf, writes EVAL_DIR/report.html, \
-        report.pdf and report.md.
+            EVAL_DIR is a folder written by `argus evaluate` (or `argus merge`). Every chart is drawn \
+            once by Cairo, into the HTML as inline SVG and into the PDF as vectors. The HTML needs no \
+            network; the Markdown summary (beside the HTML unless --markdown says otherwise) is short \
+            enough for a pull-request comment. Without --html and --pdf, writes EVAL_DIR/report.html, \
+            report.pdf and report.md.
 
-        Example:
-          argus report eval/ --html report.html --pdf report.pdf
-        """
+            Example:
+              argus report eval/ --html report.html --pdf report.pdf
+            """
     )
 
     @Argument(help: "The evaluation folder.")
@@ -34,7 +35,6 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("top-classes"), help: "Classes drawn one by one in the curve charts (the most frequent).")
     var topClasses = 8
 
-
     func validate() throws {
         guard gallery >= 0 else { throw ValidationError("--gallery must be 0 or more") }
         guard topClasses >= 1 else { throw ValidationError("--top-classes must be at least 1") }
@@ -49,12 +49,16 @@ struct ReportCommand: ParsableCommand {
             let document = ReportFiles.document(run, options: options)
             var html = files.html
             var pdf = files.pdf
-            if html == nil && pdf == nil { html = evaluation + "/report.html"; pdf = evaluation + "/report.pdf" }
+            if html == nil && pdf == nil {
+                html = evaluation + "/report.html"
+                pdf = evaluation + "/report.pdf"
+            }
             let markdown = files.markdown ?? html.map { (($0 as NSString).deletingPathExtension) + ".md" }
-            for file in [html, pdf, markdown].compactMap({ $0 }) { try OutputFile.checkDestination(file, overwrite: files.overwriting.overwrite) }
+            for file in [html, pdf, markdown].compactMap({ $0 }) {
+                try OutputFile.checkDestination(file, overwrite: files.overwriting.overwrite)
+            }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }
         }
     }
 }
-

@@ -7,12 +7,12 @@ struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hold out a validation set, deterministically (seeded), stratified by class for classification.",
         discussion: """
-        Writes OUTPUT/train_annotations.jsonl and OUTPUT/validation_annotations.jsonl, and the \
-        MLTable folders OUTPUT/train-mltable and OUTPUT/validation-mltable over them.
+            Writes OUTPUT/train_annotations.jsonl and OUTPUT/validation_annotations.jsonl, and the \
+            MLTable folders OUTPUT/train-mltable and OUTPUT/validation-mltable over them.
 
-        Example:
-          argus split data/all.jsonl --validation-data-size 0.2 --seed 7 --output data/split
-        """
+            Example:
+              argus split data/all.jsonl --validation-data-size 0.2 --seed 7 --output data/split
+            """
     )
 
     @Argument(help: "The dataset to split.")
@@ -33,7 +33,8 @@ struct Split: ParsableCommand {
 
     func validate() throws {
         guard validationDataSize > 0 && validationDataSize < 1 else {
-            throw ValidationError("--validation-data-size must be in the open interval (0, 1), got \(validationDataSize)")
+            throw ValidationError(
+                "--validation-data-size must be in the open interval (0, 1), got \(validationDataSize)")
         }
     }
 
@@ -49,10 +50,13 @@ struct Split: ParsableCommand {
                     piece.dataset = part
                     let file = "\(folder)/\(name)_annotations.jsonl"
                     try DatasetWriter.write(piece, as: .jsonl, to: file, options: WriteOptions(overwrite: true))
-                    try OutputFile.write(MLTableFile.text(for: "../\(name)_annotations.jsonl"), to: "\(folder)/\(name)-mltable/MLTable")
+                    try OutputFile.write(
+                        MLTableFile.text(for: "../\(name)_annotations.jsonl"), to: "\(folder)/\(name)-mltable/MLTable")
                 }
             }
-            print("wrote \(output): \(train.images.count) training and \(validation.images.count) validation images (seed \(seed))")
+            print(
+                "wrote \(output): \(train.images.count) training and \(validation.images.count) validation images (seed \(seed))"
+            )
         }
     }
 }

@@ -7,10 +7,10 @@ struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print statistics of a dataset: images, labels, objects, sizes.",
         discussion: """
-        Example:
-          argus stats data/train.jsonl
-          argus stats annotations/instances_val2017.json --task image_instance_segmentation
-        """
+            Example:
+              argus stats data/train.jsonl
+              argus stats annotations/instances_val2017.json --task image_instance_segmentation
+            """
     )
 
     @Argument(help: "The dataset file or folder.")
@@ -27,7 +27,8 @@ struct Stats: ParsableCommand {
             try Console.failIfErrors(loaded.diagnostics)
             Console.show(loaded.diagnostics)
             if imageSizes {
-                DatasetGeometry.fillImageSizes(&loaded.dataset, locator: ImageLocator(baseFolder: loaded.imageBase, dataRoot: input.dataRoot))
+                DatasetGeometry.fillImageSizes(
+                    &loaded.dataset, locator: ImageLocator(baseFolder: loaded.imageBase, dataRoot: input.dataRoot))
             }
             print(DatasetStatistics(loaded.dataset).text)
         }

@@ -13,11 +13,17 @@ import Testing
             Bundle.main.bundleURL.path,
             Bundle.main.bundleURL.deletingLastPathComponent().path,
         ]
-        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder + "/argus") { return folder + "/argus" }
+        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder + "/argus") {
+            return folder + "/argus"
+        }
         return root + "/.build/debug/argus"
     }()
 
-    struct Run { var status: Int32; var out: String; var err: String }
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
 
     func argus(_ arguments: String...) throws -> Run {
         let result = try ProgramRun.run(Self.binary, arguments)
@@ -68,14 +74,17 @@ import Testing
     }
 
     @Test func validateReportsAndExits() throws {
-        let good = try argus("validate", Self.database + "/gts/coco_format_v1/instances_default.json", "--skip-image-check")
+        let good = try argus(
+            "validate", Self.database + "/gts/coco_format_v1/instances_default.json", "--skip-image-check")
         #expect(good.status == 0, "\(good.err)")
-        #expect(good.out.hasSuffix("100 images, 20 labels, image_object_detection: 0 errors, 10 warnings\n"), "\(good.out)")
+        #expect(
+            good.out.hasSuffix("100 images, 20 labels, image_object_detection: 0 errors, 10 warnings\n"), "\(good.out)")
         #expect(good.err.contains("note: --task not given: the data reads as image_object_detection"))
 
         let folder = scratch()
         let bad = folder + "/bad.jsonl"
-        try #"{"image_url": "a.jpg", "label": [{"label": "cat", "topX": 0.5, "topY": 0, "bottomX": 0.2, "bottomY": 1}]}"#
+        try
+            #"{"image_url": "a.jpg", "label": [{"label": "cat", "topX": 0.5, "topY": 0, "bottomX": 0.2, "bottomY": 1}]}"#
             .write(toFile: bad, atomically: true, encoding: .utf8)
         let run = try argus("validate", bad)
         #expect(run.status == 1)
@@ -88,14 +97,16 @@ import Testing
     @Test func convertSplitAndStatsEndToEnd() throws {
         let folder = scratch()
         let mltable = folder + "/voc-mltable"
-        let convert = try argus("convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
+        let convert = try argus(
+            "convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
         #expect(convert.status == 0, "\(convert.err)")
         #expect(FileManager.default.fileExists(atPath: mltable + "/MLTable"))
         // Every converted image URL points at a real image (rebased onto the MLTable folder).
         let check = try argus("validate", mltable)
         #expect(check.status == 0, "\(check.err)")
 
-        let again = try argus("convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
+        let again = try argus(
+            "convert", Self.database + "/gts/pascalvoc_format", "--to", "mltable", "--output", mltable)
         #expect(again.status == 1)
         #expect(again.err.contains("already exists (pass --overwrite to replace it)"))
 
@@ -127,8 +138,9 @@ import Testing
 
     @Test func evaluateWritesMetrics() throws {
         let folder = cli.scratch()
-        let run = try cli.argus("evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format",
-                                "--predictions", Self.toy + "/dets_coco_format/coco_dets.json", "--output", folder + "/eval")
+        let run = try cli.argus(
+            "evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format",
+            "--predictions", Self.toy + "/dets_coco_format/coco_dets.json", "--output", folder + "/eval")
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("VOC @ IoU 0.5: mean_average_precision 0.8958"), "\(run.out)")
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/eval/metrics.json"))
@@ -138,12 +150,22 @@ import Testing
 
     @Test func evaluateUsageAndDataErrors() throws {
         let folder = cli.scratch()
-        #expect(try cli.argus("evaluate", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o", "--iou-threshold", "0.05").status == 64)
-        #expect(try cli.argus("evaluate", "--task", "image_classification_multilabel", "--threshold", "1.5", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o").status == 64)
+        #expect(
+            try cli.argus(
+                "evaluate", "--ground-truth", "a", "--predictions", "b", "--output", folder + "/o", "--iou-threshold",
+                "0.05"
+            ).status == 64)
+        #expect(
+            try cli.argus(
+                "evaluate", "--task", "image_classification_multilabel", "--threshold", "1.5", "--ground-truth", "a",
+                "--predictions", "b", "--output", folder + "/o"
+            ).status == 64)
         // Predictions naming an image the ground truth lacks.
         let predictions = folder + "/p.jsonl"
         try #"{"filename": "nowhere.jpg", "boxes": []}"#.write(toFile: predictions, atomically: true, encoding: .utf8)
-        let run = try cli.argus("evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format", "--predictions", predictions, "--output", folder + "/o")
+        let run = try cli.argus(
+            "evaluate", "--ground-truth", Self.toy + "/gts_vocpascal_format", "--predictions", predictions, "--output",
+            folder + "/o")
         #expect(run.status == 1)
         #expect(run.err.contains("name images the ground truth does not have, e.g. nowhere.jpg"), "\(run.err)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/o"))

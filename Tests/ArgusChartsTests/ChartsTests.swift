@@ -1,6 +1,7 @@
-@testable import ArgusCharts
 import Foundation
 import Testing
+
+@testable import ArgusCharts
 
 /// The drawing layer: image codecs, scales, deterministic SVG, PDF pages.
 @Suite struct ChartsTests {
@@ -12,7 +13,8 @@ import Testing
         #expect(decoded.width == 3 && decoded.height == 2)
         for i in 0..<6 { #expect(decoded.pixel(x: i % 3, y: i / 3) == pixels[i], "pixel \(i)") }
         // A real JPEG photograph of the peers' data, decoded in full and scaled in the decoder.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
         let photo = root + "/golden/peers/review_object_detection_metrics/toyexample/images/2007_000549.jpg"
         let full = try RasterImage(path: photo)
         #expect(full.width == 375 && full.height == 500)
@@ -21,8 +23,12 @@ import Testing
     }
 
     @Test func corruptImagesGiveErrorsNotCrashes() {
-        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 1, 2, 3]) }
-        #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: Array("\u{89}PNG\r\n\u{1A}\nnot really".utf8)) }
+        #expect(throws: RasterImage.DecodingError.self) {
+            try RasterImage(encoded: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 1, 2, 3])
+        }
+        #expect(throws: RasterImage.DecodingError.self) {
+            try RasterImage(encoded: Array("\u{89}PNG\r\n\u{1A}\nnot really".utf8))
+        }
         #expect(throws: RasterImage.DecodingError.self) { try RasterImage(encoded: Array("GIF89a".utf8)) }
         #expect(throws: RasterImage.DecodingError.self) { try RasterImage(path: "/nonexistent.png") }
     }
@@ -44,7 +50,8 @@ import Testing
     }
 
     @Test func svgIsDeterministicAndPrefixed() {
-        let first = Render.svg(Square(), idPrefix: "a-"), second = Render.svg(Square(), idPrefix: "a-")
+        let first = Render.svg(Square(), idPrefix: "a-")
+        let second = Render.svg(Square(), idPrefix: "a-")
         #expect(first == second)
         #expect(first.contains("id=\"a-") && !first.contains("id=\"surface") && !first.contains("id=\"glyph"))
         #expect(first.contains("viewBox=\"0 0 40 30\""))
@@ -85,9 +92,11 @@ import Testing
 
     @Test func curvesAreThinnedButKeepTheirEnds() {
         let n = 100_000
-        let series = CurveChart.Series(name: "s", x: (0..<n).map { Double($0) / Double(n - 1) }, y: (0..<n).map { 1 - Double($0) / Double(n - 1) },
-                                       color: Palette.text)
-        let frame = ChartFrame(title: "", settings: "", xTitle: "", yTitle: "", xDomain: 0...1, yDomain: 0...1, size: (400, 300))
+        let series = CurveChart.Series(
+            name: "s", x: (0..<n).map { Double($0) / Double(n - 1) }, y: (0..<n).map { 1 - Double($0) / Double(n - 1) },
+            color: Palette.text)
+        let frame = ChartFrame(
+            title: "", settings: "", xTitle: "", yTitle: "", xDomain: 0...1, yDomain: 0...1, size: (400, 300))
         let points = CurveChart.thinned(series, frame)
         #expect(points.count < 2_000)
         #expect(points.first! == (frame.x(0), frame.y(1)) && points.last! == (frame.x(1), frame.y(0)))

@@ -1,15 +1,18 @@
-@testable import ArgusData
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 import Testing
 
+@testable import ArgusData
+
 @Suite struct JSONTests {
     @Test func tapeValues() throws {
-        let bytes = PaddedBytes(string: #"{"a": 1, "b": [1.5, "x", true, null, -3], "c": {"d": "400px"}, "a": 2, "big": 18446744073709551615}"#)
+        let bytes = PaddedBytes(
+            string:
+                #"{"a": 1, "b": [1.5, "x", true, null, -3], "c": {"d": "400px"}, "a": 2, "big": 18446744073709551615}"#)
         let result = JSONDocument().parse(bytes) { root -> Bool in
             #expect(root.kind == .object)
-            #expect(root["a"]?.int == 1) // the first of repeated keys
+            #expect(root["a"]?.int == 1)  // the first of repeated keys
             #expect(root["b"]?.count == 5)
             let items = Array(root["b"]!.elements)
             #expect(items[0].double == 1.5 && items[0].int == nil)
@@ -30,14 +33,19 @@ import Testing
         var text = "  \n[\n"
         for i in 0..<3000 {
             let nested = i % 7 == 0 ? #", "parts": [{"a": 1}, {"b": [2, {"c": "}, {"}]}]"# : ""
-            text += #"  {"image_id": \#(i), "name": "a,]}\"[{ }, {", "v": [\#(i), \#(i + 1)]\#(nested)}\#(i < 2999 ? "," : "")"# + "\n"
+            text +=
+                #"  {"image_id": \#(i), "name": "a,]}\"[{ }, {", "v": [\#(i), \#(i + 1)]\#(nested)}\#(i < 2999 ? "," : "")"#
+                + "\n"
         }
         text += "]\n\n"
         let folder = Fixtures.scratch()
         let path = Fixtures.write(text, folder, "list.json")
-        for source in [JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: chunk), JSONArrayChunks(file: path, chunkBytes: chunk)] {
+        for source in [
+            JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: chunk),
+            JSONArrayChunks(file: path, chunkBytes: chunk),
+        ] {
             var reader = source
-            reader.readBytes = 100 // elements straddle reads
+            reader.readBytes = 100  // elements straddle reads
             var seen: [Int] = []
             try reader.forEachElement { element, index in
                 #expect(element["image_id"]?.int == index)
@@ -49,15 +57,21 @@ import Testing
     }
 
     @Test func chunkedArrayParsingRejectsBadInput() {
-        for (text, why) in [("[1, 2", "unterminated"), ("[1, {]", "unbalanced"), ("[1] x", "trailing content"),
-                            ("{\"a\": 1}", "not a list"), ("", "empty"), ("[{\"a\": }, {\"b\": 2}]", "bad value")] {
+        for (text, why) in [
+            ("[1, 2", "unterminated"), ("[1, {]", "unbalanced"), ("[1] x", "trailing content"),
+            ("{\"a\": 1}", "not a list"), ("", "empty"), ("[{\"a\": }, {\"b\": 2}]", "bad value"),
+        ] {
             var seen = 0
             #expect(throws: (any Error).self, "\(why)") {
-                try JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: 1).forEachElement { _, _ in seen += 1 }
+                try JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: 1).forEachElement { _, _ in seen += 1
+                }
             }
         }
         var count = 0
-        #expect(throws: Never.self) { try JSONArrayChunks(bytes: PaddedBytes(string: " [ ] "), chunkBytes: 1).forEachElement { _, _ in count += 1 } }
+        #expect(throws: Never.self) {
+            try JSONArrayChunks(bytes: PaddedBytes(string: " [ ] "), chunkBytes: 1).forEachElement { _, _ in count += 1
+            }
+        }
         #expect(count == 0)
     }
 
@@ -85,7 +99,8 @@ import Testing
         writer.beginObject()
         writer.field("x", 0.1 + 0.2)
         writer.field("s", "quote \" back \\ nl \n tab \t \u{1}")
-        writer.key("n"); writer.number(Double.nan)
+        writer.key("n")
+        writer.number(Double.nan)
         writer.endObject()
         let bytes = PaddedBytes(writer.bytes)
         _ = JSONDocument().parse(bytes) { root in

@@ -1,8 +1,9 @@
 import ArgusCore
-@testable import ArgusData
 import ArgusIO
 import Foundation
 import Testing
+
+@testable import ArgusData
 
 @Suite struct MLTableAndPathTests {
     let lines = (0..<10).map { #"{"image_url": "images/i\#($0).jpg", "label": "cat"}"# }
@@ -10,15 +11,16 @@ import Testing
     @Test func readsTheMLTableOfTheSpec() throws {
         let folder = Fixtures.scratch()
         Fixtures.write(lines.joined(separator: "\n"), folder, "train_annotations.jsonl")
-        Fixtures.write("""
-        paths:
-          - file: ./train_annotations.jsonl
-        transformations:
-          - read_json_lines: {encoding: utf8, invalid_lines: error, include_path_column: false}
-          - convert_column_types:
-              - columns: image_url
-                column_type: stream_info
-        """, folder, "MLTable")
+        Fixtures.write(
+            """
+            paths:
+              - file: ./train_annotations.jsonl
+            transformations:
+              - read_json_lines: {encoding: utf8, invalid_lines: error, include_path_column: false}
+              - convert_column_types:
+                  - columns: image_url
+                    column_type: stream_info
+            """, folder, "MLTable")
         let definition = try MLTableReader.definition(folder)
         #expect(definition.files == [folder + "/train_annotations.jsonl"])
         #expect(definition.dropInvalidLines == false)
@@ -32,12 +34,20 @@ import Testing
     @Test func invalidLinesErrorOrDrop() throws {
         for mode in ["error", "drop"] {
             let folder = Fixtures.scratch()
-            Fixtures.write((lines + ["{not json", #"{"label": "cat"}"#]).joined(separator: "\n"), folder, "data/a.jsonl")
-            Fixtures.write("paths:\n  - pattern: ./data/*.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: \(mode)\n", folder, "MLTable")
+            Fixtures.write(
+                (lines + ["{not json", #"{"label": "cat"}"#]).joined(separator: "\n"), folder, "data/a.jsonl")
+            Fixtures.write(
+                "paths:\n  - pattern: ./data/*.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: \(mode)\n",
+                folder, "MLTable")
             let loaded = try DatasetReader.read(folder)
             if mode == "error" {
-                #expect(loaded.diagnostics.errors.map(\.description).contains { $0.hasPrefix(folder + "/data/a.jsonl:11: invalid JSON") })
-                #expect(loaded.diagnostics.errors.map(\.description).contains(folder + "/data/a.jsonl:12: image_url: missing required key"))
+                #expect(
+                    loaded.diagnostics.errors.map(\.description).contains {
+                        $0.hasPrefix(folder + "/data/a.jsonl:11: invalid JSON")
+                    })
+                #expect(
+                    loaded.diagnostics.errors.map(\.description).contains(
+                        folder + "/data/a.jsonl:12: image_url: missing required key"))
             } else {
                 #expect(!loaded.diagnostics.hasErrors)
                 #expect(loaded.diagnostics.warnings.map(\.message) == ["dropped 2 invalid lines (invalid_lines: drop)"])
@@ -50,11 +60,14 @@ import Testing
 
     @Test func badMLTableSettingsAreErrors() throws {
         let folder = Fixtures.scratch()
-        Fixtures.write("paths:\n  - file: ./a.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: skip\n", folder, "MLTable")
+        Fixtures.write(
+            "paths:\n  - file: ./a.jsonl\ntransformations:\n  - read_json_lines:\n      invalid_lines: skip\n", folder,
+            "MLTable")
         #expect {
             try MLTableReader.definition(folder)
         } throws: { error in
-            (error as? DataError)?.description == folder + "/MLTable:5: read_json_lines.invalid_lines: expected error or drop, got skip"
+            (error as? DataError)?.description == folder
+                + "/MLTable:5: read_json_lines.invalid_lines: expected error or drop, got skip"
         }
         Fixtures.write("transformations: []\n", folder, "MLTable")
         #expect(throws: DataError.self) { try MLTableReader.definition(folder) }
@@ -65,7 +78,9 @@ import Testing
         #expect(locator.resolve("images/a.jpg") == .local("/data/set/images/a.jpg"))
         #expect(locator.resolve("/abs/a.jpg") == .local("/abs/a.jpg"))
         #expect(locator.resolve("file:///abs/my%20a.jpg") == .local("/abs/my a.jpg"))
-        #expect(locator.resolve("azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/d/paths/fridge/a.jpg") == .local("/mnt/store/fridge/a.jpg"))
+        #expect(
+            locator.resolve("azureml://subscriptions/s/resourcegroups/r/workspaces/w/datastores/d/paths/fridge/a.jpg")
+                == .local("/mnt/store/fridge/a.jpg"))
         #expect(locator.resolve("AmlDatastore://fridge/images/a.jpg") == .local("/mnt/store/fridge/images/a.jpg"))
         #expect(locator.resolve("https://example.org/a.jpg") == .remote)
         #expect(ImageLocator(baseFolder: "/d").resolve("azureml://x/paths/a.jpg") == .needsDataRoot)
@@ -94,18 +109,27 @@ import Testing
 
     @Test func jsonlWithoutSizesReadsThemFromImages() throws {
         let folder = Fixtures.scratch()
-        let text = #"{"image_url": "\#(Fixtures.toy)/images/2007_000549.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 0.5, "bottomY": 0.5}]}"#
+        let text =
+            #"{"image_url": "\#(Fixtures.toy)/images/2007_000549.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 0.5, "bottomY": 0.5}]}"#
         let path = Fixtures.write(text, folder, "one.jsonl")
         let loaded = try read(path)
         var diagnostics = Diagnostics()
-        let pixels = DatasetGeometry.converted(loaded.dataset, to: .pixels, locator: ImageLocator(baseFolder: folder), diagnostics: &diagnostics)
+        let pixels = DatasetGeometry.converted(
+            loaded.dataset, to: .pixels, locator: ImageLocator(baseFolder: folder), diagnostics: &diagnostics)
         #expect(!diagnostics.hasErrors)
         #expect(pixels.images[0].annotation.objects[0].box == Box(minX: 0, minY: 0, maxX: 187.5, maxY: 250))
         // Without the image file, the conversion names the image.
-        let missing = Fixtures.write(#"{"image_url": "nowhere.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#, folder, "two.jsonl")
+        let missing = Fixtures.write(
+            #"{"image_url": "nowhere.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
+            folder, "two.jsonl")
         let other = try read(missing)
-        _ = DatasetGeometry.converted(other.dataset, to: .pixels, locator: ImageLocator(baseFolder: folder), diagnostics: &diagnostics)
-        #expect(diagnostics.errors.map(\.description) == [missing + ":1: image_details: the size of nowhere.jpg is unknown (no width/height and the image file is not at hand), so its coordinates cannot be converted"])
+        _ = DatasetGeometry.converted(
+            other.dataset, to: .pixels, locator: ImageLocator(baseFolder: folder), diagnostics: &diagnostics)
+        #expect(
+            diagnostics.errors.map(\.description) == [
+                missing
+                    + ":1: image_details: the size of nowhere.jpg is unknown (no width/height and the image file is not at hand), so its coordinates cannot be converted"
+            ])
     }
 }
 
@@ -136,7 +160,8 @@ import Testing
 
     @Test func detectionSplitsAsAWhole() {
         let images = (0..<10).map { ImageRecord(imageURL: "\($0).jpg", annotation: .objects([])) }
-        let (train, validation) = DatasetSplitter.split(Dataset(task: .imageObjectDetection, images: images), fraction: 0.25, seed: 1)
+        let (train, validation) = DatasetSplitter.split(
+            Dataset(task: .imageObjectDetection, images: images), fraction: 0.25, seed: 1)
         #expect(validation.images.count == 3 && train.images.count == 7)
     }
 
@@ -152,7 +177,9 @@ import Testing
     @Test func failedConvertLeavesNoOutputAndKeepsTheOldOne() throws {
         let folder = Fixtures.scratch()
         // A JSONL whose image sizes are unknown cannot become COCO (pixels).
-        let path = Fixtures.write(#"{"image_url": "nowhere.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#, folder, "in.jsonl")
+        let path = Fixtures.write(
+            #"{"image_url": "nowhere.jpg", "label": [{"label": "cat", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
+            folder, "in.jsonl")
         let loaded = try read(path)
         let output = folder + "/out.json"
         #expect(throws: DataError.self) { try DatasetWriter.write(loaded, as: .coco, to: output) }
@@ -160,7 +187,9 @@ import Testing
         // An existing output is kept unless --overwrite, and kept when the overwrite fails.
         try "old".write(toFile: output, atomically: true, encoding: .utf8)
         #expect(throws: DataError.self) { try DatasetWriter.write(loaded, as: .jsonl, to: output) }
-        #expect(throws: DataError.self) { try DatasetWriter.write(loaded, as: .coco, to: output, options: WriteOptions(overwrite: true)) }
+        #expect(throws: DataError.self) {
+            try DatasetWriter.write(loaded, as: .coco, to: output, options: WriteOptions(overwrite: true))
+        }
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "old")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)
@@ -171,7 +200,9 @@ import Testing
         let path = Fixtures.write(#"{"image_url": "a.jpg", "label": "cat"}"#, folder, "c.jsonl")
         let loaded = try read(path)
         for format in [DataFormat.voc, .yolo, .coco, .cocoResults, .text] {
-            #expect(throws: DataError.self) { try DatasetWriter.write(loaded, as: format, to: folder + "/out-\(format)") }
+            #expect(throws: DataError.self) {
+                try DatasetWriter.write(loaded, as: format, to: folder + "/out-\(format)")
+            }
             #expect(!FileManager.default.fileExists(atPath: folder + "/out-\(format)"))
         }
     }

@@ -1,7 +1,8 @@
 import ArgusCore
-@testable import ArgusData
 import ArgusIO
 import Testing
+
+@testable import ArgusData
 
 /// The peers' database holds the same 100 images' boxes in several formats and one detector's
 /// boxes in four: every reader must see the same boxes.
@@ -39,13 +40,18 @@ import Testing
         #expect(cocoStyle.rows.values.map(\.count).reduce(0, +) == 452)
         for (folder, layout) in layouts {
             let loaded = try read(dets + "/" + folder, .text) {
-                $0.labelNames = names; $0.textLayout = layout
+                $0.labelNames = names
+                $0.textLayout = layout
             }
             let tolerance = layout.absolute ? 1e-9 : 1e-3
             // The text files keep 6 decimals of each score.
             var rounded = cocoStyle
             for key in rounded.rows.keys {
-                rounded.rows[key] = rounded.rows[key]!.map { var r = $0; r.score = r.score.map { ($0 * 1e6).rounded() / 1e6 }; return r }
+                rounded.rows[key] = rounded.rows[key]!.map {
+                    var r = $0
+                    r.score = r.score.map { ($0 * 1e6).rounded() / 1e6 }
+                    return r
+                }
             }
             let difference = PixelBoxes(loaded).difference(from: rounded, tolerance: tolerance)
             #expect(difference == nil, "\(folder): \(difference ?? "")")
@@ -66,7 +72,9 @@ import Testing
         ]
         for (folder, layout) in layouts {
             let loaded = try read(toy + "/" + folder, .text) {
-                $0.labelNames = names; $0.textLayout = layout; $0.imagesFolder = toy + "/images"
+                $0.labelNames = names
+                $0.textLayout = layout
+                $0.imagesFolder = toy + "/images"
             }
             // The toy's relative files were not made from the absolute ones exactly (up to 0.8 px apart).
             let difference = PixelBoxes(loaded).difference(from: reference, tolerance: layout.absolute ? 1e-9 : 1)

@@ -1,8 +1,9 @@
 import ArgusCore
-@testable import ArgusData
 import ArgusIO
 import Foundation
 import Testing
+
+@testable import ArgusData
 
 /// Every writer's output, read back, holds the same boxes as the source.
 @Suite struct RoundTripTests {
@@ -26,11 +27,15 @@ import Testing
         if let layout { options.textLayout = layout }
         try DatasetWriter.write(source, as: format, to: output, options: options)
         let back = try read(output, format) { options in
-            if let layout { options.textLayout = layout; options.labelNames = source.dataset.labels }
+            if let layout {
+                options.textLayout = layout
+                options.labelNames = source.dataset.labels
+            }
         }
         #expect(back.dataset.images.count == 100)
-        let difference = PixelBoxes(back, sizes: sizes).difference(from: PixelBoxes(source), tolerance: 1e-9,
-                                                                   compareCrowd: format != .text && format != .yolo)
+        let difference = PixelBoxes(back, sizes: sizes).difference(
+            from: PixelBoxes(source), tolerance: 1e-9,
+            compareCrowd: format != .text && format != .yolo)
         #expect(difference == nil, "\(format): \(difference ?? "")")
         // The same round trip in pixel formats is exact, bit for bit.
         if format == .coco {
@@ -90,13 +95,16 @@ import Testing
         let folders = try read(folder + "/folders")
         #expect(folders.format == .folders)
         #expect(folders.dataset.labels == ["even", "odd"])
-        #expect(Set(folders.dataset.images.map { "\($0.fileName) \($0.annotation)" }) == Set(source.dataset.images.map { "\($0.fileName) \($0.annotation)" }))
+        #expect(
+            Set(folders.dataset.images.map { "\($0.fileName) \($0.annotation)" })
+                == Set(source.dataset.images.map { "\($0.fileName) \($0.annotation)" }))
         try DatasetWriter.write(folders, as: .jsonl, to: folder + "/back.jsonl")
         let back = try read(folder + "/back.jsonl")
         #expect(back.dataset.images.count == images.count)
         // Every image URL of the written JSONL resolves to an existing file.
         let locator = ImageLocator(baseFolder: back.imageBase)
-        #expect(back.dataset.images.allSatisfy { FileManager.default.fileExists(atPath: locator.localPath($0.imageURL)!) })
+        #expect(
+            back.dataset.images.allSatisfy { FileManager.default.fileExists(atPath: locator.localPath($0.imageURL)!) })
     }
 
     @Test func multilabelCSVRoundTrip() throws {
@@ -104,13 +112,17 @@ import Testing
         let csv = Fixtures.write("filename,labels\na.jpg,cat dog\nb.jpg,\n\"c,1.jpg\",dog\n", folder, "labels.csv")
         let source = try read(csv)
         #expect(source.dataset.task == .imageClassificationMultilabel)
-        #expect(source.dataset.images.map(\.annotation) == [.categories(["cat", "dog"]), .categories([]), .categories(["dog"])])
+        #expect(
+            source.dataset.images.map(\.annotation) == [
+                .categories(["cat", "dog"]), .categories([]), .categories(["dog"]),
+            ])
         #expect(source.dataset.images[2].imageURL == "c,1.jpg")
         try DatasetWriter.write(source, as: .jsonl, to: folder + "/ml.jsonl")
         let jsonl = try read(folder + "/ml.jsonl")
         #expect(jsonl.dataset.images.map(\.annotation) == source.dataset.images.map(\.annotation))
         try DatasetWriter.write(jsonl, as: .multilabelCSV, to: folder + "/back.csv")
-        #expect(try read(folder + "/back.csv").dataset.images.map(\.annotation) == source.dataset.images.map(\.annotation))
+        #expect(
+            try read(folder + "/back.csv").dataset.images.map(\.annotation) == source.dataset.images.map(\.annotation))
     }
 
     @Test func rleMasksBecomePolygonsInJSONL() throws {
@@ -120,11 +132,11 @@ import Testing
         for x in 2...5 { for y in 1...3 { pixels[x * 6 + y] = true } }
         let mask = RunLengthMask(height: 6, width: 8, columnMajor: pixels)
         let coco = """
-        {"images": [{"id": 1, "file_name": "a.png", "width": 8, "height": 6}],
-         "categories": [{"id": 1, "name": "block"}],
-         "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 12,
-           "segmentation": {"counts": "\(mask.compressedCounts)", "size": [6, 8]}}]}
-        """
+            {"images": [{"id": 1, "file_name": "a.png", "width": 8, "height": 6}],
+             "categories": [{"id": 1, "name": "block"}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 12,
+               "segmentation": {"counts": "\(mask.compressedCounts)", "size": [6, 8]}}]}
+            """
         let path = Fixtures.write(coco, folder, "rle.json")
         let source = try read(path)
         #expect(source.dataset.task == .imageInstanceSegmentation)

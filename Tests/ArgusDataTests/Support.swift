@@ -1,8 +1,9 @@
 import ArgusCore
-@testable import ArgusData
 import ArgusIO
 import Foundation
 import Testing
+
+@testable import ArgusData
 
 /// Paths of the committed fixtures and a scratch folder per test.
 enum Fixtures {
@@ -28,7 +29,8 @@ enum Fixtures {
     @discardableResult
     static func write(_ text: String, _ folder: String, _ name: String) -> String {
         let path = folder + "/" + name
-        try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try! text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -53,14 +55,20 @@ struct PixelBoxes {
         var diagnostics = Diagnostics()
         var dataset = loaded.dataset
         for index in dataset.images.indices where dataset.images[index].width == nil {
-            if let size = sizes[dataset.images[index].stem] { dataset.images[index].width = size.0; dataset.images[index].height = size.1 }
+            if let size = sizes[dataset.images[index].stem] {
+                dataset.images[index].width = size.0
+                dataset.images[index].height = size.1
+            }
         }
-        let pixels = DatasetGeometry.converted(dataset, to: .pixels, locator: ImageLocator(baseFolder: loaded.imageBase), diagnostics: &diagnostics)
+        let pixels = DatasetGeometry.converted(
+            dataset, to: .pixels, locator: ImageLocator(baseFolder: loaded.imageBase), diagnostics: &diagnostics)
         precondition(!diagnostics.hasErrors, "\(diagnostics.items)")
         for image in pixels.images {
             let objects = image.annotation.objects.map { object -> Row in
                 let box = object.box ?? DatasetGeometry.boundingBox(of: object)!
-                return Row(label: object.label, box: [box.minX, box.minY, box.maxX, box.maxY], score: object.score, crowd: object.isCrowd)
+                return Row(
+                    label: object.label, box: [box.minX, box.minY, box.maxX, box.maxY], score: object.score,
+                    crowd: object.isCrowd)
             }
             rows[image.stem, default: []] += objects
         }
@@ -69,9 +77,12 @@ struct PixelBoxes {
 
     /// The first difference larger than `tolerance` pixels, or nil.
     func difference(from other: PixelBoxes, tolerance: Double, compareCrowd: Bool = true) -> String? {
-        let keys = Set(rows.keys).union(other.rows.keys).filter { !(rows[$0] ?? []).isEmpty || !(other.rows[$0] ?? []).isEmpty }
+        let keys = Set(rows.keys).union(other.rows.keys).filter {
+            !(rows[$0] ?? []).isEmpty || !(other.rows[$0] ?? []).isEmpty
+        }
         for key in keys.sorted() {
-            let a = rows[key] ?? [], b = other.rows[key] ?? []
+            let a = rows[key] ?? []
+            let b = other.rows[key] ?? []
             guard a.count == b.count else { return "\(key): \(a.count) vs \(b.count) objects: \(a) vs \(b)" }
             for (x, y) in zip(a, b) {
                 if x.label != y.label { return "\(key): label \(x.label) vs \(y.label)" }
@@ -84,7 +95,9 @@ struct PixelBoxes {
     }
 }
 
-func read(_ path: String, _ format: DataFormat? = nil, configure: (inout ReadOptions) -> Void = { _ in }) throws -> LoadedDataset {
+func read(_ path: String, _ format: DataFormat? = nil, configure: (inout ReadOptions) -> Void = { _ in }) throws
+    -> LoadedDataset
+{
     var options = ReadOptions()
     configure(&options)
     let loaded = try DatasetReader.read(path, format: format, options: options)

@@ -1,14 +1,17 @@
 import ArgusCore
-@testable import ArgusData
 import ArgusIO
 import Foundation
 import Testing
 
+@testable import ArgusData
+
 /// Every problem `argus validate` reports, each as `file:line: field: reason`.
 @Suite struct ValidationTests {
     /// Reads `text` as JSONL and runs the dataset checks; returns the rendered diagnostics.
-    func problems(_ text: String, task: VisionTask? = nil, labels: [String]? = nil, checkImages: Bool = false,
-                  file: String = "data.jsonl") throws -> (path: String, lines: [String]) {
+    func problems(
+        _ text: String, task: VisionTask? = nil, labels: [String]? = nil, checkImages: Bool = false,
+        file: String = "data.jsonl"
+    ) throws -> (path: String, lines: [String]) {
         let folder = Fixtures.scratch()
         let path = Fixtures.write(text, folder, file)
         let loaded = try DatasetReader.read(path, format: .jsonl, options: ReadOptions(task: task))
@@ -22,10 +25,15 @@ import Testing
 
     /// Ten valid detection lines, so that the count rules stay quiet.
     func validLines(_ n: Int = 10) -> [String] {
-        (0..<n).map { #"{"image_url": "img\#($0).jpg", "label": [{"label": "cat", "topX": 0.1, "topY": 0.1, "bottomX": 0.5, "bottomY": 0.5}]}"# }
+        (0..<n).map {
+            #"{"image_url": "img\#($0).jpg", "label": [{"label": "cat", "topX": 0.1, "topY": 0.1, "bottomX": 0.5, "bottomY": 0.5}]}"#
+        }
     }
 
-    func expectProblem(_ result: (path: String, lines: [String]), _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectProblem(
+        _ result: (path: String, lines: [String]), _ expected: String,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         let wanted = result.path + expected
         #expect(result.lines.contains(wanted), "expected \(wanted) in \(result.lines)", sourceLocation: sourceLocation)
     }
@@ -36,14 +44,15 @@ import Testing
     }
 
     @Test func missingKeysAndWrongTypes() throws {
-        let lines = validLines() + [
-            #"{"label": "cat"}"#,
-            #"{"image_url": 5, "label": "cat"}"#,
-            #"{"image_url": "a.jpg"}"#,
-            #"{"image_url": "b.jpg", "label": [{"label": "cat", "topX": "left", "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
-            #"{"image_url": "c.jpg", "label": [{"label": "cat", "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
-            #"{"image_url": "d.jpg", "image_details": {"width": "wide"}, "label": []}"#,
-        ]
+        let lines =
+            validLines() + [
+                #"{"label": "cat"}"#,
+                #"{"image_url": 5, "label": "cat"}"#,
+                #"{"image_url": "a.jpg"}"#,
+                #"{"image_url": "b.jpg", "label": [{"label": "cat", "topX": "left", "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
+                #"{"image_url": "c.jpg", "label": [{"label": "cat", "topY": 0, "bottomX": 1, "bottomY": 1}]}"#,
+                #"{"image_url": "d.jpg", "image_details": {"width": "wide"}, "label": []}"#,
+            ]
         let result = try problems(lines.joined(separator: "\n"), task: .imageObjectDetection)
         expectProblem(result, ":11: image_url: missing required key")
         expectProblem(result, ":12: image_url: expected a non-empty string, got a number")
@@ -54,21 +63,23 @@ import Testing
     }
 
     @Test func boxesOutsideTheImageOrInverted() throws {
-        let lines = validLines() + [
-            #"{"image_url": "a.jpg", "label": [{"label": "cat", "topX": -0.2, "topY": 0, "bottomX": 0.5, "bottomY": 1.5}]}"#,
-            #"{"image_url": "b.jpg", "label": [{"label": "cat", "topX": 0.8, "topY": 0.1, "bottomX": 0.2, "bottomY": 0.5}]}"#,
-        ]
+        let lines =
+            validLines() + [
+                #"{"image_url": "a.jpg", "label": [{"label": "cat", "topX": -0.2, "topY": 0, "bottomX": 0.5, "bottomY": 1.5}]}"#,
+                #"{"image_url": "b.jpg", "label": [{"label": "cat", "topX": 0.8, "topY": 0.1, "bottomX": 0.2, "bottomY": 0.5}]}"#,
+            ]
         let result = try problems(lines.joined(separator: "\n"))
         expectProblem(result, ":11: label[0]: box coordinates must be normalised to [0, 1], got (-0.2, 0, 0.5, 1.5)")
         expectProblem(result, ":12: label[0]: box is inverted (0.8, 0.1) – (0.2, 0.5)")
     }
 
     @Test func badPolygons() throws {
-        let lines = validLines() + [
-            #"{"image_url": "a.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2]]}]}"#,
-            #"{"image_url": "b.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2, 0.3]]}]}"#,
-            #"{"image_url": "c.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2, 0.3, 0.1], [0.5, 0.5]]}]}"#,
-        ]
+        let lines =
+            validLines() + [
+                #"{"image_url": "a.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2]]}]}"#,
+                #"{"image_url": "b.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2, 0.3]]}]}"#,
+                #"{"image_url": "c.jpg", "label": [{"label": "cat", "polygon": [[0.1, 0.1, 0.2, 0.2, 0.3, 0.1], [0.5, 0.5]]}]}"#,
+            ]
         let result = try problems(lines.joined(separator: "\n"), task: .imageInstanceSegmentation)
         expectProblem(result, ":11: label[0].polygon: polygon has fewer than 3 points (2)")
         expectProblem(result, ":12: label[0].polygon: polygon has an odd number of coordinates (5)")
@@ -76,7 +87,10 @@ import Testing
     }
 
     @Test func labelsNotInTheList() throws {
-        let lines = validLines() + [#"{"image_url": "a.jpg", "label": [{"label": "dgo", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#]
+        let lines =
+            validLines() + [
+                #"{"image_url": "a.jpg", "label": [{"label": "dgo", "topX": 0, "topY": 0, "bottomX": 1, "bottomY": 1}]}"#
+            ]
         let result = try problems(lines.joined(separator: "\n"), labels: ["cat", "dog"])
         expectProblem(result, #":11: label[0].label: label "dgo" is not in the label list"#)
     }
@@ -110,43 +124,49 @@ import Testing
         let loaded = try DatasetReader.read(result.path)
         let image = loaded.dataset.images[0]
         #expect(image.width == 400 && image.height == 300 && image.format == "jpg")
-        #expect(image.annotation.objects == [ObjectAnnotation(label: "cat", box: Box(minX: 0.1, minY: 0.2, maxX: 0.5, maxY: 0.6), isCrowd: false),
-                                            ObjectAnnotation(label: "cat", box: Box(minX: 0, minY: 0, maxX: 1, maxY: 1), isCrowd: true)])
+        #expect(
+            image.annotation.objects == [
+                ObjectAnnotation(label: "cat", box: Box(minX: 0.1, minY: 0.2, maxX: 0.5, maxY: 0.6), isCrowd: false),
+                ObjectAnnotation(label: "cat", box: Box(minX: 0, minY: 0, maxX: 1, maxY: 1), isCrowd: true),
+            ])
     }
 
     @Test func taskMismatchIsReported() throws {
         let result = try problems(#"{"image_url": "a.jpg", "label": "cat"}"#, task: .imageObjectDetection)
-        expectProblem(result, ":1: label: a single class name is a multi-class label, but the task is image_object_detection")
+        expectProblem(
+            result, ":1: label: a single class name is a multi-class label, but the task is image_object_detection")
     }
 
     @Test func cocoProblemsNameTheirLine() throws {
         let folder = Fixtures.scratch()
         let text = """
-        {
-          "images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
-          "categories": [{"id": 1, "name": "cat"}],
-          "annotations": [
-            {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
-            {"id": 2, "image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]},
-            {"id": 3, "image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]},
-            {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2]},
-            {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 2, 2]]}
-          ]
-        }
-        """
+            {
+              "images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+              "categories": [{"id": 1, "name": "cat"}],
+              "annotations": [
+                {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                {"id": 2, "image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                {"id": 3, "image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]},
+                {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2]},
+                {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 2, 2]]}
+              ]
+            }
+            """
         let path = Fixtures.write(text, folder, "gt.json")
         let loaded = try DatasetReader.read(path)
         let lines = loaded.diagnostics.items.map(\.description)
         #expect(lines.contains(path + ":6: annotations[1].image_id: no image has id 7"), "\(lines)")
         #expect(lines.contains(path + ":7: annotations[2].category_id: no category has id 9"), "\(lines)")
         #expect(lines.contains(path + ":8: annotations[3].bbox: expected [x, y, width, height]"), "\(lines)")
-        #expect(lines.contains(path + ":9: annotations[4].segmentation: polygon has fewer than 3 points (2)"), "\(lines)")
+        #expect(
+            lines.contains(path + ":9: annotations[4].segmentation: polygon has fewer than 3 points (2)"), "\(lines)")
         #expect(lines.contains(path + ":9: warning: annotations[4].id: duplicate annotation id 1"), "\(lines)")
     }
 
     @Test func invalidJSONInAWholeFileHasLineAndColumn() throws {
         let folder = Fixtures.scratch()
-        let path = Fixtures.write("{\n  \"images\": [\n    {\"id\": 1,, \"file_name\": \"a.jpg\"}\n  ]\n}\n", folder, "bad.json")
+        let path = Fixtures.write(
+            "{\n  \"images\": [\n    {\"id\": 1,, \"file_name\": \"a.jpg\"}\n  ]\n}\n", folder, "bad.json")
         let loaded = try DatasetReader.read(path, format: .coco)
         let first = try #require(loaded.diagnostics.errors.first)
         #expect(first.location.line == 3 && first.location.column != nil, "\(first)")
@@ -155,11 +175,12 @@ import Testing
 
     @Test func scoringProblems() throws {
         let folder = Fixtures.scratch()
-        let path = Fixtures.write("""
-        {"filename": "a.jpg", "probs": [0.5, 0.5], "labels": ["cat"]}
-        {"filename": "b.jpg", "probs": [-0.1, 1.1], "labels": ["cat", "dog"]}
-        {"filename": "c.jpg", "boxes": [{"box": {"topX": 0.1, "topY": 0.1, "bottomX": 0.2, "bottomY": 0.2}, "label": "cat"}]}
-        """, folder, "preds.jsonl")
+        let path = Fixtures.write(
+            """
+            {"filename": "a.jpg", "probs": [0.5, 0.5], "labels": ["cat"]}
+            {"filename": "b.jpg", "probs": [-0.1, 1.1], "labels": ["cat", "dog"]}
+            {"filename": "c.jpg", "boxes": [{"box": {"topX": 0.1, "topY": 0.1, "bottomX": 0.2, "bottomY": 0.2}, "label": "cat"}]}
+            """, folder, "preds.jsonl")
         let lines = try DatasetReader.read(path, format: .scoring).diagnostics.items.map(\.description)
         #expect(lines.contains(path + ":1: probs: has 2 values but labels has 1"), "\(lines)")
         #expect(lines.contains(path + ":2: probs[0]: probabilities must be non-negative, got -0.1"), "\(lines)")
@@ -170,26 +191,29 @@ import Testing
 @Suite struct COCOResultsProblemTests {
     @Test func resultProblemsNameTheirLine() throws {
         let folder = Fixtures.scratch()
-        let path = Fixtures.write("""
-        [
-          {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
-          {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
-          {"image_id": "one", "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
-          {"image_id": 1, "category_id": 1, "score": 0.5}
-        ]
-        """, folder, "results.json")
+        let path = Fixtures.write(
+            """
+            [
+              {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
+              {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+              {"image_id": "one", "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},
+              {"image_id": 1, "category_id": 1, "score": 0.5}
+            ]
+            """, folder, "results.json")
         let (results, diagnostics) = try COCOReader.readResults(path)
         #expect(results.count == 1)
-        #expect(diagnostics.items.map(\.description) == [
-            path + ":3: [1].score: missing required key",
-            path + ":4: [2].image_id: missing or not a whole number",
-            path + ":5: [3]: a result needs a bbox or a segmentation",
-        ])
+        #expect(
+            diagnostics.items.map(\.description) == [
+                path + ":3: [1].score: missing required key",
+                path + ":4: [2].image_id: missing or not a whole number",
+                path + ":5: [3]: a result needs a bbox or a segmentation",
+            ])
     }
 
     @Test func truncatedResultsFile() throws {
         let folder = Fixtures.scratch()
-        let path = Fixtures.write(#"[{"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},"#, folder, "cut.json")
+        let path = Fixtures.write(
+            #"[{"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5},"#, folder, "cut.json")
         let (_, diagnostics) = try COCOReader.readResults(path)
         #expect(diagnostics.errors.count == 1)
         #expect(diagnostics.errors.first?.message.hasPrefix("invalid JSON") == true, "\(diagnostics.items)")

@@ -13,17 +13,33 @@ import Testing
     }
 
     struct PolygonCase: Decodable {
-        var height: Int; var width: Int; var polygons: [[Double]]; var compressed: String; var area: Int; var bbox: [Double]
+        var height: Int
+        var width: Int
+        var polygons: [[Double]]
+        var compressed: String
+        var area: Int
+        var bbox: [Double]
     }
-    struct PolygonGolden: Decodable { var versions: [String: String]; var cases: [PolygonCase] }
+    struct PolygonGolden: Decodable {
+        var versions: [String: String]
+        var cases: [PolygonCase]
+    }
 
     struct BoxCase: Decodable {
-        var height: Int; var width: Int
-        var detections: [[Double]]; var ground_truth: [[Double]]; var iscrowd: [Int]
-        var detection_masks: [String]; var ground_truth_masks: [String]
-        var box_iou: [[Double]]; var mask_iou: [[Double]]
+        var height: Int
+        var width: Int
+        var detections: [[Double]]
+        var ground_truth: [[Double]]
+        var iscrowd: [Int]
+        var detection_masks: [String]
+        var ground_truth_masks: [String]
+        var box_iou: [[Double]]
+        var mask_iou: [[Double]]
     }
-    struct BoxGolden: Decodable { var versions: [String: String]; var cases: [BoxCase] }
+    struct BoxGolden: Decodable {
+        var versions: [String: String]
+        var cases: [BoxCase]
+    }
 
     @Test func polygonsRasteriseAsPycocotools() {
         let golden = Self.load("polygon_cases.json", as: PolygonGolden.self)
@@ -33,7 +49,11 @@ import Testing
             let mask = MaskOperations.rasterize(polygons: item.polygons, height: item.height, width: item.width)
             if mask.compressedCounts != item.compressed {
                 failures += 1
-                if failures <= 5 { Issue.record("case \(index): \(mask.compressedCounts) != \(item.compressed) for \(item.polygons) in \(item.height)×\(item.width)") }
+                if failures <= 5 {
+                    Issue.record(
+                        "case \(index): \(mask.compressedCounts) != \(item.compressed) for \(item.polygons) in \(item.height)×\(item.width)"
+                    )
+                }
                 continue
             }
             #expect(mask.area == item.area, "case \(index)")
@@ -47,18 +67,26 @@ import Testing
         let golden = Self.load("box_iou_cases.json", as: BoxGolden.self)
         for (index, item) in golden.cases.enumerated() {
             func tuple(_ b: [Double]) -> (Double, Double, Double, Double) { (b[0], b[1], b[2], b[3]) }
-            let dtMasks = item.detections.map { MaskOperations.rasterize(box: Box(x: $0[0], y: $0[1], width: $0[2], height: $0[3]), height: item.height, width: item.width) }
-            let gtMasks = item.ground_truth.map { MaskOperations.rasterize(box: Box(x: $0[0], y: $0[1], width: $0[2], height: $0[3]), height: item.height, width: item.width) }
+            let dtMasks = item.detections.map {
+                MaskOperations.rasterize(
+                    box: Box(x: $0[0], y: $0[1], width: $0[2], height: $0[3]), height: item.height, width: item.width)
+            }
+            let gtMasks = item.ground_truth.map {
+                MaskOperations.rasterize(
+                    box: Box(x: $0[0], y: $0[1], width: $0[2], height: $0[3]), height: item.height, width: item.width)
+            }
             #expect(dtMasks.map(\.compressedCounts) == item.detection_masks, "case \(index)")
             #expect(gtMasks.map(\.compressedCounts) == item.ground_truth_masks, "case \(index)")
             for d in item.detections.indices {
                 for g in item.ground_truth.indices {
                     let crowd = item.iscrowd[g] == 1
-                    let boxIoU = MaskOperations.iou(detection: tuple(item.detections[d]), groundTruth: tuple(item.ground_truth[g]), crowd: crowd)
+                    let boxIoU = MaskOperations.iou(
+                        detection: tuple(item.detections[d]), groundTruth: tuple(item.ground_truth[g]), crowd: crowd)
                     #expect(boxIoU == item.box_iou[d][g], "case \(index) box \(d),\(g)")
-                    let maskIoU = MaskOperations.iou(detection: dtMasks[d], groundTruth: gtMasks[g], crowd: crowd,
-                                                     detectionBox: MaskOperations.boundingBox(dtMasks[d]),
-                                                     groundTruthBox: MaskOperations.boundingBox(gtMasks[g]))
+                    let maskIoU = MaskOperations.iou(
+                        detection: dtMasks[d], groundTruth: gtMasks[g], crowd: crowd,
+                        detectionBox: MaskOperations.boundingBox(dtMasks[d]),
+                        groundTruthBox: MaskOperations.boundingBox(gtMasks[g]))
                     #expect(maskIoU == item.mask_iou[d][g], "case \(index) mask \(d),\(g)")
                 }
             }
@@ -67,10 +95,12 @@ import Testing
 
     @Test func mergeUnionAndIntersection() {
         // Two overlapping 2×2 squares in a 4×4 image.
-        var a = [Bool](repeating: false, count: 16), b = a
+        var a = [Bool](repeating: false, count: 16)
+        var b = a
         for x in 0...1 { for y in 0...1 { a[x * 4 + y] = true } }
         for x in 1...2 { for y in 1...2 { b[x * 4 + y] = true } }
-        let ma = RunLengthMask(height: 4, width: 4, columnMajor: a), mb = RunLengthMask(height: 4, width: 4, columnMajor: b)
+        let ma = RunLengthMask(height: 4, width: 4, columnMajor: a)
+        let mb = RunLengthMask(height: 4, width: 4, columnMajor: b)
         #expect(MaskOperations.merge([ma, mb], intersect: false).area == 7)
         #expect(MaskOperations.merge([ma, mb], intersect: true).area == 1)
         #expect(MaskOperations.merge([ma, mb], intersect: true).columnMajorPixels() == zip(a, b).map { $0 && $1 })

@@ -13,7 +13,10 @@ import Testing
         var area: Int
         var bbox: [Double]
     }
-    struct Golden: Decodable { var versions: [String: String]; var cases: [Case] }
+    struct Golden: Decodable {
+        var versions: [String: String]
+        var cases: [Case]
+    }
 
     static let golden: Golden = {
         var url = URL(fileURLWithPath: #filePath)
@@ -35,13 +38,15 @@ import Testing
             #expect(mask.area == item.area, "case \(index)")
             // Pixels → runs → pixels is the identity.
             let pixels = mask.columnMajorPixels()
-            #expect(RunLengthMask(height: item.height, width: item.width, columnMajor: pixels).counts == item.counts, "case \(index)")
+            #expect(
+                RunLengthMask(height: item.height, width: item.width, columnMajor: pixels).counts == item.counts,
+                "case \(index)")
         }
     }
 
     @Test func malformedStringsAreRejected() {
         #expect(RLECodec.decode("\u{7F}") == nil)
-        #expect(RLECodec.decode("o") == nil) // a group that says more follows, then nothing
+        #expect(RLECodec.decode("o") == nil)  // a group that says more follows, then nothing
     }
 
     @Test func contoursOfTwoRegions() {
@@ -52,15 +57,18 @@ import Testing
         let polygons = MaskContours.polygons(of: RunLengthMask(height: 10, width: 10, columnMajor: pixels))
         #expect(polygons.count == 2)
         #expect(polygons[0] == [1, 1, 4, 1, 4, 4, 1, 4])
-        #expect(polygons[1].count == 8) // the lone pixel becomes its own square
+        #expect(polygons[1].count == 8)  // the lone pixel becomes its own square
     }
 
     @Test func contoursAreSimplifiedToTheLimit() {
         // A disc of radius 40 has far more than 20 boundary pixels.
         let size = 100
         var pixels = [Bool](repeating: false, count: size * size)
-        for x in 0..<size { for y in 0..<size where (x - 50) * (x - 50) + (y - 50) * (y - 50) <= 1600 { pixels[x * size + y] = true } }
-        let polygons = MaskContours.polygons(of: RunLengthMask(height: size, width: size, columnMajor: pixels), maxPoints: 20)
+        for x in 0..<size {
+            for y in 0..<size where (x - 50) * (x - 50) + (y - 50) * (y - 50) <= 1600 { pixels[x * size + y] = true }
+        }
+        let polygons = MaskContours.polygons(
+            of: RunLengthMask(height: size, width: size, columnMajor: pixels), maxPoints: 20)
         #expect(polygons.count == 1)
         #expect(polygons[0].count / 2 <= 20 && polygons[0].count / 2 >= 8)
     }

@@ -1,6 +1,6 @@
-import ArgusMetrics
 import ArgusData
 import ArgusIO
+import ArgusMetrics
 import Foundation
 import Testing
 
@@ -28,7 +28,10 @@ import Testing
         }
         let per = metrics.perClass(metrics.confusionMatrix(metrics.predicted))
         let reference = json["per_label"] as! [String: [Double]]
-        for (key, values) in [("precision", per.precision), ("recall", per.recall), ("f1", per.f1), ("support", per.support.map(Double.init))] {
+        for (key, values) in [
+            ("precision", per.precision), ("recall", per.recall), ("f1", per.f1),
+            ("support", per.support.map(Double.init)),
+        ] {
             #expect(zip(values, reference[key]!).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(name) per-label \(key)")
         }
         if let matrix = json["confusion_matrix"] as? [[Int]] {
@@ -62,13 +65,16 @@ import Testing
     func matchesScikitLearn(_ name: String) throws {
         let path = MetricFixtures.root + "/golden/classification/\(name).json"
         let bytes = try PaddedBytes(contentsOfFile: path)
-        let (labels, truth, probs, expected, classwise): ([String], [Bool], [Double], [(String, Double?)], [Double]) = try JSONDocument().parse(bytes) { root in
-            (root["labels"]!.elements.map { $0.string! },
-             root["truth"]!.elements.flatMap { $0.elements.map { $0.int! == 1 } },
-             root["probs"]!.elements.flatMap { $0.doubles! },
-             root["expected"]!.members.map { ($0.key, $0.value.double) },
-             root["iou_classwise"]!.doubles!)
-        }.get()
+        let (labels, truth, probs, expected, classwise): ([String], [Bool], [Double], [(String, Double?)], [Double]) =
+            try JSONDocument().parse(bytes) { root in
+                (
+                    root["labels"]!.elements.map { $0.string! },
+                    root["truth"]!.elements.flatMap { $0.elements.map { $0.int! == 1 } },
+                    root["probs"]!.elements.flatMap { $0.doubles! },
+                    root["expected"]!.members.map { ($0.key, $0.value.double) },
+                    root["iou_classwise"]!.doubles!
+                )
+            }.get()
         let metrics = MultilabelMetrics(labels: labels, truth: truth, scores: probs, threshold: 0.5)
         let ours = Dictionary(uniqueKeysWithValues: metrics.scalars())
         #expect(expected.count == 26)
@@ -85,7 +91,8 @@ import Testing
 
     @Test func bestF1Threshold() {
         // One label: positives at 0.9 and 0.4, negatives at 0.6 and 0.2.
-        let metrics = MultilabelMetrics(labels: ["a"], truth: [true, false, true, false], scores: [0.9, 0.6, 0.4, 0.2])
+        let metrics = MultilabelMetrics(
+            labels: ["a"], truth: [true, false, true, false], scores: [0.9, 0.6, 0.4, 0.2])
         let best = metrics.bestF1Thresholds()[0]
         // score > 0.2 predicts three: tp 2, F1 = 4/5, the best.
         #expect(best.threshold == 0.2 && abs(best.f1 - 0.8) < 1e-15)

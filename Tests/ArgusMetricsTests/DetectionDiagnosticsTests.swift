@@ -1,6 +1,7 @@
 import ArgusCore
-@testable import ArgusMetrics
 import Testing
+
+@testable import ArgusMetrics
 
 @Suite struct DetectionDiagnosticsTests {
     let rules = VOCRulesTests()
@@ -8,27 +9,39 @@ import Testing
     @Test func confusionMatrixWithBackground() {
         // a found as a, b found as a (confusion), c missed, one detection on nothing, one below the score threshold.
         let data = rules.data(
-            truth: [(0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [40, 40, 10, 10], false), (3, [80, 80, 10, 10], true)],
-            detections: [(0, [0, 0, 10, 10], 0.9), (0, [20, 20, 10, 10], 0.8), (1, [60, 60, 10, 10], 0.7),
-                         (2, [40, 40, 10, 10], 0.1), (1, [82, 82, 5, 5], 0.9)])
+            truth: [
+                (0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [40, 40, 10, 10], false),
+                (3, [80, 80, 10, 10], true),
+            ],
+            detections: [
+                (0, [0, 0, 10, 10], 0.9), (0, [20, 20, 10, 10], 0.8), (1, [60, 60, 10, 10], 0.7),
+                (2, [40, 40, 10, 10], 0.1), (1, [82, 82, 5, 5], 0.9),
+            ])
         let matrix = DetectionConfusionMatrix(data, iouThreshold: 0.5, scoreThreshold: 0.3)
         #expect(matrix.labels == ["a", "b", "c", "d"])
         let background = 4
-        #expect(matrix.counts[0][0] == 1)          // a → a
-        #expect(matrix.counts[1][0] == 1)          // b → a
-        #expect(matrix.counts[2][background] == 1) // c missed (its detection is below the threshold)
-        #expect(matrix.counts[background][1] == 1) // a b detection on nothing; the one on the crowd is not counted
+        #expect(matrix.counts[0][0] == 1)  // a → a
+        #expect(matrix.counts[1][0] == 1)  // b → a
+        #expect(matrix.counts[2][background] == 1)  // c missed (its detection is below the threshold)
+        #expect(matrix.counts[background][1] == 1)  // a b detection on nothing; the one on the crowd is not counted
         #expect(matrix.counts.joined().reduce(0, +) == 4)
     }
 
     @Test func imageLevelHits() {
         var data = rules.data(truth: [(0, [0, 0, 10, 10], false)], detections: [(0, [0, 0, 10, 10], 0.9)])
         data.images.append(.init(id: 2, width: 100, height: 100, name: "b.jpg", sourceIndex: 1))
-        data.detections.image.append(1); data.detections.category.append(0); data.detections.boxes += [0, 0, 5, 5]
-        data.detections.areas.append(25); data.detections.ids.append(2); data.detections.isCrowd.append(false); data.detections.scores.append(0.8)
+        data.detections.image.append(1)
+        data.detections.category.append(0)
+        data.detections.boxes += [0, 0, 5, 5]
+        data.detections.areas.append(25)
+        data.detections.ids.append(2)
+        data.detections.isCrowd.append(false)
+        data.detections.scores.append(0.8)
         let voc = VOCEvaluator.evaluate(data)
         let images = ImageLevelMetrics(data, matches: voc.matches, scoreThreshold: 0.5)
-        #expect(images.truePositives == 1 && images.falsePositives == 1 && images.falseNegatives == 0 && images.trueNegatives == 0)
+        #expect(
+            images.truePositives == 1 && images.falsePositives == 1 && images.falseNegatives == 0
+                && images.trueNegatives == 0)
         #expect(images.precision == 0.5 && images.recall == 1)
         let strict = ImageLevelMetrics(data, matches: voc.matches, scoreThreshold: 0.95)
         #expect(strict.falseNegatives == 1 && strict.trueNegatives == 1)
@@ -37,7 +50,10 @@ import Testing
     @Test func bestF1Threshold() {
         let data = rules.data(
             truth: [(0, [0, 0, 10, 10], false), (0, [20, 20, 10, 10], false)],
-            detections: [(0, [0, 0, 10, 10], 0.9), (0, [50, 50, 10, 10], 0.8), (0, [20, 20, 10, 10], 0.7), (0, [70, 70, 10, 10], 0.6)])
+            detections: [
+                (0, [0, 0, 10, 10], 0.9), (0, [50, 50, 10, 10], 0.8), (0, [20, 20, 10, 10], 0.7),
+                (0, [70, 70, 10, 10], 0.6),
+            ])
         let result = VOCEvaluator.evaluate(data).classes[0]
         // F1: 2/3 at 0.9, 1/2 at 0.8, 4/5 at 0.7, 2/3 at 0.6.
         let best = try! #require(result.bestF1)
@@ -48,17 +64,23 @@ import Testing
 @Suite struct TIDETests {
     @Test func everyErrorTypeAndItsCost() {
         let data = VOCRulesTests().data(
-            truth: [(0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [50, 50, 10, 10], false), (0, [70, 70, 10, 10], false)],
-            detections: [(0, [0, 0, 10, 10], 0.9),      // true positive
-                         (0, [0, 0, 10, 10], 0.85),     // duplicate
-                         (0, [20, 20, 10, 10], 0.8),    // classification (on the b object)
-                         (0, [73, 73, 10, 10], 0.7),    // localisation (IoU 0.32)
-                         (1, [52, 52, 10, 10], 0.6),    // both (wrong class, IoU 0.47)
-                         (2, [90, 0, 5, 5], 0.5)])      // background
+            truth: [
+                (0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [50, 50, 10, 10], false),
+                (0, [70, 70, 10, 10], false),
+            ],
+            detections: [
+                (0, [0, 0, 10, 10], 0.9),  // true positive
+                (0, [0, 0, 10, 10], 0.85),  // duplicate
+                (0, [20, 20, 10, 10], 0.8),  // classification (on the b object)
+                (0, [73, 73, 10, 10], 0.7),  // localisation (IoU 0.32)
+                (1, [52, 52, 10, 10], 0.6),  // both (wrong class, IoU 0.47)
+                (2, [90, 0, 5, 5], 0.5),
+            ])  // background
         let voc = VOCEvaluator.evaluate(data)
         let (errors, missed) = TIDEBreakdown.classify(data, voc: voc)
-        let tide = TIDEBreakdown(records: voc.records, errors: errors, missedByClass: missed, truthCounts: voc.truthCounts,
-                                 names: data.categoryNames, interpolation: .allPoint, foregroundThreshold: 0.5)
+        let tide = TIDEBreakdown(
+            records: voc.records, errors: errors, missedByClass: missed, truthCounts: voc.truthCounts,
+            names: data.categoryNames, interpolation: .allPoint, foregroundThreshold: 0.5)
         for type in TIDEBreakdown.ErrorType.allCases { #expect(tide.counts[type] == 1, "\(type)") }
         let delta = tide.deltaAP.mapValues { $0! }
         #expect(delta[.classification]! > 0 && delta[.localization]! > 0 && delta[.missed]! > 0)

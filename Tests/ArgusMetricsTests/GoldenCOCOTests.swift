@@ -1,9 +1,10 @@
 import ArgusCore
 import ArgusData
 import ArgusIO
-@testable import ArgusMetrics
 import Foundation
 import Testing
+
+@testable import ArgusMetrics
 
 /// Generated COCO cases (golden/detection/cases) against pycocotools: every statistic and every
 /// per-category AP to 1e-12, for default and non-default parameters.
@@ -31,7 +32,8 @@ import Testing
         #expect(!variants.isEmpty)
         for (variant, values) in variants.sorted(by: { $0.key < $1.key }) {
             let parameters = Self.parameters(iouType, values["params"] as! [String: Any])
-            let evaluation = try MetricFixtures.evaluate(groundTruth: base + "_gt.json", results: base + "_results.json", parameters: parameters)
+            let evaluation = try MetricFixtures.evaluate(
+                groundTruth: base + "_gt.json", results: base + "_results.json", parameters: parameters)
             let stats = evaluation.stats
             let reference = values["stats"] as! [Double]
             for (index, (value, wanted)) in zip(stats, reference).enumerated() {
@@ -44,7 +46,9 @@ import Testing
                 let mine = try #require(ours[category])
                 for (key, value) in [("AP", mine.0), ("AP50", mine.1)] {
                     if let number = wanted[key] as? Double {
-                        #expect(value.map { abs($0 - number) <= 1e-12 } == true, "\(name) \(variant) \(category) \(key): \(String(describing: value)) vs \(number)")
+                        #expect(
+                            value.map { abs($0 - number) <= 1e-12 } == true,
+                            "\(name) \(variant) \(category) \(key): \(String(describing: value)) vs \(number)")
                     } else {
                         #expect(value == nil, "\(name) \(variant) \(category) \(key) should be undefined")
                     }

@@ -1,9 +1,10 @@
 import ArgusCore
 import ArgusData
 import ArgusIO
-@testable import ArgusMetrics
 import Foundation
 import Testing
+
+@testable import ArgusMetrics
 
 enum MetricFixtures {
     static let root: String = {
@@ -32,8 +33,9 @@ enum MetricFixtures {
 @Suite struct PeerCOCOTests {
     @Test func sampledCOCOBboxStatsMatchPycocotools() throws {
         let base = MetricFixtures.root + "/golden/peers/review_object_detection_metrics/tests/test_coco_eval"
-        let evaluation = try MetricFixtures.evaluate(groundTruth: base + "/gts/sampled_gts_bbox_area.json",
-                                                     results: base + "/cocoapi_results.json", parameters: COCOParameters(iouType: .bbox))
+        let evaluation = try MetricFixtures.evaluate(
+            groundTruth: base + "/gts/sampled_gts_bbox_area.json",
+            results: base + "/cocoapi_results.json", parameters: COCOParameters(iouType: .bbox))
         let golden = MetricFixtures.json("golden/detection/peer_sampled_bbox_stats.json")
         let expected = golden["stats"] as! [Double]
         let stats = evaluation.stats
@@ -41,7 +43,10 @@ enum MetricFixtures {
             #expect(abs(value - reference) <= 1e-12, "stat \(index): \(value) vs \(reference)")
         }
         // The values the peers published (6 decimals).
-        let published = [0.503647, 0.696973, 0.571667, 0.593252, 0.557991, 0.489363, 0.386813, 0.593680, 0.595353, 0.654764, 0.603130, 0.553744]
+        let published = [
+            0.503647, 0.696973, 0.571667, 0.593252, 0.557991, 0.489363, 0.386813, 0.593680, 0.595353, 0.654764,
+            0.603130, 0.553744,
+        ]
         for (value, reference) in zip(stats, published) { #expect(abs(value - reference) < 5e-7) }
     }
 

@@ -1,19 +1,23 @@
 import ArgusCore
 import ArgusData
 import ArgusIO
-@testable import ArgusMetrics
 import Testing
+
+@testable import ArgusMetrics
 
 /// VOC-style AP against the values the peer projects published (golden/peers/README.md).
 @Suite struct PeerVOCTests {
     static let peers = MetricFixtures.root + "/golden/peers"
 
-    static func evaluate(groundTruth: LoadedDataset, detections: LoadedDataset, iou: Double,
-                         interpolation: VOCEvaluator.Interpolation, pixelInclusive: Bool = false) throws -> VOCEvaluator.Result {
+    static func evaluate(
+        groundTruth: LoadedDataset, detections: LoadedDataset, iou: Double,
+        interpolation: VOCEvaluator.Interpolation, pixelInclusive: Bool = false
+    ) throws -> VOCEvaluator.Result {
         var (data, _) = try EvaluationData.groundTruth(groundTruth.dataset, segm: false)
         let (skipped, unknown) = try data.addPredictions(detections.dataset, segm: false)
         #expect(skipped == 0 && unknown.isEmpty)
-        return VOCEvaluator.evaluate(data, iouThreshold: iou, interpolation: interpolation, pixelInclusive: pixelInclusive)
+        return VOCEvaluator.evaluate(
+            data, iouThreshold: iou, interpolation: interpolation, pixelInclusive: pixelInclusive)
     }
 
     static func text(_ path: String, scored: Bool) throws -> LoadedDataset {
@@ -24,14 +28,17 @@ import Testing
 
     @Test func testCaseOne() throws {
         let base = Self.peers + "/review_object_detection_metrics/tests/test_case_1"
-        let gt = try Self.text(base + "/gts", scored: false), dt = try Self.text(base + "/dets", scored: true)
+        let gt = try Self.text(base + "/gts", scored: false)
+        let dt = try Self.text(base + "/dets", scored: true)
         let published: [(Double, Double, Double)] = [
             (0.1, 0.3333333333, 0.3371980676), (0.3, 0.2683982683, 0.2456866804),
             (0.5, 0.0303030303, 0.0222222222), (0.75, 0.0, 0.0),
         ]
         for (iou, eleven, all) in published {
-            let e = try Self.evaluate(groundTruth: gt, detections: dt, iou: iou, interpolation: .elevenPoint, pixelInclusive: true)
-            let a = try Self.evaluate(groundTruth: gt, detections: dt, iou: iou, interpolation: .allPoint, pixelInclusive: true)
+            let e = try Self.evaluate(
+                groundTruth: gt, detections: dt, iou: iou, interpolation: .elevenPoint, pixelInclusive: true)
+            let a = try Self.evaluate(
+                groundTruth: gt, detections: dt, iou: iou, interpolation: .allPoint, pixelInclusive: true)
             #expect(abs(e.meanAveragePrecision! - eleven) < 1e-9, "11-point at \(iou): \(e.meanAveragePrecision!)")
             #expect(abs(a.meanAveragePrecision! - all) < 1e-9, "all-point at \(iou): \(a.meanAveragePrecision!)")
         }
@@ -51,8 +58,10 @@ import Testing
 
     @Test func objectDetectionMetrics() throws {
         let base = Self.peers + "/object_detection_metrics"
-        let gt = try Self.text(base + "/groundtruths", scored: false), dt = try Self.text(base + "/detections", scored: true)
-        let result = try Self.evaluate(groundTruth: gt, detections: dt, iou: 0.3, interpolation: .allPoint, pixelInclusive: true)
+        let gt = try Self.text(base + "/groundtruths", scored: false)
+        let dt = try Self.text(base + "/detections", scored: true)
+        let result = try Self.evaluate(
+            groundTruth: gt, detections: dt, iou: 0.3, interpolation: .allPoint, pixelInclusive: true)
         #expect(abs(result.meanAveragePrecision! - 0.2457) < 5e-5, "\(result.meanAveragePrecision!)")
     }
 }

@@ -1,5 +1,6 @@
-@testable import ArgusMetrics
 import Testing
+
+@testable import ArgusMetrics
 
 /// The one-walk ranking (sorted keys, no curves materialised) gives bit for bit the AUC and
 /// average precision of the curve-building path (which the scikit-learn goldens pin).
@@ -34,8 +35,12 @@ import Testing
         for c in 0..<classes {
             let column = metrics.column(c)
             let slow = BinaryCurves.aucAndAveragePrecision(column.truth, column.scores)
-            #expect(fast.auc[c].bitPattern == slow.auc.bitPattern || (fast.auc[c].isNaN && slow.auc.isNaN), "seed \(seed) class \(c) AUC")
-            #expect(fast.averagePrecision[c].bitPattern == slow.averagePrecision.bitPattern, "seed \(seed) class \(c) AP \(fast.averagePrecision[c]) vs \(slow.averagePrecision)")
+            #expect(
+                fast.auc[c].bitPattern == slow.auc.bitPattern || (fast.auc[c].isNaN && slow.auc.isNaN),
+                "seed \(seed) class \(c) AUC")
+            #expect(
+                fast.averagePrecision[c].bitPattern == slow.averagePrecision.bitPattern,
+                "seed \(seed) class \(c) AP \(fast.averagePrecision[c]) vs \(slow.averagePrecision)")
         }
         let micro = metrics.microRanking()
         #expect(fast.microAUC.bitPattern == micro.0.bitPattern, "seed \(seed) micro AUC")
@@ -51,7 +56,9 @@ import Testing
                 dense[i] = random.unit() * 1e3 - 500
                 entries.append((i, dense[i]))
             }
-            #expect(NumpyMath.sparseSum(count: n, entries: entries[...]).bitPattern == NumpyMath.sum(dense).bitPattern, "n = \(n)")
+            #expect(
+                NumpyMath.sparseSum(count: n, entries: entries[...]).bitPattern == NumpyMath.sum(dense).bitPattern,
+                "n = \(n)")
         }
     }
 }

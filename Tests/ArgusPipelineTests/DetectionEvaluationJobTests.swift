@@ -2,10 +2,11 @@ import ArgusCore
 import ArgusData
 import ArgusIO
 import ArgusMetrics
-@testable import ArgusPipeline
 import ArgusResults
 import Foundation
 import Testing
+
+@testable import ArgusPipeline
 
 @Suite struct DetectionEvaluationJobTests {
     static let root: String = {
@@ -16,7 +17,8 @@ import Testing
     static let toy = root + "/golden/peers/review_object_detection_metrics/toyexample"
 
     func scratch(_ name: String = #function) -> String {
-        let path = NSTemporaryDirectory() + "argus-pipeline-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        let path =
+            NSTemporaryDirectory() + "argus-pipeline-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -27,8 +29,9 @@ import Testing
     }
 
     @Test func vocAndCOCOOnTheToyExample() throws {
-        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.toy + "/gts_vocpascal_format",
-                                         predictions: Self.toy + "/dets_coco_format/coco_dets.json")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: Self.toy + "/gts_vocpascal_format",
+            predictions: Self.toy + "/dets_coco_format/coco_dets.json")
         job.metricType = .cocoVOC
         let outcome = try job.run()
         let folder = scratch() + "/eval"
@@ -50,8 +53,9 @@ import Testing
     }
 
     @Test func cocoOnlyModeHasNoVOCValues() throws {
-        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.toy + "/gts_coco_format/toy_example_coco.JSON",
-                                         predictions: Self.toy + "/dets_coco_format/coco_dets.json")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: Self.toy + "/gts_coco_format/toy_example_coco.JSON",
+            predictions: Self.toy + "/dets_coco_format/coco_dets.json")
         job.groundTruthFormat = .coco
         job.metricType = .coco
         let outcome = try job.run()
@@ -68,10 +72,14 @@ import Testing
 
 /// Shards evaluated separately and merged write the metrics one evaluation writes, byte for byte.
 @Suite struct ShardMergeTests {
-    @Test(arguments: [("bbox_101", VisionTask.imageObjectDetection, 3), ("segm_202", VisionTask.imageInstanceSegmentation, 4), ("bbox_103", VisionTask.imageObjectDetection, 1)])
+    @Test(arguments: [
+        ("bbox_101", VisionTask.imageObjectDetection, 3), ("segm_202", VisionTask.imageInstanceSegmentation, 4),
+        ("bbox_103", VisionTask.imageObjectDetection, 1),
+    ])
     func mergedShardsEqualOneEvaluation(_ name: String, _ task: VisionTask, _ shards: Int) throws {
         let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/" + name
-        var job = DetectionEvaluationJob(task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        var job = DetectionEvaluationJob(
+            task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
         job.metricType = .cocoVOC
         let single = try job.run()
         var states: [EvaluationState] = []
@@ -92,10 +100,13 @@ import Testing
         #expect(outcome.coco?.stats == single.coco?.stats)
     }
 
-    @Test(arguments: [("bbox_102", VisionTask.imageObjectDetection), ("segm_203", VisionTask.imageInstanceSegmentation)])
+    @Test(arguments: [
+        ("bbox_102", VisionTask.imageObjectDetection), ("segm_203", VisionTask.imageInstanceSegmentation),
+    ])
     func passesOverTheResultsEqualOneRead(_ name: String, _ task: VisionTask) throws {
         let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/" + name
-        var job = DetectionEvaluationJob(task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        var job = DetectionEvaluationJob(
+            task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
         job.metricType = .cocoVOC
         let single = try job.run()
         var streamed = job
@@ -112,8 +123,9 @@ import Testing
     @Test func passesOnThePeersVOCData() throws {
         // The peers' Pascal VOC sample with a detector's boxes: TIDE finds every error type here.
         let database = DetectionEvaluationJobTests.root + "/golden/peers/review_object_detection_metrics/data/database"
-        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
-                                         predictions: database + "/dets/abs_xyx2y2")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
+            predictions: database + "/dets/abs_xyx2y2")
         job.predictionsFormat = .text
         job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
         job.readOptions.textLayout.boxForm = .xyxy
@@ -126,12 +138,15 @@ import Testing
         #expect(streamed.metricsFile(outcome).encoded() == job.metricsFile(single).encoded())
         let folder = DetectionEvaluationJobTests().scratch()
         try streamed.write(outcome, to: folder + "/streamed", overwrite: false)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json")) == Data(job.curvesFile(single).encoded()))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: folder + "/streamed/curves.json"))
+                == Data(job.curvesFile(single).encoded()))
     }
 
     @Test func overlappingOrMismatchedStatesAreRefused() throws {
         let base = DetectionEvaluationJobTests.root + "/golden/detection/cases/bbox_102"
-        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")
         job.shard = (0, 2)
         let (state, _) = try job.runState()
         #expect(throws: DataError.self) { try EvaluationState.merge([state, state]) }

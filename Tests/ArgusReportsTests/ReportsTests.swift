@@ -3,9 +3,10 @@ import ArgusData
 import ArgusIO
 import ArgusPipeline
 import ArgusResults
-@testable import ArgusReports
 import Foundation
 import Testing
+
+@testable import ArgusReports
 
 /// Reports of real evaluations: the data behind every chart of the digits report equals what
 /// scikit-learn and numpy compute (golden/reports, generate_report_golden.py); detection reports
@@ -21,21 +22,24 @@ import Testing
     static let toy = root + "/golden/peers/review_object_detection_metrics/toyexample"
 
     static func scratch(_ name: String = #function) -> String {
-        let path = NSTemporaryDirectory() + "argus-report-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
+        let path =
+            NSTemporaryDirectory() + "argus-report-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     static func digitsEvaluation(predictions: String = "predictions.jsonl", name: String = "digits") throws -> String {
-        let job = ClassificationEvaluationJob(groundTruth: digits + "/validation.jsonl", predictions: digits + "/" + predictions)
+        let job = ClassificationEvaluationJob(
+            groundTruth: digits + "/validation.jsonl", predictions: digits + "/" + predictions)
         let folder = scratch() + "/" + name
         try job.write(try job.run(), to: folder, overwrite: false)
         return folder
     }
 
     static func toyEvaluation() throws -> String {
-        var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: toy + "/gts_vocpascal_format",
-                                         predictions: toy + "/dets_coco_format/coco_dets.json")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: toy + "/gts_vocpascal_format",
+            predictions: toy + "/dets_coco_format/coco_dets.json")
         job.readOptions.imagesFolder = toy + "/images"
         job.metricType = .cocoVOC
         let folder = scratch() + "/toy"
@@ -52,7 +56,10 @@ import Testing
             #expect(a.count == b.count, "\(path): \(a.count) values, expected \(b.count)")
             for (i, pair) in zip(a, b).enumerated() { expectClose(pair.0, pair.1, "\(path)[\(i)]") }
         case (let a?, let b?) where b.double != nil:
-            guard let x = a.double else { Issue.record("\(path): \(a) is not a number"); return }
+            guard let x = a.double else {
+                Issue.record("\(path): \(a) is not a number")
+                return
+            }
             #expect(abs(x - b.double!) <= 1e-12, "\(path): \(x) vs \(b.double!)")
         case (let a?, .null?):
             #expect(a == .null || a.double.map { $0.isNaN } == true, "\(path): \(a) should be undefined")
@@ -67,8 +74,10 @@ import Testing
         let golden = try PlainJSON.load(Self.root + "/golden/reports/digits_charts.json")
         let charts = golden["charts"]!
         let data = document.chartData
-        for id in ["per_class_bars", "support_bars", "confusion_counts", "confusion_normalized", "pr_overlay", "roc_overlay",
-                   "reliability", "confidence_histogram"] {
+        for id in [
+            "per_class_bars", "support_bars", "confusion_counts", "confusion_normalized", "pr_overlay", "roc_overlay",
+            "reliability", "confidence_histogram",
+        ] {
             #expect(data[id] != nil, "chart \(id) is missing")
             Self.expectClose(data[id], charts[id], id)
         }
@@ -91,23 +100,32 @@ import Testing
         let data = document.chartData
         // Bars: the per-label AP of metrics.json, sorted by AP.
         let bars = data["per_class_bars"]!
-        let ap = Dictionary(uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
+        let ap = Dictionary(
+            uniqueKeysWithValues: run.perLabel.compactMap { e in e.values["average_precision"].map { (e.label, $0) } })
         let labels = bars["labels"]!.array!.compactMap(\.string)
         #expect(Set(labels) == Set(run.perLabel.map(\.label)))
-        for (label, value) in zip(labels, bars["average_precision"]!.doubles!) { #expect(ap[label].map { $0 == value } ?? value.isNaN) }
+        for (label, value) in zip(labels, bars["average_precision"]!.doubles!) {
+            #expect(ap[label].map { $0 == value } ?? value.isNaN)
+        }
         // The confusion matrix is metrics.json's.
         let counts = run.detectionMetrics?.confusionMatrix.counts ?? []
-        #expect(data["confusion_counts"]?["counts"] == .array(counts.map { row in .array(row.map { .number(Double($0)) }) }))
+        #expect(
+            data["confusion_counts"]?["counts"] == .array(counts.map { row in .array(row.map { .number(Double($0)) }) })
+        )
         // Histogram totals: every true and false positive of matches.jsonl.
         let records = run.detections!
-        let tp = records.outcome.filter { $0 == .truePositive }.count, fp = records.outcome.filter { $0 == .falsePositive }.count
+        let tp = records.outcome.filter { $0 == .truePositive }.count
+        let fp = records.outcome.filter { $0 == .falsePositive }.count
         #expect(data["score_histogram"]!["true_positives"]!.doubles!.reduce(0, +) == Double(tp))
         #expect(data["score_histogram"]!["false_positives"]!.doubles!.reduce(0, +) == Double(fp))
         // The TIDE chart carries metrics.json's numbers; the COCO table its 12 statistics.
         #expect(data["tide"]?["delta_ap"]?.doubles?.count == 6)
         #expect(data["coco_summary"]?["rows"]?.array?.count == 12)
         // The gallery shows the images with false positives or missed objects, and finds their files.
-        let withErrors = Set((0..<records.count).filter { records.outcome[$0] == .falsePositive || records.outcome[$0] == .missed }.map { records.image[$0] })
+        let withErrors = Set(
+            (0..<records.count).filter { records.outcome[$0] == .falsePositive || records.outcome[$0] == .missed }.map {
+                records.image[$0]
+            })
         let tiles = data.members.filter { $0.0.hasPrefix("gallery_") }
         #expect(tiles.count == min(50, withErrors.count))
         #expect(tiles.allSatisfy { $0.1["image_file_found"] == .bool(true) })
@@ -115,7 +133,8 @@ import Testing
 
     @Test func segmentationGalleryDrawsMasks() throws {
         let cases = Self.root + "/golden/detection/cases/segm_201"
-        var job = DetectionEvaluationJob(task: .imageInstanceSegmentation, groundTruth: cases + "_gt.json", predictions: cases + "_results.json")
+        var job = DetectionEvaluationJob(
+            task: .imageInstanceSegmentation, groundTruth: cases + "_gt.json", predictions: cases + "_results.json")
         job.metricType = .cocoVOC
         let folder = Self.scratch() + "/segm"
         try job.write(try job.run(), to: folder, overwrite: false)
@@ -123,42 +142,56 @@ import Testing
         // Every record carries its mask; matched ones their ground truth's too.
         let records = run.detections!
         #expect((0..<records.count).allSatisfy { records.shape[$0] != nil })
-        #expect((0..<records.count).filter { records.outcome[$0] == .truePositive }.allSatisfy { records.truthShape[$0] != nil })
+        #expect(
+            (0..<records.count).filter { records.outcome[$0] == .truePositive }.allSatisfy {
+                records.truthShape[$0] != nil
+            })
         let tiles = ReportFiles.document(run).chartData.members.filter { $0.0.hasPrefix("gallery_") }
         #expect(!tiles.isEmpty && tiles.allSatisfy { ($0.1["masks_drawn"]?.int ?? 0) > 0 })
         // A decoded RLE mask traces back to outlines inside its box.
         let i = (0..<records.count).first { if case .rle = records.shape[$0] { true } else { false } }!
         let box = records.box[i]
-        for ring in records.shape[i]!.outlines { for (x, y) in ring {
-            #expect(x >= box.0 - 1 && x <= box.0 + box.2 + 1 && y >= box.1 - 1 && y <= box.1 + box.3 + 1)
-        } }
+        for ring in records.shape[i]!.outlines {
+            for (x, y) in ring {
+                #expect(x >= box.0 - 1 && x <= box.0 + box.2 + 1 && y >= box.1 - 1 && y <= box.1 + box.3 + 1)
+            }
+        }
     }
 
     @Test func multilabelAndCOCOOnlyReports() throws {
         // Multi-label: 12 images, 3 labels, a CSV truth and scoring predictions.
         let folder = Self.scratch()
-        var truthLines = ["filename,labels"], predictionLines: [String] = []
+        var truthLines = ["filename,labels"]
+        var predictionLines: [String] = []
         for i in 0..<12 {
             let labels = ["cat", "dog", "eel"].enumerated().filter { (i + $0.offset) % 3 != 0 }.map(\.element)
             truthLines.append("i\(i).jpg,\(labels.joined(separator: " "))")
             let probs = (0..<3).map { c in Double((i * 7 + c * 5) % 10) / 10 + 0.05 }
-            predictionLines.append(#"{"filename": "i\#(i).jpg", "probs": [\#(probs.map { String($0) }.joined(separator: ", "))], "labels": ["cat", "dog", "eel"]}"#)
+            predictionLines.append(
+                #"{"filename": "i\#(i).jpg", "probs": [\#(probs.map { String($0) }.joined(separator: ", "))], "labels": ["cat", "dog", "eel"]}"#
+            )
         }
         try truthLines.joined(separator: "\n").write(toFile: folder + "/gt.csv", atomically: true, encoding: .utf8)
-        try predictionLines.joined(separator: "\n").write(toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
+        try predictionLines.joined(separator: "\n").write(
+            toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
         let job = MultilabelEvaluationJob(groundTruth: folder + "/gt.csv", predictions: folder + "/p.jsonl")
         try job.write(try job.run(), to: folder + "/eval", overwrite: false)
         let run = try EvaluationRun(folder: folder + "/eval")
-        #expect(run.isMultilabel && run.curves.precisionRecall.count == 3 && run.curves.macroPR != nil && run.curves.microROC != nil)
+        #expect(
+            run.isMultilabel && run.curves.precisionRecall.count == 3 && run.curves.macroPR != nil
+                && run.curves.microROC != nil)
         let document = ReportFiles.document(run)
         let data = document.chartData
-        #expect(data["pr_overlay"]?["micro"] != nil && data["roc_overlay"]?["macro"] != nil && data["per_class_bars"] != nil)
+        #expect(
+            data["pr_overlay"]?["micro"] != nil && data["roc_overlay"]?["macro"] != nil && data["per_class_bars"] != nil
+        )
         #expect(document.headline.first?.0 == "iou")
         #expect(Self.externalReferences(HTMLReport.render(document)) == [] && !PDFReport.render(document).isEmpty)
 
         // COCO-only detection: no VOC curves or match outcomes, the COCO table and per-category AP bars.
-        var coco = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: Self.root + "/golden/detection/cases/bbox_101_gt.json",
-                                          predictions: Self.root + "/golden/detection/cases/bbox_101_results.json")
+        var coco = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: Self.root + "/golden/detection/cases/bbox_101_gt.json",
+            predictions: Self.root + "/golden/detection/cases/bbox_101_results.json")
         coco.metricType = .coco
         try coco.write(try coco.run(), to: folder + "/coco", overwrite: false)
         let cocoDocument = ReportFiles.document(try EvaluationRun(folder: folder + "/coco"))
@@ -170,7 +203,8 @@ import Testing
         let folder = try Self.toyEvaluation()
         // The image files are gone: images.jsonl points nowhere.
         let images = try String(contentsOfFile: folder + "/images.jsonl", encoding: .utf8)
-        try images.replacingOccurrences(of: "\"path\":\"", with: "\"path\":\"nowhere/").write(toFile: folder + "/images.jsonl", atomically: true, encoding: .utf8)
+        try images.replacingOccurrences(of: "\"path\":\"", with: "\"path\":\"nowhere/").write(
+            toFile: folder + "/images.jsonl", atomically: true, encoding: .utf8)
         let document = ReportFiles.document(try EvaluationRun(folder: folder))
         let tiles = document.chartData.members.filter { $0.0.hasPrefix("gallery_") }
         #expect(!tiles.isEmpty && tiles.allSatisfy { $0.1["image_file_found"] == .bool(false) })
@@ -215,10 +249,14 @@ import Testing
         let folder = Self.scratch()
         try ReportFiles.write(document, html: folder + "/r.html", pdf: folder + "/r.pdf", markdown: folder + "/r.md")
         let text = try Self.pdfText(folder + "/r.pdf")
-        let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let pages = text.components(separatedBy: "\u{0C}").filter {
+            !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
         #expect(pages.count >= document.sections.count + 1)
         #expect(pages[0].contains("Contents"))
-        for section in document.sections { #expect(pages[0].contains(section.title), "contents lists \(section.title)") }
+        for section in document.sections {
+            #expect(pages[0].contains(section.title), "contents lists \(section.title)")
+        }
         #expect(text.contains("page 1 of \(pages.count)") && text.contains("page \(pages.count) of \(pages.count)"))
         #expect(text.contains("COCO summary (pycocotools order)") && text.contains("Per-class results"))
         let markdown = try String(contentsOfFile: folder + "/r.md", encoding: .utf8)
@@ -241,11 +279,16 @@ import Testing
 
     @Test func sameInputSameBytes() throws {
         let folder = try Self.toyEvaluation()
-        let first = ReportFiles.document(try EvaluationRun(folder: folder)), second = ReportFiles.document(try EvaluationRun(folder: folder))
-        let h1 = HTMLReport.render(first), h2 = HTMLReport.render(second)
+        let first = ReportFiles.document(try EvaluationRun(folder: folder))
+        let second = ReportFiles.document(try EvaluationRun(folder: folder))
+        let h1 = HTMLReport.render(first)
+        let h2 = HTMLReport.render(second)
         if h1 != h2, let i = zip(h1.utf8, h2.utf8).enumerated().first(where: { $0.1.0 != $0.1.1 })?.offset {
-            let a = Array(h1.utf8), b = Array(h2.utf8)
-            print("DIFF at \(i):", String(decoding: a[max(0, i - 150)..<min(a.count, i + 80)], as: UTF8.self), "\n----\n", String(decoding: b[max(0, i - 150)..<min(b.count, i + 80)], as: UTF8.self))
+            let a = Array(h1.utf8)
+            let b = Array(h2.utf8)
+            print(
+                "DIFF at \(i):", String(decoding: a[max(0, i - 150)..<min(a.count, i + 80)], as: UTF8.self), "\n----\n",
+                String(decoding: b[max(0, i - 150)..<min(b.count, i + 80)], as: UTF8.self))
         }
         #expect(h1 == h2)
         #expect(PDFReport.render(first) == PDFReport.render(second))
@@ -256,7 +299,8 @@ import Testing
 
     @Test func comparisonOfTwoModels() throws {
         let a = try EvaluationRun(folder: try Self.digitsEvaluation(name: "logistic"))
-        let b = try EvaluationRun(folder: try Self.digitsEvaluation(predictions: "predictions_naive_bayes.jsonl", name: "bayes"))
+        let b = try EvaluationRun(
+            folder: try Self.digitsEvaluation(predictions: "predictions_naive_bayes.jsonl", name: "bayes"))
         let document = try ComparisonReport.build([a, b])
         let data = document.chartData
         // Side by side with deltas: model minus baseline.
@@ -286,7 +330,8 @@ import Testing
         }
         let folder = try Self.toyEvaluation()
         let lines = try String(contentsOfFile: folder + "/matches.jsonl", encoding: .utf8).split(separator: "\n")
-        try (lines.prefix(2).joined(separator: "\n") + "\n{\"kind\":\"detection\",\"image\":\"x\"\n").write(toFile: folder + "/matches.jsonl", atomically: true, encoding: .utf8)
+        try (lines.prefix(2).joined(separator: "\n") + "\n{\"kind\":\"detection\",\"image\":\"x\"\n").write(
+            toFile: folder + "/matches.jsonl", atomically: true, encoding: .utf8)
         #expect {
             try EvaluationRun(folder: folder)
         } throws: { error in
@@ -298,14 +343,19 @@ import Testing
         // Two images; the first prediction carries the service's visualisation (a PNG, base64).
         let folder = Self.scratch()
         let png = RasterImage(width: 8, height: 8) { $0 % 2 == 0 ? 0xFF00_80FF : 0xFFFF_FFFF }.pngBytes()
-        try #"{"image_url": "a.png", "label": "cat"}\#n{"image_url": "b.png", "label": "dog"}"#.write(toFile: folder + "/gt.jsonl", atomically: true, encoding: .utf8)
-        let rows = [#"{"filename": "a.png", "probs": [0.8, 0.2], "labels": ["cat", "dog"], "visualizations": "\#(Data(png).base64EncodedString())"}"#,
-                    #"{"filename": "b.png", "probs": [0.6, 0.4], "labels": ["cat", "dog"]}"#]
+        try #"{"image_url": "a.png", "label": "cat"}\#n{"image_url": "b.png", "label": "dog"}"#.write(
+            toFile: folder + "/gt.jsonl", atomically: true, encoding: .utf8)
+        let rows = [
+            #"{"filename": "a.png", "probs": [0.8, 0.2], "labels": ["cat", "dog"], "visualizations": "\#(Data(png).base64EncodedString())"}"#,
+            #"{"filename": "b.png", "probs": [0.6, 0.4], "labels": ["cat", "dog"]}"#,
+        ]
         try rows.joined(separator: "\n").write(toFile: folder + "/p.jsonl", atomically: true, encoding: .utf8)
         let job = ClassificationEvaluationJob(groundTruth: folder + "/gt.jsonl", predictions: folder + "/p.jsonl")
         try job.write(try job.run(), to: folder + "/eval", overwrite: false)
         let data = ReportFiles.document(try EvaluationRun(folder: folder + "/eval")).chartData
-        #expect(data["explanation_0"]?["visualization"] == .bool(true) && data["explanation_0"]?["image"] == .string("a.png"))
+        #expect(
+            data["explanation_0"]?["visualization"] == .bool(true)
+                && data["explanation_0"]?["image"] == .string("a.png"))
         #expect(data["explanation_1"] == nil)
         // The mistake (b: dog predicted cat) is in the gallery, drawn on a blank canvas (no image files).
         #expect(data["gallery_0"]?["label"] == .string("dog") && data["gallery_0"]?["image_file_found"] == .bool(false))
@@ -321,7 +371,9 @@ import Testing
         var histogram = UnitHistogram(bins: 20)
         // 0.15 lies below numpy's third edge (3 × 0.05 = 0.15000000000000002): bin 2, not 3.
         for v in [0.0, 0.15, 0.05, 1.0, 0.999, -0.1, 1.1, .nan] { histogram.add(v) }
-        #expect(histogram.counts[0] == 1 && histogram.counts[1] == 1 && histogram.counts[2] == 1 && histogram.counts[19] == 2)
+        #expect(
+            histogram.counts[0] == 1 && histogram.counts[1] == 1 && histogram.counts[2] == 1
+                && histogram.counts[19] == 2)
         #expect(histogram.counts.reduce(0, +) == 5)
     }
 }

@@ -33,7 +33,8 @@ import Testing
         return (job, try job.run())
     }
 
-    static func multilabel(_ folder: ScratchFolder) throws -> (MultilabelEvaluationJob, MultilabelEvaluationJob.Outcome) {
+    static func multilabel(_ folder: ScratchFolder) throws -> (MultilabelEvaluationJob, MultilabelEvaluationJob.Outcome)
+    {
         let truth = folder.write(
             "filename,labels\na.jpg,dog\nb.jpg,cat dog\nc.jpg,cat\nd.jpg,\ne.jpg,dog\n", to: "gt.csv"
         )
@@ -59,7 +60,8 @@ import Testing
         try job.write(outcome, to: folder.file("eval"), overwrite: false)
         let lines = try String(contentsOfFile: folder.file("eval/matches.jsonl"), encoding: .utf8)
             .split(separator: "\n").prefix(6)
-        Golden.expectSnapshot(Array((lines.joined(separator: "\n") + "\n").utf8), Self.snapshots + "detection_matches.jsonl")
+        Golden.expectSnapshot(
+            Array((lines.joined(separator: "\n") + "\n").utf8), Self.snapshots + "detection_matches.jsonl")
     }
 
     @Test func classificationMetricsMatchTheirSnapshots() throws {
@@ -94,7 +96,9 @@ import Testing
         var lines = ResultsSchema.headerLine(.matches)
         try DetectionMatchRecord.forEach(in: matchesPath) { record in lines += Array((record.line + "\n").utf8) }
         #expect(lines == Golden.bytes(at: matchesPath))
-        let classLines = RecordLinesWriter.bytes(.matches, try ClassificationMatchRecord.read(folder.file("multiclass/matches.jsonl"))) {
+        let classLines = RecordLinesWriter.bytes(
+            .matches, try ClassificationMatchRecord.read(folder.file("multiclass/matches.jsonl"))
+        ) {
             record, json in record.write(to: &json)
         }
         #expect(classLines == Golden.bytes(at: folder.file("multiclass/matches.jsonl")))
@@ -125,18 +129,28 @@ import Testing
     }
 
     @Test func missingOrMistypedKeysAreErrorsNamingFileAndKey() {
-        expectError("detection_metrics.json", { $0.replacingOccurrences(of: "\"recall\": ", with: "\"recal\": ") },
-                    mentions: "metrics.recall")
-        expectError("detection_metrics.json", { $0.replacingOccurrences(of: "\"iou_threshold\": 0.5,\n  \"primary", with: "\"iou_threshold\": \"0.5\",\n  \"primary") },
-                    mentions: "iou_threshold")
-        expectError("detection_metrics.json", { $0.replacingOccurrences(of: "\"skipped_detections\"", with: "\"skipped\"") },
-                    mentions: "counts.skipped_detections")
-        expectError("multiclass_metrics.json", { $0.replacingOccurrences(of: "\"support\": 30", with: "\"support\": \"30\"") },
-                    mentions: "support")
-        expectError("multiclass_metrics.json", { $0.replacingOccurrences(of: "\"calibration\"", with: "\"calibrations\"") },
-                    mentions: "calibration")
-        expectError("multilabel_metrics.json", { $0.replacingOccurrences(of: "\"threshold\": 0.5,", with: "") },
-                    mentions: "threshold")
+        expectError(
+            "detection_metrics.json", { $0.replacingOccurrences(of: "\"recall\": ", with: "\"recal\": ") },
+            mentions: "metrics.recall")
+        expectError(
+            "detection_metrics.json",
+            {
+                $0.replacingOccurrences(
+                    of: "\"iou_threshold\": 0.5,\n  \"primary", with: "\"iou_threshold\": \"0.5\",\n  \"primary")
+            },
+            mentions: "iou_threshold")
+        expectError(
+            "detection_metrics.json", { $0.replacingOccurrences(of: "\"skipped_detections\"", with: "\"skipped\"") },
+            mentions: "counts.skipped_detections")
+        expectError(
+            "multiclass_metrics.json", { $0.replacingOccurrences(of: "\"support\": 30", with: "\"support\": \"30\"") },
+            mentions: "support")
+        expectError(
+            "multiclass_metrics.json", { $0.replacingOccurrences(of: "\"calibration\"", with: "\"calibrations\"") },
+            mentions: "calibration")
+        expectError(
+            "multilabel_metrics.json", { $0.replacingOccurrences(of: "\"threshold\": 0.5,", with: "") },
+            mentions: "threshold")
     }
 
     @Test func schemaVersionsAreReadOrRefused() throws {
@@ -147,7 +161,8 @@ import Testing
         let old = folder.write(text.replacingOccurrences(of: "  \"schema_version\": 1,\n", with: ""), to: "old.json")
         #expect(try EvaluationMetrics.read(old).task == .imageObjectDetection)
         // A newer file is refused with both versions named.
-        let newer = folder.write(text.replacingOccurrences(of: "\"schema_version\": 1", with: "\"schema_version\": 7"), to: "new.json")
+        let newer = folder.write(
+            text.replacingOccurrences(of: "\"schema_version\": 1", with: "\"schema_version\": 7"), to: "new.json")
         #expect {
             _ = try EvaluationMetrics.read(newer)
         } throws: { error in

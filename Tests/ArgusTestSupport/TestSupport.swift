@@ -88,7 +88,8 @@ public enum Golden {
         }
         var agree = true
         for (index, (a, e)) in zip(actual, expected).enumerated() where !(a == e || abs(a - e) <= tolerance) {
-            Issue.record("\(what)[\(index)]: \(a), expected \(e) (tolerance \(tolerance))", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(what)[\(index)]: \(a), expected \(e) (tolerance \(tolerance))", sourceLocation: sourceLocation)
             agree = false
         }
         return agree

@@ -12,7 +12,9 @@ import Testing
         cairo_set_source_rgb(context, 1, 0, 0)
         cairo_paint(context)
         cairo_surface_flush(surface)
-        let pixel = cairo_image_surface_get_data(surface)!.withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+        let pixel = cairo_image_surface_get_data(surface)!.withMemoryRebound(to: UInt32.self, capacity: 1) {
+            $0.pointee
+        }
         #expect(pixel == 0xFFFF_0000)
         cairo_destroy(context)
         cairo_surface_destroy(surface)

@@ -5,8 +5,9 @@ import ArgusData
 import ArgusIO
 import ArgusMetrics
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func peakRSS() -> Int {
@@ -28,33 +29,53 @@ if arguments.count == 5 && arguments[1] == "coco-phases" {
     var t0 = now()
     let gt = try DatasetReader.read(arguments[2], format: .coco)
     let (results, _) = try COCOReader.readResults(arguments[3])
-    var t1 = now(); print("read: \(t1 - t0)"); t0 = t1
+    var t1 = now()
+    print("read: \(t1 - t0)")
+    t0 = t1
     var (data, _) = try EvaluationData.groundTruth(gt.dataset, segm: segm)
     _ = try data.addResults(results, segm: segm)
-    t1 = now(); print("build: \(t1 - t0)"); t0 = t1
+    t1 = now()
+    print("build: \(t1 - t0)")
+    t0 = t1
     let evaluation = COCOEvaluator.evaluate(data, parameters: COCOParameters(iouType: segm ? .segm : .bbox))
-    t1 = now(); print("evaluate+accumulate: \(t1 - t0)"); t0 = t1
+    t1 = now()
+    print("evaluate+accumulate: \(t1 - t0)")
+    t0 = t1
     print(evaluation.stats[0])
-    t1 = now(); print("summarize: \(t1 - t0)")
+    t1 = now()
+    print("summarize: \(t1 - t0)")
     exit(0)
 }
 if arguments.count == 3 && arguments[1] == "multiclass-phases" {
     // multiclass-phases FILE: the time of each part of `multiclass`.
     var t0 = now()
-    func lap(_ name: String) { let t1 = now(); print("\(name): \(t1 - t0)"); t0 = t1 }
+    func lap(_ name: String) {
+        let t1 = now()
+        print("\(name): \(t1 - t0)")
+        t0 = t1
+    }
     let data = try PaddedBytes(contentsOfFile: arguments[2])
     let header = data.base.assumingMemoryBound(to: Int64.self)
-    let n = Int(header[0]), c = Int(header[1])
+    let n = Int(header[0])
+    let c = Int(header[1])
     let truth = (0..<n).map { Int(header[2 + $0]) }
-    let scores = Array(UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
+    let scores = Array(
+        UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
     let metrics = MulticlassMetrics(labels: (0..<c).map(String.init), truth: truth, scores: scores)
     lap("read")
-    let predicted = metrics.predicted; lap("predicted")
-    let counts = metrics.confusionMatrix(predicted); _ = metrics.perClass(counts); lap("confusion and per class")
-    _ = metrics.logLoss; lap("log loss")
-    for k in [2, 3, 5] { _ = metrics.topKAccuracy(k) }; lap("top-k")
-    _ = metrics.calibration(); lap("calibration")
-    _ = metrics.ranking; lap("ranking (per class and micro)")
+    let predicted = metrics.predicted
+    lap("predicted")
+    let counts = metrics.confusionMatrix(predicted)
+    _ = metrics.perClass(counts)
+    lap("confusion and per class")
+    _ = metrics.logLoss
+    lap("log loss")
+    for k in [2, 3, 5] { _ = metrics.topKAccuracy(k) }
+    lap("top-k")
+    _ = metrics.calibration()
+    lap("calibration")
+    _ = metrics.ranking
+    lap("ranking (per class and micro)")
     exit(0)
 }
 if arguments.count == 3 && arguments[1] == "multiclass" {
@@ -62,9 +83,11 @@ if arguments.count == 3 && arguments[1] == "multiclass" {
     let t0 = now()
     let data = try PaddedBytes(contentsOfFile: arguments[2])
     let header = data.base.assumingMemoryBound(to: Int64.self)
-    let n = Int(header[0]), c = Int(header[1])
+    let n = Int(header[0])
+    let c = Int(header[1])
     let truth = (0..<n).map { Int(header[2 + $0]) }
-    let scores = Array(UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
+    let scores = Array(
+        UnsafeBufferPointer(start: (data.base + 16 + 8 * n).assumingMemoryBound(to: Double.self), count: n * c))
     let metrics = MulticlassMetrics(labels: (0..<c).map(String.init), truth: truth, scores: scores)
     let values = metrics.scalars()
     let seconds = now() - t0
@@ -73,7 +96,8 @@ if arguments.count == 3 && arguments[1] == "multiclass" {
     exit(0)
 }
 guard arguments.count == 3 else {
-    FileHandle.standardError.write("usage: argus-bench load-coco-results|load-jsonl|load-coco FILE\n".data(using: .utf8)!)
+    FileHandle.standardError.write(
+        "usage: argus-bench load-coco-results|load-jsonl|load-coco FILE\n".data(using: .utf8)!)
     exit(64)
 }
 let (task, path) = (arguments[1], arguments[2])

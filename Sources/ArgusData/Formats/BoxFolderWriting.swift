@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 
 /// Folders of one file per image: Pascal VOC XML, YOLO text, the peer text layouts.
@@ -8,7 +8,8 @@ enum BoxFolderWriting {
         for (image, name) in zip(context.dataset.images, uniqueStems(context.dataset.images)) {
             var xml = "<annotation>\n"
             xml += "\t<filename>\(escape(image.fileName))</filename>\n"
-            xml += "\t<size>\n\t\t<width>\(image.width ?? 0)</width>\n\t\t<height>\(image.height ?? 0)</height>\n\t\t<depth>3</depth>\n\t</size>\n"
+            xml +=
+                "\t<size>\n\t\t<width>\(image.width ?? 0)</width>\n\t\t<height>\(image.height ?? 0)</height>\n\t\t<depth>3</depth>\n\t</size>\n"
             for object in image.annotation.objects {
                 guard let box = object.box ?? DatasetGeometry.boundingBox(of: object) else { continue }
                 xml += "\t<object>\n\t\t<name>\(escape(object.label))</name>\n"
@@ -31,13 +32,15 @@ enum BoxFolderWriting {
             var text = ""
             for object in image.annotation.objects {
                 guard let box = object.box ?? DatasetGeometry.boundingBox(of: object) else { continue }
-                text += "\(index[object.label]!) \(number(box.centerX)) \(number(box.centerY)) \(number(box.width)) \(number(box.height))"
+                text +=
+                    "\(index[object.label]!) \(number(box.centerX)) \(number(box.centerY)) \(number(box.width)) \(number(box.height))"
                 if let score = object.score { text += " \(number(score))" }
                 text += "\n"
             }
             try OutputFile.write(text, to: (folder as NSString).appendingPathComponent(name + ".txt"))
         }
-        try OutputFile.write(labels.joined(separator: "\n") + "\n", to: (folder as NSString).appendingPathComponent("obj.names"))
+        try OutputFile.write(
+            labels.joined(separator: "\n") + "\n", to: (folder as NSString).appendingPathComponent("obj.names"))
     }
 
     static func text(_ context: DatasetWriter.Context, layout: TextLayout, into folder: String) throws {
@@ -77,7 +80,8 @@ enum BoxFolderWriting {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 
@@ -87,19 +91,22 @@ enum ClassificationWriting {
         let fm = FileManager.default
         for image in context.dataset.images {
             guard case .category(let label) = image.annotation else {
-                throw DataError(.unsupported, image.location ?? SourceLocation(file: image.imageURL), field: "label",
-                                "classification folders hold one class per image")
+                throw DataError(
+                    .unsupported, image.location ?? SourceLocation(file: image.imageURL), field: "label",
+                    "classification folders hold one class per image")
             }
             guard let source = context.locator.localPath(image.imageURL), fm.fileExists(atPath: source) else {
-                throw DataError(.unreadable, image.location ?? SourceLocation(file: image.imageURL), field: "image_url",
-                                "image file \(image.imageURL) not found: folders need the images themselves")
+                throw DataError(
+                    .unreadable, image.location ?? SourceLocation(file: image.imageURL), field: "image_url",
+                    "image file \(image.imageURL) not found: folders need the images themselves")
             }
             let classFolder = (folder as NSString).appendingPathComponent(label)
             try OutputFile.ensureFolder(classFolder)
             var target = (classFolder as NSString).appendingPathComponent(image.fileName)
             var n = 2
             while fm.fileExists(atPath: target) {
-                target = (classFolder as NSString).appendingPathComponent("\(image.stem)_\(n).\(image.fileName.pathExtensionLowercased)")
+                target = (classFolder as NSString).appendingPathComponent(
+                    "\(image.stem)_\(n).\(image.fileName.pathExtensionLowercased)")
                 n += 1
             }
             if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
@@ -113,7 +120,8 @@ enum ClassificationWriting {
             switch image.annotation {
             case .categories(let set): labels = set
             case .category(let label): labels = [label]
-            case .scores(let names, let probabilities): labels = zip(names, probabilities).filter { $0.1 > 0.5 }.map(\.0)
+            case .scores(let names, let probabilities):
+                labels = zip(names, probabilities).filter { $0.1 > 0.5 }.map(\.0)
             default: labels = []
             }
             text += CSV.escape(context.url(image)) + "," + CSV.escape(labels.joined(separator: " ")) + "\n"

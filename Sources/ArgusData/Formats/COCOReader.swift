@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Reads COCO instances JSON (ground truth) and COCO results JSON (detections).
 public enum COCOReader {
@@ -19,12 +19,17 @@ public enum COCOReader {
 
         func report(_ steps: [JSONLocator.Step], _ field: String, _ message: String, warning: Bool = false) {
             pending.append((diagnostics.items.count, steps))
-            if warning { diagnostics.warning(file, field: field, message) } else { diagnostics.error(file, field: field, message) }
+            if warning {
+                diagnostics.warning(file, field: field, message)
+            } else {
+                diagnostics.error(file, field: field, message)
+            }
         }
 
         let outcome = JSONDocument().parse(bytes) { root in
             guard root.kind == .object else {
-                diagnostics.error(file, "expected a COCO object with images, annotations and categories, got \(root.kind)")
+                diagnostics.error(
+                    file, "expected a COCO object with images, annotations and categories, got \(root.kind)")
                 return
             }
             // Categories
@@ -32,9 +37,18 @@ public enum COCOReader {
             if let categories = root["categories"] {
                 for (index, category) in categories.elements.enumerated() {
                     let steps: [JSONLocator.Step] = [.key("categories"), .index(index)]
-                    guard let id = category["id"]?.int else { report(steps, "categories[\(index)].id", "missing or not a whole number"); continue }
-                    guard let name = category["name"]?.string else { report(steps, "categories[\(index)].name", "missing or not a string"); continue }
-                    if categoryNames[id] != nil { report(steps, "categories[\(index)].id", "duplicate category id \(id)"); continue }
+                    guard let id = category["id"]?.int else {
+                        report(steps, "categories[\(index)].id", "missing or not a whole number")
+                        continue
+                    }
+                    guard let name = category["name"]?.string else {
+                        report(steps, "categories[\(index)].name", "missing or not a string")
+                        continue
+                    }
+                    if categoryNames[id] != nil {
+                        report(steps, "categories[\(index)].id", "duplicate category id \(id)")
+                        continue
+                    }
                     categoryNames[id] = name
                     dataset.labels.append(name)
                     dataset.categoryIDs[name] = id
@@ -47,9 +61,18 @@ public enum COCOReader {
             if let images = root["images"] {
                 for (index, image) in images.elements.enumerated() {
                     let steps: [JSONLocator.Step] = [.key("images"), .index(index)]
-                    guard let id = image["id"]?.int else { report(steps, "images[\(index)].id", "missing or not a whole number"); continue }
-                    guard let name = image["file_name"]?.string else { report(steps, "images[\(index)].file_name", "missing or not a string"); continue }
-                    if imageIndex[id] != nil { report(steps, "images[\(index)].id", "duplicate image id \(id)"); continue }
+                    guard let id = image["id"]?.int else {
+                        report(steps, "images[\(index)].id", "missing or not a whole number")
+                        continue
+                    }
+                    guard let name = image["file_name"]?.string else {
+                        report(steps, "images[\(index)].file_name", "missing or not a string")
+                        continue
+                    }
+                    if imageIndex[id] != nil {
+                        report(steps, "images[\(index)].id", "duplicate image id \(id)")
+                        continue
+                    }
                     var record = ImageRecord(imageURL: name, id: id, annotation: .objects([]), location: file)
                     record.width = image["width"]?.lenientInt
                     record.height = image["height"]?.lenientInt
@@ -60,7 +83,10 @@ public enum COCOReader {
                 report([], "images", "missing required key")
             }
             // Annotations
-            guard let annotations = root["annotations"] else { report([], "annotations", "missing required key"); return }
+            guard let annotations = root["annotations"] else {
+                report([], "annotations", "missing required key")
+                return
+            }
             var objects = [[ObjectAnnotation]](repeating: [], count: dataset.images.count)
             var annotationIDs = Set<Int>()
             var warnedZeroID = false
@@ -81,26 +107,33 @@ public enum COCOReader {
                     report(steps, "\(field).category_id", "no category has id \(parsed.categoryID)")
                     continue
                 }
-                var object = ObjectAnnotation(label: label, segmentation: parsed.segmentation, isCrowd: parsed.isCrowd,
-                                              score: parsed.score, area: parsed.area, id: parsed.id)
+                var object = ObjectAnnotation(
+                    label: label, segmentation: parsed.segmentation, isCrowd: parsed.isCrowd,
+                    score: parsed.score, area: parsed.area, id: parsed.id)
                 if let b = parsed.box {
                     let box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
                     let image = dataset.images[slot]
                     var local = Diagnostics()
-                    GeometryChecks.check(box: box, space: .pixels, imageWidth: image.width, imageHeight: image.height,
-                                         field: "\(field).bbox", at: file, into: &local)
-                    for item in local.items { report(steps, item.field, item.message, warning: item.severity == .warning) }
+                    GeometryChecks.check(
+                        box: box, space: .pixels, imageWidth: image.width, imageHeight: image.height,
+                        field: "\(field).bbox", at: file, into: &local)
+                    for item in local.items {
+                        report(steps, item.field, item.message, warning: item.severity == .warning)
+                    }
                     object.box = box
                 }
                 if case .polygons(let rings) = parsed.segmentation {
                     var local = Diagnostics()
-                    GeometryChecks.check(rings: rings, space: .pixels, field: "\(field).segmentation", at: file, into: &local)
+                    GeometryChecks.check(
+                        rings: rings, space: .pixels, field: "\(field).segmentation", at: file, into: &local)
                     for item in local.items { report(steps, item.field, item.message) }
                 }
                 if let id = parsed.id {
                     if id == 0 && !warnedZeroID {
                         warnedZeroID = true
-                        report(steps, "\(field).id", "annotation id 0: pycocotools treats id 0 as \"unmatched\"; renumber from 1", warning: true)
+                        report(
+                            steps, "\(field).id",
+                            "annotation id 0: pycocotools treats id 0 as \"unmatched\"; renumber from 1", warning: true)
                     }
                     if !annotationIDs.insert(id).inserted {
                         report(steps, "\(field).id", "duplicate annotation id \(id)", warning: true)
@@ -118,10 +151,12 @@ public enum COCOReader {
             diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
         }
         if dataset.task == nil {
-            dataset.task = dataset.images.contains { $0.annotation.objects.contains { $0.segmentation != nil } }
+            dataset.task =
+                dataset.images.contains { $0.annotation.objects.contains { $0.segmentation != nil } }
                 ? .imageInstanceSegmentation : .imageObjectDetection
         }
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .coco)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .coco)
     }
 
     // MARK: Results
@@ -131,7 +166,9 @@ public enum COCOReader {
     /// at a time (see `JSONArrayChunks`).
     /// - Parameter keep: keeps only the detections of the images it accepts (streaming passes over a
     ///   file too large to hold); kept detections remember their positions in the file.
-    public static func readResults(_ path: String, keep: ((Int) -> Bool)? = nil) throws(DataError) -> (DetectionResults, Diagnostics) {
+    public static func readResults(_ path: String, keep: ((Int) -> Bool)? = nil) throws(DataError) -> (
+        DetectionResults, Diagnostics
+    ) {
         var results = DetectionResults()
         var position = 0
         var diagnostics = Diagnostics()
@@ -139,7 +176,9 @@ public enum COCOReader {
         let file = SourceLocation(file: path)
         let fileSize = FileSize.of(path)
 
-        func add(_ element: JSONValue, _ steps: @autoclosure () -> [JSONLocator.Step], _ prefix: @autoclosure () -> String) {
+        func add(
+            _ element: JSONValue, _ steps: @autoclosure () -> [JSONLocator.Step], _ prefix: @autoclosure () -> String
+        ) {
             var problems: [(String, String)] = []
             let parsed = parseAnnotation(element, requireScore: true, problems: &problems)
             if !problems.isEmpty {
@@ -161,8 +200,9 @@ public enum COCOReader {
                 guard keep(parsed.imageID) else { return }
                 results.positions.append(Int32(truncatingIfNeeded: position))
             }
-            results.append(imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
-                           box: parsed.box, segmentation: parsed.segmentation)
+            results.append(
+                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
+                box: parsed.box, segmentation: parsed.segmentation)
         }
 
         var isList = false
@@ -214,7 +254,8 @@ public enum COCOReader {
         let bytes = try PaddedBytes(contentsOfFile: path)
         let outcome = JSONDocument().parse(bytes) { root in
             guard let annotations = root["annotations"], annotations.kind == .array else {
-                diagnostics.error(file, field: "annotations", "COCO results must be a list, or an object with an `annotations` list")
+                diagnostics.error(
+                    file, field: "annotations", "COCO results must be a list, or an object with an `annotations` list")
                 return
             }
             results.reserveCapacity(annotations.count)
@@ -234,8 +275,10 @@ public enum COCOReader {
 
     /// Joins results to ground truth by image and category id, giving a dataset of predictions.
     /// Without ground truth, images are named by id and labels by category id.
-    public static func dataset(from results: DetectionResults, reference: Dataset?, file: String,
-                               diagnostics: inout Diagnostics) -> Dataset {
+    public static func dataset(
+        from results: DetectionResults, reference: Dataset?, file: String,
+        diagnostics: inout Diagnostics
+    ) -> Dataset {
         var dataset = Dataset(coordinateSpace: .pixels)
         var slots: [Int: Int] = [:]
         var labelOfCategory: [Int: String] = [:]
@@ -253,35 +296,55 @@ public enum COCOReader {
             }
         }
         var objects = [[ObjectAnnotation]](repeating: [], count: dataset.images.count)
-        var unknownImages = Set<Int>(), unknownCategories = Set<Int>()
+        var unknownImages = Set<Int>()
+        var unknownCategories = Set<Int>()
         for i in 0..<results.count {
-            let imageID = results.imageIDs[i], categoryID = results.categoryIDs[i]
+            let imageID = results.imageIDs[i]
+            let categoryID = results.categoryIDs[i]
             let slot: Int
-            if let known = slots[imageID] { slot = known } else {
-                if reference != nil { unknownImages.insert(imageID); continue }
+            if let known = slots[imageID] {
+                slot = known
+            } else {
+                if reference != nil {
+                    unknownImages.insert(imageID)
+                    continue
+                }
                 slot = dataset.images.count
                 slots[imageID] = slot
                 dataset.images.append(ImageRecord(imageURL: String(imageID), id: imageID))
                 objects.append([])
             }
             let label: String
-            if let known = labelOfCategory[categoryID] { label = known } else {
-                if reference != nil { unknownCategories.insert(categoryID); continue }
+            if let known = labelOfCategory[categoryID] {
+                label = known
+            } else {
+                if reference != nil {
+                    unknownCategories.insert(categoryID)
+                    continue
+                }
                 label = String(categoryID)
                 labelOfCategory[categoryID] = label
                 dataset.labels.append(label)
                 dataset.categoryIDs[label] = categoryID
             }
-            objects[slot].append(ObjectAnnotation(label: label, box: results.box(at: i), segmentation: results.segmentation(at: i),
-                                                  score: results.scores[i]))
+            objects[slot].append(
+                ObjectAnnotation(
+                    label: label, box: results.box(at: i), segmentation: results.segmentation(at: i),
+                    score: results.scores[i]))
         }
         for slot in dataset.images.indices { dataset.images[slot].annotation = .objects(objects[slot]) }
         let location = SourceLocation(file: file)
         if !unknownImages.isEmpty {
-            diagnostics.error(location, field: "image_id", "\(unknownImages.count) image id(s) not in the ground truth, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))")
+            diagnostics.error(
+                location, field: "image_id",
+                "\(unknownImages.count) image id(s) not in the ground truth, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))"
+            )
         }
         if !unknownCategories.isEmpty {
-            diagnostics.error(location, field: "category_id", "category id(s) not in the ground truth: \(unknownCategories.sorted().prefix(10).map(String.init).joined(separator: ", "))")
+            diagnostics.error(
+                location, field: "category_id",
+                "category id(s) not in the ground truth: \(unknownCategories.sorted().prefix(10).map(String.init).joined(separator: ", "))"
+            )
         }
         if dataset.task == nil {
             dataset.task = results.segmentations.isEmpty ? .imageObjectDetection : .imageInstanceSegmentation
@@ -303,11 +366,22 @@ public enum COCOReader {
     }
 
     /// The fields of one COCO annotation or result; problems are (field, message) pairs.
-    static func parseAnnotation(_ value: JSONValue, requireScore: Bool, problems: inout [(String, String)]) -> ParsedAnnotation? {
-        guard value.kind == .object else { problems.append(("", "expected an object, got \(value.kind)")); return nil }
+    static func parseAnnotation(_ value: JSONValue, requireScore: Bool, problems: inout [(String, String)])
+        -> ParsedAnnotation?
+    {
+        guard value.kind == .object else {
+            problems.append(("", "expected an object, got \(value.kind)"))
+            return nil
+        }
         // One pass over the members (this runs once per detection of files with millions).
-        var imageID: Int?, categoryID: Int?
-        var bbox: JSONValue?, score: JSONValue?, segmentation: JSONValue?, area: JSONValue?, crowd: JSONValue?, id: JSONValue?
+        var imageID: Int?
+        var categoryID: Int?
+        var bbox: JSONValue?
+        var score: JSONValue?
+        var segmentation: JSONValue?
+        var area: JSONValue?
+        var crowd: JSONValue?
+        var id: JSONValue?
         for (key, member) in value.rawMembers {
             switch key.count {
             case 8 where key.matches("image_id"): imageID = member.int ?? -1 &- Int.max
@@ -322,8 +396,14 @@ public enum COCOReader {
             }
         }
         let invalid = -1 &- Int.max
-        guard let imageID, imageID != invalid else { problems.append(("image_id", "missing or not a whole number")); return nil }
-        guard let categoryID, categoryID != invalid else { problems.append(("category_id", "missing or not a whole number")); return nil }
+        guard let imageID, imageID != invalid else {
+            problems.append(("image_id", "missing or not a whole number"))
+            return nil
+        }
+        guard let categoryID, categoryID != invalid else {
+            problems.append(("category_id", "missing or not a whole number"))
+            return nil
+        }
         var parsed = ParsedAnnotation(imageID: imageID, categoryID: categoryID)
         if let bbox, !bbox.isNull {
             if let numbers = bbox.fourNumbers {
@@ -334,7 +414,10 @@ public enum COCOReader {
             }
         }
         if let score, !score.isNull {
-            guard let number = score.double, number.isFinite else { problems.append(("score", "expected a number")); return nil }
+            guard let number = score.double, number.isFinite else {
+                problems.append(("score", "expected a number"))
+                return nil
+            }
             parsed.score = number
         } else if requireScore {
             problems.append(("score", "missing required key"))
@@ -343,26 +426,36 @@ public enum COCOReader {
         if let segmentation, !segmentation.isNull {
             switch parseSegmentation(segmentation) {
             case .success(let shape): parsed.segmentation = shape
-            case .failure(let problem): problems.append(("segmentation", problem.message)); return nil
+            case .failure(let problem):
+                problems.append(("segmentation", problem.message))
+                return nil
             }
         }
         if let area, !area.isNull {
-            guard let number = area.double else { problems.append(("area", "expected a number")); return nil }
+            guard let number = area.double else {
+                problems.append(("area", "expected a number"))
+                return nil
+            }
             parsed.area = number
         }
         if let crowd, !crowd.isNull {
-            guard let flag = crowd.lenientBool else { problems.append(("iscrowd", "expected 0 or 1")); return nil }
+            guard let flag = crowd.lenientBool else {
+                problems.append(("iscrowd", "expected 0 or 1"))
+                return nil
+            }
             parsed.isCrowd = flag
         }
         if let id, !id.isNull {
-            guard let number = id.int else { problems.append(("id", "expected a whole number")); return nil }
+            guard let number = id.int else {
+                problems.append(("id", "expected a whole number"))
+                return nil
+            }
             parsed.id = number
         }
         return parsed
     }
 
     struct Problem: Error { var message: String }
-
 
     /// Polygons (`[[x, y, …], …]`), uncompressed RLE (`{counts: [..], size: [h, w]}`) or
     /// compressed RLE (`{counts: "…", size: [h, w]}`). An empty list means no mask.
@@ -372,18 +465,23 @@ public enum COCOReader {
             if value.count == 0 { return .success(nil) }
             var rings: [[Double]] = []
             for ring in value.elements {
-                guard let numbers = ring.doubles else { return .failure(Problem(message: "expected polygons: lists of numbers")) }
+                guard let numbers = ring.doubles else {
+                    return .failure(Problem(message: "expected polygons: lists of numbers"))
+                }
                 rings.append(numbers)
             }
             return .success(.polygons(rings))
         case .object:
             guard let size = value["size"]?.doubles, size.count == 2,
-                  let height = Int(exactly: size[0]), let width = Int(exactly: size[1]), height >= 0, width >= 0 else {
+                let height = Int(exactly: size[0]), let width = Int(exactly: size[1]), height >= 0, width >= 0
+            else {
                 return .failure(Problem(message: "RLE needs size: [height, width]"))
             }
             guard let counts = value["counts"] else { return .failure(Problem(message: "RLE needs counts")) }
             if let text = counts.string { return .success(.compressedRLE(counts: text, height: height, width: width)) }
-            guard counts.kind == .array else { return .failure(Problem(message: "RLE counts must be a list or a string")) }
+            guard counts.kind == .array else {
+                return .failure(Problem(message: "RLE counts must be a list or a string"))
+            }
             var runs: [UInt32] = []
             runs.reserveCapacity(counts.count)
             var total = 0
@@ -391,10 +489,12 @@ public enum COCOReader {
                 guard let run = element.int, run >= 0, run <= Int(UInt32.max) else {
                     return .failure(Problem(message: "RLE counts must be non-negative whole numbers"))
                 }
-                runs.append(UInt32(run)); total += run
+                runs.append(UInt32(run))
+                total += run
             }
             if total != height * width {
-                return .failure(Problem(message: "RLE counts add up to \(total), not height × width = \(height * width)"))
+                return .failure(
+                    Problem(message: "RLE counts add up to \(total), not height × width = \(height * width)"))
             }
             return .success(.rle(RunLengthMask(height: height, width: width, counts: runs)))
         default:

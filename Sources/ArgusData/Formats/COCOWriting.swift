@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// COCO instances and COCO results JSON (pixels).
 enum COCOWriting {
@@ -24,7 +24,10 @@ enum COCOWriting {
         json.key("categories")
         json.beginArray()
         for category in categories {
-            json.beginObject(); json.field("id", category.id); json.field("name", category.label); json.endObject()
+            json.beginObject()
+            json.field("id", category.id)
+            json.field("name", category.label)
+            json.endObject()
         }
         json.endArray()
         json.key("annotations")
@@ -70,20 +73,37 @@ enum COCOWriting {
 
     static func writeGeometry(_ object: ObjectAnnotation, into json: inout JSONWriter) {
         if let box = object.box ?? DatasetGeometry.boundingBox(of: object) {
-            json.key("bbox"); json.numbers([box.minX, box.minY, box.width, box.height])
+            json.key("bbox")
+            json.numbers([box.minX, box.minY, box.width, box.height])
         }
         switch object.segmentation {
         case .polygons(let rings)?:
-            json.key("segmentation"); json.beginArray(); rings.forEach { json.numbers($0) }; json.endArray()
+            json.key("segmentation")
+            json.beginArray()
+            rings.forEach { json.numbers($0) }
+            json.endArray()
         case .rle(let mask)?:
-            json.key("segmentation"); json.beginObject()
-            json.key("counts"); json.beginArray(); mask.counts.forEach { json.integer(Int($0)) }; json.endArray()
-            json.key("size"); json.beginArray(); json.integer(mask.height); json.integer(mask.width); json.endArray()
+            json.key("segmentation")
+            json.beginObject()
+            json.key("counts")
+            json.beginArray()
+            mask.counts.forEach { json.integer(Int($0)) }
+            json.endArray()
+            json.key("size")
+            json.beginArray()
+            json.integer(mask.height)
+            json.integer(mask.width)
+            json.endArray()
             json.endObject()
         case .compressedRLE(let counts, let height, let width)?:
-            json.key("segmentation"); json.beginObject()
+            json.key("segmentation")
+            json.beginObject()
             json.field("counts", counts)
-            json.key("size"); json.beginArray(); json.integer(height); json.integer(width); json.endArray()
+            json.key("size")
+            json.beginArray()
+            json.integer(height)
+            json.integer(width)
+            json.endArray()
             json.endObject()
         case nil: break
         }

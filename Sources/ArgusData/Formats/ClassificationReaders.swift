@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 
 /// Reads classification folders (`root/<class>/<image>`) and the multi-label CSV.
@@ -10,9 +10,11 @@ public enum ClassificationReaders {
         let classes: [String]
         do {
             classes = try FileManager.default.contentsOfDirectory(atPath: root)
-                .filter { !$0.hasPrefix(".") && FolderListing.isFolder((root as NSString).appendingPathComponent($0)) }.sorted()
+                .filter { !$0.hasPrefix(".") && FolderListing.isFolder((root as NSString).appendingPathComponent($0)) }
+                .sorted()
         } catch {
-            throw DataError(.unreadable, SourceLocation(file: root), "cannot list the folder: \(error.localizedDescription)")
+            throw DataError(
+                .unreadable, SourceLocation(file: root), "cannot list the folder: \(error.localizedDescription)")
         }
         var images: [ImageRecord] = []
         for label in classes {
@@ -21,11 +23,15 @@ public enum ClassificationReaders {
             if files.isEmpty { diagnostics.warning(SourceLocation(file: folder), "class folder holds no images") }
             for file in files {
                 let relative = label + "/" + (file as NSString).lastPathComponent
-                images.append(ImageRecord(imageURL: relative, format: (file as NSString).pathExtension.lowercased(),
-                                          annotation: .category(label), location: SourceLocation(file: file)))
+                images.append(
+                    ImageRecord(
+                        imageURL: relative, format: (file as NSString).pathExtension.lowercased(),
+                        annotation: .category(label), location: SourceLocation(file: file)))
             }
         }
-        if classes.isEmpty { diagnostics.error(SourceLocation(file: root), "no class folders (expected root/<class>/<image>)") }
+        if classes.isEmpty {
+            diagnostics.error(SourceLocation(file: root), "no class folders (expected root/<class>/<image>)")
+        }
         let dataset = Dataset(task: .imageClassification, images: images, labels: classes, coordinateSpace: .normalized)
         return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: root, format: .folders)
     }
@@ -51,13 +57,17 @@ public enum ClassificationReaders {
                 return
             }
             let name = fields[0].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { diagnostics.error(location, field: "filename", "is empty"); return }
+            guard !name.isEmpty else {
+                diagnostics.error(location, field: "filename", "is empty")
+                return
+            }
             let labels = fields[1].split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init)
             images.append(ImageRecord(imageURL: name, annotation: .categories(labels), location: location))
         }
         if header { diagnostics.error(SourceLocation(file: path), "the file is empty (expected a header row)") }
         let dataset = Dataset(task: .imageClassificationMultilabel, images: images, coordinateSpace: .normalized)
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .multilabelCSV)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .multilabelCSV)
     }
 }
 
@@ -73,7 +83,10 @@ enum CSV {
             if quoted {
                 if pendingQuote {
                     pendingQuote = false
-                    if character == "\"" { current.append("\""); continue }
+                    if character == "\"" {
+                        current.append("\"")
+                        continue
+                    }
                     quoted = false
                 } else if character == "\"" {
                     pendingQuote = true
@@ -83,13 +96,21 @@ enum CSV {
                     continue
                 }
             }
-            if character == "," { fields.append(current); current = "" } else if character == "\"" && current.isEmpty { quoted = true } else { current.append(character) }
+            if character == "," {
+                fields.append(current)
+                current = ""
+            } else if character == "\"" && current.isEmpty {
+                quoted = true
+            } else {
+                current.append(character)
+            }
         }
         fields.append(current)
         return fields
     }
 
     static func escape(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// The dataset and prediction formats Argus reads and writes (the `--from`/`--to` names).
 public enum DataFormat: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -47,7 +47,9 @@ public struct TextLayout: Hashable, Sendable {
     public var hasScores: Bool?
 
     public init(boxForm: BoxForm = .xywh, absolute: Bool = true, hasScores: Bool? = nil) {
-        self.boxForm = boxForm; self.absolute = absolute; self.hasScores = hasScores
+        self.boxForm = boxForm
+        self.absolute = absolute
+        self.hasScores = hasScores
     }
 }
 
@@ -69,7 +71,8 @@ public struct ReadOptions: Sendable {
     public var dropInvalidLines = false
 
     public init(task: VisionTask? = nil, dataRoot: String? = nil) {
-        self.task = task; self.dataRoot = dataRoot
+        self.task = task
+        self.dataRoot = dataRoot
     }
 }
 
@@ -85,6 +88,9 @@ public struct LoadedDataset: Sendable {
     public var source: String = ""
 
     public init(dataset: Dataset, diagnostics: Diagnostics, imageBase: String, format: DataFormat) {
-        self.dataset = dataset; self.diagnostics = diagnostics; self.imageBase = imageBase; self.format = format
+        self.dataset = dataset
+        self.diagnostics = diagnostics
+        self.imageBase = imageBase
+        self.format = format
     }
 }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 
 /// Reads any supported format, detecting it where the caller did not say.
@@ -16,9 +16,12 @@ public enum DatasetReader {
             if FolderListing.isFolder((path as NSString).appendingPathComponent("obj_train_data")) { return .yolo }
             if let first = texts.first {
                 let hasNames = ((try? TextReader.findNames(near: path)) ?? nil) != nil
-                let line = (try? PaddedBytes(contentsOfFile: first).string)?.split(whereSeparator: \.isNewline).first ?? ""
+                let line =
+                    (try? PaddedBytes(contentsOfFile: first).string)?.split(whereSeparator: \.isNewline).first ?? ""
                 let tokens = line.split(separator: " ")
-                let yoloLike = tokens.count == 5 && Int(tokens[0]) != nil && tokens[1...].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 } ?? false }
+                let yoloLike =
+                    tokens.count == 5 && Int(tokens[0]) != nil
+                    && tokens[1...].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 } ?? false }
                 return hasNames && yoloLike ? .yolo : .text
             }
             return .folders
@@ -42,7 +45,9 @@ public enum DatasetReader {
             // A COCO-style object: detections when its annotations carry scores.
             var hasScores = false
             _ = JSONDocument().parse(bytes) { root in
-                if let first = root["annotations"]?.elements.first(where: { _ in true }) { hasScores = first["score"] != nil }
+                if let first = root["annotations"]?.elements.first(where: { _ in true }) {
+                    hasScores = first["score"] != nil
+                }
             }
             return hasScores ? .cocoResults : .coco
         }
@@ -50,7 +55,9 @@ public enum DatasetReader {
     }
 
     /// Reads `path` in `format` (detected when nil).
-    public static func read(_ path: String, format: DataFormat? = nil, options: ReadOptions = ReadOptions()) throws(DataError) -> LoadedDataset {
+    public static func read(_ path: String, format: DataFormat? = nil, options: ReadOptions = ReadOptions())
+        throws(DataError) -> LoadedDataset
+    {
         let detected: DataFormat
         if let format { detected = format } else { detected = try detectFormat(path) }
         let format = detected
@@ -72,7 +79,8 @@ public enum DatasetReader {
             var all = diagnostics
             var dataset = COCOReader.dataset(from: results, reference: options.reference, file: path, diagnostics: &all)
             if let task = options.task { dataset.task = task }
-            loaded = LoadedDataset(dataset: dataset, diagnostics: all, imageBase: PathTools.folder(of: path), format: .cocoResults)
+            loaded = LoadedDataset(
+                dataset: dataset, diagnostics: all, imageBase: PathTools.folder(of: path), format: .cocoResults)
         case .voc: loaded = try VOCReader.read(path, options: options)
         case .yolo: loaded = try TextReader.readYOLO(path, options: options)
         case .folders: loaded = try ClassificationReaders.readFolders(path, options: options)

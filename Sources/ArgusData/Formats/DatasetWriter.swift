@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import ArgusMasks
 import Foundation
 
@@ -23,39 +23,52 @@ public enum DatasetWriter {
     /// - Returns: warnings about what the format could not hold (e.g. masks in VOC).
     /// - Throws: `DataError` with every problem when the data cannot be written as asked.
     @discardableResult
-    public static func write(_ loaded: LoadedDataset, as format: DataFormat, to output: String,
-                             options: WriteOptions = WriteOptions()) throws -> Diagnostics {
+    public static func write(
+        _ loaded: LoadedDataset, as format: DataFormat, to output: String,
+        options: WriteOptions = WriteOptions()
+    ) throws -> Diagnostics {
         try OutputFile.checkDestination(output, overwrite: options.overwrite)
         var diagnostics = Diagnostics()
         let locator = ImageLocator(baseFolder: loaded.imageBase, dataRoot: options.dataRoot)
         var dataset = loaded.dataset
         let task = dataset.task ?? dataset.inferredTask
         let needsPolygonsOnly: Set<DataFormat> = [.jsonl, .mltable, .scoring]
-        if needsPolygonsOnly.contains(format) { dataset = DatasetGeometry.polygonized(dataset, maxPoints: options.maxPolygonPoints) }
+        if needsPolygonsOnly.contains(format) {
+            dataset = DatasetGeometry.polygonized(dataset, maxPoints: options.maxPolygonPoints)
+        }
         let pixelFormats: Set<DataFormat> = [.coco, .cocoResults, .voc]
         let wantsPixels = pixelFormats.contains(format) || (format == .text && options.textLayout.absolute)
         let boxFormats: Set<DataFormat> = [.coco, .cocoResults, .voc, .yolo, .text]
         if task?.hasObjects ?? false {
-            dataset = DatasetGeometry.converted(dataset, to: wantsPixels ? .pixels : .normalized, locator: locator, diagnostics: &diagnostics)
+            dataset = DatasetGeometry.converted(
+                dataset, to: wantsPixels ? .pixels : .normalized, locator: locator, diagnostics: &diagnostics)
         } else if boxFormats.contains(format) {
-            throw DataError(.unsupported, SourceLocation(file: output), "\(format) holds boxes, but the data is \(task?.rawValue ?? "unlabelled")")
+            throw DataError(
+                .unsupported, SourceLocation(file: output),
+                "\(format) holds boxes, but the data is \(task?.rawValue ?? "unlabelled")")
         }
-        if [.voc, .yolo, .text].contains(format), dataset.images.contains(where: { $0.annotation.objects.contains { $0.segmentation != nil } }) {
+        if [.voc, .yolo, .text].contains(format),
+            dataset.images.contains(where: { $0.annotation.objects.contains { $0.segmentation != nil } })
+        {
             diagnostics.warning(SourceLocation(file: output), "\(format) holds boxes only: the masks were left out")
         }
         guard !diagnostics.hasErrors else {
-            throw DataError(.invalidData, SourceLocation(file: output), "cannot write \(format)", diagnostics: diagnostics.items)
+            throw DataError(
+                .invalidData, SourceLocation(file: output), "cannot write \(format)", diagnostics: diagnostics.items)
         }
         let context = Context(dataset: dataset, locator: locator, outputFolder: output, options: options)
         switch format {
         case .jsonl:
-            try OutputFile.write(JSONLWriting.groundTruth(context.with(folder: PathTools.folder(of: output))), to: output)
+            try OutputFile.write(
+                JSONLWriting.groundTruth(context.with(folder: PathTools.folder(of: output))), to: output)
         case .mltable:
             try OutputFile.writeFolder(at: output) { folder in
                 let name = "annotations.jsonl"
                 let bytes = JSONLWriting.groundTruth(context.with(folder: output))
                 try OutputFile.write(bytes, to: (folder as NSString).appendingPathComponent(name))
-                try OutputFile.write(MLTableWriting.definition(files: [name]), to: (folder as NSString).appendingPathComponent("MLTable"))
+                try OutputFile.write(
+                    MLTableWriting.definition(files: [name]), to: (folder as NSString).appendingPathComponent("MLTable")
+                )
             }
         case .scoring:
             try OutputFile.write(JSONLWriting.scoring(context.with(folder: PathTools.folder(of: output))), to: output)
@@ -68,11 +81,15 @@ public enum DatasetWriter {
         case .yolo:
             try OutputFile.writeFolder(at: output) { folder in try BoxFolderWriting.yolo(context, into: folder) }
         case .text:
-            try OutputFile.writeFolder(at: output) { folder in try BoxFolderWriting.text(context, layout: options.textLayout, into: folder) }
+            try OutputFile.writeFolder(at: output) { folder in
+                try BoxFolderWriting.text(context, layout: options.textLayout, into: folder)
+            }
         case .folders:
-            try OutputFile.writeFolder(at: output) { folder in try ClassificationWriting.folders(context, into: folder) }
+            try OutputFile.writeFolder(at: output) { folder in try ClassificationWriting.folders(context, into: folder)
+            }
         case .multilabelCSV:
-            try OutputFile.write(ClassificationWriting.csv(context.with(folder: PathTools.folder(of: output))), to: output)
+            try OutputFile.write(
+                ClassificationWriting.csv(context.with(folder: PathTools.folder(of: output))), to: output)
         }
         return diagnostics
     }
@@ -84,7 +101,11 @@ public enum DatasetWriter {
         var outputFolder: String
         var options: WriteOptions
 
-        func with(folder: String) -> Context { var copy = self; copy.outputFolder = folder; return copy }
+        func with(folder: String) -> Context {
+            var copy = self
+            copy.outputFolder = folder
+            return copy
+        }
 
         /// The image URL for a file written in `outputFolder`: a local relative path whose file
         /// exists is rebased; anything else is kept as written.
@@ -98,7 +119,9 @@ public enum DatasetWriter {
         /// Category ids: the source's COCO ids where known, else 1, 2, … in label order.
         var categoryIDs: [(label: String, id: Int)] {
             let labels = dataset.allLabels
-            let keep = labels.allSatisfy { dataset.categoryIDs[$0] != nil } && Set(labels.compactMap { dataset.categoryIDs[$0] }).count == labels.count
+            let keep =
+                labels.allSatisfy { dataset.categoryIDs[$0] != nil }
+                && Set(labels.compactMap { dataset.categoryIDs[$0] }).count == labels.count
             return labels.enumerated().map { index, label in (label, keep ? dataset.categoryIDs[label]! : index + 1) }
         }
 
@@ -116,16 +139,16 @@ enum MLTableWriting {
         var text = "paths:\n"
         for file in files { text += "  - file: \(file.hasPrefix(".") ? file : "./" + file)\n" }
         text += """
-        transformations:
-          - read_json_lines:
-              encoding: utf8
-              invalid_lines: error
-              include_path_column: false
-          - convert_column_types:
-              - columns: image_url
-                column_type: stream_info
+            transformations:
+              - read_json_lines:
+                  encoding: utf8
+                  invalid_lines: error
+                  include_path_column: false
+              - convert_column_types:
+                  - columns: image_url
+                    column_type: stream_info
 
-        """
+            """
         return text
     }
 }

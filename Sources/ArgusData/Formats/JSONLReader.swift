@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Reads AutoML JSONL ground truth (SPEC §2.1): one JSON object per line.
 public enum JSONLReader {
@@ -20,19 +20,29 @@ public enum JSONLReader {
             }
             switch outcome {
             case .failure(let error):
-                if options.dropInvalidLines { dropped += 1 } else { diagnostics.error(location, "invalid JSON: \(error.message)") }
+                if options.dropInvalidLines {
+                    dropped += 1
+                } else {
+                    diagnostics.error(location, "invalid JSON: \(error.message)")
+                }
             case .success(let (record, local)):
-                if options.dropInvalidLines && local.hasErrors { dropped += 1; return }
+                if options.dropInvalidLines && local.hasErrors {
+                    dropped += 1
+                    return
+                }
                 diagnostics.append(contentsOf: local)
                 if let record { images.append(record) }
             }
         }
         if dropped > 0 {
-            diagnostics.warning(SourceLocation(file: path), "dropped \(dropped) invalid line\(dropped == 1 ? "" : "s") (invalid_lines: drop)")
+            diagnostics.warning(
+                SourceLocation(file: path),
+                "dropped \(dropped) invalid line\(dropped == 1 ? "" : "s") (invalid_lines: drop)")
         }
         var dataset = Dataset(task: options.task, images: images, coordinateSpace: .normalized)
         finishTask(&dataset)
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .jsonl)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .jsonl)
     }
 
     /// Settles the task and turns the empty label lists read before the task was known into the
@@ -47,8 +57,10 @@ public enum JSONLReader {
         }
     }
 
-    static func parseRecord(_ root: JSONValue, task: VisionTask?, at location: SourceLocation,
-                            into diagnostics: inout Diagnostics) -> ImageRecord? {
+    static func parseRecord(
+        _ root: JSONValue, task: VisionTask?, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> ImageRecord? {
         guard root.kind == .object else {
             diagnostics.error(location, "expected a JSON object, got \(root.kind)")
             return nil
@@ -69,38 +81,49 @@ public enum JSONLReader {
             diagnostics.error(location, field: "label", "missing required key")
             return nil
         }
-        guard let annotation = readLabel(label, task: task, record: record, at: location, into: &diagnostics) else { return nil }
+        guard let annotation = readLabel(label, task: task, record: record, at: location, into: &diagnostics) else {
+            return nil
+        }
         record.annotation = annotation
         return record
     }
 
-    static func readDetails(_ details: JSONValue, into record: inout ImageRecord, at location: SourceLocation,
-                            diagnostics: inout Diagnostics) {
+    static func readDetails(
+        _ details: JSONValue, into record: inout ImageRecord, at location: SourceLocation,
+        diagnostics: inout Diagnostics
+    ) {
         guard details.kind == .object else {
             diagnostics.error(location, field: "image_details", "expected an object, got \(details.kind)")
             return
         }
         if let format = details["format"], !format.isNull {
-            if let text = format.string { record.format = text.lowercased() } else {
+            if let text = format.string {
+                record.format = text.lowercased()
+            } else {
                 diagnostics.error(location, field: "image_details.format", "expected a string, got \(format.kind)")
             }
         }
         for (key, isWidth) in [("width", true), ("height", false)] {
             guard let value = details[key], !value.isNull else { continue }
             guard let number = value.lenientInt, number > 0 else {
-                diagnostics.error(location, field: "image_details.\(key)", "expected a positive whole number (or \"400px\"), got \(describe(value))")
+                diagnostics.error(
+                    location, field: "image_details.\(key)",
+                    "expected a positive whole number (or \"400px\"), got \(describe(value))")
                 continue
             }
             if isWidth { record.width = number } else { record.height = number }
         }
     }
 
-    static func readLabel(_ label: JSONValue, task: VisionTask?, record: ImageRecord, at location: SourceLocation,
-                          into diagnostics: inout Diagnostics) -> ImageAnnotation? {
+    static func readLabel(
+        _ label: JSONValue, task: VisionTask?, record: ImageRecord, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> ImageAnnotation? {
         switch label.kind {
         case .string:
             if let task, task != .imageClassification {
-                diagnostics.error(location, field: "label", "a single class name is a multi-class label, but the task is \(task)")
+                diagnostics.error(
+                    location, field: "label", "a single class name is a multi-class label, but the task is \(task)")
                 return nil
             }
             return .category(label.string!)
@@ -116,25 +139,34 @@ public enum JSONLReader {
             let objectList = first?.kind == .object || (first == nil && task?.hasObjects == true)
             if objectList {
                 if let task, !task.hasObjects {
-                    diagnostics.error(location, field: "label", "objects are labels of detection or segmentation, but the task is \(task)")
+                    diagnostics.error(
+                        location, field: "label",
+                        "objects are labels of detection or segmentation, but the task is \(task)")
                     return nil
                 }
                 var objects: [ObjectAnnotation] = []
                 for (index, element) in label.elements.enumerated() {
-                    if let object = readObject(element, field: "label[\(index)]", task: task, record: record,
-                                               at: location, into: &diagnostics) {
+                    if let object = readObject(
+                        element, field: "label[\(index)]", task: task, record: record,
+                        at: location, into: &diagnostics)
+                    {
                         objects.append(object)
                     }
                 }
                 return .objects(objects)
             }
             if let task, task != .imageClassificationMultilabel {
-                diagnostics.error(location, field: "label", "a list of class names is a multi-label label, but the task is \(task)")
+                diagnostics.error(
+                    location, field: "label", "a list of class names is a multi-label label, but the task is \(task)")
                 return nil
             }
             var names: [String] = []
             for (index, element) in label.elements.enumerated() {
-                if let name = element.string { names.append(name) } else if let id = element.int { names.append(String(id)) } else {
+                if let name = element.string {
+                    names.append(name)
+                } else if let id = element.int {
+                    names.append(String(id))
+                } else {
                     diagnostics.error(location, field: "label[\(index)]", "expected a class name, got \(element.kind)")
                 }
             }
@@ -145,8 +177,10 @@ public enum JSONLReader {
         }
     }
 
-    static func readObject(_ value: JSONValue, field: String, task: VisionTask?, record: ImageRecord,
-                           at location: SourceLocation, into diagnostics: inout Diagnostics) -> ObjectAnnotation? {
+    static func readObject(
+        _ value: JSONValue, field: String, task: VisionTask?, record: ImageRecord,
+        at location: SourceLocation, into diagnostics: inout Diagnostics
+    ) -> ObjectAnnotation? {
         guard value.kind == .object else {
             diagnostics.error(location, field: field, "expected an object, got \(value.kind)")
             return nil
@@ -161,8 +195,11 @@ public enum JSONLReader {
         }
         var object = ObjectAnnotation(label: name)
         if let crowd = value["isCrowd"] ?? value["iscrowd"], !crowd.isNull {
-            if let flag = crowd.lenientBool { object.isCrowd = flag } else {
-                diagnostics.error(location, field: "\(field).isCrowd", "expected 0/1 or true/false, got \(describe(crowd))")
+            if let flag = crowd.lenientBool {
+                object.isCrowd = flag
+            } else {
+                diagnostics.error(
+                    location, field: "\(field).isCrowd", "expected 0/1 or true/false, got \(describe(crowd))")
             }
         }
         let polygon = value["polygon"]
@@ -172,26 +209,33 @@ public enum JSONLReader {
                 diagnostics.error(location, field: "\(field).polygon", "missing required key")
                 return nil
             }
-            guard let rings = readRings(polygon, field: "\(field).polygon", at: location, into: &diagnostics) else { return nil }
-            GeometryChecks.check(rings: rings, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
+            guard let rings = readRings(polygon, field: "\(field).polygon", at: location, into: &diagnostics) else {
+                return nil
+            }
+            GeometryChecks.check(
+                rings: rings, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
             object.segmentation = .polygons(rings)
             if hasBoxKeys, let box = readBox(value, field: field, at: location, into: &diagnostics) { object.box = box }
             return object
         }
         guard let box = readBox(value, field: field, at: location, into: &diagnostics) else { return nil }
-        GeometryChecks.check(box: box, space: .normalized, imageWidth: record.width, imageHeight: record.height,
-                             field: field, at: location, into: &diagnostics)
+        GeometryChecks.check(
+            box: box, space: .normalized, imageWidth: record.width, imageHeight: record.height,
+            field: field, at: location, into: &diagnostics)
         object.box = box
         if let polygon, let rings = readRings(polygon, field: "\(field).polygon", at: location, into: &diagnostics) {
-            GeometryChecks.check(rings: rings, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
+            GeometryChecks.check(
+                rings: rings, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
             object.segmentation = .polygons(rings)
         }
         return object
     }
 
     /// `topX, topY, bottomX, bottomY` of an object (numbers or numeric strings).
-    static func readBox(_ value: JSONValue, field: String, at location: SourceLocation,
-                        into diagnostics: inout Diagnostics) -> Box? {
+    static func readBox(
+        _ value: JSONValue, field: String, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> Box? {
         var numbers: [Double] = []
         for key in ["topX", "topY", "bottomX", "bottomY"] {
             guard let coordinate = value[key] else {
@@ -208,8 +252,10 @@ public enum JSONLReader {
     }
 
     /// A polygon: a list of rings of numbers (a single flat ring is accepted too).
-    static func readRings(_ value: JSONValue, field: String, at location: SourceLocation,
-                          into diagnostics: inout Diagnostics) -> [[Double]]? {
+    static func readRings(
+        _ value: JSONValue, field: String, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> [[Double]]? {
         guard value.kind == .array else {
             diagnostics.error(location, field: field, "expected a list of rings, got \(value.kind)")
             return nil
@@ -218,13 +264,15 @@ public enum JSONLReader {
         var rings: [[Double]] = []
         for (index, ring) in value.elements.enumerated() {
             guard ring.kind == .array else {
-                diagnostics.error(location, field: "\(field)[\(index)]", "expected a list of coordinates, got \(ring.kind)")
+                diagnostics.error(
+                    location, field: "\(field)[\(index)]", "expected a list of coordinates, got \(ring.kind)")
                 return nil
             }
             var coordinates: [Double] = []
             for element in ring.elements {
                 guard let number = element.lenientDouble else {
-                    diagnostics.error(location, field: "\(field)[\(index)]", "expected numbers, got \(describe(element))")
+                    diagnostics.error(
+                        location, field: "\(field)[\(index)]", "expected numbers, got \(describe(element))")
                     return nil
                 }
                 coordinates.append(number)

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// AutoML JSONL: ground truth (SPEC §2.1) and scoring output (SPEC §3).
 enum JSONLWriting {
@@ -29,7 +29,9 @@ enum JSONLWriting {
                     json.beginArray()
                     for (label, p) in zip(labels, probabilities) where p > 0.5 { json.string(label) }
                     json.endArray()
-                } else if let best = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1) }) {
+                } else if let best = probabilities.indices.max(by: {
+                    probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1)
+                }) {
                     json.string(labels[best])
                 } else {
                     json.null()
@@ -39,7 +41,12 @@ enum JSONLWriting {
                 for object in objects { writeObject(object, task: task, into: &json) }
                 json.endArray()
             case .none:
-                if task == .imageClassification { json.null() } else { json.beginArray(); json.endArray() }
+                if task == .imageClassification {
+                    json.null()
+                } else {
+                    json.beginArray()
+                    json.endArray()
+                }
             }
             json.endObject()
             out += json.bytes
@@ -54,11 +61,15 @@ enum JSONLWriting {
         if task == .imageInstanceSegmentation, case .polygons(let rings)? = object.segmentation {
             json.field("isCrowd", object.isCrowd ? 1 : 0)
             json.key("polygon")
-            json.beginArray(); rings.forEach { json.numbers($0) }; json.endArray()
+            json.beginArray()
+            rings.forEach { json.numbers($0) }
+            json.endArray()
         } else {
             let box = object.box ?? DatasetGeometry.boundingBox(of: object) ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
-            json.field("topX", box.minX); json.field("topY", box.minY)
-            json.field("bottomX", box.maxX); json.field("bottomY", box.maxY)
+            json.field("topX", box.minX)
+            json.field("topY", box.minY)
+            json.field("bottomX", box.maxX)
+            json.field("bottomY", box.maxY)
             json.field("isCrowd", object.isCrowd ? 1 : 0)
         }
         json.endObject()
@@ -72,37 +83,51 @@ enum JSONLWriting {
             json.field("filename", context.url(image))
             switch image.annotation {
             case .scores(let labels, let probabilities):
-                json.key("probs"); json.numbers(probabilities)
-                json.key("labels"); json.strings(labels)
+                json.key("probs")
+                json.numbers(probabilities)
+                json.key("labels")
+                json.strings(labels)
             case .category(let label):
                 let labels = context.dataset.allLabels
-                json.key("probs"); json.numbers(labels.map { $0 == label ? 1 : 0 })
-                json.key("labels"); json.strings(labels)
+                json.key("probs")
+                json.numbers(labels.map { $0 == label ? 1 : 0 })
+                json.key("labels")
+                json.strings(labels)
             case .categories(let set):
                 let labels = context.dataset.allLabels
-                json.key("probs"); json.numbers(labels.map { set.contains($0) ? 1 : 0 })
-                json.key("labels"); json.strings(labels)
+                json.key("probs")
+                json.numbers(labels.map { set.contains($0) ? 1 : 0 })
+                json.key("labels")
+                json.strings(labels)
             case .objects(let objects):
                 json.key("boxes")
                 json.beginArray()
                 for object in objects {
                     json.beginObject()
-                    let box = object.box ?? DatasetGeometry.boundingBox(of: object) ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
+                    let box =
+                        object.box ?? DatasetGeometry.boundingBox(of: object) ?? Box(minX: 0, minY: 0, maxX: 0, maxY: 0)
                     json.key("box")
                     json.beginObject()
-                    json.field("topX", box.minX); json.field("topY", box.minY)
-                    json.field("bottomX", box.maxX); json.field("bottomY", box.maxY)
+                    json.field("topX", box.minX)
+                    json.field("topY", box.minY)
+                    json.field("bottomX", box.maxX)
+                    json.field("bottomY", box.maxY)
                     json.endObject()
                     json.field("label", object.label)
                     json.field("score", object.score ?? 1)
                     if case .polygons(let rings)? = object.segmentation {
-                        json.key("polygon"); json.beginArray(); rings.forEach { json.numbers($0) }; json.endArray()
+                        json.key("polygon")
+                        json.beginArray()
+                        rings.forEach { json.numbers($0) }
+                        json.endArray()
                     }
                     json.endObject()
                 }
                 json.endArray()
             case .none:
-                json.key("boxes"); json.beginArray(); json.endArray()
+                json.key("boxes")
+                json.beginArray()
+                json.endArray()
             }
             json.endObject()
             out += json.bytes

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 import Yams
 
@@ -22,14 +22,22 @@ public enum MLTableReader {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             var located = location
-            if let yamlError = error as? YamlError, case .scanner(_, _, let mark, _) = yamlError { located.line = mark.line; located.column = mark.column }
-            else if let yamlError = error as? YamlError, case .parser(_, _, let mark, _) = yamlError { located.line = mark.line; located.column = mark.column }
+            if let yamlError = error as? YamlError, case .scanner(_, _, let mark, _) = yamlError {
+                located.line = mark.line
+                located.column = mark.column
+            } else if let yamlError = error as? YamlError, case .parser(_, _, let mark, _) = yamlError {
+                located.line = mark.line
+                located.column = mark.column
+            }
             throw DataError(.invalidData, located, "invalid YAML: \(error)")
         }
-        guard let root = node?.mapping else { throw DataError(.invalidData, location, "expected a YAML mapping with `paths`") }
+        guard let root = node?.mapping else {
+            throw DataError(.invalidData, location, "expected a YAML mapping with `paths`")
+        }
         func line(_ node: Node?) -> SourceLocation { SourceLocation(file: path, line: node.map { $0.mark?.line ?? 0 }) }
         guard let paths = root["paths"]?.sequence, !paths.isEmpty else {
-            throw DataError(.invalidData, line(root["paths"]), field: "paths", "missing or empty (expected a list of `- file: …`)")
+            throw DataError(
+                .invalidData, line(root["paths"]), field: "paths", "missing or empty (expected a list of `- file: …`)")
         }
         var files: [String] = []
         for entry in paths {
@@ -41,10 +49,12 @@ public enum MLTableReader {
                 let full = resolve(folderPath, in: folder)
                 files += try FolderListing.files(in: full, extensions: ["jsonl", "json"])
             } else {
-                throw DataError(.invalidData, line(entry), field: "paths", "each entry needs `file`, `folder` or `pattern`")
+                throw DataError(
+                    .invalidData, line(entry), field: "paths", "each entry needs `file`, `folder` or `pattern`")
             }
         }
-        var definition = Definition(files: files, dropInvalidLines: false, encoding: "utf8", includePathColumn: false, streamColumns: [])
+        var definition = Definition(
+            files: files, dropInvalidLines: false, encoding: "utf8", includePathColumn: false, streamColumns: [])
         var sawReader = false
         for step in root["transformations"]?.sequence ?? [] {
             guard let mapping = step.mapping, let (key, value) = mapping.first else { continue }
@@ -56,12 +66,17 @@ public enum MLTableReader {
                     switch invalid {
                     case "error": definition.dropInvalidLines = false
                     case "drop": definition.dropInvalidLines = true
-                    default: throw DataError(.invalidData, line(settings?["invalid_lines"]), field: "read_json_lines.invalid_lines", "expected error or drop, got \(invalid)")
+                    default:
+                        throw DataError(
+                            .invalidData, line(settings?["invalid_lines"]), field: "read_json_lines.invalid_lines",
+                            "expected error or drop, got \(invalid)")
                     }
                 }
                 if let encoding = settings?["encoding"]?.string {
                     guard ["utf8", "utf-8", "ascii"].contains(encoding.lowercased()) else {
-                        throw DataError(.unsupported, line(settings?["encoding"]), field: "read_json_lines.encoding", "only utf8 is supported, got \(encoding)")
+                        throw DataError(
+                            .unsupported, line(settings?["encoding"]), field: "read_json_lines.encoding",
+                            "only utf8 is supported, got \(encoding)")
                     }
                     definition.encoding = encoding
                 }
@@ -70,16 +85,22 @@ public enum MLTableReader {
                 for conversion in value.sequence ?? [] {
                     let columns = conversion.mapping?["columns"]
                     let names = columns?.string.map { [$0] } ?? columns?.sequence?.compactMap(\.string) ?? []
-                    let type = conversion.mapping?["column_type"]?.string ?? conversion.mapping?["column_type"]?.mapping?.keys.first?.string
+                    let type =
+                        conversion.mapping?["column_type"]?.string
+                        ?? conversion.mapping?["column_type"]?.mapping?.keys.first?.string
                     if type == "stream_info" { definition.streamColumns += names }
                 }
             case "read_delimited", "read_parquet":
-                throw DataError(.unsupported, line(step), field: "transformations", "\(key.string ?? "") is not supported: image datasets use read_json_lines")
+                throw DataError(
+                    .unsupported, line(step), field: "transformations",
+                    "\(key.string ?? "") is not supported: image datasets use read_json_lines")
             default: continue
             }
         }
         if !sawReader && !files.allSatisfy({ $0.hasSuffix(".jsonl") || $0.hasSuffix(".json") }) {
-            throw DataError(.invalidData, location, field: "transformations", "no read_json_lines step and the paths are not JSONL files")
+            throw DataError(
+                .invalidData, location, field: "transformations",
+                "no read_json_lines step and the paths are not JSONL files")
         }
         return definition
     }
@@ -110,11 +131,16 @@ public enum MLTableReader {
             }
         }
         guard var result = combined else {
-            throw DataError(.invalidData, SourceLocation(file: (folder as NSString).appendingPathComponent("MLTable")), field: "paths", "names no files")
+            throw DataError(
+                .invalidData, SourceLocation(file: (folder as NSString).appendingPathComponent("MLTable")),
+                field: "paths", "names no files")
         }
         result.imageBase = folder
         result.format = .mltable
-        if options.task == nil { result.dataset.task = nil; JSONLReader.finishTask(&result.dataset) }
+        if options.task == nil {
+            result.dataset.task = nil
+            JSONLReader.finishTask(&result.dataset)
+        }
         return result
     }
 
@@ -135,7 +161,8 @@ public enum MLTableReader {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let matched = names.filter { name in
             guard let first = parts.first, name.hasPrefix(first), let last = parts.last, name.hasSuffix(last),
-                  name.count >= first.count + last.count else { return false }
+                name.count >= first.count + last.count
+            else { return false }
             var rest = Substring(name.dropFirst(first.count))
             for part in parts.dropFirst().dropLast() where !part.isEmpty {
                 guard let range = rest.range(of: part) else { return false }
@@ -143,7 +170,9 @@ public enum MLTableReader {
             }
             return true
         }.sorted()
-        if matched.isEmpty { throw DataError(.invalidData, location, field: "paths.pattern", "\(pattern) matches no file") }
+        if matched.isEmpty {
+            throw DataError(.invalidData, location, field: "paths.pattern", "\(pattern) matches no file")
+        }
         return matched.map { (directory as NSString).appendingPathComponent($0) }
     }
 }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Reads the AutoML scoring output (SPEC §3): one prediction per image, as JSONL or a JSON list.
 ///
@@ -18,12 +18,16 @@ public enum ScoringReader {
                 for (index, element) in root.elements.enumerated() {
                     var location = SourceLocation(file: path)
                     let before = diagnostics.items.count
-                    if let record = parseRecord(element, index: index, task: options.task, at: location, into: &diagnostics) {
+                    if let record = parseRecord(
+                        element, index: index, task: options.task, at: location, into: &diagnostics)
+                    {
                         images.append(record)
                     }
                     if diagnostics.items.count > before {
                         location.line = JSONLocator.line(of: [.index(index)], in: bytes.bytes)
-                        for i in before..<diagnostics.items.count { diagnostics.relocate(i, to: location, prefix: "[\(index)]") }
+                        for i in before..<diagnostics.items.count {
+                            diagnostics.relocate(i, to: location, prefix: "[\(index)]")
+                        }
                     }
                 }
             }
@@ -48,11 +52,14 @@ public enum ScoringReader {
         }
         var dataset = Dataset(task: options.task, images: images, coordinateSpace: .normalized)
         if dataset.task == nil { dataset.task = dataset.inferredTask }
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .scoring)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .scoring)
     }
 
-    static func parseRecord(_ root: JSONValue, index: Int, task: VisionTask?, at location: SourceLocation,
-                            into diagnostics: inout Diagnostics) -> ImageRecord? {
+    static func parseRecord(
+        _ root: JSONValue, index: Int, task: VisionTask?, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> ImageRecord? {
         guard root.kind == .object else {
             diagnostics.error(location, "expected a JSON object, got \(root.kind)")
             return nil
@@ -88,11 +95,13 @@ public enum ScoringReader {
                 return nil
             }
             if names.count != probabilities.count {
-                diagnostics.error(location, field: "probs", "has \(probabilities.count) values but labels has \(names.count)")
+                diagnostics.error(
+                    location, field: "probs", "has \(probabilities.count) values but labels has \(names.count)")
                 return nil
             }
             if let bad = probabilities.firstIndex(where: { !($0 >= 0) }) {
-                diagnostics.error(location, field: "probs[\(bad)]", "probabilities must be non-negative, got \(probabilities[bad])")
+                diagnostics.error(
+                    location, field: "probs[\(bad)]", "probabilities must be non-negative, got \(probabilities[bad])")
                 return nil
             }
             record.annotation = .scores(labels: names, probabilities: probabilities)
@@ -117,10 +126,13 @@ public enum ScoringReader {
                 diagnostics.error(location, field: "\(field).box", "missing required key")
                 continue
             }
-            guard let box = JSONLReader.readBox(boxValue, field: "\(field).box", at: location, into: &diagnostics) else { continue }
-            GeometryChecks.check(box: box, space: .normalized, imageWidth: nil, imageHeight: nil, isPrediction: true,
-                                 field: "\(field).box", at: location, into: &diagnostics)
-            guard let labelValue = element["label"], let label = labelValue.string ?? labelValue.int.map(String.init) else {
+            guard let box = JSONLReader.readBox(boxValue, field: "\(field).box", at: location, into: &diagnostics)
+            else { continue }
+            GeometryChecks.check(
+                box: box, space: .normalized, imageWidth: nil, imageHeight: nil, isPrediction: true,
+                field: "\(field).box", at: location, into: &diagnostics)
+            guard let labelValue = element["label"], let label = labelValue.string ?? labelValue.int.map(String.init)
+            else {
                 diagnostics.error(location, field: "\(field).label", "missing or not a class name")
                 continue
             }
@@ -130,10 +142,12 @@ public enum ScoringReader {
             }
             var object = ObjectAnnotation(label: label, box: box, score: score)
             if let polygon = element["polygon"], !polygon.isNull,
-               let rings = JSONLReader.readRings(polygon, field: "\(field).polygon", at: location, into: &diagnostics) {
+                let rings = JSONLReader.readRings(polygon, field: "\(field).polygon", at: location, into: &diagnostics)
+            {
                 let kept = rings.filter { !$0.isEmpty }
                 if !kept.isEmpty {
-                    GeometryChecks.check(rings: kept, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
+                    GeometryChecks.check(
+                        rings: kept, space: .normalized, field: "\(field).polygon", at: location, into: &diagnostics)
                     object.segmentation = .polygons(kept)
                 }
             }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 
 /// Reads folders of one text file per image: YOLO (`class cx cy w h [score]`, relative, class ids
@@ -18,8 +18,9 @@ public enum TextReader {
         var found = options.labelNames
         if found == nil { found = try findNames(near: folder) }
         guard let names = found else {
-            throw DataError(.invalidData, SourceLocation(file: folder),
-                            "no names file (obj.names, classes.txt or *.names) found; pass --names")
+            throw DataError(
+                .invalidData, SourceLocation(file: folder),
+                "no names file (obj.names, classes.txt or *.names) found; pass --names")
         }
         let files = try FolderListing.files(in: labelFolder, extensions: ["txt"]).filter {
             !["classes.txt", "train.txt", "valid.txt", "test.txt"].contains(($0 as NSString).lastPathComponent)
@@ -35,24 +36,35 @@ public enum TextReader {
                     diagnostics.error(location, "expected `class cx cy w h [score]`, got \(tokens.count) fields")
                     return
                 }
-                guard let label = className(tokens[0], names: names, location: location, into: &diagnostics) else { return }
-                guard let numbers = numbers(tokens[1...4], field: "box", location: location, into: &diagnostics) else { return }
+                guard let label = className(tokens[0], names: names, location: location, into: &diagnostics) else {
+                    return
+                }
+                guard let numbers = numbers(tokens[1...4], field: "box", location: location, into: &diagnostics) else {
+                    return
+                }
                 let box = Box(centerX: numbers[0], centerY: numbers[1], width: numbers[2], height: numbers[3])
-                GeometryChecks.check(box: box, space: .normalized, imageWidth: nil, imageHeight: nil, isPrediction: tokens.count == 6,
-                                     field: "box", at: location, into: &diagnostics)
+                GeometryChecks.check(
+                    box: box, space: .normalized, imageWidth: nil, imageHeight: nil, isPrediction: tokens.count == 6,
+                    field: "box", at: location, into: &diagnostics)
                 var object = ObjectAnnotation(label: label, box: box)
                 if tokens.count == 6 {
-                    guard let score = Double(tokens[5]) else { diagnostics.error(location, field: "score", "expected a number"); return }
+                    guard let score = Double(tokens[5]) else {
+                        diagnostics.error(location, field: "score", "expected a number")
+                        return
+                    }
                     object.score = score
                 }
                 objects.append(object)
             }
             let imageName = imageNames[stem] ?? stem + ".jpg"
-            images.append(ImageRecord(imageURL: imageName, annotation: .objects(objects), location: SourceLocation(file: file)))
+            images.append(
+                ImageRecord(imageURL: imageName, annotation: .objects(objects), location: SourceLocation(file: file)))
         }
         if files.isEmpty { diagnostics.error(SourceLocation(file: labelFolder), "no .txt label files in the folder") }
-        let dataset = Dataset(task: options.task ?? .imageObjectDetection, images: images, labels: names, coordinateSpace: .normalized)
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: imagesFolder ?? labelFolder, format: .yolo)
+        let dataset = Dataset(
+            task: options.task ?? .imageObjectDetection, images: images, labels: names, coordinateSpace: .normalized)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: imagesFolder ?? labelFolder, format: .yolo)
     }
 
     /// A folder in one of the peer text layouts (ground truth or detections).
@@ -72,46 +84,62 @@ public enum TextReader {
                 let scored = layout.hasScores ?? (tokens.count == 6)
                 let expected = scored ? 6 : 5
                 guard tokens.count == expected else {
-                    diagnostics.error(location, "expected `class \(scored ? "score " : "")a b c d` (\(expected) fields), got \(tokens.count)")
+                    diagnostics.error(
+                        location,
+                        "expected `class \(scored ? "score " : "")a b c d` (\(expected) fields), got \(tokens.count)")
                     return
                 }
                 let label: String
                 if let names, let id = Int(tokens[0]) {
-                    guard let name = className(tokens[0], names: names, location: location, into: &diagnostics) else { return }
+                    guard let name = className(tokens[0], names: names, location: location, into: &diagnostics) else {
+                        return
+                    }
                     _ = id
                     label = name
                 } else {
                     label = String(tokens[0])
                 }
-                guard let values = numbers(tokens[(expected - 4)...], field: "box", location: location, into: &diagnostics) else { return }
+                guard
+                    let values = numbers(
+                        tokens[(expected - 4)...], field: "box", location: location, into: &diagnostics)
+                else { return }
                 let box: Box
                 switch layout.boxForm {
                 case .xywh: box = Box(x: values[0], y: values[1], width: values[2], height: values[3])
                 case .xyxy: box = Box(minX: values[0], minY: values[1], maxX: values[2], maxY: values[3])
                 case .cxcywh: box = Box(centerX: values[0], centerY: values[1], width: values[2], height: values[3])
                 }
-                GeometryChecks.check(box: box, space: layout.absolute ? .pixels : .normalized, imageWidth: nil, imageHeight: nil,
-                                     isPrediction: scored, field: "box", at: location, into: &diagnostics)
+                GeometryChecks.check(
+                    box: box, space: layout.absolute ? .pixels : .normalized, imageWidth: nil, imageHeight: nil,
+                    isPrediction: scored, field: "box", at: location, into: &diagnostics)
                 var object = ObjectAnnotation(label: label, box: box)
                 if scored {
-                    guard let score = Double(tokens[1]) else { diagnostics.error(location, field: "score", "expected a number, got \"\(tokens[1])\""); return }
+                    guard let score = Double(tokens[1]) else {
+                        diagnostics.error(location, field: "score", "expected a number, got \"\(tokens[1])\"")
+                        return
+                    }
                     object.score = score
                 }
                 objects.append(object)
             }
             let imageName = imageNames[stem] ?? stem + ".jpg"
-            images.append(ImageRecord(imageURL: imageName, annotation: .objects(objects), location: SourceLocation(file: file)))
+            images.append(
+                ImageRecord(imageURL: imageName, annotation: .objects(objects), location: SourceLocation(file: file)))
         }
         if files.isEmpty { diagnostics.error(SourceLocation(file: folder), "no .txt files in the folder") }
-        let dataset = Dataset(task: options.task ?? .imageObjectDetection, images: images, labels: names ?? [],
-                              coordinateSpace: layout.absolute ? .pixels : .normalized)
-        return LoadedDataset(dataset: dataset, diagnostics: diagnostics, imageBase: imagesFolder ?? folder, format: .text)
+        let dataset = Dataset(
+            task: options.task ?? .imageObjectDetection, images: images, labels: names ?? [],
+            coordinateSpace: layout.absolute ? .pixels : .normalized)
+        return LoadedDataset(
+            dataset: dataset, diagnostics: diagnostics, imageBase: imagesFolder ?? folder, format: .text)
     }
 
     /// Reads a names file: one class per line, blank lines ignored.
     public static func readNames(_ path: String) throws(DataError) -> [String] {
         let bytes = try PaddedBytes(contentsOfFile: path)
-        return bytes.string.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return bytes.string.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 
     static func findNames(near folder: String) throws(DataError) -> [String]? {
@@ -121,7 +149,9 @@ public enum TextReader {
                 let path = (place as NSString).appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: path) { return try readNames(path) }
             }
-            if let other = (try? FolderListing.files(in: place, extensions: ["names"]))?.first { return try readNames(other) }
+            if let other = (try? FolderListing.files(in: place, extensions: ["names"]))?.first {
+                return try readNames(other)
+            }
         }
         return nil
     }
@@ -130,7 +160,8 @@ public enum TextReader {
         if !FolderListing.imagesByStem(in: folder).isEmpty { return folder }
         let parent = (folder as NSString).deletingLastPathComponent
         for candidate in ["images", "JPEGImages", "../images"] {
-            let path = (((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(candidate) as NSString).standardizingPath
+            let path = (((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(candidate) as NSString)
+                .standardizingPath
             if FolderListing.isFolder(path) { return path }
         }
         return nil
@@ -146,11 +177,14 @@ public enum TextReader {
         }
     }
 
-    static func className(_ token: Substring, names: [String], location: SourceLocation,
-                          into diagnostics: inout Diagnostics) -> String? {
+    static func className(
+        _ token: Substring, names: [String], location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> String? {
         if let id = Int(token) {
             guard names.indices.contains(id) else {
-                diagnostics.error(location, field: "class", "class id \(id) is not in the names file (\(names.count) names)")
+                diagnostics.error(
+                    location, field: "class", "class id \(id) is not in the names file (\(names.count) names)")
                 return nil
             }
             return names[id]
@@ -158,8 +192,10 @@ public enum TextReader {
         return String(token)
     }
 
-    static func numbers(_ tokens: ArraySlice<Substring>, field: String, location: SourceLocation,
-                        into diagnostics: inout Diagnostics) -> [Double]? {
+    static func numbers(
+        _ tokens: ArraySlice<Substring>, field: String, location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) -> [Double]? {
         var values: [Double] = []
         for token in tokens {
             guard let value = Double(token), value.isFinite else {

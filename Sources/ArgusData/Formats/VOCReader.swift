@@ -1,8 +1,9 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Reads a folder of Pascal VOC XML files (one per image). `difficult` objects become crowd
@@ -45,14 +46,17 @@ public enum VOCReader {
         parser.delegate = delegate
         if !parser.parse() {
             let error = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
-            diagnostics.error(SourceLocation(file: path, line: parser.lineNumber, column: parser.columnNumber), "invalid XML: \(error)")
+            diagnostics.error(
+                SourceLocation(file: path, line: parser.lineNumber, column: parser.columnNumber),
+                "invalid XML: \(error)")
             return nil
         }
         diagnostics.append(contentsOf: delegate.diagnostics)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = delegate.filename ?? stem + ".jpg"
-        var record = ImageRecord(imageURL: name, width: delegate.width, height: delegate.height,
-                                 annotation: .objects(delegate.objects), location: SourceLocation(file: path))
+        var record = ImageRecord(
+            imageURL: name, width: delegate.width, height: delegate.height,
+            annotation: .objects(delegate.objects), location: SourceLocation(file: path))
         if record.width == nil || record.height == nil {
             diagnostics.warning(SourceLocation(file: path), field: "size", "missing width or height")
         }
@@ -78,11 +82,16 @@ final class VOCParserDelegate: NSObject, XMLParserDelegate {
 
     init(file: String) { self.file = file }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         path.append(name)
         text = ""
-        if name == "object" && path.count == 2 { current = [:]; objectLine = parser.lineNumber }
+        if name == "object" && path.count == 2 {
+            current = [:]
+            objectLine = parser.lineNumber
+        }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
@@ -97,7 +106,8 @@ final class VOCParserDelegate: NSObject, XMLParserDelegate {
                 if let number = Double(value).flatMap({ Int(exactly: $0) }), number > 0 {
                     if name == "width" { width = number } else { height = number }
                 } else {
-                    diagnostics.error(location, field: "size.\(name)", "expected a positive whole number, got \"\(value)\"")
+                    diagnostics.error(
+                        location, field: "size.\(name)", "expected a positive whole number, got \"\(value)\"")
                 }
             }
         case 3 where path[1] == "object" && (name == "name" || name == "difficult"): current[name] = value
@@ -118,7 +128,10 @@ final class VOCParserDelegate: NSObject, XMLParserDelegate {
         }
         var numbers: [Double] = []
         for key in ["xmin", "ymin", "xmax", "ymax"] {
-            guard let text = current[key] else { diagnostics.error(location, field: "\(field).bndbox.\(key)", "missing"); return }
+            guard let text = current[key] else {
+                diagnostics.error(location, field: "\(field).bndbox.\(key)", "missing")
+                return
+            }
             guard let number = Double(text), number.isFinite else {
                 diagnostics.error(location, field: "\(field).bndbox.\(key)", "expected a number, got \"\(text)\"")
                 return
@@ -126,8 +139,9 @@ final class VOCParserDelegate: NSObject, XMLParserDelegate {
             numbers.append(number)
         }
         let box = Box(minX: numbers[0], minY: numbers[1], maxX: numbers[2], maxY: numbers[3])
-        GeometryChecks.check(box: box, space: .pixels, imageWidth: width, imageHeight: height,
-                             field: "\(field).bndbox", at: location, into: &diagnostics)
+        GeometryChecks.check(
+            box: box, space: .pixels, imageWidth: width, imageHeight: height,
+            field: "\(field).bndbox", at: location, into: &diagnostics)
         let difficult = current["difficult"].map { $0 == "1" || $0.lowercased() == "true" } ?? false
         objects.append(ObjectAnnotation(label: label, box: box, isCrowd: difficult))
     }
@@ -145,7 +159,8 @@ enum FolderListing {
     static func files(in folder: String, extensions: Set<String>) throws(DataError) -> [String] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw DataError(.unreadable, SourceLocation(file: folder), "cannot list the folder: \(error.localizedDescription)")
+            throw DataError(
+                .unreadable, SourceLocation(file: folder), "cannot list the folder: \(error.localizedDescription)")
         }
         return names.filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }
             .sorted().map { (folder as NSString).appendingPathComponent($0) }
@@ -160,7 +175,10 @@ enum FolderListing {
     static func imagesByStem(in folder: String?) -> [String: String] {
         guard let folder, let files = try? files(in: folder, extensions: imageExtensions) else { return [:] }
         var result: [String: String] = [:]
-        for file in files { result[((file as NSString).lastPathComponent as NSString).deletingPathExtension] = (file as NSString).lastPathComponent }
+        for file in files {
+            result[((file as NSString).lastPathComponent as NSString).deletingPathExtension] =
+                (file as NSString).lastPathComponent
+        }
         return result
     }
 }

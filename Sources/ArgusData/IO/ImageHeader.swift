@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import ArgusIO
-import Glibc
+    import ArgusIO
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads an image's width and height from its header without decoding it.
@@ -12,7 +12,10 @@ public enum ImageHeader {
     public struct Size: Hashable, Sendable {
         public var width: Int
         public var height: Int
-        public init(width: Int, height: Int) { self.width = width; self.height = height }
+        public init(width: Int, height: Int) {
+            self.width = width
+            self.height = height
+        }
     }
 
     /// The image's size, or nil when the file is missing or not a recognised image.
@@ -56,7 +59,7 @@ public enum ImageHeader {
         while fread(&marker, 1, 2, file) == 2 {
             guard marker[0] == 0xFF else { return nil }
             var code = marker[1]
-            while code == 0xFF { // fill bytes
+            while code == 0xFF {  // fill bytes
                 guard fread(&marker, 1, 1, file) == 1 else { return nil }
                 code = marker[0]
             }
@@ -82,11 +85,17 @@ public enum ImageHeader {
         }
         fseek(file, 4, SEEK_SET)
         guard let ifd = read(4), fseek(file, ifd, SEEK_SET) == 0, let entries = read(2) else { return nil }
-        var width: Int?, height: Int?
+        var width: Int?
+        var height: Int?
         for _ in 0..<entries {
             guard let tag = read(2), let type = read(2), read(4) != nil else { return nil }
             let value: Int?
-            if type == 3 { value = read(2); _ = read(2) } else { value = read(4) }
+            if type == 3 {
+                value = read(2)
+                _ = read(2)
+            } else {
+                value = read(4)
+            }
             if tag == 256 { width = value }
             if tag == 257 { height = value }
         }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Deterministic hold-out of a validation set (SPEC §2.4, `validation_data_size`).
 public enum DatasetSplitter {
@@ -10,11 +10,14 @@ public enum DatasetSplitter {
     /// `round(n × fraction)` of its images (at least one where it has two or more), so every class
     /// appears on both sides where it can. Other tasks are split as a whole.
     /// - Parameter fraction: the validation share, in the open interval (0, 1).
-    public static func split(_ dataset: Dataset, fraction: Double, seed: UInt64) -> (train: Dataset, validation: Dataset) {
+    public static func split(_ dataset: Dataset, fraction: Double, seed: UInt64) -> (
+        train: Dataset, validation: Dataset
+    ) {
         precondition(fraction > 0 && fraction < 1, "validation fraction must be in (0, 1)")
         var generator = SplitMix64(seed: seed)
         var validationIndices: [Int] = []
-        if dataset.task == .imageClassification || (dataset.task == nil && dataset.inferredTask == .imageClassification) {
+        if dataset.task == .imageClassification || (dataset.task == nil && dataset.inferredTask == .imageClassification)
+        {
             var groups: [String: [Int]] = [:]
             var order: [String] = []
             for (index, image) in dataset.images.enumerated() {
@@ -38,7 +41,8 @@ public enum DatasetSplitter {
             validationIndices = Array(all.prefix(take))
         }
         let chosen = Set(validationIndices)
-        var train = dataset, validation = dataset
+        var train = dataset
+        var validation = dataset
         // Both parts keep the source's order.
         train.images = dataset.images.indices.filter { !chosen.contains($0) }.map { dataset.images[$0] }
         validation.images = dataset.images.indices.filter { chosen.contains($0) }.map { dataset.images[$0] }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Summary figures of a dataset, for `argus stats`.
 public struct DatasetStatistics: Sendable {
@@ -19,20 +19,37 @@ public struct DatasetStatistics: Sendable {
     public init(_ dataset: Dataset) {
         task = dataset.task ?? dataset.inferredTask
         images = dataset.images.count
-        var emptyCount = 0, objectCount = 0, crowd = 0
+        var emptyCount = 0
+        var objectCount = 0
+        var crowd = 0
         var perImage: [Int] = []
-        var exampleCounts: [String: Int] = [:], imageCounts: [String: Int] = [:]
-        var small = 0, medium = 0, large = 0, areaKnown = false
+        var exampleCounts: [String: Int] = [:]
+        var imageCounts: [String: Int] = [:]
+        var small = 0
+        var medium = 0
+        var large = 0
+        var areaKnown = false
         var noSize = 0
-        var ws: [Int] = [], hs: [Int] = []
+        var ws: [Int] = []
+        var hs: [Int] = []
         for image in dataset.images {
-            if let w = image.width, let h = image.height { ws.append(w); hs.append(h) } else { noSize += 1 }
+            if let w = image.width, let h = image.height {
+                ws.append(w)
+                hs.append(h)
+            } else {
+                noSize += 1
+            }
             switch image.annotation {
             case .none: emptyCount += 1
-            case .category(let label): exampleCounts[label, default: 0] += 1; imageCounts[label, default: 0] += 1
+            case .category(let label):
+                exampleCounts[label, default: 0] += 1
+                imageCounts[label, default: 0] += 1
             case .categories(let list):
                 if list.isEmpty { emptyCount += 1 }
-                for label in Set(list) { exampleCounts[label, default: 0] += 1; imageCounts[label, default: 0] += 1 }
+                for label in Set(list) {
+                    exampleCounts[label, default: 0] += 1
+                    imageCounts[label, default: 0] += 1
+                }
             case .scores: break
             case .objects(let list):
                 if list.isEmpty { emptyCount += 1 }
@@ -74,12 +91,16 @@ public struct DatasetStatistics: Sendable {
         lines.append("task: \(task?.rawValue ?? "unknown")")
         lines.append("images: \(images)\(imagesWithoutLabels > 0 ? " (\(imagesWithoutLabels) without labels)" : "")")
         if let widths, let heights {
-            lines.append("image size: width \(widths.min)–\(widths.max), height \(heights.min)–\(heights.max)\(imagesWithoutSize > 0 ? " (\(imagesWithoutSize) unknown)" : "")")
+            lines.append(
+                "image size: width \(widths.min)–\(widths.max), height \(heights.min)–\(heights.max)\(imagesWithoutSize > 0 ? " (\(imagesWithoutSize) unknown)" : "")"
+            )
         }
         if task?.hasObjects == true {
             lines.append("objects: \(objects)\(crowdObjects > 0 ? " (\(crowdObjects) crowd)" : "")")
             if let perImage = objectsPerImage {
-                lines.append("objects per image: min \(perImage.min), mean \(String(format2: perImage.mean)), max \(perImage.max)")
+                lines.append(
+                    "objects per image: min \(perImage.min), mean \(String(format2: perImage.mean)), max \(perImage.max)"
+                )
             }
             if let areas = areaClasses {
                 lines.append("object sizes (COCO): small \(areas.small), medium \(areas.medium), large \(areas.large)")
@@ -90,7 +111,9 @@ public struct DatasetStatistics: Sendable {
         let heading = task?.hasObjects == true ? "objects" : "examples"
         lines.append("  " + "label".padding(width) + "  \(heading.leftPadding(8))  \("images".leftPadding(8))")
         for entry in labels {
-            lines.append("  " + entry.label.padding(width) + "  \(String(entry.examples).leftPadding(8))  \(String(entry.images).leftPadding(8))")
+            lines.append(
+                "  " + entry.label.padding(width)
+                    + "  \(String(entry.examples).leftPadding(8))  \(String(entry.images).leftPadding(8))")
         }
         return lines.joined(separator: "\n")
     }
@@ -102,5 +125,7 @@ extension String {
         self = String(scaled)
     }
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    func leftPadding(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
 }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 import Foundation
 
 /// Dataset-level checks (SPEC §2.4) on top of what the readers report line by line.
@@ -19,7 +19,9 @@ public enum DatasetValidator {
         public init() {}
     }
 
-    public static func validate(_ loaded: LoadedDataset, dataRoot: String? = nil, options: Options = Options()) -> Diagnostics {
+    public static func validate(_ loaded: LoadedDataset, dataRoot: String? = nil, options: Options = Options())
+        -> Diagnostics
+    {
         var diagnostics = Diagnostics()
         let dataset = loaded.dataset
         let fallback = SourceLocation(file: loaded.source.isEmpty ? loaded.imageBase : loaded.source)
@@ -30,7 +32,8 @@ public enum DatasetValidator {
         for image in dataset.images {
             if let first = firstSeen[image.imageURL] {
                 let where_ = first.location.map { $0.line.map { "line \($0)" } ?? $0.description } ?? "earlier"
-                diagnostics.error(location(image), field: "image_url", "duplicate image \(image.imageURL) (first at \(where_))")
+                diagnostics.error(
+                    location(image), field: "image_url", "duplicate image \(image.imageURL) (first at \(where_))")
             } else {
                 firstSeen[image.imageURL] = image
             }
@@ -51,7 +54,9 @@ public enum DatasetValidator {
                 }
             }
             if unmapped > 0 {
-                diagnostics.warning(fallback, field: "image_url", "\(unmapped) datastore URL(s) not checked: pass --data-root to map them onto a local folder")
+                diagnostics.warning(
+                    fallback, field: "image_url",
+                    "\(unmapped) datastore URL(s) not checked: pass --data-root to map them onto a local folder")
             }
         }
 
@@ -76,10 +81,16 @@ public enum DatasetValidator {
 
         guard options.isGroundTruth else { return diagnostics }
         if dataset.images.count < options.minimumImages {
-            diagnostics.error(fallback, "only \(dataset.images.count) image\(dataset.images.count == 1 ? "" : "s"): a training set needs at least \(options.minimumImages)")
+            diagnostics.error(
+                fallback,
+                "only \(dataset.images.count) image\(dataset.images.count == 1 ? "" : "s"): a training set needs at least \(options.minimumImages)"
+            )
         }
         for (label, count) in examplesPerLabel(dataset) where count < options.recommendedPerLabel {
-            diagnostics.warning(fallback, field: "label", "\"\(label)\" has \(count) example\(count == 1 ? "" : "s"); at least \(options.recommendedPerLabel) per label are recommended")
+            diagnostics.warning(
+                fallback, field: "label",
+                "\"\(label)\" has \(count) example\(count == 1 ? "" : "s"); at least \(options.recommendedPerLabel) per label are recommended"
+            )
         }
         return diagnostics
     }
@@ -91,7 +102,8 @@ public enum DatasetValidator {
             switch image.annotation {
             case .category(let label): counts[label, default: 0] += 1
             case .categories(let list): for label in Set(list) { counts[label, default: 0] += 1 }
-            case .objects(let objects): for object in objects where !object.isCrowd { counts[object.label, default: 0] += 1 }
+            case .objects(let objects):
+                for object in objects where !object.isCrowd { counts[object.label, default: 0] += 1 }
             case .scores, .none: break
             }
         }

@@ -1,5 +1,5 @@
-import ArgusIO
 import ArgusCore
+import ArgusIO
 
 /// Checks of one box or polygon, shared by every reader so that each reports with its own location.
 enum GeometryChecks {
@@ -9,15 +9,19 @@ enum GeometryChecks {
 
     /// Boxes must be ordered, and in [0, 1] when normalised (in the image when its size is known).
     /// Predicted boxes may reach past the image (detectors do that): for them it is a warning.
-    static func check(box: Box, space: CoordinateSpace, imageWidth: Int?, imageHeight: Int?, isPrediction: Bool = false,
-                      field: String, at location: SourceLocation, into diagnostics: inout Diagnostics) {
+    static func check(
+        box: Box, space: CoordinateSpace, imageWidth: Int?, imageHeight: Int?, isPrediction: Bool = false,
+        field: String, at location: SourceLocation, into diagnostics: inout Diagnostics
+    ) {
         let values = [box.minX, box.minY, box.maxX, box.maxY]
         if values.contains(where: { !$0.isFinite }) {
             diagnostics.error(location, field: field, "box has a non-finite coordinate")
             return
         }
         if box.minX > box.maxX || box.minY > box.maxY {
-            diagnostics.error(location, field: field, "box is inverted (\(fmt(box.minX)), \(fmt(box.minY))) – (\(fmt(box.maxX)), \(fmt(box.maxY)))")
+            diagnostics.error(
+                location, field: field,
+                "box is inverted (\(fmt(box.minX)), \(fmt(box.minY))) – (\(fmt(box.maxX)), \(fmt(box.maxY)))")
         } else if box.width == 0 || box.height == 0 {
             diagnostics.warning(location, field: field, "box has zero area")
         }
@@ -25,10 +29,16 @@ enum GeometryChecks {
         case .normalized:
             if values.contains(where: { $0 < -tolerance || $0 > 1 + tolerance }) {
                 if isPrediction {
-                    diagnostics.warning(location, field: field, "predicted box reaches outside the image: (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))")
+                    diagnostics.warning(
+                        location, field: field,
+                        "predicted box reaches outside the image: (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
+                    )
                     return
                 }
-                diagnostics.error(location, field: field, "box coordinates must be normalised to [0, 1], got (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))")
+                diagnostics.error(
+                    location, field: field,
+                    "box coordinates must be normalised to [0, 1], got (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
+                )
             }
         case .pixels:
             if box.width < 0 || box.height < 0 {
@@ -40,13 +50,16 @@ enum GeometryChecks {
     }
 
     /// Rings need an even number of coordinates and at least 3 points.
-    static func check(rings: [[Double]], space: CoordinateSpace, field: String, at location: SourceLocation,
-                      into diagnostics: inout Diagnostics) {
+    static func check(
+        rings: [[Double]], space: CoordinateSpace, field: String, at location: SourceLocation,
+        into diagnostics: inout Diagnostics
+    ) {
         if rings.isEmpty { diagnostics.error(location, field: field, "polygon has no rings") }
         for (index, ring) in rings.enumerated() {
             let ringField = rings.count > 1 || field.hasSuffix("]") ? "\(field)[\(index)]" : field
             if ring.count % 2 != 0 {
-                diagnostics.error(location, field: ringField, "polygon has an odd number of coordinates (\(ring.count))")
+                diagnostics.error(
+                    location, field: ringField, "polygon has an odd number of coordinates (\(ring.count))")
             } else if ring.count < 6 {
                 diagnostics.error(location, field: ringField, "polygon has fewer than 3 points (\(ring.count / 2))")
             }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import CSimdJSON
 import ArgusCore
+import CSimdJSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A file's bytes in one allocation, followed by the zeroed padding that simdjson may read.
 ///
@@ -34,11 +35,17 @@ public final class PaddedBytes: @unchecked Sendable {
     /// - Throws: `DataError` naming the file when it cannot be opened or read.
     public convenience init(contentsOfFile path: String) throws(DataError) {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+        guard fd >= 0 else {
+            throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file") }
+        guard fstat(fd, &info) == 0 else {
+            throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file")
+        }
         let size = Int(info.st_size)
         self.init(count: size)
         var done = 0
@@ -51,7 +58,9 @@ public final class PaddedBytes: @unchecked Sendable {
             if got == 0 { break }
             done += got
         }
-        guard done == size else { throw DataError(.unreadable, SourceLocation(file: path), "file changed while being read") }
+        guard done == size else {
+            throw DataError(.unreadable, SourceLocation(file: path), "file changed while being read")
+        }
     }
 
     deinit { base.deallocate() }

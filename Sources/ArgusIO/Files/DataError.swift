@@ -22,9 +22,14 @@ public struct DataError: Error, CustomStringConvertible, Sendable {
     /// Every problem found when the failure came from a validation pass.
     public var diagnostics: [Diagnostic]
 
-    public init(_ code: Code, _ location: SourceLocation, field: String = "", _ message: String,
-                diagnostics: [Diagnostic] = []) {
-        self.code = code; self.location = location; self.field = field; self.message = message
+    public init(
+        _ code: Code, _ location: SourceLocation, field: String = "", _ message: String,
+        diagnostics: [Diagnostic] = []
+    ) {
+        self.code = code
+        self.location = location
+        self.field = field
+        self.message = message
         self.diagnostics = diagnostics
     }
 

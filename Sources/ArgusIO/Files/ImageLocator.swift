@@ -12,7 +12,8 @@ public struct ImageLocator: Sendable {
     public var dataRoot: String?
 
     public init(baseFolder: String, dataRoot: String? = nil) {
-        self.baseFolder = baseFolder; self.dataRoot = dataRoot
+        self.baseFolder = baseFolder
+        self.dataRoot = dataRoot
     }
 
     public enum Resolution: Equatable, Sendable {

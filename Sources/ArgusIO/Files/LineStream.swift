@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgusCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads a text file line by line in blocks, so that a JSONL file of any size is read in a few
 /// megabytes. Each line is handed over in place, followed by readable bytes (the padding
@@ -14,9 +15,13 @@ public struct LineStream {
 
     public init(path: String) { self.path = path }
 
-    public func forEachLine(_ body: (_ line: UnsafeRawBufferPointer, _ number: Int) throws(DataError) -> Void) throws(DataError) {
+    public func forEachLine(_ body: (_ line: UnsafeRawBufferPointer, _ number: Int) throws(DataError) -> Void)
+        throws(DataError)
+    {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+        guard descriptor >= 0 else {
+            throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
+        }
         defer { close(descriptor) }
         var info = stat()
         if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
@@ -37,8 +42,12 @@ public struct LineStream {
                     window = larger
                 }
                 var got = 0
-                repeat { got = read(descriptor, window.base + filled, capacity - filled) } while got < 0 && errno == EINTR
-                if got < 0 { throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno))) }
+                repeat {
+                    got = read(descriptor, window.base + filled, capacity - filled)
+                } while got < 0 && errno == EINTR
+                if got < 0 {
+                    throw DataError(.unreadable, SourceLocation(file: path), String(cString: strerror(errno)))
+                }
                 if got == 0 { atEnd = true } else { filled += got }
             }
             let bytes = window.base.assumingMemoryBound(to: UInt8.self)
@@ -57,7 +66,9 @@ public struct LineStream {
                     // The last line has no newline; keep the padding after it zeroed and readable.
                     var end = filled
                     if bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    (window.base + filled).initializeMemory(as: UInt8.self, repeating: 0, count: min(PaddedBytes.padding, capacity + PaddedBytes.padding - filled))
+                    (window.base + filled).initializeMemory(
+                        as: UInt8.self, repeating: 0,
+                        count: min(PaddedBytes.padding, capacity + PaddedBytes.padding - filled))
                     number += 1
                     try body(UnsafeRawBufferPointer(start: bytes + start, count: end - start), number)
                 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgusCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes outputs so that a reader never sees a half-written file or folder: everything is
 /// written under a temporary name beside the destination and renamed into place at the end.
@@ -24,7 +25,9 @@ public enum OutputFile {
     /// Whether `path` is a folder with nothing in it.
     public static func isEmptyFolder(_ path: String) -> Bool {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return false }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            return false
+        }
         return (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) ?? false
     }
 
@@ -76,7 +79,8 @@ public enum OutputFile {
 
     public static func ensureFolder(_ path: String) throws(DataError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw DataError(.unwritable, SourceLocation(file: path), "cannot create folder: \(error.localizedDescription)")
+            throw DataError(
+                .unwritable, SourceLocation(file: path), "cannot create folder: \(error.localizedDescription)")
         }
     }
 }
@@ -93,7 +97,9 @@ public final class StreamingFile {
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty { try OutputFile.ensureFolder(parent) }
         let directory = parent.isEmpty ? "." : parent
-        temporaryPath = directory + "/.\((path as NSString).lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        temporaryPath =
+            directory
+            + "/.\((path as NSString).lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw DataError(.unwritable, SourceLocation(file: path), String(cString: strerror(errno)))
@@ -140,7 +146,10 @@ public final class StreamingFile {
 
     /// Closes and deletes the temporary file; the destination is untouched.
     public func abort() {
-        if descriptor >= 0 { close(descriptor); descriptor = -1 }
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
         unlink(temporaryPath)
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgusCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Parses a large top-level JSON array a slice at a time, streaming from the file, so that
 /// neither the whole file nor a tape of the whole document is ever in memory: a 50 MB COCO
@@ -32,11 +33,13 @@ public struct JSONArrayChunks {
     }
 
     public init(bytes: PaddedBytes, chunkBytes: Int = 4 << 20) {
-        source = .memory(bytes); self.chunkBytes = chunkBytes
+        source = .memory(bytes)
+        self.chunkBytes = chunkBytes
     }
 
     public init(file: String, chunkBytes: Int = 4 << 20) {
-        source = .file(file); self.chunkBytes = chunkBytes
+        source = .file(file)
+        self.chunkBytes = chunkBytes
     }
 
     /// Calls `body(element, index, firstLineOfItsSlice)` for every element of the root array.
@@ -70,7 +73,7 @@ public struct JSONArrayChunks {
         var filled = 1
         var atEndOfInput = false
         var elementIndex = 0
-        var linesBeforeWindow = 0 // newlines consumed before window[1]
+        var linesBeforeWindow = 0  // newlines consumed before window[1]
 
         func countLines(_ from: Int, _ to: Int) -> Int {
             var n = 0
@@ -94,7 +97,10 @@ public struct JSONArrayChunks {
                 buffer = window.base.assumingMemoryBound(to: UInt8.self)
             }
             let got = try reader.read(into: buffer + filled, count: min(readBytes, capacity - filled - 1))
-            if got == 0 { atEndOfInput = true; return false }
+            if got == 0 {
+                atEndOfInput = true
+                return false
+            }
             filled += got
             return true
         }
@@ -108,7 +114,9 @@ public struct JSONArrayChunks {
                 try body(root, elementIndex, end)
             }
             switch outcome {
-            case .success(let count): elementIndex += count; return nil
+            case .success(let count):
+                elementIndex += count
+                return nil
             case .failure(let error): return error
             }
         }
@@ -138,7 +146,8 @@ public struct JSONArrayChunks {
             // Fill the window past the slice size (or to the end of the input).
             while filled - 1 < chunkBytes + 4096, try readMore() {}
 
-            if !atEndOfInput || filled - 1 > chunkBytes + 4096, let cut = guessCut(buffer, from: chunkBytes, to: filled) {
+            if !atEndOfInput || filled - 1 > chunkBytes + 4096, let cut = guessCut(buffer, from: chunkBytes, to: filled)
+            {
                 if try parseSlice(upTo: cut) == nil {
                     consume(through: cut)
                     continue
@@ -169,7 +178,9 @@ public struct JSONArrayChunks {
                 while rest < filled {
                     let b = buffer[rest]
                     guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else {
-                        throw Failure.syntax("unexpected content after the top-level array", line: linesBeforeWindow + countLines(1, rest) + 1)
+                        throw Failure.syntax(
+                            "unexpected content after the top-level array",
+                            line: linesBeforeWindow + countLines(1, rest) + 1)
                     }
                     rest += 1
                 }
@@ -189,7 +200,9 @@ public struct JSONArrayChunks {
             while before > 0 && isSpace(buffer[before]) { before -= 1 }
             var after = comma + 1
             while after < to && isSpace(buffer[after]) { after += 1 }
-            if before > 0 && buffer[before] == UInt8(ascii: "}") && after < to && buffer[after] == UInt8(ascii: "{") { return comma }
+            if before > 0 && buffer[before] == UInt8(ascii: "}") && after < to && buffer[after] == UInt8(ascii: "{") {
+                return comma
+            }
             p = comma + 1
         }
         return nil
@@ -207,9 +220,17 @@ public struct JSONArrayChunks {
         /// The next top-level `,` at or after `minimum`, or the `]` that closes the root array
         /// (`isEnd`); nil when `to` is reached first.
         @inline(__always)
-        mutating func nextBoundary(_ buffer: UnsafeMutablePointer<UInt8>, from: Int, to: Int, minimum: Int) -> (Int, Bool)? {
-            var depth = self.depth, inString = self.inString, escaped = self.escaped
-            defer { self.depth = depth; self.inString = inString; self.escaped = escaped }
+        mutating func nextBoundary(_ buffer: UnsafeMutablePointer<UInt8>, from: Int, to: Int, minimum: Int) -> (
+            Int, Bool
+        )? {
+            var depth = self.depth
+            var inString = self.inString
+            var escaped = self.escaped
+            defer {
+                self.depth = depth
+                self.inString = inString
+                self.escaped = escaped
+            }
             var i = from
             while i < to {
                 let byte = buffer[i]
@@ -275,7 +296,10 @@ public struct JSONArrayChunks {
         }
 
         mutating func close() {
-            if descriptor >= 0 { Glibc.close(descriptor); descriptor = -1 }
+            if descriptor >= 0 {
+                Glibc.close(descriptor)
+                descriptor = -1
+            }
         }
     }
 }

@@ -16,8 +16,10 @@ public final class JSONDocument {
     /// Parses `length` bytes at `start` (which must be followed by `PaddedBytes.padding` readable
     /// bytes) and passes the root value to `body`. The value is valid only inside `body`.
     /// - Returns: `body`'s result, or the simdjson error message.
-    public func parse<T>(_ start: UnsafeRawPointer, length: Int,
-                         _ body: (JSONValue) throws -> T) rethrows -> Result<T, JSONSyntaxError> {
+    public func parse<T>(
+        _ start: UnsafeRawPointer, length: Int,
+        _ body: (JSONValue) throws -> T
+    ) rethrows -> Result<T, JSONSyntaxError> {
         let code = argus_json_parse(parser, start.assumingMemoryBound(to: CChar.self), length)
         guard code == 0 else {
             return .failure(JSONSyntaxError(message: String(cString: argus_json_error_message(code))))
@@ -56,9 +58,15 @@ extension JSONSyntaxError {
             }
             if let match = text.firstMatch(of: /character (\d+)/), let offset = Int(match.1) {
                 // A byte offset: turn it into a line and column.
-                var line = 1, column = 1
+                var line = 1
+                var column = 1
                 for byte in bytes.bytes.prefix(offset) {
-                    if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                    if byte == UInt8(ascii: "\n") {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
                 }
                 let reason = text.replacing(#/ around character \d+/#, with: "")
                 return (SourceLocation(file: file, line: line, column: column), reason)

@@ -3,7 +3,10 @@
 /// simdjson's DOM keeps no positions; messages about one element of a large file are rare, so
 /// this small scanner walks the raw bytes only when a message needs a line number.
 public enum JSONLocator {
-    public enum Step { case key(String), index(Int) }
+    public enum Step {
+        case key(String)
+        case index(Int)
+    }
 
     /// The 1-based line where the value at `path` starts, or nil when the path is not there.
     public static func line(of path: [Step], in bytes: UnsafeRawBufferPointer) -> Int? {
@@ -68,7 +71,8 @@ public enum JSONLocator {
                 if bytes[position] == UInt8(ascii: "\\") { position += 1 }
                 position += 1
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(position, bytes.count)]), as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(position, bytes.count)]), as: UTF8.self)
             position += 1
             return text
         }
@@ -78,22 +82,32 @@ public enum JSONLocator {
             skipSpace()
             guard !atEnd else { return false }
             switch bytes[position] {
-            case UInt8(ascii: "\""): _ = readString(); return true
+            case UInt8(ascii: "\""):
+                _ = readString()
+                return true
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 var depth = 0
                 while !atEnd {
                     let byte = bytes[position]
-                    if byte == UInt8(ascii: "\"") { _ = readString(); continue }
+                    if byte == UInt8(ascii: "\"") {
+                        _ = readString()
+                        continue
+                    }
                     if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
                     if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
                         depth -= 1
-                        if depth == 0 { position += 1; return true }
+                        if depth == 0 {
+                            position += 1
+                            return true
+                        }
                     }
                     position += 1
                 }
                 return false
             default:
-                while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[position]) { position += 1 }
+                while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[position]) {
+                    position += 1
+                }
                 return true
             }
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CSimdJSON
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A value inside a parsed JSON document: a position on simdjson's tape.
 ///
@@ -83,7 +84,10 @@ public struct JSONValue {
         case UInt8(ascii: "l"): Int(Int64(bitPattern: tape[index + 1]))
         case UInt8(ascii: "u"): Int(exactly: tape[index + 1])
         case UInt8(ascii: "d"):
-            { let d = Double(bitPattern: tape[index + 1]); return d.rounded() == d ? Int(exactly: d) : nil }()
+            {
+                let d = Double(bitPattern: tape[index + 1])
+                return d.rounded() == d ? Int(exactly: d) : nil
+            }()
         default: nil
         }
     }
@@ -148,7 +152,8 @@ public struct JSONValue {
                 let name = JSONValue(tape: tape, strings: strings, index: position)
                 let value = JSONValue(tape: tape, strings: strings, index: position + 1)
                 if let bytes = name.stringBytes, bytes.count == wanted.count,
-                   wanted.count == 0 || memcmp(bytes.baseAddress!, wanted.baseAddress!, wanted.count) == 0 {
+                    wanted.count == 0 || memcmp(bytes.baseAddress!, wanted.baseAddress!, wanted.count) == 0
+                {
                     return value
                 }
                 position = value.after
@@ -170,9 +175,11 @@ public struct JSONValue {
         init(value: JSONValue) {
             self.value = value
             if value.typeByte == UInt8(ascii: "[") {
-                position = value.index + 1; end = value.after - 1
+                position = value.index + 1
+                end = value.after - 1
             } else {
-                position = 0; end = 0
+                position = 0
+                end = 0
             }
         }
         public mutating func next() -> JSONValue? {
@@ -201,7 +208,13 @@ public struct JSONValue {
         let end: Int
         init(value: JSONValue) {
             self.value = value
-            if value.typeByte == UInt8(ascii: "{") { position = value.index + 1; end = value.after - 1 } else { position = 0; end = 0 }
+            if value.typeByte == UInt8(ascii: "{") {
+                position = value.index + 1
+                end = value.after - 1
+            } else {
+                position = 0
+                end = 0
+            }
         }
         @inline(__always) public mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
             guard position < end else { return nil }
@@ -222,7 +235,12 @@ public struct JSONValue {
         while position < end {
             let element = JSONValue(tape: tape, strings: strings, index: position)
             guard n < 4, let number = element.double else { return nil }
-            switch n { case 0: values.0 = number; case 1: values.1 = number; case 2: values.2 = number; default: values.3 = number }
+            switch n {
+            case 0: values.0 = number
+            case 1: values.1 = number
+            case 2: values.2 = number
+            default: values.3 = number
+            }
             n += 1
             position = element.after
         }
@@ -267,7 +285,8 @@ public indirect enum PlainJSON: Hashable, Sendable {
 
     public static func == (a: PlainJSON, b: PlainJSON) -> Bool {
         switch (a, b) {
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.object(let x), .object(let y)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         case (.array(let x), .array(let y)): x == y
         case (.string(let x), .string(let y)): x == y
         case (.integer(let x), .integer(let y)): x == y
@@ -280,7 +299,11 @@ public indirect enum PlainJSON: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) {
         switch self {
-        case .object(let members): for (k, v) in members { hasher.combine(k); hasher.combine(v) }
+        case .object(let members):
+            for (k, v) in members {
+                hasher.combine(k)
+                hasher.combine(v)
+            }
         case .array(let items): hasher.combine(items)
         case .string(let s): hasher.combine(s)
         case .integer(let i): hasher.combine(i)

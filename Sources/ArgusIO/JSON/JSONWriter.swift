@@ -19,7 +19,10 @@ public struct JSONWriter {
     public mutating func removeAllBytes() { bytes.removeAll(keepingCapacity: true) }
 
     private mutating func separator() {
-        if afterKey { afterKey = false; return }
+        if afterKey {
+            afterKey = false
+            return
+        }
         if let last = needsComma.last {
             if last { bytes.append(UInt8(ascii: ",")) }
             needsComma[needsComma.count - 1] = true
@@ -32,9 +35,17 @@ public struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * needsComma.count))
     }
 
-    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func beginObject() {
+        separator()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
     public mutating func endObject() { close(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func beginArray() {
+        separator()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     private mutating func close(_ byte: UInt8) {
@@ -51,16 +62,32 @@ public struct JSONWriter {
         afterKey = true
     }
 
-    public mutating func string(_ value: String) { separator(); appendQuoted(value) }
+    public mutating func string(_ value: String) {
+        separator()
+        appendQuoted(value)
+    }
 
     public mutating func number(_ value: Double) {
         separator()
-        if value.isFinite { bytes.append(contentsOf: value.description.utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        if value.isFinite {
+            bytes.append(contentsOf: value.description.utf8)
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
     }
 
-    public mutating func integer(_ value: Int) { separator(); bytes.append(contentsOf: String(value).utf8) }
-    public mutating func bool(_ value: Bool) { separator(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
-    public mutating func null() { separator(); bytes.append(contentsOf: "null".utf8) }
+    public mutating func integer(_ value: Int) {
+        separator()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+    public mutating func bool(_ value: Bool) {
+        separator()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+    public mutating func null() {
+        separator()
+        bytes.append(contentsOf: "null".utf8)
+    }
 
     /// A number or `null` for an undefined value.
     public mutating func number(_ value: Double?) { if let value { number(value) } else { null() } }
@@ -84,17 +111,32 @@ public struct JSONWriter {
     }
 
     // Convenience for `key` + value.
-    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
-    public mutating func field(_ name: String, _ value: Double) { key(name); number(value) }
-    public mutating func field(_ name: String, _ value: Int) { key(name); integer(value) }
-    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+    public mutating func field(_ name: String, _ value: Double) {
+        key(name)
+        number(value)
+    }
+    public mutating func field(_ name: String, _ value: Int) {
+        key(name)
+        integer(value)
+    }
+    public mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
 
     /// Writes a detached value.
     public mutating func value(_ value: PlainJSON) {
         switch value {
         case .object(let members):
             beginObject()
-            for (name, member) in members { key(name); self.value(member) }
+            for (name, member) in members {
+                key(name)
+                self.value(member)
+            }
             endObject()
         case .array(let items):
             beginArray()
@@ -119,8 +161,10 @@ public struct JSONWriter {
             case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                bytes.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hex[Int(byte >> 4)], hex[Int(byte & 15)],
+                ])
             default: bytes.append(byte)
             }
         }

@@ -28,10 +28,15 @@ public struct COCOEvaluation: Sendable {
     }
 
     /// One summary value (pycocotools `_summarize`): the mean of the defined entries, −1 if none.
-    public func summarize(ap: Bool, iouThreshold: Double? = nil, area: String = "all", maxDetections: Int = 100) -> Double {
+    public func summarize(ap: Bool, iouThreshold: Double? = nil, area: String = "all", maxDetections: Int = 100)
+        -> Double
+    {
         let areas = parameters.areaRanges.indices.filter { parameters.areaRanges[$0].label == area }
         let dets = parameters.maxDetections.indices.filter { parameters.maxDetections[$0] == maxDetections }
-        let thresholds = iouThreshold.map { value in parameters.iouThresholds.indices.filter { parameters.iouThresholds[$0] == value } }
+        let thresholds =
+            iouThreshold.map { value in
+                parameters.iouThresholds.indices.filter { parameters.iouThresholds[$0] == value }
+            }
             ?? Array(parameters.iouThresholds.indices)
         var values: [Double] = []
         // numpy's C order over s[t, r, k, a, m] (or s[t, k, a, m]).
@@ -39,18 +44,22 @@ public struct COCOEvaluation: Sendable {
             if ap {
                 for r in 0..<table.recallThresholds {
                     for k in 0..<table.categories {
-                        for a in areas { for m in dets {
-                            let v = table.rawPrecision(t: t, r: r, k: k, a: a, m: m)
-                            if v > -1 { values.append(v) }
-                        } }
+                        for a in areas {
+                            for m in dets {
+                                let v = table.rawPrecision(t: t, r: r, k: k, a: a, m: m)
+                                if v > -1 { values.append(v) }
+                            }
+                        }
                     }
                 }
             } else {
                 for k in 0..<table.categories {
-                    for a in areas { for m in dets {
-                        let v = table.rawRecall(t: t, k: k, a: a, m: m)
-                        if v > -1 { values.append(v) }
-                    } }
+                    for a in areas {
+                        for m in dets {
+                            let v = table.rawRecall(t: t, k: k, a: a, m: m)
+                            if v > -1 { values.append(v) }
+                        }
+                    }
                 }
             }
         }
@@ -75,7 +84,10 @@ public struct COCOEvaluation: Sendable {
                 }
                 return values.isEmpty ? nil : NumpyMath.mean(values)
             }
-            return (data.categoryNames[k], data.categoryIDs[k], mean(Array(0..<table.iouThresholds)), t50.flatMap { mean([$0]) })
+            return (
+                data.categoryNames[k], data.categoryIDs[k], mean(Array(0..<table.iouThresholds)),
+                t50.flatMap { mean([$0]) }
+            )
         }
     }
 }

@@ -29,8 +29,13 @@ public struct COCOMatchTable: Sendable {
     public var count: Int { imageIDs.count }
 
     /// Adds an entry; `flags` holds A × T × D bytes, `groundTruthCounts` A values.
-    public mutating func append(imageID: Int, category: Int, scores entryScores: [Double], flags entryFlags: [UInt8], groundTruthCounts counts: [Int]) {
-        precondition(counts.count == areaRanges && entryFlags.count == areaRanges * iouThresholds * entryScores.count, "COCO match of the wrong shape")
+    public mutating func append(
+        imageID: Int, category: Int, scores entryScores: [Double], flags entryFlags: [UInt8],
+        groundTruthCounts counts: [Int]
+    ) {
+        precondition(
+            counts.count == areaRanges && entryFlags.count == areaRanges * iouThresholds * entryScores.count,
+            "COCO match of the wrong shape")
         imageIDs.append(imageID)
         categories.append(Int32(category))
         groundTruthCounts += counts.map { Int32($0) }
@@ -40,7 +45,9 @@ public struct COCOMatchTable: Sendable {
     }
 
     public mutating func append(contentsOf other: COCOMatchTable) {
-        precondition(other.areaRanges == areaRanges && other.iouThresholds == iouThresholds, "COCO matches of different parameters")
+        precondition(
+            other.areaRanges == areaRanges && other.iouThresholds == iouThresholds,
+            "COCO matches of different parameters")
         let base = scores.count
         imageIDs += other.imageIDs
         categories += other.categories
@@ -51,10 +58,16 @@ public struct COCOMatchTable: Sendable {
     }
 
     /// Entry e's scores, and its flags in area range a (T × D, [t × D + d]).
-    func entry(_ e: Int, areaRange a: Int) -> (scores: ArraySlice<Double>, flags: ArraySlice<UInt8>, groundTruthCount: Int) {
-        let start = starts[e], D = starts[e + 1] - start
+    func entry(_ e: Int, areaRange a: Int) -> (
+        scores: ArraySlice<Double>, flags: ArraySlice<UInt8>, groundTruthCount: Int
+    ) {
+        let start = starts[e]
+        let D = starts[e + 1] - start
         let flagStart = areaRanges * iouThresholds * start + a * iouThresholds * D
-        return (scores[start..<(start + D)], flags[flagStart..<(flagStart + iouThresholds * D)], Int(groundTruthCounts[e * areaRanges + a]))
+        return (
+            scores[start..<(start + D)], flags[flagStart..<(flagStart + iouThresholds * D)],
+            Int(groundTruthCounts[e * areaRanges + a])
+        )
     }
 
     public func detectionCount(_ e: Int) -> Int { starts[e + 1] - starts[e] }
@@ -62,9 +75,12 @@ public struct COCOMatchTable: Sendable {
 
 extension COCOEvaluator {
     /// Every image and category's matching in every area range (evaluate without accumulate).
-    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil) -> COCOMatchTable {
+    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil)
+        -> COCOMatchTable
+    {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let A = parameters.areaRanges.count, T = parameters.iouThresholds.count
+        let A = parameters.areaRanges.count
+        let T = parameters.iouThresholds.count
         let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
         let maxDetection = parameters.maxDetections.max() ?? 100
@@ -74,16 +90,28 @@ extension COCOEvaluator {
             DispatchQueue.concurrentPerform(iterations: K) { k in
                 var table = COCOMatchTable(areaRanges: A, iouThresholds: T)
                 for image in 0..<data.images.count {
-                    guard let (dts, gts, ious) = candidates(data, groups: groups, masks: masks, category: k, image: image,
-                                                            maxDetection: maxDetection, type: parameters.iouType) else { continue }
-                    var scores: [Double] = [], flags: [UInt8] = [], counts: [Int] = []
+                    guard
+                        let (dts, gts, ious) = candidates(
+                            data, groups: groups, masks: masks, category: k, image: image,
+                            maxDetection: maxDetection, type: parameters.iouType)
+                    else { continue }
+                    var scores: [Double] = []
+                    var flags: [UInt8] = []
+                    var counts: [Int] = []
                     for (a, range) in parameters.areaRanges.enumerated() {
-                        let e = match(data, parameters: parameters, range: range, detections: dts, groundTruth: gts, ious: ious)
-                        if a == 0 { scores = e.scores } else { precondition(e.scores == scores, "detections differ between area ranges") }
+                        let e = match(
+                            data, parameters: parameters, range: range, detections: dts, groundTruth: gts, ious: ious)
+                        if a == 0 {
+                            scores = e.scores
+                        } else {
+                            precondition(e.scores == scores, "detections differ between area ranges")
+                        }
                         flags += zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
                         counts.append(e.groundTruthCount)
                     }
-                    table.append(imageID: data.images[image].id, category: k, scores: scores, flags: flags, groundTruthCounts: counts)
+                    table.append(
+                        imageID: data.images[image].id, category: k, scores: scores, flags: flags,
+                        groundTruthCounts: counts)
                 }
                 box.buffer[k] = table
             }
@@ -95,22 +123,30 @@ extension COCOEvaluator {
 
     /// Accumulates and summarises image matchings (of one evaluation, or of several shards with
     /// disjoint images): the same result as evaluating all images at once.
-    public static func evaluate(imageMatches: COCOMatchTable, categoryIDs: [Int], categoryNames: [String],
-                                parameters: COCOParameters) -> COCOEvaluation {
+    public static func evaluate(
+        imageMatches: COCOMatchTable, categoryIDs: [Int], categoryNames: [String],
+        parameters: COCOParameters
+    ) -> COCOEvaluation {
         let K = parameters.useCategories ? categoryIDs.count : 1
-        let T = parameters.iouThresholds.count, A = parameters.areaRanges.count
-        precondition(imageMatches.count == 0 || (imageMatches.areaRanges == A && imageMatches.iouThresholds == T), "COCO matches of other parameters")
+        let T = parameters.iouThresholds.count
+        let A = parameters.areaRanges.count
+        precondition(
+            imageMatches.count == 0 || (imageMatches.areaRanges == A && imageMatches.iouThresholds == T),
+            "COCO matches of other parameters")
         // The image axis: every image id, ascending (pycocotools' p.imgIds order).
         let imageIDs = Array(Set(imageMatches.imageIDs)).sorted()
         var positions: [Int: Int] = [:]
         for (index, id) in imageIDs.enumerated() { positions[id] = index }
         var grouped = [[Int]](repeating: [], count: K)
         for e in 0..<imageMatches.count { grouped[Int(imageMatches.categories[e])].append(e) }
-        let position = positions, byCategory = grouped
-        var table = PrecisionTable(iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K,
-                                   areaRanges: A, maxDetections: parameters.maxDetections.count)
-        let data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames,
-                                  groundTruth: .init(), detections: .init())
+        let position = positions
+        let byCategory = grouped
+        var table = PrecisionTable(
+            iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K,
+            areaRanges: A, maxDetections: parameters.maxDetections.count)
+        let data = EvaluationData(
+            images: [], categoryIDs: categoryIDs, categoryNames: categoryNames,
+            groundTruth: .init(), detections: .init())
         table.withStorage { storage in
             DispatchQueue.concurrentPerform(iterations: K) { k in
                 var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageIDs.count), count: A)
@@ -118,7 +154,8 @@ extension COCOEvaluator {
                     for a in 0..<A {
                         let entry = imageMatches.entry(e, areaRange: a)
                         evaluations[a][position[imageMatches.imageIDs[e]]!] = PerImage(
-                            scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 }, ignored: entry.flags.map { $0 & 2 != 0 },
+                            scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 },
+                            ignored: entry.flags.map { $0 & 2 != 0 },
                             matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
                     }
                 }
@@ -147,28 +184,35 @@ public struct COCOAccumulator {
         for (index, id) in sorted.enumerated() { positions[id] = index }
         imagePositions = positions
         imageCount = sorted.count
-        data = EvaluationData(images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(), detections: .init())
+        data = EvaluationData(
+            images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(),
+            detections: .init())
         let K = parameters.useCategories ? categoryIDs.count : 1
-        table = PrecisionTable(iouThresholds: parameters.iouThresholds.count, recallThresholds: parameters.recallThresholds.count,
-                               categories: K, areaRanges: parameters.areaRanges.count, maxDetections: parameters.maxDetections.count)
+        table = PrecisionTable(
+            iouThresholds: parameters.iouThresholds.count, recallThresholds: parameters.recallThresholds.count,
+            categories: K, areaRanges: parameters.areaRanges.count, maxDetections: parameters.maxDetections.count)
     }
 
     /// Accumulates category `k` from its matchings (every entry must be of category k).
     public mutating func add(category k: Int, matches: COCOMatchTable) {
         let A = parameters.areaRanges.count
-        var evaluations = [[COCOEvaluator.PerImage?]](repeating: [COCOEvaluator.PerImage?](repeating: nil, count: imageCount), count: A)
+        var evaluations = [[COCOEvaluator.PerImage?]](
+            repeating: [COCOEvaluator.PerImage?](repeating: nil, count: imageCount), count: A)
         for e in 0..<matches.count {
             precondition(Int(matches.categories[e]) == k, "a matching of another category")
             for a in 0..<A {
                 let entry = matches.entry(e, areaRange: a)
                 evaluations[a][imagePositions[matches.imageIDs[e]]!] = COCOEvaluator.PerImage(
-                    scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 }, ignored: entry.flags.map { $0 & 2 != 0 },
+                    scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 },
+                    ignored: entry.flags.map { $0 & 2 != 0 },
                     matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
             }
         }
-        let parameters = self.parameters, data = self.data
+        let parameters = self.parameters
+        let data = self.data
         table.withStorage { storage in
-            COCOEvaluator.accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+            COCOEvaluator.accumulate(
+                category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
         }
     }
 

@@ -19,16 +19,21 @@ public enum COCOEvaluator {
     /// - Parameter keepMatches: keep every image and category's matching (for match records and
     ///   error analysis); costs memory on large evaluations.
     /// - Parameter masks: the rasterised masks, when the caller has them already (`segm`).
-    public static func evaluate(_ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false,
-                                masks given: MaskCache? = nil) -> COCOEvaluation {
+    public static func evaluate(
+        _ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false,
+        masks given: MaskCache? = nil
+    ) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
-        let A = parameters.areaRanges.count, M = parameters.maxDetections.count
+        let T = parameters.iouThresholds.count
+        let R = parameters.recallThresholds.count
+        let A = parameters.areaRanges.count
+        let M = parameters.maxDetections.count
         let imageCount = data.images.count
         let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
 
-        var table = PrecisionTable(iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
+        var table = PrecisionTable(
+            iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
         var matchRecords = [[ImageCategoryMatches]](repeating: [], count: K)
         let maxDetection = parameters.maxDetections.max() ?? 100
 
@@ -39,18 +44,25 @@ public enum COCOEvaluator {
                     var perImage: [ImageCategoryMatches] = []
                     var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
                     for image in 0..<imageCount {
-                        guard let (dts, gts, ious) = candidates(data, groups: groups, masks: masks, category: k, image: image,
-                                                                maxDetection: maxDetection, type: parameters.iouType) else { continue }
+                        guard
+                            let (dts, gts, ious) = candidates(
+                                data, groups: groups, masks: masks, category: k, image: image,
+                                maxDetection: maxDetection, type: parameters.iouType)
+                        else { continue }
                         for (a, range) in parameters.areaRanges.enumerated() {
-                            evaluations[a][image] = match(data, parameters: parameters, range: range, detections: dts,
-                                                          groundTruth: gts, ious: ious)
+                            evaluations[a][image] = match(
+                                data, parameters: parameters, range: range, detections: dts,
+                                groundTruth: gts, ious: ious)
                         }
                         if keepMatches, let all = evaluations[0][image] {
-                            perImage.append(ImageCategoryMatches(image: image, category: k, detections: dts, groundTruth: gts,
-                                                                 ious: ious, evaluation: all))
+                            perImage.append(
+                                ImageCategoryMatches(
+                                    image: image, category: k, detections: dts, groundTruth: gts,
+                                    ious: ious, evaluation: all))
                         }
                     }
-                    accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+                    accumulate(
+                        category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
                     recordsBase.buffer[k] = perImage
                 }
             }
@@ -62,8 +74,10 @@ public enum COCOEvaluator {
 
     /// One image and category's detections (best score first, stable, cut to the largest maxDets),
     /// ground truth and IoUs; nil when the image has neither (pycocotools `computeIoU`).
-    static func candidates(_ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int,
-                           maxDetection: Int, type: COCOParameters.IoUType) -> (detections: [Int], groundTruth: [Int], ious: [Double])? {
+    static func candidates(
+        _ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int,
+        maxDetection: Int, type: COCOParameters.IoUType
+    ) -> (detections: [Int], groundTruth: [Int], ious: [Double])? {
         let gts = groups.groundTruth(category: k, image: image)
         var dts = groups.detections(category: k, image: image)
         if gts.isEmpty && dts.isEmpty { return nil }
@@ -73,8 +87,10 @@ public enum COCOEvaluator {
     }
 
     /// IoUs, detections × ground truth (pycocotools `computeIoU`, transposed to rows of detections).
-    static func iouMatrix(_ data: EvaluationData, masks: MaskCache?, image: Int, detections: [Int], groundTruth: [Int],
-                          type: COCOParameters.IoUType) -> [Double] {
+    static func iouMatrix(
+        _ data: EvaluationData, masks: MaskCache?, image: Int, detections: [Int], groundTruth: [Int],
+        type: COCOParameters.IoUType
+    ) -> [Double] {
         guard !detections.isEmpty && !groundTruth.isEmpty else { return [] }
         var ious = [Double](repeating: 0, count: detections.count * groundTruth.count)
         let G = groundTruth.count
@@ -83,11 +99,15 @@ public enum COCOEvaluator {
                 let crowd = data.groundTruth.isCrowd[truth]
                 switch type {
                 case .bbox:
-                    ious[d * G + g] = MaskOperations.iou(detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth), crowd: crowd)
+                    ious[d * G + g] = MaskOperations.iou(
+                        detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth),
+                        crowd: crowd)
                 case .segm:
-                    let dm = masks!.detection(detection), gm = masks!.groundTruth(truth)
-                    ious[d * G + g] = MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd,
-                                                         detectionBox: dm.box, groundTruthBox: gm.box)
+                    let dm = masks!.detection(detection)
+                    let gm = masks!.groundTruth(truth)
+                    ious[d * G + g] = MaskOperations.iou(
+                        detection: dm.mask, groundTruth: gm.mask, crowd: crowd,
+                        detectionBox: dm.box, groundTruthBox: gm.box)
                 }
             }
         }
@@ -113,10 +133,13 @@ public enum COCOEvaluator {
         var detectionCount: Int { scores.count }
     }
 
-    static func match(_ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange,
-                      detections: [Int], groundTruth: [Int], ious: [Double]) -> PerImage {
+    static func match(
+        _ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange,
+        detections: [Int], groundTruth: [Int], ious: [Double]
+    ) -> PerImage {
         let T = parameters.iouThresholds.count
-        let G = groundTruth.count, D = detections.count
+        let G = groundTruth.count
+        let D = detections.count
         // Ground truth ignored when crowd or outside the area range (bounds inclusive), moved last (stable).
         var order: [Int] = []
         order.reserveCapacity(G)
@@ -133,7 +156,8 @@ public enum COCOEvaluator {
         var ignored = [Bool](repeating: false, count: T * D)
         var matchedIndex = [Int32](repeating: -1, count: T * D)
         if !ious.isEmpty {
-            var crowd = [Bool](repeating: false, count: G), zeroID = [Bool](repeating: false, count: G)
+            var crowd = [Bool](repeating: false, count: G)
+            var zeroID = [Bool](repeating: false, count: G)
             for (position, g) in order.enumerated() {
                 crowd[position] = data.groundTruth.isCrowd[groundTruth[g]]
                 zeroID[position] = data.groundTruth.ids[groundTruth[g]] == 0
@@ -170,24 +194,31 @@ public enum COCOEvaluator {
                 for t in 0..<T where !matched[t * D + d] { ignored[t * D + d] = true }
             }
         }
-        return PerImage(scores: detections.map { data.detections.scores[$0] }, matched: matched, ignored: ignored,
-                        matchedIndex: matchedIndex, groundTruthCount: regular, groundTruthOrder: order)
+        return PerImage(
+            scores: detections.map { data.detections.scores[$0] }, matched: matched, ignored: ignored,
+            matchedIndex: matchedIndex, groundTruthCount: regular, groundTruthOrder: order)
     }
 
     // MARK: Accumulation (pycocotools accumulate)
 
-    static func accumulate(category k: Int, evaluations: [[PerImage?]], parameters: COCOParameters, data: EvaluationData,
-                           storage: PrecisionTable.Storage) {
-        let T = parameters.iouThresholds.count, R = parameters.recallThresholds.count
-        let epsilon = 2.220446049250313e-16 // np.spacing(1)
+    static func accumulate(
+        category k: Int, evaluations: [[PerImage?]], parameters: COCOParameters, data: EvaluationData,
+        storage: PrecisionTable.Storage
+    ) {
+        let T = parameters.iouThresholds.count
+        let R = parameters.recallThresholds.count
+        let epsilon = 2.220446049250313e-16  // np.spacing(1)
         let largest = parameters.maxDetections.max() ?? 0
-        var recall: [Double] = [], precision: [Double] = []
+        var recall: [Double] = []
+        var precision: [Double] = []
         for (a, perImage) in evaluations.enumerated() {
             var groundTruthCount = 0
             var any = false
             // Every kept detection of every image (image-id order), with its flags per threshold.
-            var scores: [Double] = [], ranks: [Int32] = []
-            var matchedFlags: [[Bool]] = Array(repeating: [], count: T), ignoredFlags: [[Bool]] = Array(repeating: [], count: T)
+            var scores: [Double] = []
+            var ranks: [Int32] = []
+            var matchedFlags: [[Bool]] = Array(repeating: [], count: T)
+            var ignoredFlags: [[Bool]] = Array(repeating: [], count: T)
             for evaluation in perImage {
                 guard let evaluation else { continue }
                 any = true
@@ -207,8 +238,10 @@ public enum COCOEvaluator {
             for (m, maxDet) in parameters.maxDetections.enumerated() {
                 let kept = maxDet >= largest ? order : order.filter { Int(ranks[$0]) < maxDet }
                 for t in 0..<T {
-                    var tp = 0.0, fp = 0.0
-                    recall.removeAll(keepingCapacity: true); precision.removeAll(keepingCapacity: true)
+                    var tp = 0.0
+                    var fp = 0.0
+                    recall.removeAll(keepingCapacity: true)
+                    precision.removeAll(keepingCapacity: true)
                     matchedFlags[t].withUnsafeBufferPointer { matched in
                         ignoredFlags[t].withUnsafeBufferPointer { ignored in
                             for index in kept {
@@ -221,7 +254,8 @@ public enum COCOEvaluator {
                     storage.setRecall(recall.last ?? 0, t: t, k: k, a: a, m: m)
                     // Precision made monotone from the right.
                     if precision.count > 1 {
-                        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
+                        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1]
+                        {
                             precision[i - 1] = precision[i]
                         }
                     }
@@ -233,7 +267,8 @@ public enum COCOEvaluator {
                             for rest in r..<R { storage.setPrecision(0, score: 0, t: t, r: rest, k: k, a: a, m: m) }
                             break
                         }
-                        storage.setPrecision(precision[position], score: scores[kept[position]], t: t, r: r, k: k, a: a, m: m)
+                        storage.setPrecision(
+                            precision[position], score: scores[kept[position]], t: t, r: r, k: k, a: a, m: m)
                     }
                 }
             }
@@ -273,14 +308,21 @@ struct Groups: Sendable {
             var items = [Int](repeating: 0, count: n)
             var fill = counts
             // With useCats off, order by category first inside each cell.
-            let order = useCategories ? Array(0..<n) : (0..<n).sorted { (objects.category[$0], $0) < (objects.category[$1], $1) }
-            for i in order { items[fill[keys[i]]] = i; fill[keys[i]] += 1 }
+            let order =
+                useCategories
+                ? Array(0..<n) : (0..<n).sorted { (objects.category[$0], $0) < (objects.category[$1], $1) }
+            for i in order {
+                items[fill[keys[i]]] = i
+                fill[keys[i]] += 1
+            }
             return (counts, items)
         }
         let truth = group(data.groundTruth)
         let detections = group(data.detections)
-        groundTruthStart = truth.0; groundTruthItems = truth.1
-        detectionStart = detections.0; detectionItems = detections.1
+        groundTruthStart = truth.0
+        groundTruthItems = truth.1
+        detectionStart = detections.0
+        detectionItems = detections.1
     }
 
     func groundTruth(category k: Int, image: Int) -> [Int] {
@@ -297,20 +339,27 @@ struct Groups: Sendable {
 /// Masks of every object, rasterised once (in parallel) with their bounding boxes; build one and
 /// pass it to each evaluation of the same data.
 public final class MaskCache: @unchecked Sendable {
-    struct Entry { var mask: RunLengthMask; var box: (Double, Double, Double, Double) }
+    struct Entry {
+        var mask: RunLengthMask
+        var box: (Double, Double, Double, Double)
+    }
     private var groundTruthMasks: [Entry]
     private var detectionMasks: [Entry]
 
     public init(_ data: EvaluationData) {
         func build(_ objects: EvaluationData.Objects) -> [Entry] {
-            var entries = [Entry](repeating: Entry(mask: RunLengthMask(height: 0, width: 0, counts: []), box: (0, 0, 0, 0)), count: objects.count)
+            var entries = [Entry](
+                repeating: Entry(mask: RunLengthMask(height: 0, width: 0, counts: []), box: (0, 0, 0, 0)),
+                count: objects.count)
             entries.withUnsafeMutableBufferPointer { buffer in
                 let box = UnsafeMutableBufferPointerBox(buffer)
                 DispatchQueue.concurrentPerform(iterations: max(1, (objects.count + 1023) / 1024)) { block in
                     for i in (block * 1024)..<min(objects.count, (block + 1) * 1024) {
                         let image = data.images[Int(objects.image[i])]
-                        let mask = objects.segmentations[i]?.mask(height: image.height, width: image.width)
-                            ?? RunLengthMask(height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
+                        let mask =
+                            objects.segmentations[i]?.mask(height: image.height, width: image.width)
+                            ?? RunLengthMask(
+                                height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
                         box.buffer[i] = Entry(mask: mask, box: MaskOperations.boundingBox(mask))
                     }
                 }

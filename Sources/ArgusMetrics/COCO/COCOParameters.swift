@@ -18,7 +18,11 @@ public struct COCOParameters: Sendable, Hashable {
         public var label: String
         public var lower: Double
         public var upper: Double
-        public init(_ label: String, _ lower: Double, _ upper: Double) { self.label = label; self.lower = lower; self.upper = upper }
+        public init(_ label: String, _ lower: Double, _ upper: Double) {
+            self.label = label
+            self.lower = lower
+            self.upper = upper
+        }
     }
 
     public init(iouType: IoUType) {
@@ -26,7 +30,10 @@ public struct COCOParameters: Sendable, Hashable {
         iouThresholds = Self.linspace(0.5, 0.95, Int((((0.95 - 0.5) / 0.05)).rounded(.toNearestOrEven)) + 1)
         recallThresholds = Self.linspace(0.0, 1.0, Int(((1.0 - 0.0) / 0.01).rounded(.toNearestOrEven)) + 1)
         maxDetections = [1, 10, 100]
-        areaRanges = [AreaRange("all", 0, 1e10), AreaRange("small", 0, 1024), AreaRange("medium", 1024, 9216), AreaRange("large", 9216, 1e10)]
+        areaRanges = [
+            AreaRange("all", 0, 1e10), AreaRange("small", 0, 1024), AreaRange("medium", 1024, 9216),
+            AreaRange("large", 9216, 1e10),
+        ]
         useCategories = true
     }
 

@@ -18,12 +18,16 @@ enum NumpyMath {
                 i += 8
             }
             var result = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-            while i < n { result += values[i]; i += 1 }
+            while i < n {
+                result += values[i]
+                i += 1
+            }
             return result
         }
         var half = n / 2
         half -= half % 8
-        return sum(UnsafeBufferPointer(rebasing: values[0..<half])) + sum(UnsafeBufferPointer(rebasing: values[half..<n]))
+        return sum(UnsafeBufferPointer(rebasing: values[0..<half]))
+            + sum(UnsafeBufferPointer(rebasing: values[half..<n]))
     }
 
     static func sum(_ values: [Double]) -> Double { values.withUnsafeBufferPointer { sum($0) } }
@@ -41,7 +45,8 @@ extension NumpyMath {
         if x < xp[0] { return fp[0] }
         if x > xp[n - 1] { return fp[n - 1] }
         // Largest j with xp[j] <= x.
-        var low = 0, high = n - 1
+        var low = 0
+        var high = n - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if xp[mid] <= x { low = mid } else { high = mid - 1 }
@@ -62,7 +67,9 @@ extension NumpyMath {
 public enum OneVsRest {
     /// Every class's TPR interpolated (`np.interp`) at 1,000 evenly spaced FPRs, summed class by
     /// class and divided by the number of classes; classes without positives (or negatives) are left out.
-    public static func macroROC(classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double])) -> (fpr: [Double], tpr: [Double]) {
+    public static func macroROC(classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double]))
+        -> (fpr: [Double], tpr: [Double])
+    {
         let grid = COCOParameters.linspace(0, 1, points)
         var mean = [Double](repeating: 0, count: points)
         var used = 0
@@ -80,7 +87,9 @@ public enum OneVsRest {
     /// Every class's precision interpolated (`np.interp`, recall taken in increasing order) at
     /// 1,000 evenly spaced recalls, summed class by class and divided by the number of classes
     /// with positives.
-    public static func macroPrecisionRecall(classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double])) -> (recall: [Double], precision: [Double]) {
+    public static func macroPrecisionRecall(
+        classCount: Int, points: Int = 1000, column: (Int) -> (truth: [Bool], scores: [Double])
+    ) -> (recall: [Double], precision: [Double]) {
         let grid = COCOParameters.linspace(0, 1, points)
         var mean = [Double](repeating: 0, count: points)
         var used = 0
@@ -88,7 +97,8 @@ public enum OneVsRest {
             let (truthColumn, scoreColumn) = column(c)
             guard truthColumn.contains(true) else { continue }
             let pr = BinaryCurves.precisionRecall(truthColumn, scoreColumn)
-            let recall = Array(pr.recall.reversed()), precision = Array(pr.precision.reversed())
+            let recall = Array(pr.recall.reversed())
+            let precision = Array(pr.precision.reversed())
             for (i, x) in grid.enumerated() { mean[i] += NumpyMath.interp(x, recall, precision) }
             used += 1
         }

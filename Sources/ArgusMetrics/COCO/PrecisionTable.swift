@@ -8,7 +8,11 @@ public struct PrecisionTable: Sendable {
     private var recall: [Double]
 
     init(iouThresholds T: Int, recallThresholds R: Int, categories K: Int, areaRanges A: Int, maxDetections M: Int) {
-        iouThresholds = T; recallThresholds = R; categories = K; areaRanges = A; maxDetections = M
+        iouThresholds = T
+        recallThresholds = R
+        categories = K
+        areaRanges = A
+        maxDetections = M
         precision = [Double](repeating: -1, count: T * R * K * A * M)
         scores = precision
         recall = [Double](repeating: -1, count: T * K * A * M)
@@ -40,19 +44,29 @@ public struct PrecisionTable: Sendable {
     }
 
     /// Raw values with −1 for undefined, in pycocotools' layout (for exact means).
-    func rawPrecision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double { precision[precisionIndex(t: t, r: r, k: k, a: a, m: m)] }
+    func rawPrecision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double {
+        precision[precisionIndex(t: t, r: r, k: k, a: a, m: m)]
+    }
     func rawRecall(t: Int, k: Int, a: Int, m: Int) -> Double { recall[recallIndex(t: t, k: k, a: a, m: m)] }
 
     /// Writable views for the concurrent accumulation (each category writes only its own entries).
     final class Storage: @unchecked Sendable {
-        let precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>, recall: UnsafeMutablePointer<Double>
+        let precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>,
+            recall: UnsafeMutablePointer<Double>
         let table: PrecisionTableShape
-        init(precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>, recall: UnsafeMutablePointer<Double>, table: PrecisionTableShape) {
-            self.precision = precision; self.scores = scores; self.recall = recall; self.table = table
+        init(
+            precision: UnsafeMutablePointer<Double>, scores: UnsafeMutablePointer<Double>,
+            recall: UnsafeMutablePointer<Double>, table: PrecisionTableShape
+        ) {
+            self.precision = precision
+            self.scores = scores
+            self.recall = recall
+            self.table = table
         }
         @inline(__always) func setPrecision(_ value: Double, score: Double, t: Int, r: Int, k: Int, a: Int, m: Int) {
             let i = (((t * table.R + r) * table.K + k) * table.A + a) * table.M + m
-            precision[i] = value; scores[i] = score
+            precision[i] = value
+            scores[i] = score
         }
         @inline(__always) func setRecall(_ value: Double, t: Int, k: Int, a: Int, m: Int) {
             recall[((t * table.K + k) * table.A + a) * table.M + m] = value
@@ -66,7 +80,9 @@ public struct PrecisionTable: Sendable {
         precision.withUnsafeMutableBufferPointer { p in
             scores.withUnsafeMutableBufferPointer { s in
                 recall.withUnsafeMutableBufferPointer { r in
-                    body(Storage(precision: p.baseAddress!, scores: s.baseAddress!, recall: r.baseAddress!, table: shape))
+                    body(
+                        Storage(precision: p.baseAddress!, scores: s.baseAddress!, recall: r.baseAddress!, table: shape)
+                    )
                 }
             }
         }

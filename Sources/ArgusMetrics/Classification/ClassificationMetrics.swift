@@ -14,7 +14,9 @@ public struct MulticlassMetrics: Sendable {
 
     public init(labels: [String], truth: [Int], scores: [Double]) {
         precondition(scores.count == truth.count * labels.count, "scores must be N × C")
-        self.labels = labels; self.truth = truth; self.scores = scores
+        self.labels = labels
+        self.truth = truth
+        self.scores = scores
     }
 
     @inline(__always) func score(_ i: Int, _ c: Int) -> Double { scores[i * classCount + c] }
@@ -55,7 +57,9 @@ public struct MulticlassMetrics: Sendable {
             let tp = counts[c][c]
             let support = counts[c].reduce(0, +)
             let predicted = (0..<classCount).reduce(0) { $0 + counts[$1][c] }
-            result.truePositives.append(tp); result.support.append(support); result.predictedCount.append(predicted)
+            result.truePositives.append(tp)
+            result.support.append(support)
+            result.predictedCount.append(predicted)
             result.precision.append(predicted == 0 ? 0 : Double(tp) / Double(predicted))
             result.recall.append(support == 0 ? 0 : Double(tp) / Double(support))
             let denominator = Double(support) + Double(predicted)
@@ -120,7 +124,8 @@ public struct MulticlassMetrics: Sendable {
         var hits = 0
         for i in 0..<sampleCount {
             // The truth's rank: classes ahead of it (higher score, or equal score and higher index).
-            let t = truth[i], own = score(i, t)
+            let t = truth[i]
+            let own = score(i, t)
             var ahead = 0
             for c in 0..<classCount where score(i, c) > own || (score(i, c) == own && c > t) { ahead += 1 }
             if ahead < k { hits += 1 }
@@ -146,24 +151,34 @@ public struct MulticlassMetrics: Sendable {
     /// radix-sorted in place and walked once, on every core, the micro column (all N × C scores,
     /// the longest) first in line.
     public var ranking: (auc: [Double], averagePrecision: [Double], microAUC: Double, microAveragePrecision: Double) {
-        let n = sampleCount, c = classCount
+        let n = sampleCount
+        let c = classCount
         var support = [Int](repeating: 0, count: c)
         for t in truth { support[t] += 1 }
         let negativeTotal = n * c - n
-        var negativeStart = [Int](repeating: 0, count: c + 1), positiveStart = [Int](repeating: negativeTotal, count: c + 1)
+        var negativeStart = [Int](repeating: 0, count: c + 1)
+        var positiveStart = [Int](repeating: negativeTotal, count: c + 1)
         for k in 0..<c {
             negativeStart[k + 1] = negativeStart[k] + (n - support[k])
             positiveStart[k + 1] = positiveStart[k] + support[k]
         }
         let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, n * c))
         defer { keys.deallocate() }
-        var negativeCursor = Array(negativeStart.prefix(c)), positiveCursor = Array(positiveStart.prefix(c))
+        var negativeCursor = Array(negativeStart.prefix(c))
+        var positiveCursor = Array(positiveStart.prefix(c))
         scores.withUnsafeBufferPointer { all in
             for i in 0..<n {
-                let t = truth[i], row = i * c
+                let t = truth[i]
+                let row = i * c
                 for k in 0..<c {
                     let key = BinaryCurves.descendingKey(all[row + k])
-                    if k == t { keys[positiveCursor[k]] = key; positiveCursor[k] += 1 } else { keys[negativeCursor[k]] = key; negativeCursor[k] += 1 }
+                    if k == t {
+                        keys[positiveCursor[k]] = key
+                        positiveCursor[k] += 1
+                    } else {
+                        keys[negativeCursor[k]] = key
+                        negativeCursor[k] += 1
+                    }
                 }
             }
         }
@@ -171,25 +186,33 @@ public struct MulticlassMetrics: Sendable {
         let micro = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, n * c))
         defer { micro.deallocate() }
         if n * c > 0 { micro.baseAddress!.update(from: keys.baseAddress!, count: n * c) }
-        let negativeStarts = negativeStart, positiveStarts = positiveStart
+        let negativeStarts = negativeStart
+        let positiveStarts = positiveStart
         var results = [(Double, Double)](repeating: (0, 0), count: c + 1)
-        let shared = UnsafeMutableBufferPointerBox(keys), microBox = UnsafeMutableBufferPointerBox(micro)
+        let shared = UnsafeMutableBufferPointerBox(keys)
+        let microBox = UnsafeMutableBufferPointerBox(micro)
         results.withUnsafeMutableBufferPointer { buffer in
             let box = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: c + 1) { task in
                 if task == 0 {
                     let negatives = UnsafeMutableBufferPointer(rebasing: microBox.buffer[0..<negativeTotal])
                     let positives = UnsafeMutableBufferPointer(rebasing: microBox.buffer[negativeTotal..<(n * c)])
-                    BinaryCurves.radixSort(negatives); BinaryCurves.radixSort(positives)
-                    box.buffer[c] = BinaryCurves.aucAndAveragePrecision(sortedPositiveKeys: UnsafeBufferPointer(positives),
-                                                                       sortedNegativeKeys: UnsafeBufferPointer(negatives))
+                    BinaryCurves.radixSort(negatives)
+                    BinaryCurves.radixSort(positives)
+                    box.buffer[c] = BinaryCurves.aucAndAveragePrecision(
+                        sortedPositiveKeys: UnsafeBufferPointer(positives),
+                        sortedNegativeKeys: UnsafeBufferPointer(negatives))
                 } else {
                     let k = task - 1
-                    let negatives = UnsafeMutableBufferPointer(rebasing: shared.buffer[negativeStarts[k]..<negativeStarts[k + 1]])
-                    let positives = UnsafeMutableBufferPointer(rebasing: shared.buffer[positiveStarts[k]..<positiveStarts[k + 1]])
-                    BinaryCurves.radixSort(negatives); BinaryCurves.radixSort(positives)
-                    box.buffer[k] = BinaryCurves.aucAndAveragePrecision(sortedPositiveKeys: UnsafeBufferPointer(positives),
-                                                                       sortedNegativeKeys: UnsafeBufferPointer(negatives))
+                    let negatives = UnsafeMutableBufferPointer(
+                        rebasing: shared.buffer[negativeStarts[k]..<negativeStarts[k + 1]])
+                    let positives = UnsafeMutableBufferPointer(
+                        rebasing: shared.buffer[positiveStarts[k]..<positiveStarts[k + 1]])
+                    BinaryCurves.radixSort(negatives)
+                    BinaryCurves.radixSort(positives)
+                    box.buffer[k] = BinaryCurves.aucAndAveragePrecision(
+                        sortedPositiveKeys: UnsafeBufferPointer(positives),
+                        sortedNegativeKeys: UnsafeBufferPointer(negatives))
                 }
             }
         }
@@ -198,13 +221,17 @@ public struct MulticlassMetrics: Sendable {
 
     /// The micro average alone: every (sample, class) score, split into the true class's and the others'.
     public func microRanking() -> (Double, Double) {
-        var positives: [Double] = [], negatives: [Double] = []
+        var positives: [Double] = []
+        var negatives: [Double] = []
         positives.reserveCapacity(sampleCount)
         negatives.reserveCapacity(sampleCount * max(0, classCount - 1))
         scores.withUnsafeBufferPointer { all in
             for i in 0..<sampleCount {
-                let t = truth[i], row = i * classCount
-                for c in 0..<classCount { if c == t { positives.append(all[row + c]) } else { negatives.append(all[row + c]) } }
+                let t = truth[i]
+                let row = i * classCount
+                for c in 0..<classCount {
+                    if c == t { positives.append(all[row + c]) } else { negatives.append(all[row + c]) }
+                }
             }
         }
         return BinaryCurves.aucAndAveragePrecision(positives: &positives, negatives: &negatives)
@@ -212,22 +239,32 @@ public struct MulticlassMetrics: Sendable {
 
     /// Expected calibration error with equal-width bins over the top-class confidence: bin b holds
     /// confidences in (b/B, (b+1)/B] (the first bin also 0); Σ |B_b|/N · |accuracy − confidence|.
-    public func calibration(bins: Int = 15) -> (ece: Double, bins: [(lower: Double, upper: Double, count: Int, confidence: Double?, accuracy: Double?)]) {
+    public func calibration(bins: Int = 15) -> (
+        ece: Double, bins: [(lower: Double, upper: Double, count: Int, confidence: Double?, accuracy: Double?)]
+    ) {
         let predicted = self.predicted
-        var counts = [Int](repeating: 0, count: bins), confidence = [Double](repeating: 0, count: bins), correct = [Int](repeating: 0, count: bins)
+        var counts = [Int](repeating: 0, count: bins)
+        var confidence = [Double](repeating: 0, count: bins)
+        var correct = [Int](repeating: 0, count: bins)
         for i in 0..<sampleCount {
             let p = score(i, predicted[i])
             var b = Int((p * Double(bins)).rounded(.up)) - 1
             b = min(max(b, 0), bins - 1)
-            counts[b] += 1; confidence[b] += p
+            counts[b] += 1
+            confidence[b] += p
             if predicted[i] == truth[i] { correct[b] += 1 }
         }
         var ece = 0.0
         var table: [(Double, Double, Int, Double?, Double?)] = []
         for b in 0..<bins {
-            let lower = Double(b) / Double(bins), upper = Double(b + 1) / Double(bins)
-            guard counts[b] > 0 else { table.append((lower, upper, 0, nil, nil)); continue }
-            let meanConfidence = confidence[b] / Double(counts[b]), accuracy = Double(correct[b]) / Double(counts[b])
+            let lower = Double(b) / Double(bins)
+            let upper = Double(b + 1) / Double(bins)
+            guard counts[b] > 0 else {
+                table.append((lower, upper, 0, nil, nil))
+                continue
+            }
+            let meanConfidence = confidence[b] / Double(counts[b])
+            let accuracy = Double(correct[b]) / Double(counts[b])
             ece += Double(counts[b]) / Double(sampleCount) * abs(accuracy - meanConfidence)
             table.append((lower, upper, counts[b], meanConfidence, accuracy))
         }
@@ -242,10 +279,14 @@ public struct MulticlassMetrics: Sendable {
         let counts = confusionMatrix(predicted)
         let per = perClass(counts)
         let support = per.support.map(Double.init)
-        let totalTP = per.truePositives.reduce(0, +), totalPredicted = per.predictedCount.reduce(0, +), totalSupport = per.support.reduce(0, +)
+        let totalTP = per.truePositives.reduce(0, +)
+        let totalPredicted = per.predictedCount.reduce(0, +)
+        let totalSupport = per.support.reduce(0, +)
         let microP = totalPredicted == 0 ? 0 : Double(totalTP) / Double(totalPredicted)
         let microR = totalSupport == 0 ? 0 : Double(totalTP) / Double(totalSupport)
-        let microF = Double(totalSupport + totalPredicted) == 0 ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
+        let microF =
+            Double(totalSupport + totalPredicted) == 0
+            ? 0 : 2.0 * Double(totalTP) / Double(totalSupport + totalPredicted)
         let rankings = ranking
         let (auc, ap) = (rankings.auc, rankings.averagePrecision)
         let microRanking = (auc: rankings.microAUC, averagePrecision: rankings.microAveragePrecision)

@@ -20,8 +20,12 @@ extension BinaryCurves {
     static func radixSort(_ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
         let n = keys.count
         var keys = keys
-        guard n > 2048 else { keys.sort(); return }
-        var from = keys, to = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+        guard n > 2048 else {
+            keys.sort()
+            return
+        }
+        var from = keys
+        var to = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
         var counts = [Int](repeating: 0, count: 256)
         for pass in 0..<8 {
             let shift = UInt64(pass * 8)
@@ -29,7 +33,11 @@ extension BinaryCurves {
             for key in from { counts[Int((key >> shift) & 0xFF)] += 1 }
             if counts.contains(n) { continue }
             var offset = 0
-            for i in 0..<256 { let c = counts[i]; counts[i] = offset; offset += c }
+            for i in 0..<256 {
+                let c = counts[i]
+                counts[i] = offset
+                offset += c
+            }
             for key in from {
                 let digit = Int((key >> shift) & 0xFF)
                 to[counts[digit]] = key
@@ -51,9 +59,12 @@ extension BinaryCurves {
     /// points `drop_intermediate` keeps feed the trapezoid terms; the precision-recall terms are
     /// non-zero only where recall rises, and numpy's pairwise sum is replayed over their positions.
     /// Complexity: O(P + N) time, O(kept points + thresholds with positives) memory.
-    static func aucAndAveragePrecision(sortedPositiveKeys positives: UnsafeBufferPointer<UInt64>,
-                                       sortedNegativeKeys negatives: UnsafeBufferPointer<UInt64>) -> (auc: Double, averagePrecision: Double) {
-        let lastT = Double(positives.count), lastF = Double(negatives.count)
+    static func aucAndAveragePrecision(
+        sortedPositiveKeys positives: UnsafeBufferPointer<UInt64>,
+        sortedNegativeKeys negatives: UnsafeBufferPointer<UInt64>
+    ) -> (auc: Double, averagePrecision: Double) {
+        let lastT = Double(positives.count)
+        let lastF = Double(negatives.count)
         if positives.isEmpty {
             // Recall is 1 throughout: take the general path (an edge case, cheap enough).
             let curve = clfCurve(sortedPositives: [], sortedNegatives: negatives.map(value(ofKey:)))
@@ -62,35 +73,51 @@ extension BinaryCurves {
         var rocTerms: [Double] = []
         var apEntries: [(Int, Double)] = []
         // ROC window: the last two points, and the last kept point (starting at the prepended origin).
-        var a = (fp: 0.0, tp: 0.0), b = (fp: 0.0, tp: 0.0)
-        var keptX = 0.0, keptY = 0.0
+        var a = (fp: 0.0, tp: 0.0)
+        var b = (fp: 0.0, tp: 0.0)
+        var keptX = 0.0
+        var keptY = 0.0
         @inline(__always) func keep(_ p: (fp: Double, tp: Double)) {
-            let x = p.fp / lastF, y = p.tp / lastT
+            let x = p.fp / lastF
+            let y = p.tp / lastT
             rocTerms.append((x - keptX) * (y + keptY) / 2.0)
-            keptX = x; keptY = y
+            keptX = x
+            keptY = y
         }
         var k = 0
-        var i = 0, j = 0
-        var tp = 0.0, fp = 0.0
-        let p = positives.count, n = negatives.count
+        var i = 0
+        var j = 0
+        var tp = 0.0
+        var fp = 0.0
+        let p = positives.count
+        let n = negatives.count
         while i < p || j < n {
             let key = i < p && (j >= n || positives[i] <= negatives[j]) ? positives[i] : negatives[j]
             let previousTP = tp
-            while i < p && positives[i] == key { tp += 1; i += 1 }
-            while j < n && negatives[j] == key { fp += 1; j += 1 }
+            while i < p && positives[i] == key {
+                tp += 1
+                i += 1
+            }
+            while j < n && negatives[j] == key {
+                fp += 1
+                j += 1
+            }
             let c = (fp: fp, tp: tp)
             if tp > previousTP {
-                let recall = tp / lastT, previousRecall = previousTP / lastT
+                let recall = tp / lastT
+                let previousRecall = previousTP / lastT
                 apEntries.append((k, (previousRecall - recall) * (tp / (tp + fp))))
             }
             // Point k − 1 is kept if it is the first, or if the curve bends there.
             if k == 1 {
                 keep(b)
             } else if k >= 2 {
-                let secondFP = (c.fp - b.fp) - (b.fp - a.fp), secondTP = (c.tp - b.tp) - (b.tp - a.tp)
+                let secondFP = (c.fp - b.fp) - (b.fp - a.fp)
+                let secondTP = (c.tp - b.tp) - (b.tp - a.tp)
                 if secondFP != 0 || secondTP != 0 { keep(b) }
             }
-            a = b; b = c
+            a = b
+            b = c
             k += 1
         }
         keep(b)  // the last point

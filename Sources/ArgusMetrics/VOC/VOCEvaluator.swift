@@ -4,11 +4,16 @@ import ArgusMasks
 /// VOC-style evaluation as the AutoML service computes it (SPEC §5.3): one IoU threshold, greedy
 /// matching by score, all-point (or 11-point) interpolated AP per class.
 public enum VOCEvaluator {
-    public enum Interpolation: String, Sendable { case allPoint = "all_point", elevenPoint = "eleven_point" }
+    public enum Interpolation: String, Sendable {
+        case allPoint = "all_point"
+        case elevenPoint = "eleven_point"
+    }
 
     /// What happened to one detection.
     public enum Outcome: String, Sendable {
-        case truePositive = "tp", falsePositive = "fp", ignored
+        case truePositive = "tp"
+        case falsePositive = "fp"
+        case ignored
     }
 
     public struct ClassResult: Sendable {
@@ -32,7 +37,10 @@ public enum VOCEvaluator {
         public var order: Int
         public var outcome: Outcome
         public init(category: Int32, score: Double, order: Int, outcome: Outcome) {
-            self.category = category; self.score = score; self.order = order; self.outcome = outcome
+            self.category = category
+            self.score = score
+            self.order = order
+            self.outcome = outcome
         }
     }
 
@@ -58,10 +66,17 @@ public enum VOCEvaluator {
         /// Non-crowd ground truth per class.
         public var truthCounts: [Int]
 
-        public init(iouThreshold: Double, interpolation: Interpolation, classes: [ClassResult], matches: [Match], missed: [Int],
-                    records: [Record], truthCounts: [Int]) {
-            self.iouThreshold = iouThreshold; self.interpolation = interpolation; self.classes = classes
-            self.matches = matches; self.missed = missed; self.records = records; self.truthCounts = truthCounts
+        public init(
+            iouThreshold: Double, interpolation: Interpolation, classes: [ClassResult], matches: [Match], missed: [Int],
+            records: [Record], truthCounts: [Int]
+        ) {
+            self.iouThreshold = iouThreshold
+            self.interpolation = interpolation
+            self.classes = classes
+            self.matches = matches
+            self.missed = missed
+            self.records = records
+            self.truthCounts = truthCounts
         }
 
         /// Means over the classes where each value is defined.
@@ -75,8 +90,10 @@ public enum VOCEvaluator {
     /// - Parameter pixelInclusive: the Pascal VOC devkit's convention for boxes in integer pixel
     ///   coordinates (a box from x1 to x2 is x2 − x1 + 1 pixels wide), which the older peer tools use;
     ///   off by default, as in the AutoML service and COCO.
-    public static func evaluate(_ data: EvaluationData, iouThreshold: Double = 0.5, interpolation: Interpolation = .allPoint,
-                                segm: Bool = false, pixelInclusive: Bool = false, masks given: MaskCache? = nil) -> Result {
+    public static func evaluate(
+        _ data: EvaluationData, iouThreshold: Double = 0.5, interpolation: Interpolation = .allPoint,
+        segm: Bool = false, pixelInclusive: Bool = false, masks given: MaskCache? = nil
+    ) -> Result {
         let K = data.categoryIDs.count
         let masks = segm ? (given ?? MaskCache(data)) : nil
         // Ground truth by (category, image), file order.
@@ -105,15 +122,22 @@ public enum VOCEvaluator {
                     let crowd = data.groundTruth.isCrowd[g]
                     let iou: Double
                     if let masks {
-                        let dm = masks.detection(d), gm = masks.groundTruth(g)
-                        iou = MaskOperations.iou(detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
+                        let dm = masks.detection(d)
+                        let gm = masks.groundTruth(g)
+                        iou = MaskOperations.iou(
+                            detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box,
+                            groundTruthBox: gm.box)
                     } else if pixelInclusive {
                         iou = inclusiveIoU(data.detections.box(d), data.groundTruth.box(g), crowd: crowd)
                     } else {
-                        iou = MaskOperations.iou(detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
+                        iou = MaskOperations.iou(
+                            detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
                     }
                     // The highest IoU; among equals the first in file order.
-                    if iou > bestIoU { bestIoU = iou; best = g }
+                    if iou > bestIoU {
+                        bestIoU = iou
+                        best = g
+                    }
                 }
                 var outcome = Outcome.falsePositive
                 if let g = best, bestIoU >= iouThreshold {
@@ -124,23 +148,30 @@ public enum VOCEvaluator {
                     }
                 }
                 matches.append(Match(detection: d, outcome: outcome, groundTruth: best, iou: max(0, bestIoU)))
-                records.append(Record(category: Int32(k), score: scores[d], order: data.detections.ids[d], outcome: outcome))
+                records.append(
+                    Record(category: Int32(k), score: scores[d], order: data.detections.ids[d], outcome: outcome))
             }
         }
-        let classes = classResults(names: data.categoryNames, truthCounts: truthCount, records: records, interpolation: interpolation)
+        let classes = classResults(
+            names: data.categoryNames, truthCounts: truthCount, records: records, interpolation: interpolation)
         let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken.contains($0) }
-        return Result(iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches, missed: missed,
-                      records: records, truthCounts: truthCount)
+        return Result(
+            iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches,
+            missed: missed,
+            records: records, truthCounts: truthCount)
     }
 
     /// Per-class results from every detection's outcome (also how shards are merged): each class's
     /// detections in score order, ties in file order.
-    public static func classResults(names: [String], truthCounts: [Int], records: [Record], interpolation: Interpolation) -> [ClassResult] {
+    public static func classResults(
+        names: [String], truthCounts: [Int], records: [Record], interpolation: Interpolation
+    ) -> [ClassResult] {
         var byClass = [[Record]](repeating: [], count: names.count)
         for record in records { byClass[Int(record.category)].append(record) }
         return names.indices.map { k in
             let list = byClass[k].sorted { $0.score > $1.score || ($0.score == $1.score && $0.order < $1.order) }
-            var tp = 0, fp = 0
+            var tp = 0
+            var fp = 0
             var curve: [(score: Double, precision: Double, recall: Double)] = []
             for record in list {
                 switch record.outcome {
@@ -151,11 +182,14 @@ public enum VOCEvaluator {
                 let recall = truthCounts[k] > 0 ? Double(tp) / Double(truthCounts[k]) : 0
                 curve.append((record.score, Double(tp) / Double(tp + fp), recall))
             }
-            var result = ClassResult(name: names[k], groundTruthCount: truthCounts[k], detectionCount: tp + fp,
-                                     averagePrecision: nil, precision: nil, recall: nil, curve: curve)
+            var result = ClassResult(
+                name: names[k], groundTruthCount: truthCounts[k], detectionCount: tp + fp,
+                averagePrecision: nil, precision: nil, recall: nil, curve: curve)
             if truthCounts[k] > 0 {
                 result.recall = Double(tp) / Double(truthCounts[k])
-                result.averagePrecision = tp + fp > 0 ? averagePrecision(curve.map { ($0.precision, $0.recall) }, interpolation: interpolation) : 0
+                result.averagePrecision =
+                    tp + fp > 0
+                    ? averagePrecision(curve.map { ($0.precision, $0.recall) }, interpolation: interpolation) : 0
             }
             if tp + fp > 0 { result.precision = Double(tp) / Double(tp + fp) }
             return result
@@ -163,7 +197,9 @@ public enum VOCEvaluator {
     }
 
     /// IoU of `[x, y, w, h]` boxes whose corners are inclusive pixel indices (VOC devkit).
-    static func inclusiveIoU(_ d: (Double, Double, Double, Double), _ g: (Double, Double, Double, Double), crowd: Bool) -> Double {
+    static func inclusiveIoU(_ d: (Double, Double, Double, Double), _ g: (Double, Double, Double, Double), crowd: Bool)
+        -> Double
+    {
         let w = min(d.0 + d.2, g.0 + g.2) - max(d.0, g.0) + 1
         let h = min(d.1 + d.3, g.1 + g.3) - max(d.1, g.1) + 1
         if w <= 0 || h <= 0 { return 0 }
@@ -175,16 +211,22 @@ public enum VOCEvaluator {
     /// AP from (precision, recall) points in score order.
     /// All-point: prepend (recall 0, precision 1), make precision monotone from the right, sum p·Δr.
     /// 11-point: the mean over r ∈ {0, 0.1, …, 1} (as `i * 0.1`) of the best precision at recall ≥ r.
-    public static func averagePrecision(_ points: [(precision: Double, recall: Double)], interpolation: Interpolation) -> Double {
+    public static func averagePrecision(_ points: [(precision: Double, recall: Double)], interpolation: Interpolation)
+        -> Double
+    {
         switch interpolation {
         case .allPoint:
             var precision = [1.0] + points.map(\.precision)
             let recall = [0.0] + points.map(\.recall)
             if precision.count > 1 {
-                for i in stride(from: precision.count - 2, through: 0, by: -1) { precision[i] = max(precision[i], precision[i + 1]) }
+                for i in stride(from: precision.count - 2, through: 0, by: -1) {
+                    precision[i] = max(precision[i], precision[i + 1])
+                }
             }
             var ap = 0.0
-            for i in 1..<recall.count where recall[i] != recall[i - 1] { ap += precision[i] * (recall[i] - recall[i - 1]) }
+            for i in 1..<recall.count where recall[i] != recall[i - 1] {
+                ap += precision[i] * (recall[i] - recall[i - 1])
+            }
             return ap
         case .elevenPoint:
             var total = 0.0
