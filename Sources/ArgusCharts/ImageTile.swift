@@ -113,7 +113,7 @@ public struct ImageTile: Drawable {
     }
 }
 
-/// The 2×2 attribution grid of SPEC §7: input | heatmap (blue-green-yellow-white, white = most
+/// The 2×2 attribution grid of docs/formats.md: input | heatmap (blue-green-yellow-white, white = most
 /// positive) / heatmap blended over the input | input masked to the top 30% of pixels.
 public struct AttributionGrid: Drawable {
     public var title: String

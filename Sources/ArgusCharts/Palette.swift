@@ -1,5 +1,5 @@
 /// Colours: Okabe–Ito for categories (safe for the common colour-vision deficiencies), a
-/// perceptually ordered sequential scale for matrices, and the attribution scale of SPEC §7.
+/// perceptually ordered sequential scale for matrices, and the attribution scale of docs/formats.md.
 public enum Palette {
     public static let text = Color(hex: 0x1F2328)
     public static let mutedText = Color(hex: 0x57606A)
@@ -29,7 +29,7 @@ public enum Palette {
         interpolate(stops: [0xFFFFFF, 0xD2EDE4, 0x7FCDBB, 0x2C9FB8, 0x225EA8, 0x0C2C84], t)
     }
 
-    /// The attribution scale of SPEC §7: blue → green → yellow → white (white = most positive).
+    /// The attribution scale of docs/formats.md: blue → green → yellow → white (white = most positive).
     public static func attribution(_ t: Double) -> Color {
         interpolate(stops: [0x08306B, 0x1F9E89, 0xFDE725, 0xFFFFFF], t)
     }

@@ -46,7 +46,7 @@ public struct Box: Hashable, Sendable {
         Box(minX: minX * sx, minY: minY * sy, maxX: maxX * sx, maxY: maxY * sy)
     }
 
-    /// The box divided by the image size (pixels → normalised, SPEC §2.3).
+    /// The box divided by the image size (pixels → normalised, see docs/formats.md).
     public func normalized(width w: Double, height h: Double) -> Box {
         Box(minX: minX / w, minY: minY / h, maxX: maxX / w, maxY: maxY / h)
     }

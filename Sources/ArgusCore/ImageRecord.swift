@@ -6,7 +6,7 @@ public enum ImageAnnotation: Hashable, Sendable {
     case category(String)
     /// Multi-label ground truth: a set of classes (in the source's order).
     case categories([String])
-    /// Classification prediction: probabilities aligned with labels (SPEC §3).
+    /// Classification prediction: probabilities aligned with labels (docs/formats.md).
     case scores(labels: [String], probabilities: [Double])
     /// Detection or segmentation: objects (ground truth or predicted).
     case objects([ObjectAnnotation])

@@ -1,4 +1,4 @@
-/// The four tasks of SPEC §1, named as jobs and the command line name them.
+/// The four tasks of docs/formats.md, named as jobs and the command line name them.
 public enum VisionTask: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case imageClassification = "image_classification"
     case imageClassificationMultilabel = "image_classification_multilabel"
@@ -7,7 +7,7 @@ public enum VisionTask: String, CaseIterable, Sendable, Codable, CustomStringCon
 
     public var description: String { rawValue }
 
-    /// The name of the task's primary metric (SPEC §1).
+    /// The name of the task's primary metric (docs/formats.md).
     public var primaryMetric: String {
         switch self {
         case .imageClassification: "accuracy"

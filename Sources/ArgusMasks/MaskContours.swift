@@ -2,7 +2,7 @@ import ArgusCore
 
 /// Turns a binary mask into polygons: the outer boundary of each connected region, traced
 /// through boundary pixels (Moore-neighbour tracing), then simplified with Ramer–Douglas–Peucker
-/// to at most `maxPoints` points (SPEC §2.3, `max_number_of_polygon_points`, default 100).
+/// to at most `maxPoints` points (docs/formats.md, `max_number_of_polygon_points`, default 100).
 public enum MaskContours {
     /// Polygons in pixel coordinates (`[x1, y1, x2, y2, …]` per region, pixel corners at integers),
     /// largest region first.

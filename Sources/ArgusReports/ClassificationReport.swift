@@ -412,7 +412,7 @@ public enum ClassificationReport {
             id: "explanations", title: "Explanations",
             blocks: [
                 .paragraph(
-                    "Input | attribution on the blue-green-yellow-white scale (white = most positive) / blended over the input | the input's top 30% of pixels by attribution (SPEC §7)."
+                    "Input | attribution on the blue-green-yellow-white scale (white = most positive) / blended over the input | the input's top 30% of pixels by attribution."
                 ),
                 .grid(figures),
             ])

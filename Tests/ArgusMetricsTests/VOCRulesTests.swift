@@ -3,7 +3,7 @@ import Testing
 
 @testable import ArgusMetrics
 
-/// The matching and undefined-value rules of SPEC §5.3, one by one.
+/// The matching and undefined-value rules of see docs/metrics.md, one by one.
 @Suite struct VOCRulesTests {
     /// One 100×100 image; categories a, b, c, d; objects given as (category, box, crowd).
     func data(truth: [(Int, [Double], Bool)], detections: [(Int, [Double], Double)]) -> EvaluationData {

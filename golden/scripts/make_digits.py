@@ -3,7 +3,7 @@
 
 Writes samples/digits/: 300 held-out images as PNG files with their AutoML JSONL, and the scoring
 output (probabilities) of a logistic regression trained on the other 1,497 images, with
-`attributions` ([3, 32, 32], SPEC §3) for the first six images and every wrong prediction: for a
+`attributions` ([3, 32, 32], see docs/formats.md) for the first six images and every wrong prediction: for a
 linear model, integrated gradients of the predicted class's logit from a black baseline are
 exactly coefficient × pixel (spread evenly over the three channels and the 4×4 enlarged pixels); and
 golden/classification/digits_expected.json with scikit-learn's metrics on it.

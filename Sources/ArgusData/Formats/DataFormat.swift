@@ -3,9 +3,9 @@ import ArgusIO
 
 /// The dataset and prediction formats Argus reads and writes (the `--from`/`--to` names).
 public enum DataFormat: String, CaseIterable, Sendable, CustomStringConvertible {
-    /// AutoML JSONL ground truth, one image per line (SPEC §2.1).
+    /// AutoML JSONL ground truth, one image per line (docs/formats.md).
     case jsonl
-    /// A folder with an `MLTable` file over JSONL files (SPEC §2.2).
+    /// A folder with an `MLTable` file over JSONL files (docs/formats.md).
     case mltable
     /// COCO instances JSON.
     case coco
@@ -19,7 +19,7 @@ public enum DataFormat: String, CaseIterable, Sendable, CustomStringConvertible 
     case folders
     /// The multi-label CSV: `filename,labels` with space-separated labels.
     case multilabelCSV = "multilabel-csv"
-    /// The AutoML scoring (batch inference) output (SPEC §3).
+    /// The AutoML scoring (batch inference) output (docs/formats.md).
     case scoring
     /// The peer tools' text layouts: one file per image, `class [score] a b c d`.
     case text

@@ -2,7 +2,7 @@ import ArgusCore
 import ArgusIO
 import ArgusMasks
 
-/// Moves a dataset between normalised and pixel coordinates (SPEC §2.3), filling image sizes
+/// Moves a dataset between normalised and pixel coordinates (docs/formats.md), filling image sizes
 /// from the image files' headers where the data does not give them.
 public enum DatasetGeometry {
     /// Fills missing widths and heights from the image files; returns the images still without a size.

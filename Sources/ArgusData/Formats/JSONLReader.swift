@@ -1,7 +1,7 @@
 import ArgusCore
 import ArgusIO
 
-/// Reads AutoML JSONL ground truth (SPEC §2.1): one JSON object per line.
+/// Reads AutoML JSONL ground truth (docs/formats.md): one JSON object per line.
 public enum JSONLReader {
     /// Reads a JSONL file; with `dropInvalidLines` a malformed line is skipped and counted
     /// (MLTable `invalid_lines: drop`) instead of being an error.

@@ -1,7 +1,7 @@
 import ArgusCore
 import ArgusIO
 
-/// AutoML JSONL: ground truth (SPEC §2.1) and scoring output (SPEC §3).
+/// AutoML JSONL: ground truth (docs/formats.md) and scoring output (docs/formats.md).
 enum JSONLWriting {
     static func groundTruth(_ context: DatasetWriter.Context) -> [UInt8] {
         var out: [UInt8] = []

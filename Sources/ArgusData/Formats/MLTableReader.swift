@@ -3,7 +3,7 @@ import ArgusIO
 import Foundation
 import Yams
 
-/// Reads an MLTable folder (SPEC §2.2): the `MLTable` YAML names JSONL files (`paths`) and how
+/// Reads an MLTable folder (docs/formats.md): the `MLTable` YAML names JSONL files (`paths`) and how
 /// to read them (`read_json_lines` with `invalid_lines: error|drop`, `convert_column_types`).
 public enum MLTableReader {
     public struct Definition: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import ArgusCore
 import ArgusIO
 
-/// Reads the AutoML scoring output (SPEC §3): one prediction per image, as JSONL or a JSON list.
+/// Reads the AutoML scoring output (docs/formats.md): one prediction per image, as JSONL or a JSON list.
 ///
 /// Classification: `{filename, probs, labels}`; detection and segmentation:
 /// `{filename, boxes: [{box: {topX, topY, bottomX, bottomY}, label, score, polygon?}]}`.

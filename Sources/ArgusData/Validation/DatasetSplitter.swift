@@ -1,7 +1,7 @@
 import ArgusCore
 import ArgusIO
 
-/// Deterministic hold-out of a validation set (SPEC §2.4, `validation_data_size`).
+/// Deterministic hold-out of a validation set (docs/formats.md, `validation_data_size`).
 public enum DatasetSplitter {
     /// Splits `dataset` into training and validation parts.
     ///

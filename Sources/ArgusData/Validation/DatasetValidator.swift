@@ -2,7 +2,7 @@ import ArgusCore
 import ArgusIO
 import Foundation
 
-/// Dataset-level checks (SPEC §2.4) on top of what the readers report line by line.
+/// Dataset-level checks (docs/formats.md) on top of what the readers report line by line.
 public enum DatasetValidator {
     public struct Options: Sendable {
         /// The allowed labels, when the user gave a list.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Maps an `image_url` as written in a dataset onto a local file (SPEC §2.1).
+/// Maps an `image_url` as written in a dataset onto a local file (docs/formats.md).
 ///
 /// Relative paths are taken relative to the folder of the file that names them; `file://` URLs
 /// and absolute paths are used as they are; `azureml://…/paths/<p>` and `AmlDatastore://<p>`

@@ -1,7 +1,7 @@
 import ArgusCore
 import ArgusMasks
 
-/// VOC-style evaluation as the AutoML service computes it (SPEC §5.3): one IoU threshold, greedy
+/// VOC-style evaluation as the AutoML service computes it (docs/metrics.md): one IoU threshold, greedy
 /// matching by score, all-point (or 11-point) interpolated AP per class.
 public enum VOCEvaluator {
     public enum Interpolation: String, Sendable {
@@ -21,7 +21,7 @@ public enum VOCEvaluator {
         /// Non-crowd ground truth.
         public var groundTruthCount: Int
         public var detectionCount: Int
-        /// nil where undefined (see SPEC §5.3).
+        /// nil where undefined (see docs/metrics.md).
         public var averagePrecision: Double?
         public var precision: Double?
         public var recall: Double?
