@@ -7,40 +7,56 @@ import ArgusResults
 import Foundation
 
 extension DetectionEvaluationJob {
-    /// Writes `metrics.json`, `curves.json`, `matches.jsonl` and `images.jsonl` into `folder`
-    /// (whole or not at all).
+    /// Evaluates and writes the output folder, whole or not at all. With `passes` > 1 the
+    /// predictions are read in passes and the large files are written as the passes go, so that
+    /// memory stays bounded.
+    /// - Parameters:
+    ///   - folder: the output folder (`metrics.json`, `curves.json`, `matches.jsonl`, `images.jsonl`).
+    ///   - overwrite: whether an existing, non-empty folder may be replaced.
+    /// - Returns: the evaluation's results (a streamed evaluation's carry its metrics, not its records).
+    /// - Throws: `DataError` for bad input or an output that cannot be written.
+    public func evaluate(into folder: String, overwrite: Bool) throws -> Outcome {
+        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        var result: Outcome?
+        try OutputFile.writeFolder(at: folder) { partial in
+            if passes > 1 {
+                result = try writeStreamed(into: partial, outputFolder: folder)
+            } else {
+                let outcome = try run()
+                try writeFiles(outcome, into: partial, outputFolder: folder)
+                result = outcome
+            }
+        }
+        guard let result else {
+            throw DataError(.unwritable, SourceLocation(file: folder), "the evaluation produced no result")
+        }
+        return result
+    }
+
+    /// Writes an evaluation's `metrics.json`, `curves.json`, `matches.jsonl` and `images.jsonl`
+    /// into `folder`, whole or not at all.
+    /// - Throws: `DataError` when the folder exists and `overwrite` is false, or cannot be written.
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
         try OutputFile.checkDestination(folder, overwrite: overwrite)
         try OutputFile.writeFolder(at: folder) { partial in
-            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
-            let curvesPath = ResultsSchema.File.curves.path(in: partial)
-            if let file = outcome.curvesFile {
-                try FileManager.default.moveItem(atPath: file, toPath: curvesPath)
-            } else {
-                try OutputFile.write(curvesFile(outcome).encoded(), to: curvesPath)
-            }
-            try writeMatches(outcome, to: ResultsSchema.File.matches.path(in: partial))
-            // A streamed evaluation's scratch folder is empty now.
-            if let file = outcome.curvesFile {
-                let scratch = (file as NSString).deletingLastPathComponent
-                if (scratch as NSString).lastPathComponent.hasPrefix("argus-passes-") {
-                    try? FileManager.default.removeItem(atPath: scratch)
-                }
-            }
-            let entries = imageEntries(
-                outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: folder
-            )
-            let bytes = RecordLinesWriter.bytes(.images, entries) { entry, json in entry.write(to: &json) }
-            try OutputFile.write(bytes, to: ResultsSchema.File.images.path(in: partial))
+            try writeFiles(outcome, into: partial, outputFolder: folder)
         }
     }
 
-    /// Where image URLs are relative to when the reader's own answer is not at hand (merged
-    /// shards): the ground-truth folder, or the folder of the ground-truth file.
-    var imageFolderGuess: String {
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder)
-        return exists && isFolder.boolValue ? groundTruthPath : PathTools.folder(of: groundTruthPath)
+    /// Every file of an evaluation held in memory.
+    func writeFiles(_ outcome: Outcome, into partial: String, outputFolder: String) throws {
+        try writeSummary(outcome, into: partial, outputFolder: outputFolder)
+        try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
+        try writeMatches(outcome, to: ResultsSchema.File.matches.path(in: partial))
+    }
+
+    /// `metrics.json` and `images.jsonl`.
+    func writeSummary(_ outcome: Outcome, into partial: String, outputFolder: String) throws {
+        try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+        let entries = imageEntries(
+            outcome.data, imageFolder: outcome.imageFolder ?? imageFolderGuess, outputFolder: outputFolder)
+        let bytes = RecordLinesWriter.bytes(.images, entries) { entry, json in entry.write(to: &json) }
+        try OutputFile.write(bytes, to: ResultsSchema.File.images.path(in: partial))
     }
 
     /// Each image's name (as in matches.jsonl), its file relative to the evaluation folder (nil when
@@ -150,13 +166,7 @@ extension DetectionEvaluationJob {
             for line in outcome.matchLines ?? [] {
                 try writer.appendLines(Array(line.utf8) + [UInt8(ascii: "\n")])
             }
-            for file in outcome.matchFiles {
-                try LineStream(path: file).forEachLine { line, _ throws(DataError) in
-                    try writer.appendLines(Array(line) + [UInt8(ascii: "\n")])
-                }
-                try? FileManager.default.removeItem(atPath: file)
-            }
-            if outcome.matchLines == nil && outcome.matchFiles.isEmpty, let voc = outcome.voc {
+            if outcome.matchLines == nil, let voc = outcome.voc {
                 try appendMatchRecords(voc, data: outcome.data, to: &writer)
             }
             try writer.flush()
@@ -184,30 +194,6 @@ extension DetectionEvaluationJob {
     /// The match lines of a shard's state (without the header line).
     func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> [String] {
         voc.matches.map { detectionRecord($0, data: data).line } + voc.missed.map { missedRecord($0, data: data).line }
-    }
-
-    /// Writes a pass's match lines (no header: `writeMatches` copies them into matches.jsonl).
-    func writeMatchLines(_ voc: VOCEvaluator.Result, data: EvaluationData, to stream: StreamingFile) throws(DataError) {
-        var json = JSONWriter()
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20)
-        func add(_ record: DetectionMatchRecord) throws(DataError) {
-            json.removeAllBytes()
-            record.write(to: &json)
-            chunk += json.bytes
-            chunk.append(UInt8(ascii: "\n"))
-            if chunk.count >= 1 << 20 {
-                try stream.write(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
-        }
-        for match in voc.matches {
-            try add(detectionRecord(match, data: data))
-        }
-        for g in voc.missed {
-            try add(missedRecord(g, data: data))
-        }
-        try stream.write(chunk)
     }
 
     func detectionRecord(_ match: VOCEvaluator.Match, data: EvaluationData) -> DetectionMatchRecord {

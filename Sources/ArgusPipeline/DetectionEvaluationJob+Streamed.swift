@@ -6,6 +6,65 @@ import ArgusResults
 import Foundation
 
 extension DetectionEvaluationJob {
+    /// A streamed evaluation written into `partial` (the output folder being written): each pass
+    /// reads 1/`passes` of the images, appends its match records to matches.jsonl and spills its
+    /// per-detection state by category into a scratch folder inside `partial`, removed when the
+    /// evaluation ends; `finish` then writes curves.json class by class.
+    func writeStreamed(into partial: String, outputFolder: String) throws -> Outcome {
+        let stream = try StreamingFile(path: ResultsSchema.File.matches.path(in: partial))
+        do {
+            var matches = try RecordLinesWriter(stream, file: .matches)
+            var merged: EvaluationState?
+            var seen = Set<Int>()
+            var diagnostics = Diagnostics()
+            var spill: CategorySpill?
+            var images: [(id: Int, entry: ImageEntry)] = []
+            for pass in 0..<passes {
+                var job = self
+                job.passes = 1
+                job.shard = (pass, passes)
+                // Match records go to the output as each pass ends, so that memory holds one pass.
+                var (state, problems) = try job.runState { voc, data in
+                    try appendMatchRecords(voc, data: data, to: &matches)
+                    let entries = imageEntries(data, imageFolder: imageFolderGuess, outputFolder: outputFolder)
+                    images += zip(data.images, entries).map { ($0.id, $1) }
+                }
+                if pass == 0 { diagnostics = problems }
+                // The per-detection state goes to disk by category; the counts are merged in place.
+                let categorySpill =
+                    try spill ?? CategorySpill(folder: partial + "/.state", categories: state.categoryNames.count)
+                spill = categorySpill
+                try categorySpill.add(&state)
+                if var total = merged {
+                    merged = nil
+                    try total.absorb(state, seen: &seen)
+                    merged = total
+                } else {
+                    merged = state
+                    seen = Set(state.imageIDs)
+                }
+            }
+            try matches.flush()
+            guard let merged, let spill else {
+                throw DataError(.usage, SourceLocation(file: predictionsPath), "--passes must be at least 2 to stream")
+            }
+            var outcome = try finish(merged, spill: spill, curvesPath: ResultsSchema.File.curves.path(in: partial))
+            outcome.diagnostics = diagnostics
+            outcome.matchLines = nil
+            outcome.imageFolder = imageFolderGuess
+            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+            // images.jsonl in image-id order, as one read writes it.
+            images.sort { $0.id < $1.id }
+            let bytes = RecordLinesWriter.bytes(.images, images) { image, json in image.entry.write(to: &json) }
+            try OutputFile.write(bytes, to: ResultsSchema.File.images.path(in: partial))
+            try stream.commit()
+            return outcome
+        } catch {
+            stream.abort()
+            throw error
+        }
+    }
+
     /// The outcome of a streamed evaluation from its merged counts and the per-detection state
     /// spilled by category: each category's VOC result (its curves written to curves.json at
     /// once), TIDE's fixed APs and COCO accumulation in turn, one category in memory at a time.
@@ -134,12 +193,10 @@ extension DetectionEvaluationJob {
         }
         let data = EvaluationData(
             images: [], categoryIDs: state.categoryIDs, categoryNames: names, groundTruth: .init(), detections: .init())
-        var outcome = Outcome(
+        return Outcome(
             data: data, voc: voc, coco: accumulator?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
             skippedDetections: state.skippedDetections, diagnostics: Diagnostics(),
             counts: .init(
                 images: state.imageIDs.count, groundTruth: state.groundTruthCount, detections: state.detectionCount))
-        outcome.curvesFile = curvesPath
-        return outcome
     }
 }

@@ -204,10 +204,8 @@ struct Evaluate: ParsableCommand {
                 "wrote \(stateOutput) (\(shardText)\(state.imageIDs.count) images, \(state.detectionCount) detections)")
         }
         guard let output else { return }
-        try OutputFile.checkDestination(output, overwrite: overwrite)
-        let outcome = try job.run()
+        let outcome = try job.evaluate(into: output, overwrite: overwrite)
         Console.show(outcome.diagnostics)
-        try job.write(outcome, to: output, overwrite: overwrite)
         print(Self.summary(job.metricsFile(outcome), output: output))
     }
 

@@ -1,0 +1,121 @@
+import ArgusCore
+import ArgusData
+import ArgusIO
+import ArgusMetrics
+import Foundation
+
+extension DetectionEvaluationJob {
+    /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
+    func prepare() throws -> (EvaluationData, Int, Diagnostics, String) {
+        let segm = task == .imageInstanceSegmentation
+        var diagnostics = Diagnostics()
+        var options = readOptions
+        options.task = task
+        var truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
+        diagnostics.append(contentsOf: truth.diagnostics)
+        guard !truth.diagnostics.hasErrors else {
+            throw DataError(
+                .invalidData, SourceLocation(file: groundTruthPath), "the ground truth is invalid",
+                diagnostics: diagnostics.items)
+        }
+        // Evaluation works in pixels, as pycocotools.
+        var conversion = Diagnostics()
+        truth.dataset = DatasetGeometry.converted(
+            truth.dataset, to: .pixels, locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot),
+            diagnostics: &conversion)
+        if conversion.hasErrors {
+            throw DataError(
+                .invalidData, SourceLocation(file: groundTruthPath), "image sizes are needed",
+                diagnostics: conversion.items)
+        }
+        var data: EvaluationData
+        do { (data, _) = try EvaluationData.groundTruth(truth.dataset, segm: segm) } catch { throw failure(error) }
+
+        let predictionsFormat = try self.predictionsFormat ?? DatasetReader.detectFormat(predictionsPath)
+        var skipped = 0
+        var readsShardOnly = false
+        if predictionsFormat == .cocoResults, try FileSize.firstNonSpaceByte(predictionsPath) == UInt8(ascii: "[") {
+            readsShardOnly = true
+            // The fast path: COCO results straight into columns, joined by id; in a shard, only its images' detections are kept.
+            var keep: ((Int) -> Bool)?
+            if let shard {
+                var positions: [Int: Int] = [:]
+                for (position, image) in data.images.enumerated() { positions[image.id] = position }
+                let table = positions
+                keep = { id in table[id].map { $0 % shard.count == shard.index } ?? true }
+            }
+            let (results, problems) = try COCOReader.readResults(predictionsPath, keep: keep)
+            diagnostics.append(contentsOf: problems)
+            guard !problems.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid",
+                    diagnostics: diagnostics.items)
+            }
+            do { skipped = try data.addResults(results, segm: segm) } catch { throw failure(error) }
+        } else {
+            var predictionOptions = options
+            predictionOptions.reference = truth.dataset.categoryIDs.isEmpty ? nil : truth.dataset
+            var predictions = try DatasetReader.read(
+                predictionsPath, format: predictionsFormat, options: predictionOptions)
+            diagnostics.append(contentsOf: predictions.diagnostics)
+            guard !predictions.diagnostics.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "the predictions are invalid",
+                    diagnostics: diagnostics.items)
+            }
+            // Predictions take the ground truth's image sizes.
+            var sizes: [String: (Int, Int)] = [:]
+            for image in truth.dataset.images {
+                if let w = image.width, let h = image.height { sizes[image.fileName] = (w, h) }
+            }
+            for index in predictions.dataset.images.indices where predictions.dataset.images[index].width == nil {
+                if let size = sizes[predictions.dataset.images[index].fileName] {
+                    predictions.dataset.images[index].width = size.0
+                    predictions.dataset.images[index].height = size.1
+                }
+            }
+            var problems = Diagnostics()
+            predictions.dataset = DatasetGeometry.converted(
+                predictions.dataset, to: .pixels,
+                locator: ImageLocator(baseFolder: truth.imageBase, dataRoot: options.dataRoot), diagnostics: &problems)
+            guard !problems.hasErrors else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), "cannot place the predictions",
+                    diagnostics: problems.items)
+            }
+            let added: (skipped: Int, unknownImages: [String])
+            do { added = try data.addPredictions(predictions.dataset, segm: segm) } catch { throw failure(error) }
+            if !added.unknownImages.isEmpty {
+                throw DataError(
+                    .invalidData, SourceLocation(file: predictionsPath), field: "filename",
+                    "\(added.unknownImages.count) prediction(s) name images the ground truth does not have, e.g. \(added.unknownImages.prefix(3).joined(separator: ", "))"
+                )
+            }
+            skipped = added.skipped
+        }
+        if skipped > 0 {
+            diagnostics.warning(
+                SourceLocation(file: predictionsPath),
+                "\(skipped) detection(s) of labels the ground truth does not have were left out")
+        }
+        if let shard {
+            data = data.shard(shard.index, of: shard.count)
+            // Detections of unknown labels: the COCO fast path counts each shard's own; elsewhere every
+            // shard saw them all, and the first counts them.
+            if !readsShardOnly && shard.index != 0 { skipped = 0 }
+        }
+        return (data, skipped, diagnostics, truth.imageBase)
+    }
+
+    func failure(_ error: EvaluationError) -> DataError {
+        DataError(.invalidData, SourceLocation(file: predictionsPath), error.message)
+    }
+
+    /// Where image URLs are relative to when the reader's own answer is not at hand (merged
+    /// shards): the ground-truth folder, or the folder of the ground-truth file.
+    var imageFolderGuess: String {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder)
+        return exists && isFolder.boolValue ? groundTruthPath : PathTools.folder(of: groundTruthPath)
+    }
+}

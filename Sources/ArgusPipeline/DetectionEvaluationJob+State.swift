@@ -1,0 +1,82 @@
+import ArgusCore
+import ArgusData
+import ArgusIO
+import ArgusMasks
+import ArgusMetrics
+import ArgusResults
+
+/// What one evaluation computes from its data, whole or a shard: the one path both take.
+struct EvaluationParts {
+    var voc: VOCEvaluator.Result?
+    /// COCO accumulated (a whole evaluation) …
+    var coco: COCOEvaluation?
+    /// … or the per-image matching a merge accumulates later (a shard).
+    var cocoMatches: COCOMatchTable?
+    var confusion: DetectionConfusionMatrix
+    var imageLevel: ImageLevelMetrics?
+    /// TIDE's error of each VOC record and the missed objects per class.
+    var tideErrors: (errors: [TIDEBreakdown.DetectionError?], missedByClass: [Int])?
+
+    /// Evaluates `data` with `job`'s settings.
+    /// - Parameter cocoAccumulated: accumulate COCO here (true) or keep its per-image matching (false).
+    init(_ job: DetectionEvaluationJob, _ data: EvaluationData, cocoAccumulated: Bool) {
+        let segm = job.task == .imageInstanceSegmentation
+        // Masks are rasterised once for every part of the evaluation.
+        let masks = segm ? MaskCache(data) : nil
+        if job.metricType.includesVOC {
+            voc = VOCEvaluator.evaluate(
+                data, iouThreshold: job.iouThreshold, interpolation: job.interpolation, segm: segm,
+                pixelInclusive: job.pixelInclusive, masks: masks)
+        }
+        if job.metricType.includesCOCO {
+            let parameters = COCOParameters(iouType: segm ? .segm : .bbox)
+            if cocoAccumulated {
+                coco = COCOEvaluator.evaluate(data, parameters: parameters, masks: masks)
+            } else {
+                cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, masks: masks)
+            }
+        }
+        confusion = DetectionConfusionMatrix(
+            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, masks: masks)
+        imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: job.scoreThreshold) }
+        tideErrors = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
+    }
+}
+
+extension DetectionEvaluationJob {
+    /// The settings a shard's state records (and a merge checks).
+    var stateSettings: EvaluationState.Settings {
+        EvaluationState.Settings(
+            task: task, metricType: metricType, iouThreshold: iouThreshold, interpolation: interpolation,
+            pixelInclusive: pixelInclusive, scoreThreshold: scoreThreshold, groundTruth: groundTruthPath,
+            predictions: predictionsPath)
+    }
+
+    /// Evaluates this job's shard into a state for `argus merge`.
+    /// - Parameter matches: receives the shard's VOC matching to write its match records, which the
+    ///   state then does not keep; without it, the state keeps them as lines.
+    /// - Returns: the state and the reader's diagnostics.
+    /// - Throws: `DataError` naming the file, line and field of bad input, or what `matches` throws.
+    public func runState(
+        matches: ((VOCEvaluator.Result, EvaluationData) throws -> Void)? = nil
+    ) throws -> (EvaluationState, Diagnostics) {
+        let (data, skipped, diagnostics, _) = try prepare()
+        let parts = EvaluationParts(self, data, cocoAccumulated: false)
+        let level = parts.imageLevel
+        let state = EvaluationState(
+            settings: stateSettings,
+            categoryIDs: data.categoryIDs, categoryNames: data.categoryNames, imageIDs: data.images.map(\.id),
+            groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
+            skippedDetections: skipped,
+            vocTruthCounts: parts.voc?.truthCounts, vocRecords: parts.voc?.records,
+            tideErrors: parts.tideErrors?.errors, tideMissed: parts.tideErrors?.missedByClass,
+            cocoMatches: parts.cocoMatches,
+            confusion: parts.confusion.counts,
+            imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
+            matchLines: matches == nil ? parts.voc.map { matchLineList($0, data: data) } ?? [] : [])
+        if let matches, let voc = parts.voc {
+            try matches(voc, data)
+        }
+        return (state, diagnostics)
+    }
+}
