@@ -15,6 +15,9 @@ public struct Dataset: Sendable, Hashable {
     public var coordinateSpace: CoordinateSpace
     /// COCO category ids by label, kept so that a COCO round trip keeps its ids.
     public var categoryIDs: [String: Int]
+    /// COCO image ids given as strings, with the numbers Argus evaluates them as: their ranks in
+    /// sorted order (pycocotools sorts string ids as strings). Empty when the ids are numbers.
+    public var stringImageIDs: [String: Int] = [:]
 
     public init(
         task: VisionTask? = nil, images: [ImageRecord] = [], labels: [String] = [],

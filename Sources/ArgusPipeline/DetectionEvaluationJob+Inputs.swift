@@ -5,8 +5,20 @@ import ArgusMetrics
 import Foundation
 
 extension DetectionEvaluationJob {
+    /// The inputs read for one evaluation.
+    struct Prepared {
+        var data: EvaluationData
+        /// Detections of labels the ground truth does not have, left out.
+        var skipped: Int
+        var diagnostics: Diagnostics
+        /// The folder the ground truth's image URLs are relative to.
+        var imageFolder: String
+        /// What the report should say about how the ground truth was read.
+        var notes: [String]
+    }
+
     /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
-    func prepare() throws -> (EvaluationData, Int, Diagnostics, String) {
+    func prepare() throws -> Prepared {
         let segm = task == .imageInstanceSegmentation
         var diagnostics = Diagnostics()
         var options = readOptions
@@ -44,7 +56,8 @@ extension DetectionEvaluationJob {
                 let table = positions
                 keep = { id in table[id].map { $0 % shard.count == shard.index } ?? true }
             }
-            let (results, problems) = try COCOReader.readResults(predictionsPath, keep: keep)
+            let (results, problems) = try COCOReader.readResults(
+                predictionsPath, keep: keep, imageIDs: truth.dataset.stringImageIDs)
             diagnostics.append(contentsOf: problems)
             guard !problems.hasErrors else {
                 throw DataError(
@@ -104,7 +117,8 @@ extension DetectionEvaluationJob {
             // shard saw them all, and the first counts them.
             if !readsShardOnly && shard.index != 0 { skipped = 0 }
         }
-        return (data, skipped, diagnostics, truth.imageBase)
+        return Prepared(
+            data: data, skipped: skipped, diagnostics: diagnostics, imageFolder: truth.imageBase, notes: truth.notes)
     }
 
     func failure(_ error: EvaluationError) -> DataError {

@@ -126,7 +126,8 @@ extension DetectionEvaluationJob {
                 images: outcome.counts.images, groundTruth: outcome.counts.groundTruth,
                 detections: outcome.counts.detections, skippedDetections: outcome.skippedDetections
             ),
-            inputs: EvaluationInputs(groundTruth: groundTruthPath, predictions: predictionsPath)
+            inputs: EvaluationInputs(groundTruth: groundTruthPath, predictions: predictionsPath),
+            notes: outcome.notes
         )
     }
 

@@ -60,10 +60,13 @@ extension DetectionEvaluationJob {
     public func runState(
         matches: ((VOCEvaluator.Result, EvaluationData) throws -> Void)? = nil
     ) throws -> (EvaluationState, Diagnostics) {
-        let (data, skipped, diagnostics, _) = try prepare()
+        let prepared = try prepare()
+        let data = prepared.data
+        let skipped = prepared.skipped
+        let diagnostics = prepared.diagnostics
         let parts = EvaluationParts(self, data, cocoAccumulated: false)
         let level = parts.imageLevel
-        let state = EvaluationState(
+        var state = EvaluationState(
             settings: stateSettings,
             categoryIDs: data.categoryIDs, categoryNames: data.categoryNames, imageIDs: data.images.map(\.id),
             groundTruthCount: data.groundTruth.count, detectionCount: data.detections.count,
@@ -74,6 +77,7 @@ extension DetectionEvaluationJob {
             confusion: parts.confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
             matchLines: matches == nil ? parts.voc.map { matchLineList($0, data: data) } ?? [] : [])
+        state.notes = prepared.notes
         if let matches, let voc = parts.voc {
             try matches(voc, data)
         }

@@ -19,6 +19,7 @@ extension DetectionEvaluationJob {
             var diagnostics = Diagnostics()
             var spill: CategorySpill?
             var images: [(id: Int, entry: ImageEntry)] = []
+            var notes: [String] = []
             for pass in 0..<passes {
                 var job = self
                 job.passes = 1
@@ -29,7 +30,10 @@ extension DetectionEvaluationJob {
                     let entries = imageEntries(data, imageFolder: imageFolderGuess, outputFolder: outputFolder)
                     images += zip(data.images, entries).map { ($0.id, $1) }
                 }
-                if pass == 0 { diagnostics = problems }
+                if pass == 0 {
+                    diagnostics = problems
+                    notes = state.notes
+                }
                 // The per-detection state goes to disk by category; the counts are merged in place.
                 let categorySpill =
                     try spill ?? CategorySpill(folder: partial + "/.state", categories: state.categoryNames.count)
@@ -50,6 +54,7 @@ extension DetectionEvaluationJob {
             }
             var outcome = try finish(merged, spill: spill, curvesPath: ResultsSchema.File.curves.path(in: partial))
             outcome.diagnostics = diagnostics
+            outcome.notes = notes
             outcome.matchLines = nil
             outcome.imageFolder = imageFolderGuess
             try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))

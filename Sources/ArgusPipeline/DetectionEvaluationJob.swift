@@ -45,6 +45,8 @@ public struct DetectionEvaluationJob: Sendable {
         public var matchLines: [String]?
         /// The folder the ground truth's image URLs are relative to (for images.jsonl's paths).
         public var imageFolder: String?
+        /// What the report should say about how the inputs were read (categories renamed, …).
+        public var notes: [String] = []
 
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
@@ -81,9 +83,10 @@ public struct DetectionEvaluationJob: Sendable {
     /// - Returns: the evaluation's results.
     /// - Throws: `DataError` naming the file, line and field of bad input.
     public func run() throws -> Outcome {
-        let (data, skipped, diagnostics, imageFolder) = try prepare()
-        var outcome = evaluate(data, skipped: skipped, diagnostics: diagnostics)
-        outcome.imageFolder = imageFolder
+        let prepared = try prepare()
+        var outcome = evaluate(prepared.data, skipped: prepared.skipped, diagnostics: prepared.diagnostics)
+        outcome.imageFolder = prepared.imageFolder
+        outcome.notes = prepared.notes
         return outcome
     }
 

@@ -46,12 +46,13 @@ extension EvaluationState {
         let data = EvaluationData(
             images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(),
             detections: .init())
-        let outcome = DetectionEvaluationJob.Outcome(
+        var outcome = DetectionEvaluationJob.Outcome(
             data: data, voc: voc, coco: coco, confusion: confusion, imageLevel: level, tide: tide,
             skippedDetections: skippedDetections,
             diagnostics: Diagnostics(),
             counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
             matchLines: matchLines)
+        outcome.notes = notes
         return (job, outcome)
     }
 

@@ -76,14 +76,9 @@ public enum DetectionReport {
         let table = ReportDocument.Table(
             id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"],
             rows: rows, sortable: false)
-        return .init(id: "summary", title: "Summary", blocks: [.table(table)])
+        let notes = (run.detectionMetrics?.notes ?? []).map { ReportDocument.Block.paragraph("Note: " + $0) }
+        return .init(id: "summary", title: "Summary", blocks: [.table(table)] + notes)
     }
-
-    static let cocoDescriptions = [
-        "AP @ IoU 0.50:0.95, all areas, maxDets 100", "AP @ IoU 0.50", "AP @ IoU 0.75", "AP small", "AP medium",
-        "AP large",
-        "AR maxDets 1", "AR maxDets 10", "AR maxDets 100", "AR small", "AR medium", "AR large",
-    ]
 
     static func cocoSection(_ run: EvaluationRun) -> ReportDocument.Section? {
         guard let coco = run.detectionMetrics?.coco else { return nil }
@@ -687,7 +682,7 @@ public enum DetectionReport {
     // MARK: Summary and data
 
     static func summaryLines(_ run: EvaluationRun, frequent: [String]) -> [String] {
-        var lines: [String] = []
+        var lines: [String] = run.detectionMetrics?.notes ?? []
         let per = run.perLabel.compactMap { entry -> (String, Double)? in
             entry.values["average_precision"].map { (entry.label, $0) }
         }

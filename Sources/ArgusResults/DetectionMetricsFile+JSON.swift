@@ -48,6 +48,10 @@ extension DetectionMetricsFile {
         json.field("skipped_detections", counts.skippedDetections)
         json.endObject()
         inputs.write(to: &json)
+        if !notes.isEmpty {
+            json.key("notes")
+            json.strings(notes)
+        }
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
     }
@@ -206,6 +210,9 @@ extension DetectionMetricsFile {
         }
         if let section = try top.optionalMember("tide") {
             file.tide = try decodeTIDE(section)
+        }
+        if let section = try top.optionalMember("notes") {
+            file.notes = try section.strings()
         }
         return file
     }

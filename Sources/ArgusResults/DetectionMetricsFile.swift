@@ -29,6 +29,9 @@ public struct DetectionMetricsFile: Sendable, Equatable {
     public var tide: TIDESection?
     public var counts: Counts
     public var inputs: EvaluationInputs
+    /// What a reader of the evaluation should know about how its inputs were read (categories
+    /// whose names repeat, renamed apart); written as `notes` only when there are any.
+    public var notes: [String]
 
     /// One label's VOC figures.
     public struct LabelMetrics: Sendable, Equatable {
@@ -168,8 +171,9 @@ public struct DetectionMetricsFile: Sendable, Equatable {
         task: VisionTask, metricType: DetectionMetricType, iouThreshold: Double, meanAveragePrecision: Double?,
         precision: Double?, recall: Double?, interpolation: VOCEvaluator.Interpolation?, perLabel: [LabelMetrics]?,
         coco: COCOSection?, confusionMatrix: ConfusionSection, imageLevel: ImageLevelSection?, tide: TIDESection?,
-        counts: Counts, inputs: EvaluationInputs
+        counts: Counts, inputs: EvaluationInputs, notes: [String] = []
     ) {
+        self.notes = notes
         self.task = task
         self.metricType = metricType
         self.iouThreshold = iouThreshold

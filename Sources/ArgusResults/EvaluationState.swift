@@ -53,6 +53,8 @@ public struct EvaluationState: Sendable {
     /// true positives, false negatives, false positives, true negatives
     public var imageLevel: [Int]?
     public var matchLines: [String]
+    /// What the report should say about how the inputs were read (the same in every shard).
+    public var notes: [String] = []
 
     /// Creates a shard's state.
     public init(
@@ -228,6 +230,10 @@ public struct EvaluationState: Sendable {
         }
         json.key("matches")
         json.strings(matchLines)
+        if !notes.isEmpty {
+            json.key("notes")
+            json.strings(notes)
+        }
         json.endObject()
         return json.bytes + [UInt8(ascii: "\n")]
     }
@@ -288,6 +294,7 @@ public struct EvaluationState: Sendable {
                 tideErrors: nil, tideMissed: nil, cocoMatches: nil,
                 confusion: confusion, imageLevel: ints(root["image_level"]),
                 matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
+            result.notes = root["notes"]?.elements.compactMap(\.string) ?? []
             if let voc = root["voc"] {
                 let categories = ints(voc["category"]) ?? []
                 let scores = voc["score"]?.doubles ?? []

@@ -72,7 +72,7 @@ struct Evaluate: ParsableCommand {
     )
     var scoreThreshold = EvaluationDefaults.scoreThreshold
 
-    @OptionGroup var location: DataLocationOptions
+    @OptionGroup var location: ReadingOptions
 
     @Option(name: .shortAndLong, help: "The output folder.")
     var output: String?

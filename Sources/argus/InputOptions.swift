@@ -21,7 +21,7 @@ struct InputOptions: ParsableArguments {
             "The input format (\(DataFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected when omitted.")
     var from: DataFormat?
 
-    @OptionGroup var location: DataLocationOptions
+    @OptionGroup var location: ReadingOptions
 
     var dataRoot: String? { location.dataRoot }
     var names: String? { location.names }
@@ -69,8 +69,9 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// Where images and class names are found: shared by every command that reads data.
-struct DataLocationOptions: ParsableArguments {
+/// Where images and class names are found, and how strictly data is read: shared by every
+/// command that reads data.
+struct ReadingOptions: ParsableArguments {
     @Option(
         name: .customLong("data-root"),
         help: "A local folder onto which azureml:// and AmlDatastore:// image URLs are mapped."
@@ -83,9 +84,19 @@ struct DataLocationOptions: ParsableArguments {
     @Option(name: .long, help: "The folder holding the images, for formats that only name them (VOC, YOLO, text).")
     var images: String?
 
+    @Option(
+        name: .customLong("unknown-categories"),
+        help: """
+            COCO ground-truth annotations whose category_id names no category: warn (leave them out, as \
+            pycocotools does) or error.
+            """
+    )
+    var unknownCategories: ReadOptions.UnknownCategories = .warn
+
     /// Read options with these locations (and the names file read).
     func readOptions(task: VisionTask?) throws -> ReadOptions {
         var options = ReadOptions(task: task, dataRoot: dataRoot)
+        options.unknownCategories = unknownCategories
         if let names {
             options.labelNames = try TextReader.readNames(names)
         }
@@ -124,6 +135,7 @@ extension DataFormat: ExpressibleByArgument {}
 extension TextLayout.BoxForm: ExpressibleByArgument {}
 extension DetectionMetricType: ExpressibleByArgument {}
 extension MissingPredictions: ExpressibleByArgument {}
+extension ReadOptions.UnknownCategories: ExpressibleByArgument {}
 
 extension VOCEvaluator.Interpolation: ExpressibleByArgument {
     /// The command line spells the interpolations with hyphens (all-point, eleven-point).

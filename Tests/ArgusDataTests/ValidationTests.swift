@@ -156,7 +156,17 @@ import Testing
         let loaded = try DatasetReader.read(path)
         let lines = loaded.diagnostics.items.map(\.description)
         #expect(lines.contains(path + ":6: annotations[1].image_id: no image has id 7"), "\(lines)")
-        #expect(lines.contains(path + ":7: annotations[2].category_id: no category has id 9"), "\(lines)")
+        // An annotation of an unlisted category is left out with a warning, as pycocotools leaves it out …
+        #expect(
+            lines.contains(
+                path + ":7: warning: annotations: 1 annotation(s) of category id(s) 9, which no category lists, are "
+                    + "left out as pycocotools leaves them out: annotations[2] (id 3) "
+                    + "(--unknown-categories error refuses them)"), "\(lines)")
+        // … or refused on request.
+        var strict = ReadOptions()
+        strict.unknownCategories = .error
+        let refused = try DatasetReader.read(path, options: strict).diagnostics.items.map(\.description)
+        #expect(refused.contains(path + ":7: annotations[2].category_id: no category has id 9"), "\(refused)")
         #expect(lines.contains(path + ":8: annotations[3].bbox: expected [x, y, width, height]"), "\(lines)")
         #expect(
             lines.contains(path + ":9: annotations[4].segmentation: polygon has fewer than 3 points (2)"), "\(lines)")

@@ -377,3 +377,20 @@ import Testing
         #expect(histogram.counts.reduce(0, +) == 5)
     }
 }
+
+extension ReportsTests {
+    /// Categories whose names repeat are evaluated apart; the report says so.
+    @Test func repeatedCategoryNamesAreNotedInTheReport() throws {
+        let base = Self.root + "/golden/detection/compat/dup_names"
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")
+        job.metricType = .cocoVOC
+        let folder = Self.scratch() + "/eval"
+        _ = try job.evaluate(into: folder, overwrite: false)
+        let document = ReportFiles.document(try EvaluationRun(folder: folder))
+        #expect(document.summaryLines.contains { $0.contains("share a name") })
+        let summary = document.sections.first { $0.id == "summary" }
+        let notes = summary?.blocks.filter { if case .paragraph(let text) = $0 { text.contains("\"person\"") } else { false } }
+        #expect(notes?.count == 1)
+    }
+}

@@ -15,6 +15,8 @@ public enum COCOReader {
         var diagnostics = Diagnostics()
         var pending: [(Int, [JSONLocator.Step])] = []
         var dataset = Dataset(task: options.task, coordinateSpace: .pixels)
+        var notes: [String] = []
+        var strays: [(index: Int, id: Int?, category: Int)] = []
         let file = SourceLocation(file: path)
 
         func report(_ steps: [JSONLocator.Step], _ field: String, _ message: String, warning: Bool = false) {
@@ -32,56 +34,8 @@ public enum COCOReader {
                     file, "expected a COCO object with images, annotations and categories, got \(root.kind)")
                 return
             }
-            // Categories
-            var categoryNames: [Int: String] = [:]
-            if let categories = root["categories"] {
-                for (index, category) in categories.elements.enumerated() {
-                    let steps: [JSONLocator.Step] = [.key("categories"), .index(index)]
-                    guard let id = category["id"]?.int else {
-                        report(steps, "categories[\(index)].id", "missing or not a whole number")
-                        continue
-                    }
-                    guard let name = category["name"]?.string else {
-                        report(steps, "categories[\(index)].name", "missing or not a string")
-                        continue
-                    }
-                    if categoryNames[id] != nil {
-                        report(steps, "categories[\(index)].id", "duplicate category id \(id)")
-                        continue
-                    }
-                    categoryNames[id] = name
-                    dataset.labels.append(name)
-                    dataset.categoryIDs[name] = id
-                }
-            } else {
-                report([], "categories", "missing required key")
-            }
-            // Images
-            var imageIndex: [Int: Int] = [:]
-            if let images = root["images"] {
-                for (index, image) in images.elements.enumerated() {
-                    let steps: [JSONLocator.Step] = [.key("images"), .index(index)]
-                    guard let id = image["id"]?.int else {
-                        report(steps, "images[\(index)].id", "missing or not a whole number")
-                        continue
-                    }
-                    guard let name = image["file_name"]?.string else {
-                        report(steps, "images[\(index)].file_name", "missing or not a string")
-                        continue
-                    }
-                    if imageIndex[id] != nil {
-                        report(steps, "images[\(index)].id", "duplicate image id \(id)")
-                        continue
-                    }
-                    var record = ImageRecord(imageURL: name, id: id, annotation: .objects([]), location: file)
-                    record.width = image["width"]?.lenientInt
-                    record.height = image["height"]?.lenientInt
-                    imageIndex[id] = dataset.images.count
-                    dataset.images.append(record)
-                }
-            } else {
-                report([], "images", "missing required key")
-            }
+            let categoryNames = readCategories(root, dataset: &dataset, notes: &notes, report: report)
+            let imageIndex = readImages(root, dataset: &dataset, file: file, report: report)
             // Annotations
             guard let annotations = root["annotations"] else {
                 report([], "annotations", "missing required key")
@@ -94,7 +48,9 @@ public enum COCOReader {
                 let steps: [JSONLocator.Step] = [.key("annotations"), .index(index)]
                 let field = "annotations[\(index)]"
                 var problems: [(String, String)] = []
-                guard let parsed = parseAnnotation(annotation, requireScore: false, problems: &problems) else {
+                let parsedAnnotation = parseAnnotation(
+                    annotation, requireScore: false, imageIDs: dataset.stringImageIDs, problems: &problems)
+                guard let parsed = parsedAnnotation else {
                     for (key, message) in problems { report(steps, key.isEmpty ? field : "\(field).\(key)", message) }
                     continue
                 }
@@ -104,7 +60,11 @@ public enum COCOReader {
                     continue
                 }
                 guard let label = categoryNames[parsed.categoryID] else {
-                    report(steps, "\(field).category_id", "no category has id \(parsed.categoryID)")
+                    if options.unknownCategories == .error {
+                        report(steps, "\(field).category_id", "no category has id \(parsed.categoryID)")
+                    } else {
+                        strays.append((index, parsed.id, parsed.categoryID))
+                    }
                     continue
                 }
                 var object = ObjectAnnotation(
@@ -142,6 +102,9 @@ public enum COCOReader {
                 objects[slot].append(object)
             }
             for slot in dataset.images.indices { dataset.images[slot].annotation = .objects(objects[slot]) }
+            if !strays.isEmpty {
+                report([.key("annotations"), .index(strays[0].index)], "annotations", strayMessage(strays), warning: true)
+            }
         }
         if case .failure = outcome {
             let (location, message) = JSONSyntaxError.locate(in: bytes, file: path)
@@ -155,8 +118,135 @@ public enum COCOReader {
                 dataset.images.contains { $0.annotation.objects.contains { $0.segmentation != nil } }
                 ? .imageInstanceSegmentation : .imageObjectDetection
         }
-        return LoadedDataset(
+        var loaded = LoadedDataset(
             dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .coco)
+        loaded.notes = notes
+        return loaded
+    }
+
+    /// The categories by id. Names that repeat become unique keys, `name (id N)`, for every
+    /// category sharing them: pycocotools keys categories by id and evaluates them apart.
+    static func readCategories(
+        _ root: JSONValue, dataset: inout Dataset, notes: inout [String],
+        report: (_ steps: [JSONLocator.Step], _ field: String, _ message: String, _ warning: Bool) -> Void
+    ) -> [Int: String] {
+        guard let categories = root["categories"] else {
+            report([], "categories", "missing required key", false)
+            return [:]
+        }
+        var listed: [(id: Int, name: String)] = []
+        var seen = Set<Int>()
+        for (index, category) in categories.elements.enumerated() {
+            let steps: [JSONLocator.Step] = [.key("categories"), .index(index)]
+            guard let id = category["id"]?.int else {
+                report(steps, "categories[\(index)].id", "missing or not a whole number", false)
+                continue
+            }
+            guard let name = category["name"]?.string else {
+                report(steps, "categories[\(index)].name", "missing or not a string", false)
+                continue
+            }
+            guard seen.insert(id).inserted else {
+                report(steps, "categories[\(index)].id", "duplicate category id \(id)", false)
+                continue
+            }
+            listed.append((id, name))
+        }
+        var idsByName: [String: [Int]] = [:]
+        for category in listed { idsByName[category.name, default: []].append(category.id) }
+        let repeated = idsByName.filter { $0.value.count > 1 }
+        var names: [Int: String] = [:]
+        for category in listed {
+            let name = repeated[category.name] == nil ? category.name : "\(category.name) (id \(category.id))"
+            names[category.id] = name
+            dataset.labels.append(name)
+            dataset.categoryIDs[name] = category.id
+        }
+        if !repeated.isEmpty {
+            let groups = repeated.keys.sorted().map { name in
+                "\"\(name)\" (ids \(repeated[name]!.map(String.init).joined(separator: ", ")))"
+            }
+            let message =
+                "categories share the name \(groups.joined(separator: "; ")): they are evaluated apart, by id, "
+                + "as \"name (id N)\""
+            report([.key("categories")], "categories", message, true)
+            notes.append("Categories " + groups.joined(separator: "; ") + " share a name; they are evaluated apart, by id, as \"name (id N)\".")
+        }
+        return names
+    }
+
+    /// The images' positions by id. String ids are numbered by their rank in sorted order, as
+    /// pycocotools orders them; a file mixing string and number ids is refused.
+    static func readImages(
+        _ root: JSONValue, dataset: inout Dataset, file: SourceLocation,
+        report: (_ steps: [JSONLocator.Step], _ field: String, _ message: String, _ warning: Bool) -> Void
+    ) -> [Int: Int] {
+        guard let images = root["images"] else {
+            report([], "images", "missing required key", false)
+            return [:]
+        }
+        // The first image's id says whether ids are strings; an id of the other kind is an error.
+        var first: JSONValue?
+        for image in images.elements {
+            first = image
+            break
+        }
+        let stringIDs = first?["id"]?.kind == .string
+        if stringIDs {
+            var strings: [String] = []
+            for image in images.elements { if let text = image["id"]?.string { strings.append(text) } }
+            // Python compares strings by code point.
+            let sorted = Set(strings).sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+            for (rank, text) in sorted.enumerated() { dataset.stringImageIDs[text] = rank + 1 }
+        }
+        var imageIndex: [Int: Int] = [:]
+        for (index, image) in images.elements.enumerated() {
+            let steps: [JSONLocator.Step] = [.key("images"), .index(index)]
+            let value = image["id"]
+            let id: Int?
+            if stringIDs {
+                id = value?.string.flatMap { dataset.stringImageIDs[$0] }
+                if id == nil {
+                    report(steps, "images[\(index)].id", "expected a string, as the first image's id is", false)
+                    continue
+                }
+            } else if value?.kind == .string {
+                report(steps, "images[\(index)].id", "expected a whole number, as the first image's id is", false)
+                continue
+            } else {
+                id = value?.int
+            }
+            guard let id else {
+                report(steps, "images[\(index)].id", "missing or not a whole number or a string", false)
+                continue
+            }
+            guard let name = image["file_name"]?.string else {
+                report(steps, "images[\(index)].file_name", "missing or not a string", false)
+                continue
+            }
+            if imageIndex[id] != nil {
+                report(steps, "images[\(index)].id", "duplicate image id \(value?.string ?? String(id))", false)
+                continue
+            }
+            var record = ImageRecord(imageURL: name, id: id, annotation: .objects([]), location: file)
+            record.width = image["width"]?.lenientInt
+            record.height = image["height"]?.lenientInt
+            imageIndex[id] = dataset.images.count
+            dataset.images.append(record)
+        }
+        return imageIndex
+    }
+
+    /// One warning for every ground-truth annotation of an unlisted category.
+    static func strayMessage(_ strays: [(index: Int, id: Int?, category: Int)]) -> String {
+        let categories = Set(strays.map(\.category)).sorted().map(String.init).joined(separator: ", ")
+        let named = strays.prefix(10).map { stray in
+            stray.id.map { "annotations[\(stray.index)] (id \($0))" } ?? "annotations[\(stray.index)]"
+        }
+        let more = strays.count > 10 ? ", … (\(strays.count - 10) more)" : ""
+        return "\(strays.count) annotation(s) of category id(s) \(categories), which no category lists, are left out "
+            + "as pycocotools leaves them out: \(named.joined(separator: ", "))\(more) "
+            + "(--unknown-categories error refuses them)"
     }
 
     // MARK: Results
@@ -166,7 +256,11 @@ public enum COCOReader {
     /// at a time (see `JSONArrayChunks`).
     /// - Parameter keep: keeps only the detections of the images it accepts (streaming passes over a
     ///   file too large to hold); kept detections remember their positions in the file.
-    public static func readResults(_ path: String, keep: ((Int) -> Bool)? = nil) throws(DataError) -> (
+    /// - Parameter imageIDs: the ground truth's string image ids and their numbers
+    ///   (`Dataset.stringImageIDs`), for results that name images by string ids.
+    public static func readResults(
+        _ path: String, keep: ((Int) -> Bool)? = nil, imageIDs: [String: Int] = [:]
+    ) throws(DataError) -> (
         DetectionResults, Diagnostics
     ) {
         var results = DetectionResults()
@@ -180,7 +274,7 @@ public enum COCOReader {
             _ element: JSONValue, _ steps: @autoclosure () -> [JSONLocator.Step], _ prefix: @autoclosure () -> String
         ) {
             var problems: [(String, String)] = []
-            let parsed = parseAnnotation(element, requireScore: true, problems: &problems)
+            let parsed = parseAnnotation(element, requireScore: true, imageIDs: imageIDs, problems: &problems)
             if !problems.isEmpty {
                 let name = prefix()
                 for (key, message) in problems {
@@ -354,6 +448,9 @@ public enum COCOReader {
 
     // MARK: One annotation
 
+    /// The number a string image id that no image has reads as (reported as an error).
+    static let unknownStringID = -2 &- Int.max
+
     struct ParsedAnnotation {
         var imageID: Int
         var categoryID: Int
@@ -366,9 +463,10 @@ public enum COCOReader {
     }
 
     /// The fields of one COCO annotation or result; problems are (field, message) pairs.
-    static func parseAnnotation(_ value: JSONValue, requireScore: Bool, problems: inout [(String, String)])
-        -> ParsedAnnotation?
-    {
+    /// - Parameter imageIDs: the numbers of string image ids (empty when the ids are numbers).
+    static func parseAnnotation(
+        _ value: JSONValue, requireScore: Bool, imageIDs: [String: Int] = [:], problems: inout [(String, String)]
+    ) -> ParsedAnnotation? {
         guard value.kind == .object else {
             problems.append(("", "expected an object, got \(value.kind)"))
             return nil
@@ -384,7 +482,10 @@ public enum COCOReader {
         var id: JSONValue?
         for (key, member) in value.rawMembers {
             switch key.count {
-            case 8 where key.matches("image_id"): imageID = member.int ?? -1 &- Int.max
+            case 8 where key.matches("image_id"):
+                imageID =
+                    member.int ?? member.string.map { imageIDs.isEmpty ? -1 &- Int.max : imageIDs[$0] ?? unknownStringID }
+                    ?? -1 &- Int.max
             case 11 where key.matches("category_id"): categoryID = member.int ?? -1 &- Int.max
             case 4 where key.matches("bbox"): bbox = member
             case 5 where key.matches("score"): score = member
@@ -398,6 +499,11 @@ public enum COCOReader {
         let invalid = -1 &- Int.max
         guard let imageID, imageID != invalid else {
             problems.append(("image_id", "missing or not a whole number"))
+            return nil
+        }
+        guard imageID != unknownStringID else {
+            let text = value["image_id"]?.string ?? ""
+            problems.append(("image_id", "no image has id \"\(text)\""))
             return nil
         }
         guard let categoryID, categoryID != invalid else {

@@ -69,6 +69,16 @@ public struct ReadOptions: Sendable {
     public var reference: Dataset?
     /// The `invalid_lines` setting when reading JSONL outside an MLTable.
     public var dropInvalidLines = false
+    /// What to do with COCO ground-truth annotations whose `category_id` names no category.
+    public var unknownCategories: UnknownCategories = .warn
+
+    /// What to do with COCO ground-truth annotations whose `category_id` names no category.
+    public enum UnknownCategories: String, Sendable, CaseIterable {
+        /// Leave them out with one warning naming them, as pycocotools leaves them out.
+        case warn
+        /// Refuse the file: each is an error.
+        case error
+    }
 
     public init(task: VisionTask? = nil, dataRoot: String? = nil) {
         self.task = task
@@ -86,6 +96,8 @@ public struct LoadedDataset: Sendable {
     public var format: DataFormat
     /// The file or folder that was read.
     public var source: String = ""
+    /// What a report of this data should say about how it was read (categories renamed, …).
+    public var notes: [String] = []
 
     public init(dataset: Dataset, diagnostics: Diagnostics, imageBase: String, format: DataFormat) {
         self.dataset = dataset

@@ -75,7 +75,8 @@ public enum DatasetReader {
             // Detections are renumbered on loading (as pycocotools' loadRes does): their ids do not matter.
             loaded.diagnostics.items.removeAll { $0.field.hasSuffix(".id") && $0.severity == .warning }
         case .cocoResults:
-            let (results, diagnostics) = try COCOReader.readResults(path)
+            let (results, diagnostics) = try COCOReader.readResults(
+                path, imageIDs: options.reference?.stringImageIDs ?? [:])
             var all = diagnostics
             var dataset = COCOReader.dataset(from: results, reference: options.reference, file: path, diagnostics: &all)
             if let task = options.task { dataset.task = task }
