@@ -117,7 +117,8 @@ def main():
     parser.add_argument("--argus", default=".build/release/argus")
     parser.add_argument("--images", type=int, default=5000)
     parser.add_argument("--types", default="bbox,segm")
-    parser.add_argument("--peers", default="pycocotools,faster_coco_eval")
+    parser.add_argument("--peers", default="pycocotools,faster_coco_eval", help="comma-separated; empty for none")
+    parser.add_argument("--compare", help="another argus binary (say, the previous release) timed in the same run")
     args = parser.parse_args()
     report = {"cpu_count": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "runs": {}}
     for iou_type in args.types.split(","):
@@ -126,13 +127,20 @@ def main():
             g = json.load(f)
         print(f"\n{iou_type}: {len(g['images'])} images, {len(g['categories'])} categories, {len(g['annotations'])} objects, "
               f"results {dt.stat().st_size / 1e6:.0f} MB")
-        out = DATA / f"argus_{iou_type}"
-        argus = run([sys.executable, "-c", WRAPPER, args.argus, "evaluate", "--task",
-                     "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
-                     "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out), "--overwrite"])
-        argus["stats"] = json.loads((out / "metrics.json").read_text())["coco"]["stats"]
+        def evaluate(binary, name):
+            out = DATA / f"{name}_{iou_type}"
+            row = run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task",
+                       "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
+                       "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out),
+                       "--overwrite"])
+            row["stats"] = json.loads((out / "metrics.json").read_text())["coco"]["stats"]
+            return row
+
+        argus = evaluate(args.argus, "argus")
         rows = {"argus": argus}
-        for peer in args.peers.split(","):
+        if args.compare:
+            rows["argus (compared)"] = evaluate(args.compare, "argus_compared")
+        for peer in filter(None, args.peers.split(",")):
             try:
                 rows[peer] = run([sys.executable, "-c", PYCOCOTOOLS, peer, str(gt), str(dt), iou_type, str(DATA / f"{peer}_{iou_type}.json")])
             except subprocess.CalledProcessError as error:

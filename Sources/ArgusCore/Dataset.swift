@@ -47,13 +47,16 @@ public struct Dataset: Sendable, Hashable {
         return result
     }
 
-    /// The task the annotations imply, or `nil` where nothing tells.
+    /// The task the annotations imply, or `nil` where nothing tells. Every image is looked at
+    /// until one tells: an empty label list fits both multi-label classification and detection,
+    /// so it decides nothing.
     public var inferredTask: VisionTask? {
         var sawObjects = false
         for image in images {
             switch image.annotation {
             case .none: continue
             case .category: return .imageClassification
+            case .categories(let list) where list.isEmpty: continue
             case .categories: return .imageClassificationMultilabel
             case .scores(_, let probabilities):
                 // Multi-class probabilities sum to one; sigmoid outputs need not.

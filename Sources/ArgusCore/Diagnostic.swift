@@ -21,7 +21,12 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 
 /// One problem found in input data.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable { case error, warning }
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+        /// Not a problem: what Argus decided on its own (a format detected, a task inferred) and why.
+        case note
+    }
 
     public var severity: Severity
     public var location: SourceLocation
@@ -38,7 +43,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
 
     /// `file:line: field: reason` (with `warning:` before the field for warnings).
     public var description: String {
-        let prefix = severity == .warning ? "warning: " : ""
+        let prefix = severity == .error ? "" : "\(severity.rawValue): "
         return field.isEmpty ? "\(location): \(prefix)\(message)" : "\(location): \(prefix)\(field): \(message)"
     }
 }
@@ -55,6 +60,11 @@ public struct Diagnostics: Sendable {
 
     public mutating func warning(_ location: SourceLocation, field: String = "", _ message: String) {
         items.append(Diagnostic(.warning, location, field: field, message))
+    }
+
+    /// Records what Argus decided on its own, and why.
+    public mutating func note(_ location: SourceLocation, _ message: String) {
+        items.append(Diagnostic(.note, location, field: "", message))
     }
 
     public mutating func append(contentsOf other: Diagnostics) { items += other.items }

@@ -36,4 +36,13 @@ public enum Segmentation: Hashable, Sendable {
         if case .polygons(let rings) = self { return rings }
         return nil
     }
+
+    /// An RLE mask's `[height, width]`; nil for polygons.
+    public var rleSize: [Int]? {
+        switch self {
+        case .polygons: nil
+        case .rle(let mask): [mask.height, mask.width]
+        case .compressedRLE(_, let height, let width): [height, width]
+        }
+    }
 }

@@ -14,9 +14,17 @@ public enum MaskOperations {
         // Vertices on the 5× grid; C's `(int)(v + .5)` truncates toward zero.
         var xs = [Int](repeating: 0, count: k + 1)
         var ys = [Int](repeating: 0, count: k + 1)
+        // The work follows the perimeter: points are held within `farLimit` + 1 image sizes of the
+        // image so that it stays bounded by the image size (the readers refuse points farther than
+        // `farLimit` image sizes, which this never moves).
+        let margin = Double(Self.farLimit + 1)
+        let xLimit = (-margin * Double(width) - 2, (margin + 1) * Double(width) + 2)
+        let yLimit = (-margin * Double(height) - 2, (margin + 1) * Double(height) + 2)
         for j in 0..<k {
-            xs[j] = truncatingInt(scale * ring[2 * j] + 0.5)
-            ys[j] = truncatingInt(scale * ring[2 * j + 1] + 0.5)
+            let x = ring[2 * j].isNaN ? ring[2 * j] : min(max(ring[2 * j], xLimit.0), xLimit.1)
+            let y = ring[2 * j + 1].isNaN ? ring[2 * j + 1] : min(max(ring[2 * j + 1], yLimit.0), yLimit.1)
+            xs[j] = truncatingInt(scale * x + 0.5)
+            ys[j] = truncatingInt(scale * y + 0.5)
         }
         if k > 0 {
             xs[k] = xs[0]
@@ -106,6 +114,11 @@ public enum MaskOperations {
         let masks = polygons.map { rasterize(ring: $0, height: height, width: width) }
         return merge(masks, intersect: false)
     }
+
+    /// How many image sizes outside the image a polygon point may lie: farther points are refused
+    /// by the readers (pycocotools' own random polygons reach 11), and rasterisation holds points
+    /// within one more, so that its work is bounded by the image size.
+    public static let farLimit = 16
 
     /// A box `[x, y, w, h]` as a mask (pycocotools `rleFrBbox`: the box's four corners as a polygon).
     public static func rasterize(box: Box, height: Int, width: Int) -> RunLengthMask {

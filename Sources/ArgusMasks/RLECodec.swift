@@ -38,6 +38,44 @@ public enum RLECodec {
         }
     }
 
+    /// The number of pixels a compressed counts string covers (the sum of its runs), without
+    /// keeping the runs.
+    /// - Returns: nil when the string is malformed, as `decode` would.
+    public static func pixelCount(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var p = 0
+            let n = bytes.count
+            var decoded = 0
+            var older = 0
+            var previous = 0
+            var total = 0
+            while p < n {
+                var value = 0
+                var shift = 0
+                var more = true
+                while more {
+                    guard p < n else { return nil }
+                    let c = Int(bytes[p]) - 48
+                    p += 1
+                    guard c >= 0 && c < 64 else { return nil }
+                    value |= (c & 0x1F) << shift
+                    more = (c & 0x20) != 0
+                    shift += 5
+                    if !more && (c & 0x10) != 0 { value |= -1 << shift }
+                    guard shift < 64 else { return nil }
+                }
+                if decoded > 2 { value += older }
+                guard value >= 0 && value <= Int(UInt32.max) else { return nil }
+                older = previous
+                previous = value
+                decoded += 1
+                total += value
+            }
+            return total
+        }
+    }
+
     /// Encodes runs as a compressed counts string.
     public static func encode(_ counts: [UInt32]) -> String {
         var bytes: [UInt8] = []

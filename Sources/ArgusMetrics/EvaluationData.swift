@@ -186,6 +186,22 @@ extension EvaluationData {
             let image = imageIndex[results.imageIDs[i]]!
             var box = results.box(at: i)
             let mask = decoded.isEmpty ? nil : decoded[i]
+            if let size = results.segmentation(at: i)?.rleSize,
+                size != [images[Int(image)].height, images[Int(image)].width],
+                images[Int(image)].height > 0
+            {
+                throw EvaluationError(
+                    "result \(results.position(at: i) + 1): the mask is \(size[0])×\(size[1]) (height × width) but the "
+                        + "image is \(images[Int(image)].height)×\(images[Int(image)].width)")
+            }
+            if !decoded.isEmpty, case .polygons(let rings)? = results.segmentation(at: i) {
+                let size = images[Int(image)]
+                if let point = Self.farPoint(rings, width: Double(size.width), height: Double(size.height)) {
+                    throw EvaluationError(
+                        "result \(results.position(at: i) + 1): polygon point (\(point.0), \(point.1)) lies far outside "
+                            + "the \(size.width)×\(size.height) image")
+                }
+            }
             let area: Double
             if boxBranch {
                 guard let given = box else {
@@ -284,5 +300,23 @@ extension EvaluationData {
         guard let mask = shape?.mask(height: height, width: width) else { return nil }
         let b = MaskOperations.boundingBox(mask)
         return Box(x: b.0, y: b.1, width: b.2, height: b.3)
+    }
+
+    /// The first polygon point more than `MaskOperations.farLimit` image sizes outside the image, if
+    /// any (such points are refused: rasterising costs the perimeter).
+    static func farPoint(_ rings: [[Double]], width: Double, height: Double) -> (Double, Double)? {
+        let far = Double(MaskOperations.farLimit)
+        for ring in rings {
+            var index = 0
+            while index + 1 < ring.count {
+                let x = ring[index]
+                let y = ring[index + 1]
+                if x < -far * width || x > (far + 1) * width || y < -far * height || y > (far + 1) * height {
+                    return (x, y)
+                }
+                index += 2
+            }
+        }
+        return nil
     }
 }

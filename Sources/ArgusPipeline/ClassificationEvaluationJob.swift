@@ -63,7 +63,7 @@ public struct ClassificationEvaluationJob: Sendable {
 
     /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
             try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
@@ -219,7 +219,7 @@ struct ClassificationJoin {
             throw DataError(
                 .invalidData, SourceLocation(file: predictionsPath), "no classification predictions (probs and labels)")
         }
-        let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let column = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var problems = Diagnostics()
         // Predictions by file name (or by order where they name none).
         var byName: [String: ImageRecord] = [:]

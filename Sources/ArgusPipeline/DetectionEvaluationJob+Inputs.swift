@@ -23,7 +23,13 @@ extension DetectionEvaluationJob {
         var diagnostics = Diagnostics()
         var options = readOptions
         options.task = task
-        var truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
+        var truthFormat = groundTruthFormat
+        if truthFormat == nil {
+            let decision = try DatasetReader.explainFormat(groundTruthPath)
+            truthFormat = decision.format
+            diagnostics.note(SourceLocation(file: groundTruthPath), "read as \(decision.format): \(decision.reason)")
+        }
+        var truth = try DatasetReader.read(groundTruthPath, format: truthFormat, options: options)
         diagnostics.append(contentsOf: truth.diagnostics)
         guard !truth.diagnostics.hasErrors else {
             throw DataError(
@@ -43,7 +49,15 @@ extension DetectionEvaluationJob {
         var data: EvaluationData
         do { (data, _) = try EvaluationData.groundTruth(truth.dataset, segm: segm) } catch { throw failure(error) }
 
-        let predictionsFormat = try self.predictionsFormat ?? DatasetReader.detectFormat(predictionsPath)
+        var predictionsFormat: DataFormat
+        if let given = self.predictionsFormat {
+            predictionsFormat = given
+        } else {
+            let decision = try DatasetReader.explainFormat(predictionsPath)
+            predictionsFormat = decision.format
+            diagnostics.note(
+                SourceLocation(file: predictionsPath), "read as \(decision.format): \(decision.reason)")
+        }
         var skipped = 0
         var readsShardOnly = false
         if predictionsFormat == .cocoResults, try FileSize.firstNonSpaceByte(predictionsPath) == UInt8(ascii: "[") {

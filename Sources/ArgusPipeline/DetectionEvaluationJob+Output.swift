@@ -16,7 +16,7 @@ extension DetectionEvaluationJob {
     /// - Returns: the evaluation's results (a streamed evaluation's carry its metrics, not its records).
     /// - Throws: `DataError` for bad input or an output that cannot be written.
     public func evaluate(into folder: String, overwrite: Bool) throws -> Outcome {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
         var result: Outcome?
         try OutputFile.writeFolder(at: folder) { partial in
             if passes > 1 {
@@ -37,7 +37,7 @@ extension DetectionEvaluationJob {
     /// into `folder`, whole or not at all.
     /// - Throws: `DataError` when the folder exists and `overwrite` is false, or cannot be written.
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
         try OutputFile.writeFolder(at: folder) { partial in
             try writeFiles(outcome, into: partial, outputFolder: folder)
         }

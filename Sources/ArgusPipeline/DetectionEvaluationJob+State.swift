@@ -78,6 +78,7 @@ extension DetectionEvaluationJob {
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
             matchLines: matches == nil ? parts.voc.map { matchLineList($0, data: data) } ?? [] : [])
         state.notes = prepared.notes
+        state.shard = shard
         if let matches, let voc = parts.voc {
             try matches(voc, data)
         }

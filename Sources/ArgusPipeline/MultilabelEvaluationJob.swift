@@ -49,7 +49,7 @@ public struct MultilabelEvaluationJob: Sendable {
 
     /// Writes `metrics.json` and `curves.json` into `folder` (whole or not at all).
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite)
+        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
             try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))

@@ -20,6 +20,21 @@ public struct EvaluationState: Sendable {
         public var groundTruth: String
         public var predictions: String
 
+        /// The first setting that differs from `other`'s, as written in the state file.
+        public func difference(from other: Settings) -> (key: String, ours: String, theirs: String)? {
+            let pairs: [(String, String, String)] = [
+                ("task", task.rawValue, other.task.rawValue),
+                ("metric_type", metricType.rawValue, other.metricType.rawValue),
+                ("iou_threshold", "\(iouThreshold)", "\(other.iouThreshold)"),
+                ("interpolation", interpolation.rawValue, other.interpolation.rawValue),
+                ("pixel_inclusive", "\(pixelInclusive)", "\(other.pixelInclusive)"),
+                ("score_threshold", "\(scoreThreshold)", "\(other.scoreThreshold)"),
+                ("ground_truth", groundTruth, other.groundTruth),
+                ("predictions", predictions, other.predictions),
+            ]
+            return pairs.first { $0.1 != $0.2 }.map { ($0.0, $0.1, $0.2) }
+        }
+
         public init(
             task: VisionTask, metricType: DetectionMetricType, iouThreshold: Double,
             interpolation: VOCEvaluator.Interpolation, pixelInclusive: Bool, scoreThreshold: Double,
@@ -55,6 +70,8 @@ public struct EvaluationState: Sendable {
     public var matchLines: [String]
     /// What the report should say about how the inputs were read (the same in every shard).
     public var notes: [String] = []
+    /// Which shard of how many this state is (nil for a state of every image).
+    public var shard: (index: Int, count: Int)?
 
     /// Creates a shard's state.
     public init(
@@ -84,29 +101,69 @@ public struct EvaluationState: Sendable {
 
     /// Merges the states of disjoint shards.
     /// - Throws: when settings or categories differ, or an image appears in two states.
-    public static func merge(_ states: [EvaluationState]) throws(DataError) -> EvaluationState {
-        guard var merged = states.first else {
-            throw DataError(.usage, SourceLocation(file: "-"), "no state files to merge")
+    /// - Parameter states: each state with the file it was read from (for the messages).
+    /// - Throws: `DataError` naming the file when settings or categories differ, an image is in two
+    ///   states, or a shard of the set is missing or given twice.
+    public static func merge(_ states: [(file: String, state: EvaluationState)]) throws(DataError) -> EvaluationState {
+        guard let first = states.first else {
+            throw DataError(.usage, SourceLocation(file: "argus merge"), "no state files to merge")
         }
+        try checkComplete(states)
+        var merged = first.state
         var seen = Set(merged.imageIDs)
-        for state in states.dropFirst() { try merged.absorb(state, seen: &seen) }
+        for (file, state) in states.dropFirst() { try merged.absorb(state, seen: &seen, from: file) }
         return merged
+    }
+
+    /// Every shard of the set, each once: a merge of some shards would give the metrics of some images.
+    static func checkComplete(_ states: [(file: String, state: EvaluationState)]) throws(DataError) {
+        let shards = states.compactMap { entry in entry.state.shard.map { (entry.file, $0) } }
+        guard let count = shards.first?.1.count else { return }
+        var files: [Int: String] = [:]
+        for (file, shard) in shards {
+            guard shard.count == count else {
+                throw DataError(
+                    .invalidData, SourceLocation(file: file), field: "shard",
+                    "is shard \(shard.index)/\(shard.count), the others are of \(count)")
+            }
+            if let other = files[shard.index] {
+                throw DataError(
+                    .invalidData, SourceLocation(file: file), field: "shard",
+                    "shard \(shard.index)/\(count) is given twice (also \(other))")
+            }
+            files[shard.index] = file
+        }
+        let missing = (0..<count).filter { files[$0] == nil }
+        if !missing.isEmpty || shards.count != states.count {
+            let list = missing.map { "\($0)/\(count)" }.joined(separator: ", ")
+            throw DataError(
+                .invalidData, SourceLocation(file: states[0].file), field: "shard",
+                "the set of shards is incomplete (missing \(list.isEmpty ? "shard information" : list)): "
+                    + "the merge would cover only some of the images")
+        }
     }
 
     /// Adds a disjoint shard's state to this one in place (no copy of what is already merged).
     /// - Parameter seen: the image ids merged so far (this state's, to begin with).
-    public mutating func absorb(_ state: EvaluationState, seen: inout Set<Int>) throws(DataError) {
-        guard state.settings == settings else {
+    /// - Parameter file: where `state` was read from, for the messages.
+    public mutating func absorb(
+        _ state: EvaluationState, seen: inout Set<Int>, from file: String = "a pass's state"
+    ) throws(DataError) {
+        let location = SourceLocation(file: file)
+        if let difference = settings.difference(from: state.settings) {
             throw DataError(
-                .invalidData, SourceLocation(file: "-"),
-                "the states were made with different settings or inputs: \(state.settings) vs \(settings)")
+                .invalidData, location, field: "settings.\(difference.key)",
+                "\(difference.theirs) here, \(difference.ours) in the first state: shards must share inputs and settings"
+            )
         }
         guard state.categoryIDs == categoryIDs && state.categoryNames == categoryNames else {
-            throw DataError(.invalidData, SourceLocation(file: "-"), "the states have different categories")
+            throw DataError(
+                .invalidData, location, field: "category_ids",
+                "the categories differ from the first state's: shards must share the ground truth")
         }
         for id in state.imageIDs where !seen.insert(id).inserted {
             throw DataError(
-                .invalidData, SourceLocation(file: "-"), "image id \(id) is in two states: shards must not overlap")
+                .invalidData, location, field: "image_ids", "image id \(id) is in two states: shards must not overlap")
         }
         imageIDs += state.imageIDs
         groundTruthCount += state.groundTruthCount
@@ -230,6 +287,10 @@ public struct EvaluationState: Sendable {
         }
         json.key("matches")
         json.strings(matchLines)
+        if let shard {
+            json.key("shard")
+            json.integers([shard.index, shard.count])
+        }
         if !notes.isEmpty {
             json.key("notes")
             json.strings(notes)
@@ -295,6 +356,7 @@ public struct EvaluationState: Sendable {
                 confusion: confusion, imageLevel: ints(root["image_level"]),
                 matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
             result.notes = root["notes"]?.elements.compactMap(\.string) ?? []
+            if let shard = ints(root["shard"]), shard.count == 2 { result.shard = (shard[0], shard[1]) }
             if let voc = root["voc"] {
                 let categories = ints(voc["category"]) ?? []
                 let scores = voc["score"]?.doubles ?? []

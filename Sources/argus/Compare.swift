@@ -21,7 +21,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var files: ReportOutputOptions
 
-    @Option(name: .long, help: "Images in the disagreement gallery (0: none).")
+    @Option(name: .long, parsing: .unconditional, help: "Images in the disagreement gallery (0: none).")
     var gallery = 24
 
     @Option(
@@ -52,7 +52,8 @@ struct Compare: ParsableCommand {
             let pdf = files.pdf
             let markdown = files.markdown ?? ((html as NSString).deletingPathExtension + ".md")
             for file in [html, pdf, markdown].compactMap({ $0 }) {
-                try OutputFile.checkDestination(file, overwrite: files.overwriting.overwrite)
+                try OutputFile.checkDestination(
+                    file, overwrite: files.overwriting.overwrite, inputs: evaluations, insideInputsAllowed: true)
             }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }

@@ -37,7 +37,9 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("output-text-box"), help: "Text output: xywh, xyxy or cxcywh.")
     var outputBox: TextLayout.BoxForm?
 
-    @Option(name: .customLong("max-polygon-points"), help: "Most points of a polygon traced from a mask.")
+    @Option(
+        name: .customLong("max-polygon-points"), parsing: .unconditional,
+        help: "Most points of a polygon traced from a mask.")
     var maxPolygonPoints = 100
 
     @OptionGroup var overwriting: OverwriteOption

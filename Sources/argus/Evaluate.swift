@@ -45,7 +45,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("metric-type"), help: "voc, coco or coco_voc (VOC values primary).")
     var metricType: DetectionMetricType = .voc
 
-    @Option(name: .customLong("iou-threshold"), help: "The VOC IoU threshold, in [0.1, 1].")
+    @Option(name: .customLong("iou-threshold"), parsing: .unconditional, help: "The VOC IoU threshold, in [0.1, 1].")
     var iouThreshold = EvaluationDefaults.iouThreshold
 
     @Option(name: .long, help: "VOC AP interpolation: all-point or eleven-point.")
@@ -57,7 +57,9 @@ struct Evaluate: ParsableCommand {
     )
     var pixelInclusive = false
 
-    @Option(name: .long, help: "Multi-label: a label is predicted when its probability is greater than this.")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Multi-label: a label is predicted when its probability is greater than this.")
     var threshold = EvaluationDefaults.multilabelThreshold
 
     @Option(
@@ -67,7 +69,7 @@ struct Evaluate: ParsableCommand {
     var missing: MissingPredictions = .error
 
     @Option(
-        name: .customLong("score-threshold"),
+        name: .customLong("score-threshold"), parsing: .unconditional,
         help: "The score threshold of the confusion matrix and the image-level metrics."
     )
     var scoreThreshold = EvaluationDefaults.scoreThreshold
@@ -84,7 +86,7 @@ struct Evaluate: ParsableCommand {
     var shard: ShardArgument?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help: """
             Read the predictions in this many passes, each keeping the detections of 1/N of the images; the \
             per-detection state goes to disk, so memory stays bounded (same results).
@@ -111,6 +113,9 @@ struct Evaluate: ParsableCommand {
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
         guard threshold > 0 && threshold < 1 else {
             throw ValidationError("--threshold must be in (0, 1), got \(threshold)")
+        }
+        guard scoreThreshold >= 0 && scoreThreshold <= 1 else {
+            throw ValidationError("--score-threshold must be in [0, 1], got \(scoreThreshold)")
         }
     }
 
@@ -139,7 +144,7 @@ struct Evaluate: ParsableCommand {
 
     func classificationOutput() throws -> String {
         guard let output else { throw ValidationError("give --output") }
-        try OutputFile.checkDestination(output, overwrite: overwrite)
+        try OutputFile.checkDestination(output, overwrite: overwrite, inputs: [groundTruth, predictions])
         return output
     }
 
@@ -195,7 +200,7 @@ struct Evaluate: ParsableCommand {
         job.shard = shard.map { ($0.index, $0.count) }
         job.passes = passes
         if let stateOutput {
-            try OutputFile.checkDestination(stateOutput, overwrite: overwrite)
+            try OutputFile.checkDestination(stateOutput, overwrite: overwrite, inputs: [groundTruth, predictions])
             let (state, diagnostics) = try job.runState()
             Console.show(diagnostics)
             try OutputFile.write(state.bytes(), to: stateOutput)

@@ -60,8 +60,13 @@ struct InputOptions: ParsableArguments {
 
     /// Reads the input and says where the task was inferred.
     func load(_ path: String) throws -> LoadedDataset {
-        let loaded = try DatasetReader.read(path, format: from, options: readOptions())
-        if from == nil { Console.note("read \(path) as \(loaded.format)") }
+        var format = from
+        if format == nil {
+            let decision = try DatasetReader.explainFormat(path)
+            Console.note("read \(path) as \(decision.format): \(decision.reason)")
+            format = decision.format
+        }
+        let loaded = try DatasetReader.read(path, format: format, options: readOptions())
         if task == nil, let inferred = loaded.dataset.task {
             Console.note("--task not given: the data reads as \(inferred)")
         }

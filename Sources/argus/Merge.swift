@@ -27,10 +27,10 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         try Console.guarding {
-            try OutputFile.checkDestination(output, overwrite: overwriting.overwrite)
-            var loaded: [EvaluationState] = []
+            try OutputFile.checkDestination(output, overwrite: overwriting.overwrite, inputs: states)
+            var loaded: [(file: String, state: EvaluationState)] = []
             for path in states {
-                loaded.append(try EvaluationState.read(path))
+                loaded.append((path, try EvaluationState.read(path)))
             }
             let merged = try EvaluationState.merge(loaded)
             let (job, outcome) = merged.outcome()

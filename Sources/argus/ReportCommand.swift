@@ -29,10 +29,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The report's name (default: the folder's name).")
     var name: String?
 
-    @Option(name: .long, help: "Images in the gallery (0: none).")
+    @Option(name: .long, parsing: .unconditional, help: "Images in the gallery (0: none).")
     var gallery = 50
 
-    @Option(name: .customLong("top-classes"), help: "Classes drawn one by one in the curve charts (the most frequent).")
+    @Option(
+        name: .customLong("top-classes"), parsing: .unconditional,
+        help: "Classes drawn one by one in the curve charts (the most frequent).")
     var topClasses = 8
 
     func validate() throws {
@@ -55,7 +57,8 @@ struct ReportCommand: ParsableCommand {
             }
             let markdown = files.markdown ?? html.map { (($0 as NSString).deletingPathExtension) + ".md" }
             for file in [html, pdf, markdown].compactMap({ $0 }) {
-                try OutputFile.checkDestination(file, overwrite: files.overwriting.overwrite)
+                try OutputFile.checkDestination(
+                    file, overwrite: files.overwriting.overwrite, inputs: [evaluation], insideInputsAllowed: true)
             }
             try ReportFiles.write(document, html: html, pdf: pdf, markdown: markdown)
             for file in [html, pdf, markdown].compactMap({ $0 }) { print("wrote \(file)") }

@@ -20,7 +20,9 @@ struct Split: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .customLong("validation-data-size"), help: "The share held out for validation, in (0, 1).")
+    @Option(
+        name: .customLong("validation-data-size"), parsing: .unconditional,
+        help: "The share held out for validation, in (0, 1).")
     var validationDataSize = 0.2
 
     @Option(name: .long, help: "The seed of the shuffle.")
@@ -42,7 +44,7 @@ struct Split: ParsableCommand {
         try Console.guarding {
             let loaded = try input.load(path)
             try Console.failIfErrors(loaded.diagnostics)
-            try OutputFile.checkDestination(output, overwrite: overwriting.overwrite)
+            try OutputFile.checkDestination(output, overwrite: overwriting.overwrite, inputs: [path])
             let (train, validation) = DatasetSplitter.split(loaded.dataset, fraction: validationDataSize, seed: seed)
             try OutputFile.writeFolder(at: output) { folder in
                 for (name, part) in [("train", train), ("validation", validation)] {

@@ -193,7 +193,7 @@ import Testing
             """, folder, "preds.jsonl")
         let lines = try DatasetReader.read(path, format: .scoring).diagnostics.items.map(\.description)
         #expect(lines.contains(path + ":1: probs: has 2 values but labels has 1"), "\(lines)")
-        #expect(lines.contains(path + ":2: probs[0]: probabilities must be non-negative, got -0.1"), "\(lines)")
+        #expect(lines.contains(path + ":2: probs[0]: a probability must be in [0, 1], got -0.1"), "\(lines)")
         #expect(lines.contains(path + ":3: boxes[0].score: missing or not a number"), "\(lines)")
     }
 }

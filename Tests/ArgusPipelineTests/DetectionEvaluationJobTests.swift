@@ -82,7 +82,7 @@ import Testing
             task: task, groundTruth: base + "_gt.json", predictions: base + "_results.json")
         job.metricType = .cocoVOC
         let single = try job.run()
-        var states: [EvaluationState] = []
+        var states: [(file: String, state: EvaluationState)] = []
         let folder = DetectionEvaluationJobTests().scratch()
         for index in 0..<shards {
             var shardJob = job
@@ -91,7 +91,7 @@ import Testing
             // Through the file format.
             let path = folder + "/shard\(index).state"
             try OutputFile.write(state.bytes(), to: path)
-            states.append(try EvaluationState.read(path))
+            states.append((path, try EvaluationState.read(path)))
         }
         let merged = try EvaluationState.merge(states.reversed())
         let (mergedJob, outcome) = merged.outcome()
@@ -158,11 +158,22 @@ import Testing
             task: .imageObjectDetection, groundTruth: base + "_gt.json", predictions: base + "_results.json")
         job.shard = (0, 2)
         let (state, _) = try job.runState()
-        #expect(throws: DataError.self) { try EvaluationState.merge([state, state]) }
+        func expectRefusal(_ states: [(file: String, state: EvaluationState)], _ words: String...) {
+            #expect {
+                _ = try EvaluationState.merge(states)
+            } throws: { error in
+                let message = "\(error)"
+                return words.allSatisfy { message.contains($0) }
+            }
+        }
+        expectRefusal([("a.state", state), ("b.state", state)], "b.state", "shard 0/2 is given twice")
         var other = job
         other.shard = (1, 2)
         other.iouThreshold = 0.7
         let (different, _) = try other.runState()
-        #expect(throws: DataError.self) { try EvaluationState.merge([state, different]) }
+        expectRefusal(
+            [("a.state", state), ("b.state", different)], "b.state", "settings.iou_threshold", "0.7", "0.5")
+        // A set without every shard would give the metrics of half the images.
+        expectRefusal([("a.state", state)], "incomplete", "missing 1/2")
     }
 }

@@ -390,7 +390,9 @@ extension ReportsTests {
         let document = ReportFiles.document(try EvaluationRun(folder: folder))
         #expect(document.summaryLines.contains { $0.contains("share a name") })
         let summary = document.sections.first { $0.id == "summary" }
-        let notes = summary?.blocks.filter { if case .paragraph(let text) = $0 { text.contains("\"person\"") } else { false } }
+        let notes = summary?.blocks.filter {
+            if case .paragraph(let text) = $0 { text.contains("\"person\"") } else { false }
+        }
         #expect(notes?.count == 1)
     }
 }

@@ -100,6 +100,22 @@ enum ClassificationWriting {
                     .unreadable, image.location ?? SourceLocation(file: image.imageURL), field: "image_url",
                     "image file \(image.imageURL) not found: folders need the images themselves")
             }
+            let place = image.location ?? SourceLocation(file: image.imageURL)
+            guard !label.isEmpty, !label.contains("/"), label != ".", label != ".." else {
+                throw DataError(.invalidData, place, field: "label", "class \"\(label)\" cannot name a folder")
+            }
+            // Only a regular file is written into the output; a link is made only to a file inside
+            // the dataset's own folder (or the data root), anything else is copied.
+            let resolvedSource = PathTools.resolved(source)
+            var isFolder: ObjCBool = false
+            let attributes = try? fm.attributesOfItem(atPath: resolvedSource)
+            guard fm.fileExists(atPath: resolvedSource, isDirectory: &isFolder), !isFolder.boolValue,
+                attributes?[.type] as? FileAttributeType == .typeRegular
+            else {
+                throw DataError(.invalidData, place, field: "image_url", "\(source) is not a regular file")
+            }
+            let roots = [context.locator.baseFolder] + (context.locator.dataRoot.map { [$0] } ?? [])
+            let linkable = roots.contains { PathTools.isInside(resolvedSource, root: $0) }
             let classFolder = (folder as NSString).appendingPathComponent(label)
             try OutputFile.ensureFolder(classFolder)
             var target = (classFolder as NSString).appendingPathComponent(image.fileName)
@@ -109,7 +125,9 @@ enum ClassificationWriting {
                     "\(image.stem)_\(n).\(image.fileName.pathExtensionLowercased)")
                 n += 1
             }
-            if link(source, target) != 0 { try fm.copyItem(atPath: source, toPath: target) }
+            if !linkable || link(resolvedSource, target) != 0 {
+                try fm.copyItem(atPath: resolvedSource, toPath: target)
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import ArgusMasks
 
 /// Reads COCO instances JSON (ground truth) and COCO results JSON (detections).
 public enum COCOReader {
@@ -84,9 +85,18 @@ public enum COCOReader {
                 }
                 if case .polygons(let rings) = parsed.segmentation {
                     var local = Diagnostics()
+                    let image = dataset.images[slot]
                     GeometryChecks.check(
-                        rings: rings, space: .pixels, field: "\(field).segmentation", at: file, into: &local)
+                        rings: rings, space: .pixels, imageWidth: image.width, imageHeight: image.height,
+                        field: "\(field).segmentation", at: file, into: &local)
                     for item in local.items { report(steps, item.field, item.message) }
+                }
+                if let size = parsed.segmentation?.rleSize, let width = dataset.images[slot].width,
+                    let height = dataset.images[slot].height, size != [height, width]
+                {
+                    report(
+                        steps, "\(field).segmentation.size",
+                        "the mask is \(size[0])×\(size[1]) (height × width) but the image is \(height)×\(width)")
                 }
                 if let id = parsed.id {
                     if id == 0 && !warnedZeroID {
@@ -103,7 +113,8 @@ public enum COCOReader {
             }
             for slot in dataset.images.indices { dataset.images[slot].annotation = .objects(objects[slot]) }
             if !strays.isEmpty {
-                report([.key("annotations"), .index(strays[0].index)], "annotations", strayMessage(strays), warning: true)
+                report(
+                    [.key("annotations"), .index(strays[0].index)], "annotations", strayMessage(strays), warning: true)
             }
         }
         if case .failure = outcome {
@@ -170,7 +181,9 @@ public enum COCOReader {
                 "categories share the name \(groups.joined(separator: "; ")): they are evaluated apart, by id, "
                 + "as \"name (id N)\""
             report([.key("categories")], "categories", message, true)
-            notes.append("Categories " + groups.joined(separator: "; ") + " share a name; they are evaluated apart, by id, as \"name (id N)\".")
+            notes.append(
+                "Categories " + groups.joined(separator: "; ")
+                    + " share a name; they are evaluated apart, by id, as \"name (id N)\".")
         }
         return names
     }
@@ -196,7 +209,9 @@ public enum COCOReader {
             var strings: [String] = []
             for image in images.elements { if let text = image["id"]?.string { strings.append(text) } }
             // Python compares strings by code point.
-            let sorted = Set(strings).sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+            let sorted = Set(strings).sorted {
+                Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value))
+            }
             for (rank, text) in sorted.enumerated() { dataset.stringImageIDs[text] = rank + 1 }
         }
         var imageIndex: [Int: Int] = [:]
@@ -484,7 +499,9 @@ public enum COCOReader {
             switch key.count {
             case 8 where key.matches("image_id"):
                 imageID =
-                    member.int ?? member.string.map { imageIDs.isEmpty ? -1 &- Int.max : imageIDs[$0] ?? unknownStringID }
+                    member.int ?? member.string.map {
+                        imageIDs.isEmpty ? -1 &- Int.max : imageIDs[$0] ?? unknownStringID
+                    }
                     ?? -1 &- Int.max
             case 11 where key.matches("category_id"): categoryID = member.int ?? -1 &- Int.max
             case 4 where key.matches("bbox"): bbox = member
@@ -584,7 +601,16 @@ public enum COCOReader {
                 return .failure(Problem(message: "RLE needs size: [height, width]"))
             }
             guard let counts = value["counts"] else { return .failure(Problem(message: "RLE needs counts")) }
-            if let text = counts.string { return .success(.compressedRLE(counts: text, height: height, width: width)) }
+            if let text = counts.string {
+                guard let total = RLECodec.pixelCount(text) else {
+                    return .failure(Problem(message: "RLE counts are not a valid compressed RLE string"))
+                }
+                guard total == height * width else {
+                    return .failure(
+                        Problem(message: "RLE counts cover \(total) pixels, not height × width = \(height * width)"))
+                }
+                return .success(.compressedRLE(counts: text, height: height, width: width))
+            }
             guard counts.kind == .array else {
                 return .failure(Problem(message: "RLE counts must be a list or a string"))
             }

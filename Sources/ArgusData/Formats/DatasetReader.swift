@@ -5,25 +5,97 @@ import Foundation
 /// Reads any supported format, detecting it where the caller did not say.
 public enum DatasetReader {
     /// Guesses the format of `path`: a folder by what it holds, a file by its extension and content.
+    /// - Throws: `DataError` when nothing fits, or when two formats fit (then `--from` decides).
     public static func detectFormat(_ path: String) throws(DataError) -> DataFormat {
+        try explainFormat(path).format
+    }
+
+    /// The format of `path` and why it was chosen (for the note a command prints).
+    /// - Throws: `DataError` when nothing fits, or when two formats fit (then `--from` decides).
+    public static func explainFormat(_ path: String) throws(DataError) -> (format: DataFormat, reason: String) {
+        if FolderListing.isFolder(path) {
+            let texts = (try? FolderListing.files(in: path, extensions: ["txt"])) ?? []
+            let special =
+                FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("MLTable"))
+                || !((try? FolderListing.files(in: path, extensions: ["xml"])) ?? []).isEmpty
+                || FolderListing.isFolder((path as NSString).appendingPathComponent("obj_train_data"))
+            if !special && !texts.isEmpty { return try textFolderFormat(path, files: texts) }
+        }
+        let format = try formatByLayout(path)
+        let reason: String
+        switch format {
+        case .mltable: reason = "it is or holds an MLTable file"
+        case .voc: reason = "it holds .xml files"
+        case .yolo: reason = "it holds obj_train_data/"
+        case .folders: reason = "it holds one folder per class"
+        case .multilabelCSV: reason = "its extension is .csv"
+        case .cocoResults: reason = "it is a JSON list, or a COCO object whose annotations have scores"
+        case .coco: reason = "it is a COCO object whose annotations have no scores"
+        case .scoring: reason = "its records have probs or boxes"
+        case .jsonl: reason = "it holds one JSON object a line"
+        case .text: reason = "it holds text label files"
+        }
+        return (format, reason)
+    }
+
+    /// YOLO or the peer text layout, from the label files' lines (empty files, which mark images
+    /// without objects, say nothing). Every non-empty file is looked at, up to 2,000 of them.
+    static func textFolderFormat(_ path: String, files: [String]) throws(DataError) -> (DataFormat, String) {
+        var yoloLines = 0
+        var otherLines = 0
+        var example: String?
+        var nonEmpty = 0
+        for file in files.prefix(2000) {
+            let bytes = try PaddedBytes(contentsOfFile: file)
+            var sawLine = false
+            bytes.forEachLine { line, number in
+                let tokens = TextReader.tokenize(line, first: number == 1)
+                guard !tokens.isEmpty, number <= 200 else { return }
+                sawLine = true
+                if TextReader.isYOLOLine(tokens) {
+                    yoloLines += 1
+                } else {
+                    otherLines += 1
+                    if example == nil { example = "\(file):\(number): \(tokens.joined(separator: " "))" }
+                }
+            }
+            if sawLine { nonEmpty += 1 }
+        }
+        let hasNames = ((try? TextReader.findNames(near: path)) ?? nil) != nil
+        switch (yoloLines > 0, otherLines > 0) {
+        case (true, false):
+            return (
+                .yolo,
+                "every line of its \(nonEmpty) non-empty label file(s) is `class cx cy w h [score]` in [0, 1]"
+                    + (hasNames ? "" : " (no names file found: pass --names)")
+            )
+        case (false, true):
+            return (.text, "its label files hold `class [score] a b c d` lines that are not YOLO's, e.g. \(example!)")
+        case (true, true):
+            throw DataError(
+                .unsupported, SourceLocation(file: path),
+                "\(yoloLines) line(s) read as YOLO (`class cx cy w h` in [0, 1]) and \(otherLines) do not, e.g. "
+                    + "\(example!): pass --from yolo or --from text")
+        case (false, false):
+            guard hasNames else {
+                throw DataError(
+                    .unsupported, SourceLocation(file: path),
+                    "every label file is empty and there is no names file: pass --from yolo --names FILE, or --from text"
+                )
+            }
+            return (.yolo, "every label file is empty (images without objects) and a names file is there")
+        }
+    }
+
+    /// The format by the layout of a folder, or a file's extension and first bytes.
+    static func formatByLayout(_ path: String) throws(DataError) -> DataFormat {
         let fm = FileManager.default
         let location = SourceLocation(file: path)
         guard fm.fileExists(atPath: path) else { throw DataError(.unreadable, location, "no such file or folder") }
         if FolderListing.isFolder(path) {
             if fm.fileExists(atPath: (path as NSString).appendingPathComponent("MLTable")) { return .mltable }
             if !((try? FolderListing.files(in: path, extensions: ["xml"])) ?? []).isEmpty { return .voc }
-            let texts = (try? FolderListing.files(in: path, extensions: ["txt"])) ?? []
             if FolderListing.isFolder((path as NSString).appendingPathComponent("obj_train_data")) { return .yolo }
-            if let first = texts.first {
-                let hasNames = ((try? TextReader.findNames(near: path)) ?? nil) != nil
-                let line =
-                    (try? PaddedBytes(contentsOfFile: first).string)?.split(whereSeparator: \.isNewline).first ?? ""
-                let tokens = line.split(separator: " ")
-                let yoloLike =
-                    tokens.count == 5 && Int(tokens[0]) != nil
-                    && tokens[1...].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 } ?? false }
-                return hasNames && yoloLike ? .yolo : .text
-            }
             return .folders
         }
         let ext = (path as NSString).pathExtension.lowercased()

@@ -27,7 +27,7 @@ public enum DatasetWriter {
         _ loaded: LoadedDataset, as format: DataFormat, to output: String,
         options: WriteOptions = WriteOptions()
     ) throws -> Diagnostics {
-        try OutputFile.checkDestination(output, overwrite: options.overwrite)
+        try OutputFile.checkDestination(output, overwrite: options.overwrite, inputs: [loaded.source])
         var diagnostics = Diagnostics()
         let locator = ImageLocator(baseFolder: loaded.imageBase, dataRoot: options.dataRoot)
         var dataset = loaded.dataset

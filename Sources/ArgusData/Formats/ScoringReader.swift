@@ -50,6 +50,18 @@ public enum ScoringReader {
                 index += 1
             }
         }
+        // One prediction per image: a second one for the same file is ambiguous.
+        var firstOf: [String: ImageRecord] = [:]
+        for image in images where !image.imageURL.hasPrefix("#") {
+            if let first = firstOf[image.imageURL] {
+                let earlier = first.location.map { "\($0)" } ?? "an earlier record"
+                diagnostics.error(
+                    image.location ?? SourceLocation(file: path), field: "filename",
+                    "a second prediction for \(image.imageURL) (the first is at \(earlier))")
+            } else {
+                firstOf[image.imageURL] = image
+            }
+        }
         var dataset = Dataset(task: options.task, images: images, coordinateSpace: .normalized)
         if dataset.task == nil { dataset.task = dataset.inferredTask }
         return LoadedDataset(
@@ -99,10 +111,22 @@ public enum ScoringReader {
                     location, field: "probs", "has \(probabilities.count) values but labels has \(names.count)")
                 return nil
             }
-            if let bad = probabilities.firstIndex(where: { !($0 >= 0) }) {
+            if let bad = probabilities.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
                 diagnostics.error(
-                    location, field: "probs[\(bad)]", "probabilities must be non-negative, got \(probabilities[bad])")
+                    location, field: "probs[\(bad)]", "a probability must be in [0, 1], got \(probabilities[bad])")
                 return nil
+            }
+            var seen = Set<String>()
+            if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+                diagnostics.error(location, field: "labels", "label \"\(repeated)\" appears more than once")
+                return nil
+            }
+            let total = probabilities.reduce(0, +)
+            if task == .imageClassification && !probabilities.isEmpty && abs(total - 1) > 1e-3 {
+                diagnostics.warning(
+                    location, field: "probs",
+                    "multi-class probabilities should sum to 1, these sum to \(total) (log loss and calibration assume they do)"
+                )
             }
             record.annotation = .scores(labels: names, probabilities: probabilities)
             return record
@@ -138,6 +162,10 @@ public enum ScoringReader {
             }
             guard let scoreValue = element["score"], let score = scoreValue.lenientDouble else {
                 diagnostics.error(location, field: "\(field).score", "missing or not a number")
+                continue
+            }
+            guard score >= 0 && score <= 1 else {
+                diagnostics.error(location, field: "\(field).score", "a score must be in [0, 1], got \(score)")
                 continue
             }
             var object = ObjectAnnotation(label: label, box: box, score: score)

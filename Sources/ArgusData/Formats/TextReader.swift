@@ -170,11 +170,25 @@ public enum TextReader {
     static func readLines(_ file: String, _ body: ([Substring], SourceLocation) -> Void) throws(DataError) {
         let bytes = try PaddedBytes(contentsOfFile: file)
         bytes.forEachLine { line, number in
-            let text = String(decoding: line, as: UTF8.self)
-            let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+            let tokens = tokenize(line, first: number == 1)
             if tokens.isEmpty { return }
             body(tokens, SourceLocation(file: file, line: number))
         }
+    }
+
+    /// A line's fields, separated by spaces, tabs or commas; a UTF-8 byte-order mark at the start
+    /// of the file and a carriage return at the end of the line are not part of them.
+    static func tokenize(_ line: UnsafeRawBufferPointer, first: Bool) -> [Substring] {
+        var text = String(decoding: line, as: UTF8.self)
+        if first && text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" || $0 == "\r\n" })
+    }
+
+    /// Whether a line reads as YOLO: an integer class id, then cx, cy, w, h (and an optional
+    /// score) as fractions in [0, 1].
+    static func isYOLOLine(_ tokens: [Substring]) -> Bool {
+        guard tokens.count == 5 || tokens.count == 6, let id = Int(tokens[0]), id >= 0 else { return false }
+        return tokens[1...].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 } ?? false }
     }
 
     static func className(

@@ -45,10 +45,16 @@ public enum VOCReader {
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         if !parser.parse() {
-            let error = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed XML"
             diagnostics.error(
                 SourceLocation(file: path, line: parser.lineNumber, column: parser.columnNumber),
-                "invalid XML: \(error)")
+                "invalid XML: \(describe(parser.parserError))")
+            return nil
+        }
+        if let open = delegate.openElements.last {
+            // A parser may stop quietly at the end of a cut file: an element still open means one.
+            diagnostics.error(
+                SourceLocation(file: path, line: parser.lineNumber),
+                "invalid XML: the file ends inside <\(open)> (truncated?)")
             return nil
         }
         diagnostics.append(contentsOf: delegate.diagnostics)
@@ -66,6 +72,29 @@ public enum VOCReader {
 }
 
 /// Collects `filename`, `size` and `object` elements of one VOC file.
+/// What an XML parser error means, in words (Foundation reports only a code).
+func describe(_ error: Error?) -> String {
+    guard let error = error as NSError?, error.domain == XMLParser.errorDomain,
+        let code = XMLParser.ErrorCode(rawValue: error.code)
+    else { return error.map { ($0 as NSError).localizedDescription } ?? "malformed XML" }
+    switch code {
+    case .emptyDocumentError: return "the file is empty"
+    case .prematureDocumentEndError: return "the file ends before the XML is complete (truncated?)"
+    case .documentStartError: return "the file does not start as an XML document"
+    case .tagNameMismatchError: return "a closing tag does not match the open element"
+    case .notWellBalancedError: return "the elements are not balanced (a tag is not closed)"
+    case .gtRequiredError: return "a tag is not closed with '>'"
+    case .ltRequiredError: return "expected '<'"
+    case .extraContentError: return "content after the root element"
+    case .entityReferenceWithoutNameError, .entityRefLoopError, .undeclaredEntityError, .entityNotFinishedError:
+        return "an entity reference that is undefined, unfinished or loops"
+    case .invalidCharacterError: return "a character that XML does not allow"
+    case .attributeNotStartedError, .attributeNotFinishedError:
+        return "a malformed attribute"
+    default: return "XML error \(error.code) (\(code))"
+    }
+}
+
 final class VOCParserDelegate: NSObject, XMLParserDelegate {
     let file: String
     var diagnostics = Diagnostics()
@@ -81,6 +110,9 @@ final class VOCParserDelegate: NSObject, XMLParserDelegate {
     private var objectCount = 0
 
     init(file: String) { self.file = file }
+
+    /// The elements open where the parser stopped (none after a whole document).
+    var openElements: [String] { path }
 
     func parser(
         _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,

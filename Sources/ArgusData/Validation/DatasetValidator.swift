@@ -48,9 +48,17 @@ public enum DatasetValidator {
                 case .local(let path):
                     if !FileManager.default.fileExists(atPath: path) {
                         diagnostics.error(location(image), field: "image_url", "image file not found: \(path)")
+                    } else if ImageHeader.size(ofFile: path) == nil {
+                        diagnostics.error(
+                            location(image), field: "image_url",
+                            "\(path) is empty or not a PNG, JPEG, BMP, GIF or TIFF image")
                     }
                 case .needsDataRoot: unmapped += 1
                 case .remote: continue
+                case .outsideRoot(let path):
+                    diagnostics.error(
+                        location(image), field: "image_url",
+                        "the datastore path leaves --data-root (\(path)): refused")
                 }
             }
             if unmapped > 0 {

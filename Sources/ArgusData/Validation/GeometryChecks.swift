@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import ArgusMasks
 
 /// Checks of one box or polygon, shared by every reader so that each reports with its own location.
 enum GeometryChecks {
@@ -46,13 +47,32 @@ enum GeometryChecks {
                     diagnostics.error(location, field: field, "box has a negative width or height")
                 }
             }
+            guard let width = imageWidth.map(Double.init), let height = imageHeight.map(Double.init) else { break }
+            let box4 = "(\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
+            if box.maxX <= 0 || box.maxY <= 0 || box.minX >= width || box.minY >= height {
+                diagnostics.error(
+                    location, field: field, "box \(box4) lies wholly outside the \(fmt(width))×\(fmt(height)) image")
+            } else if box.minX < -pixelTolerance || box.minY < -pixelTolerance || box.maxX > width + pixelTolerance
+                || box.maxY > height + pixelTolerance
+            {
+                // pycocotools accepts these; the AutoML converters clip them.
+                diagnostics.warning(
+                    location, field: field,
+                    "box \(box4) reaches outside the \(fmt(width))×\(fmt(height)) image")
+            }
         }
     }
 
     /// Rings need an even number of coordinates and at least 3 points.
+    /// How far outside the image (in pixels) a pixel box may reach without a warning.
+    static let pixelTolerance = 1.0
+
+    /// Rings need an even number of coordinates and at least 3 points; with the image's size,
+    /// pixel points must lie within `MaskOperations.farLimit` image sizes of it (rasterising a polygon costs its
+    /// perimeter, so coordinates of 1e9 would take gigabytes).
     static func check(
-        rings: [[Double]], space: CoordinateSpace, field: String, at location: SourceLocation,
-        into diagnostics: inout Diagnostics
+        rings: [[Double]], space: CoordinateSpace, imageWidth: Int? = nil, imageHeight: Int? = nil, field: String,
+        at location: SourceLocation, into diagnostics: inout Diagnostics
     ) {
         if rings.isEmpty { diagnostics.error(location, field: field, "polygon has no rings") }
         for (index, ring) in rings.enumerated() {
@@ -67,8 +87,36 @@ enum GeometryChecks {
                 diagnostics.error(location, field: ringField, "polygon has a non-finite coordinate")
             } else if space == .normalized, ring.contains(where: { $0 < -tolerance || $0 > 1 + tolerance }) {
                 diagnostics.error(location, field: ringField, "polygon coordinates must be normalised to [0, 1]")
+            } else if space == .pixels, let width = imageWidth, let height = imageHeight,
+                let point = farPoint(ring, width: Double(width), height: Double(height))
+            {
+                diagnostics.error(
+                    location, field: ringField,
+                    "polygon point (\(fmt(point.0)), \(fmt(point.1))) lies far outside the \(width)×\(height) image")
+            } else if space == .pixels, ring.contains(where: { abs($0) > maximumPixelCoordinate }) {
+                diagnostics.error(
+                    location, field: ringField,
+                    "polygon coordinates beyond ±\(Int(maximumPixelCoordinate)) pixels cannot be rasterised")
             }
         }
+    }
+
+    /// The largest pixel coordinate accepted where the image size is unknown.
+    static let maximumPixelCoordinate = 1_000_000.0
+
+    /// The first point more than `MaskOperations.farLimit` image sizes outside the image, if any.
+    static func farPoint(_ ring: [Double], width: Double, height: Double) -> (Double, Double)? {
+        let far = Double(MaskOperations.farLimit)
+        var index = 0
+        while index + 1 < ring.count {
+            let x = ring[index]
+            let y = ring[index + 1]
+            if x < -far * width || x > (far + 1) * width || y < -far * height || y > (far + 1) * height {
+                return (x, y)
+            }
+            index += 2
+        }
+        return nil
     }
 
     static func fmt(_ value: Double) -> String {

@@ -31,8 +31,10 @@ public final class PaddedBytes: @unchecked Sendable {
 
     public convenience init(string: String) { self.init(Array(string.utf8)) }
 
-    /// Reads a whole file.
-    /// - Throws: `DataError` naming the file when it cannot be opened or read.
+    /// Reads a whole file; a UTF-8 byte-order mark at its start is left out (JSON parsers may
+    /// ignore one, and editors on Windows write one).
+    /// - Throws: `DataError` naming the file when it cannot be opened or read, or is a folder or a
+    ///   device.
     public convenience init(contentsOfFile path: String) throws(DataError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
@@ -46,7 +48,14 @@ public final class PaddedBytes: @unchecked Sendable {
         if (info.st_mode & S_IFMT) == S_IFDIR {
             throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file")
         }
-        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFBLK {
+            throw DataError(.unreadable, SourceLocation(file: path), "is a device, not a file")
+        }
+        var head: [UInt8] = [0, 0, 0]
+        let peeked = pread(fd, &head, 3, 0)
+        let skip = peeked == 3 && head == [0xEF, 0xBB, 0xBF] ? 3 : 0
+        if skip > 0 { lseek(fd, off_t(skip), SEEK_SET) }
+        let size = Int(info.st_size) - skip
         self.init(count: size)
         var done = 0
         while done < size {

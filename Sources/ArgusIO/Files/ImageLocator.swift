@@ -22,6 +22,8 @@ public struct ImageLocator: Sendable {
         case needsDataRoot
         /// A remote URL (http, https, …) that cannot be read here.
         case remote
+        /// A datastore URL whose path leaves the data root (`..` or a symbolic link): refused.
+        case outsideRoot(String)
     }
 
     public func resolve(_ url: String) -> Resolution {
@@ -32,12 +34,12 @@ public struct ImageLocator: Sendable {
         }
         if lower.hasPrefix("azureml://") {
             guard let dataRoot else { return .needsDataRoot }
-            guard let range = url.range(of: "/paths/") else { return .local(join(dataRoot, String(url.dropFirst(10)))) }
-            return .local(join(dataRoot, String(url[range.upperBound...])))
+            guard let range = url.range(of: "/paths/") else { return inRoot(dataRoot, String(url.dropFirst(10))) }
+            return inRoot(dataRoot, String(url[range.upperBound...]))
         }
         if lower.hasPrefix("amldatastore://") {
             guard let dataRoot else { return .needsDataRoot }
-            return .local(join(dataRoot, String(url.dropFirst("AmlDatastore://".count))))
+            return inRoot(dataRoot, String(url.dropFirst("AmlDatastore://".count)))
         }
         if url.contains("://") { return .remote }
         if url.hasPrefix("/") { return .local(url) }
@@ -50,36 +52,16 @@ public struct ImageLocator: Sendable {
         return nil
     }
 
+    /// `path` under `root`, or `.outsideRoot` when it resolves (after `..` and symbolic links)
+    /// to a place outside it.
+    private func inRoot(_ root: String, _ path: String) -> Resolution {
+        let joined = join(root, path)
+        return PathTools.isInside(joined, root: root) ? .local(joined) : .outsideRoot(joined)
+    }
+
     private func join(_ folder: String, _ path: String) -> String {
         let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
         if folder.isEmpty || folder == "." { return trimmed }
         return folder.hasSuffix("/") ? folder + trimmed : folder + "/" + trimmed
-    }
-}
-
-/// Path helpers used when a dataset is written to another folder.
-public enum PathTools {
-    /// The folder part of a path ("." for a bare name).
-    public static func folder(of path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
-        return parent.isEmpty ? "." : parent
-    }
-
-    /// An absolute, standardised path.
-    public static func absolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (full as NSString).standardizingPath
-    }
-
-    /// `target` written relative to `folder` (both made absolute first).
-    public static func relative(_ target: String, from folder: String) -> String {
-        let a = absolute(target).split(separator: "/")
-        let b = absolute(folder).split(separator: "/")
-        var common = 0
-        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
-        let ups = Array(repeating: "..", count: b.count - common)
-        let rest = a[common...].map(String.init)
-        let joined = (ups + rest).joined(separator: "/")
-        return joined.isEmpty ? "." : joined
     }
 }

@@ -12,6 +12,12 @@ import ArgusCore
 public struct LineStream {
     public let path: String
     public var blockBytes = 4 << 20
+    /// The longest line accepted: a longer one (an endless stream such as /dev/zero, a binary
+    /// file) is an error naming its line, never a read that grows until memory runs out.
+    public var maxLineBytes = LineStream.defaultMaxLineBytes
+
+    /// 256 MiB.
+    public static let defaultMaxLineBytes = 256 << 20
 
     public init(path: String) { self.path = path }
 
@@ -26,6 +32,9 @@ public struct LineStream {
         var info = stat()
         if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             throw DataError(.unreadable, SourceLocation(file: path), "is a folder, not a file")
+        }
+        if (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFBLK {
+            throw DataError(.unreadable, SourceLocation(file: path), "is a device, not a file")
         }
         var capacity = blockBytes * 2
         var window = PaddedBytes(count: capacity)
@@ -58,6 +67,12 @@ public struct LineStream {
                 let next = end + 1
                 if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 number += 1
+                // A UTF-8 byte-order mark before the first line is not part of it.
+                if number == 1 && end - start >= 3 && bytes[start] == 0xEF && bytes[start + 1] == 0xBB
+                    && bytes[start + 2] == 0xBF
+                {
+                    start += 3
+                }
                 try body(UnsafeRawBufferPointer(start: bytes + start, count: end - start), number)
                 start = next
             }
@@ -70,6 +85,11 @@ public struct LineStream {
                         as: UInt8.self, repeating: 0,
                         count: min(PaddedBytes.padding, capacity + PaddedBytes.padding - filled))
                     number += 1
+                    if number == 1 && end - start >= 3 && bytes[start] == 0xEF && bytes[start + 1] == 0xBB
+                        && bytes[start + 2] == 0xBF
+                    {
+                        start += 3
+                    }
                     try body(UnsafeRawBufferPointer(start: bytes + start, count: end - start), number)
                 }
                 return
@@ -77,6 +97,12 @@ public struct LineStream {
             // Keep the unfinished line at the front.
             memmove(window.base, window.base + start, filled - start)
             filled -= start
+            if filled > maxLineBytes {
+                throw DataError(
+                    .invalidData, SourceLocation(file: path, line: number + 1),
+                    "the line is longer than \(maxLineBytes >> 20) MiB (the longest accepted): not a text file of lines?"
+                )
+            }
         }
     }
 }

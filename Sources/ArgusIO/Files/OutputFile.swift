@@ -16,7 +16,37 @@ public enum OutputFile {
     ///   - path: the file or folder about to be written.
     ///   - overwrite: whether an existing output may be replaced.
     /// - Throws: `DataError` naming the path when it holds something and `overwrite` is false.
-    public static func checkDestination(_ path: String, overwrite: Bool) throws(DataError) {
+    ///   - inputs: the files and folders the command reads: an output that is one of them, holds
+    ///     one, or (unless `insideInputsAllowed`) lies inside one is refused, so that `--overwrite`
+    ///     never deletes what the command reads. The current folder, and any folder holding it,
+    ///     is refused as an output folder too.
+    ///   - insideInputsAllowed: whether the output may lie inside an input folder (a report beside
+    ///     its evaluation).
+    public static func checkDestination(
+        _ path: String, overwrite: Bool, inputs: [String] = [], insideInputsAllowed: Bool = false
+    ) throws(DataError) {
+        let output = PathTools.resolved(path)
+        let here = PathTools.resolved(FileManager.default.currentDirectoryPath)
+        if PathTools.isInside(here, root: output) {
+            throw DataError(
+                .usage, SourceLocation(file: path),
+                "is the current folder or holds it: writing there would replace it; name a new folder")
+        }
+        for input in inputs where !input.isEmpty && FileManager.default.fileExists(atPath: input) {
+            let source = PathTools.resolved(input)
+            if PathTools.isInside(source, root: output) {
+                throw DataError(
+                    .usage, SourceLocation(file: path),
+                    source == output
+                        ? "is also an input: writing it would destroy \(input)"
+                        : "holds the input \(input): writing it would destroy the input")
+            }
+            if !insideInputsAllowed && PathTools.isInside(output, root: source) {
+                throw DataError(
+                    .usage, SourceLocation(file: path),
+                    "lies inside the input \(input): write the output elsewhere")
+            }
+        }
         if !overwrite && FileManager.default.fileExists(atPath: path) && !isEmptyFolder(path) {
             throw DataError(.unwritable, SourceLocation(file: path), "already exists (pass --overwrite to replace it)")
         }
@@ -55,6 +85,7 @@ public enum OutputFile {
         let name = (path as NSString).lastPathComponent
         let base = parent.isEmpty ? "." : parent
         try ensureFolder(base)
+        removeLeftovers(of: name, in: base)
         let temporary = base + "/.\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: false)
         do {
@@ -74,6 +105,25 @@ public enum OutputFile {
         } catch {
             try? fm.removeItem(atPath: temporary)
             throw error
+        }
+    }
+
+    /// Removes what an earlier, killed run left beside `name` in `folder`: hidden
+    /// `.name.partial-PID-…` and `.name.old-PID-…` entries whose process no longer runs. Never
+    /// a finished output, never another running process's work.
+    public static func removeLeftovers(of name: String, in folder: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries {
+            for marker in [".partial-", ".old-"] {
+                let prefix = "." + name + marker
+                guard entry.hasPrefix(prefix) else { continue }
+                let rest = entry.dropFirst(prefix.count)
+                guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+                // kill(pid, 0) fails with ESRCH when no such process runs.
+                if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                    try? FileManager.default.removeItem(atPath: folder + "/" + entry)
+                }
+            }
         }
     }
 
@@ -97,6 +147,7 @@ public final class StreamingFile {
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty { try OutputFile.ensureFolder(parent) }
         let directory = parent.isEmpty ? "." : parent
+        OutputFile.removeLeftovers(of: (path as NSString).lastPathComponent, in: directory)
         temporaryPath =
             directory
             + "/.\((path as NSString).lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
