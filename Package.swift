@@ -14,16 +14,20 @@ let package = Package(
         .library(name: "ArgusResults", targets: ["ArgusResults"]),
         .library(name: "ArgusCharts", targets: ["ArgusCharts"]),
         .library(name: "ArgusReports", targets: ["ArgusReports"]),
+        .library(name: "ArgusRegistry", targets: ["ArgusRegistry"]),
+        .library(name: "ArgusGate", targets: ["ArgusGate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian -dev packages, found through pkg-config).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // simdjson (Debian's libsimdjson-dev) behind a small C interface.
         .target(
             name: "CSimdJSON",
@@ -46,6 +50,20 @@ let package = Package(
         ),
         // The evaluation output files: metrics.json, curves.json, matches.jsonl, images.jsonl, shard states.
         .target(name: "ArgusResults", dependencies: ["ArgusCore", "ArgusIO", "ArgusMetrics"]),
+        // What Argus remembers (SQLite), and the deployment gate that judges on it.
+        .target(
+            name: "ArgusRegistry",
+            dependencies: [
+                "ArgusCore", "ArgusIO", "ArgusMetrics", "ArgusResults", "CSQLite3",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ArgusGate",
+            dependencies: [
+                "ArgusCore", "ArgusIO", "ArgusMetrics", "ArgusResults", .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
         .target(
             name: "ArgusReports",
@@ -58,8 +76,8 @@ let package = Package(
         .executableTarget(
             name: "argus",
             dependencies: [
-                "ArgusCore", "ArgusData", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusReports", "ArgusResults",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusRegistry",
+                "ArgusReports", "ArgusResults", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -84,6 +102,13 @@ let package = Package(
         .testTarget(
             name: "ArgusPipelineTests",
             dependencies: ["ArgusPipeline", "ArgusData", "ArgusIO", "ArgusResults", "ArgusTestSupport"]
+        ),
+        .testTarget(
+            name: "ArgusRegistryTests",
+            dependencies: [
+                "ArgusCore", "ArgusData", "ArgusRegistry", "ArgusGate", "ArgusPipeline", "ArgusResults", "ArgusIO",
+                "ArgusTestSupport",
+            ]
         ),
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
         .testTarget(

@@ -73,8 +73,9 @@ import numpy as np
 folder, out = sys.argv[1], sys.argv[2]
 metrics = json.load(open(folder + "/metrics.json"))
 curves = json.load(open(folder + "/curves.json"))
-records = [json.loads(line) for line in open(folder + "/matches.jsonl")]
-images = {json.loads(line)["image"]: json.loads(line) for line in open(folder + "/images.jsonl")}
+# JSON-lines files start with a header line ({"schema_version": …}).
+records = [r for r in map(json.loads, open(folder + "/matches.jsonl")) if "schema_version" not in r]
+images = {r["image"]: r for r in map(json.loads, open(folder + "/images.jsonl")) if "schema_version" not in r}
 with PdfPages(out) as pdf:
     labels = list(curves["pr_curves"])
     for start_index in range(0, len(labels), 16):
@@ -131,8 +132,18 @@ def best_of(command, times=3):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--argus", default=".build/release/argus")
+    parser.add_argument("--compare", help="another argus binary (say, the previous release) timed in the same run")
     args = parser.parse_args()
     gt, results = prepare()
+    compared = None
+    if args.compare:
+        folder = FOLDER / "evaluation_compared"
+        subprocess.run([args.compare, "evaluate", "--task", "image_object_detection", "--ground-truth", str(gt),
+                        "--predictions", str(results), "--metric-type", "coco_voc", "--output", str(folder), "--overwrite"],
+                       check=True, stdout=subprocess.DEVNULL)
+        compared = best_of([sys.executable, "-c", ARGUS, args.compare, "report", str(folder), "--html",
+                            str(FOLDER / "report_compared.html"), "--pdf", str(FOLDER / "report_compared.pdf"),
+                            "--gallery", "50", "--overwrite"])
     evaluation = FOLDER / "evaluation"
     subprocess.run([args.argus, "evaluate", "--task", "image_object_detection", "--ground-truth", str(gt), "--predictions", str(results),
                     "--metric-type", "coco_voc", "--output", str(evaluation), "--overwrite"], check=True, stdout=subprocess.DEVNULL)
@@ -147,6 +158,9 @@ def main():
     print(f"Report of the COCO-scale case (5,000 images, 80 classes, 500,000 detections; gallery of 50, {found} image files decoded):")
     print(f"  {'':22} {'seconds':>8} {'peak RSS MB':>12} {'time ratio':>11}")
     print(f"  {'argus report':22} {argus['seconds']:8.2f} {argus['peak_rss_bytes'] / 1e6:12.0f} {1:10.1f}x   (HTML + PDF + Markdown; goal < 5 s)")
+    if compared:
+        print(f"  {'argus report (compared)':22} {compared['seconds']:8.2f} {compared['peak_rss_bytes'] / 1e6:12.0f} "
+              f"{compared['seconds'] / argus['seconds']:10.1f}x")
     print(f"  {'matplotlib ' + matplotlib.__version__:22} {peer['seconds']:8.2f} {peer['peak_rss_bytes'] / 1e6:12.0f} {peer['seconds'] / argus['seconds']:10.1f}x   (PDF only)")
     for name in ("report.html", "report.pdf", "matplotlib.pdf"):
         print(f"  {name}: {(FOLDER / name).stat().st_size / 1e6:.1f} MB")

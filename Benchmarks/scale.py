@@ -20,6 +20,7 @@ def main():
     parser.add_argument("--argus", default=".build/release/argus")
     parser.add_argument("--images", type=int, default=50000)
     parser.add_argument("--passes", default="1,10")
+    parser.add_argument("--compare", help="another argus binary (say, the previous release) timed in the same run")
     args = parser.parse_args()
     gt, dt = generate(args.images, seed=3)
     with open(gt) as f:
@@ -29,15 +30,18 @@ def main():
     del g
     stats = None
     print(f"  {'':12} {'seconds':>9} {'peak RSS MB':>12}")
+    binaries = [("", args.argus)] + ([(" (compared)", args.compare)] if args.compare else [])
     for passes in args.passes.split(","):
-        out = DATA / f"argus_scale_{passes}"
-        row = run([sys.executable, "-c", WRAPPER, args.argus, "evaluate", "--task", "image_object_detection",
-                   "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco_voc", "--passes", passes,
-                   "--output", str(out), "--overwrite"])
-        metrics = json.loads((out / "metrics.json").read_text())
-        same = stats is None or metrics["coco"]["stats"] == stats
-        stats = metrics["coco"]["stats"]
-        print(f"  passes {passes:5} {row['seconds']:9.2f} {row['peak_rss_bytes'] / 1e6:12.0f}  {'same metrics' if same else 'DIFFERENT METRICS'}")
+        for label, binary in binaries:
+            out = DATA / f"argus_scale_{passes}{'_compared' if label else ''}"
+            row = run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task", "image_object_detection",
+                       "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco_voc", "--passes",
+                       passes, "--output", str(out), "--overwrite"])
+            metrics = json.loads((out / "metrics.json").read_text())
+            same = stats is None or metrics["coco"]["stats"] == stats
+            stats = metrics["coco"]["stats"]
+            print(f"  passes {passes:5} {row['seconds']:9.2f} {row['peak_rss_bytes'] / 1e6:12.0f}  "
+                  f"{'same metrics' if same else 'DIFFERENT METRICS'}{label}")
 
 
 if __name__ == "__main__":

@@ -52,4 +52,16 @@ step "Reports: one self-contained HTML file, a PDF and a Markdown summary per ev
   --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
 cat "$out/reports/detection.md"
 
+step "Remember the evaluations (a SQLite registry) and print the trend"
+registry="$out/argus.sqlite"
+"$argus" record "$out/digits-naive-bayes" --model digits@1-naive-bayes --dataset digits --registry "$registry"
+"$argus" record "$out/digits-evaluation" --model digits@2-logistic --dataset digits --registry "$registry"
+"$argus" record "$out/evaluation" --model voc-detector@1 --dataset voc-sample --registry "$registry"
+"$argus" history --model digits --dataset digits --registry "$registry"
+
+step "Gate the logistic regression against the naive Bayes model (paired bootstrap, McNemar, Holm)"
+"$argus" gate --policy samples/gate.yml --candidate "$out/digits-evaluation" \
+  --baseline registry:digits@1-naive-bayes --registry "$registry" \
+  --junit "$out/gate.xml" --markdown "$out/gate.md" --json "$out/gate.json"
+
 printf '\nDemo outputs are in %s; open %s/reports/detection.html in a browser.\n' "$out" "$out"

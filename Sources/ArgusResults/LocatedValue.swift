@@ -9,15 +9,45 @@ import ArgusIO
 struct LocatedValue {
     let value: JSONValue
     let location: SourceLocation
-    let path: String
+    /// The parent's path and this value's key in it; the path is spelled out only for a message
+    /// (building it for every value would cost a string per member on large files).
+    private let parent: String
+    private let key: Key
 
-    init(_ value: JSONValue, location: SourceLocation, path: String = "") {
+    private enum Key {
+        case none
+        case member(String)
+        case index(Int)
+    }
+
+    init(_ value: JSONValue, location: SourceLocation) {
         self.value = value
         self.location = location
-        self.path = path
+        parent = ""
+        key = .none
+    }
+
+    private init(_ value: JSONValue, location: SourceLocation, parent: String, key: Key) {
+        self.value = value
+        self.location = location
+        self.parent = parent
+        self.key = key
+    }
+
+    /// The dotted key path (`per_label.cat.precision`, `bins[3]`).
+    var path: String {
+        switch key {
+        case .none: parent
+        case .member(let name): parent.isEmpty ? name : parent + "." + name
+        case .index(let index): parent + "[\(index)]"
+        }
     }
 
     private func childPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+    private func child(_ value: JSONValue, _ key: String) -> LocatedValue {
+        LocatedValue(value, location: location, parent: path, key: .member(key))
+    }
 
     private func mismatch(_ expected: String) -> DataError {
         DataError(.invalidData, location, field: path, "expected \(expected), found \(value.kind)")
@@ -29,25 +59,26 @@ struct LocatedValue {
         guard let child = value[key] else {
             throw DataError(.invalidData, location, field: childPath(key), "missing")
         }
-        return LocatedValue(child, location: location, path: childPath(key))
+        return self.child(child, key)
     }
 
     /// The member `key`, or nil when it is absent.
     func optionalMember(_ key: String) throws(DataError) -> LocatedValue? {
         guard value.kind == .object else { throw mismatch("an object") }
-        return value[key].map { LocatedValue($0, location: location, path: childPath(key)) }
+        return value[key].map { child($0, key) }
     }
 
     /// The members of an object, in file order.
     func members() throws(DataError) -> [(key: String, value: LocatedValue)] {
         guard value.kind == .object else { throw mismatch("an object") }
-        return value.members.map { ($0.key, LocatedValue($0.value, location: location, path: childPath($0.key))) }
+        return value.members.map { ($0.key, child($0.value, $0.key)) }
     }
 
     /// The elements of an array.
     func elements() throws(DataError) -> [LocatedValue] {
         guard value.kind == .array else { throw mismatch("an array") }
-        return value.elements.enumerated().map { LocatedValue($1, location: location, path: path + "[\($0)]") }
+        let here = path
+        return value.elements.enumerated().map { LocatedValue($1, location: location, parent: here, key: .index($0)) }
     }
 
     func string() throws(DataError) -> String {

@@ -13,12 +13,13 @@ struct Argus: ParsableCommand {
             Reads AutoML JSONL/MLTable, COCO, Pascal VOC, YOLO, classification folders and the \
             multi-label CSV; validates, converts, splits and summarises them.
 
-            Exit codes: 0 success, 1 the data is invalid, 64 a usage error.
+            Exit codes: 0 success, 1 the data is invalid (or, for gate, a rule failed), 2 the gate could \
+            not judge, 64 a usage error.
             """,
-        version: "0.1.0",
+        version: ArgusVersion.current,
         subcommands: [
             Validate.self, Convert.self, Split.self, Stats.self, Evaluate.self, Merge.self, ReportCommand.self,
-            Compare.self,
+            Compare.self, Record.self, History.self, Runs.self, GateCommand.self,
         ]
     )
 

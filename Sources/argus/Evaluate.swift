@@ -4,7 +4,9 @@ import ArgusData
 import ArgusIO
 import ArgusMetrics
 import ArgusPipeline
+import ArgusRegistry
 import ArgusResults
+import Foundation
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -100,6 +102,12 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var overwriting: OverwriteOption
 
+    @Flag(name: .long, help: "Record the evaluation in the registry (see `argus record`).")
+    var record = false
+
+    @OptionGroup var recording: RecordingOptions
+    @OptionGroup var registry: RegistryOptions
+
     var overwrite: Bool { overwriting.overwrite }
 
     func validate() throws {
@@ -128,6 +136,7 @@ struct Evaluate: ParsableCommand {
                 resolvedTask = probe.dataset.task
                 Console.note("--task not given: the ground truth reads as \(resolvedTask?.rawValue ?? "unknown")")
             }
+            let started = Date()
             switch resolvedTask {
             case .imageClassification:
                 try evaluateMulticlass(readOptions)
@@ -138,6 +147,13 @@ struct Evaluate: ParsableCommand {
             default:
                 Console.printError("error: argus evaluate does not handle \(resolvedTask?.rawValue ?? "this task") yet")
                 throw ExitCode(64)
+            }
+            if record, let output {
+                let entry = try EvaluationRecord(
+                    folder: output, model: recording.reference, modelPath: recording.modelPath,
+                    dataset: recording.dataset, seconds: Date().timeIntervalSince(started))
+                let id = try registry.open().record(entry)
+                print("recorded evaluation \(id) in \(Secrets.redacted(registry.registry))")
             }
         }
     }

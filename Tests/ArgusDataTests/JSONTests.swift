@@ -129,3 +129,30 @@ import Testing
         #expect(numbers == Array(1...501))
     }
 }
+
+extension LineStreamTests {
+    @Test func aLineLongerThanTheLimitIsAnErrorNamingIt() throws {
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write("short\n" + String(repeating: "x", count: 5000) + "\nafter\n", folder, "long.txt")
+        var stream = LineStream(path: path)
+        stream.blockBytes = 256
+        stream.maxLineBytes = 1024
+        var seen: [String] = []
+        #expect {
+            try stream.forEachLine { line, _ in seen.append(String(decoding: line, as: UTF8.self)) }
+        } throws: { error in
+            "\(error)".contains(path + ":2:") && "\(error)".contains("longer than")
+        }
+        #expect(seen == ["short"])
+    }
+
+    @Test func aByteOrderMarkIsNotPartOfTheFirstLine() throws {
+        let folder = Fixtures.scratch()
+        let path = Fixtures.write("\u{FEFF}first\nsecond", folder, "bom.txt")
+        var seen: [String] = []
+        try LineStream(path: path).forEachLine { line, _ in seen.append(String(decoding: line, as: UTF8.self)) }
+        #expect(seen == ["first", "second"])
+        let whole = try PaddedBytes(contentsOfFile: Fixtures.write("\u{FEFF}{}", folder, "bom.json"))
+        #expect(whole.string == "{}")
+    }
+}

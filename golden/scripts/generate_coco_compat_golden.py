@@ -10,10 +10,11 @@ from the seeded cases of generate_golden.py; never edit the outputs by hand.
 - string_ids: image ids are strings; pycocotools sorts them as strings.
 - stray_category: ground-truth annotations whose category_id names no category; pycocotools leaves
   them out (they match no category id of the evaluation).
-- missing_fields (bbox and segm): annotations without id, area, iscrowd or bbox. pycocotools
-  raises on these; the expected values are pycocotools' on the file with the values Argus fills
-  in: ids numbered 1, 2, … over the annotations image by image (a given id keeps its number), area
-  the mask's area (segm) or the box's (bbox), iscrowd 0, bbox the mask's bounding box.
+- missing_fields (bbox and segm): annotations without id, area, iscrowd, bbox or (segm)
+  segmentation. pycocotools raises on these; the expected values are pycocotools' on the file with
+  the values Argus fills in: ids numbered 1, 2, … over the annotations image by image (a given id
+  keeps its number), area the mask's area (segm) or the box's (bbox), iscrowd 0, bbox the mask's
+  bounding box, segmentation the box's corners as a polygon.
 - empty_results: an empty results list. pycocotools' loadRes raises on it; the expected values
   are COCOeval's with an empty detection set.
 """
@@ -144,6 +145,12 @@ def missing_fields(iou_type):
             full["bbox"] = [float(v) for v in mask_utils.toBbox(rle)]
             if "area" not in ann:
                 full["area"] = float(mask_utils.area(rle))
+        if index % 5 == 4 and iou_type == "segm" and not ann.get("iscrowd"):
+            # Without a mask, the box stands for it: its corners as a polygon, as pycocotools' frBbox
+            # orders them; the area stays as given.
+            del ann["segmentation"]
+            x, y, w, h = full["bbox"]
+            full["segmentation"] = [[x, y, x, y + h, x + w, y + h, x + w, y]]
     write_case(f"missing_fields_{iou_type}", stripped, results, iou_type, evaluated_gt=filled,
                notes="annotations without id, area, iscrowd or bbox; expected from the filled-in file")
 

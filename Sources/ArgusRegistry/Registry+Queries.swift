@@ -1,0 +1,144 @@
+import ArgusCore
+import ArgusIO
+
+extension Registry {
+    /// One recorded evaluation, as lists and trends show it.
+    public struct Run: Sendable, Equatable {
+        public var id: Int64
+        public var model: String?
+        public var dataset: String
+        public var task: String
+        public var recordedAt: String
+        public var primaryMetric: String
+        public var primaryValue: Double?
+        public var folder: String
+    }
+
+    /// A recorded evaluation with everything recorded of it.
+    public struct RunDetails: Sendable {
+        public var run: Run
+        public var settings: String
+        public var argusVersion: String
+        public var host: String
+        public var gitCommit: String?
+        public var commandLine: String
+        public var seconds: Double?
+        public var metrics: [(name: String, value: Double?)]
+        public var labelMetrics: [(label: String, name: String, value: Double?)]
+        public var artifacts: [(kind: String, path: String, sha256: String, bytes: Int)]
+    }
+
+    static let runColumns = """
+        e.id, m.name || '@' || m.version, d.name, e.task, e.recorded_at, e.primary_metric, e.primary_value, e.folder
+        """
+    static let runJoins = """
+        FROM evaluations e LEFT JOIN models m ON m.id = e.model_id LEFT JOIN datasets d ON d.id = e.dataset_id
+        """
+
+    static func run(_ row: [SQLValue]) -> Run {
+        Run(
+            id: row[0].integer ?? 0, model: row[1].text, dataset: row[2].text ?? "", task: row[3].text ?? "",
+            recordedAt: row[4].text ?? "", primaryMetric: row[5].text ?? "", primaryValue: row[6].double,
+            folder: row[7].text ?? "")
+    }
+
+    /// Recorded evaluations, newest first, optionally of one model (`NAME` or `NAME@VERSION`) and dataset.
+    public func runs(model: String? = nil, dataset: String? = nil, limit: Int = 100) throws(DataError) -> [Run] {
+        var conditions: [String] = []
+        var parameters: [SQLValue] = []
+        if let model {
+            if let reference = ModelReference(model), model.contains("@") {
+                conditions.append("m.name = ? AND m.version = ?")
+                parameters += [.text(reference.name), .text(reference.version)]
+            } else {
+                conditions.append("m.name = ?")
+                parameters.append(.text(model))
+            }
+        }
+        if let dataset {
+            conditions.append("d.name = ?")
+            parameters.append(.text(dataset))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try database.query(
+            "SELECT \(Self.runColumns) \(Self.runJoins) \(filter) ORDER BY e.recorded_at DESC, e.id DESC LIMIT ?",
+            parameters + [.integer(Int64(limit))])
+        return rows.map(Self.run)
+    }
+
+    /// One evaluation with its metrics and artifacts.
+    /// - Throws: `DataError` when no evaluation has this id.
+    public func details(_ id: Int64) throws(DataError) -> RunDetails {
+        let rows = try database.query(
+            """
+            SELECT \(Self.runColumns), e.settings, e.argus_version, e.host, e.git_commit, e.command_line, e.seconds
+            \(Self.runJoins) WHERE e.id = ?
+            """, [.integer(id)])
+        guard let row = rows.first else {
+            throw DataError(.invalidData, SourceLocation(file: database.path), "no evaluation has id \(id)")
+        }
+        let metrics = try database.query(
+            "SELECT name, value FROM metrics WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+        ).map { (name: $0[0].text ?? "", value: $0[1].double) }
+        let labels = try database.query(
+            "SELECT label, name, value FROM label_metrics WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+        ).map { (label: $0[0].text ?? "", name: $0[1].text ?? "", value: $0[2].double) }
+        let artifacts = try database.query(
+            "SELECT kind, path, sha256, bytes FROM artifacts WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+        ).map {
+            (kind: $0[0].text ?? "", path: $0[1].text ?? "", sha256: $0[2].text ?? "", bytes: Int($0[3].integer ?? 0))
+        }
+        return RunDetails(
+            run: Self.run(Array(row[0..<8])), settings: row[8].text ?? "{}", argusVersion: row[9].text ?? "",
+            host: row[10].text ?? "", gitCommit: row[11].text, commandLine: row[12].text ?? "", seconds: row[13].double,
+            metrics: metrics, labelMetrics: labels, artifacts: artifacts)
+    }
+
+    /// A metric over time: one point per recorded evaluation, oldest first.
+    public struct TrendPoint: Sendable, Equatable {
+        public var run: Run
+        public var value: Double?
+    }
+
+    /// The trend of `metric` (the primary metric when nil) for a model and dataset.
+    public func history(model: String? = nil, dataset: String? = nil, metric: String? = nil) throws(DataError)
+        -> [TrendPoint]
+    {
+        let runs = try runs(model: model, dataset: dataset, limit: 10_000).reversed()
+        var points: [TrendPoint] = []
+        for run in runs {
+            guard let metric else {
+                points.append(TrendPoint(run: run, value: run.primaryValue))
+                continue
+            }
+            let value = try database.query(
+                "SELECT value FROM metrics WHERE evaluation_id = ? AND name = ?", [.integer(run.id), .text(metric)]
+            ).first?.first?.double
+            points.append(TrendPoint(run: run, value: value))
+        }
+        return points
+    }
+
+    /// The evaluation of a model version (the newest when it was evaluated more than once).
+    public func evaluation(of model: ModelReference) throws(DataError) -> Run? {
+        try runs(model: model.description).first
+    }
+
+    /// The newest evaluation of `model` (any version) that a gate passed.
+    public func latestPassing(model: String) throws(DataError) -> Run? {
+        let rows = try database.query(
+            """
+            SELECT \(Self.runColumns) \(Self.runJoins)
+            JOIN gate_decisions g ON g.candidate_id = e.id
+            WHERE m.name = ? AND g.passed = 1 ORDER BY g.decided_at DESC, g.id DESC LIMIT 1
+            """, [.text(model)])
+        return rows.first.map(Self.run)
+    }
+
+    /// The id of the newest evaluation recorded from `folder`, if any.
+    public func evaluationID(folder: String) throws(DataError) -> Int64? {
+        try database.query(
+            "SELECT id FROM evaluations WHERE folder = ? ORDER BY id DESC LIMIT 1", [.text(PathTools.absolute(folder))]
+        ).first?.first?.integer
+    }
+}
