@@ -18,7 +18,7 @@ demo: build
 test:
 	@scripts/bootstrap.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 ## Regenerates golden/ with pycocotools and scikit-learn (versions recorded in each file).
 golden:

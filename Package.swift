@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // simdjson (Debian's libsimdjson-dev) behind a small C interface.
         .target(
             name: "CSimdJSON",
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "ArgusRegistry",
             dependencies: [
-                "ArgusCore", "ArgusIO", "ArgusMetrics", "ArgusResults", "CSQLite3",
+                "ArgusCore", "ArgusIO", "ArgusMetrics", "ArgusResults", "CLibPQ", "CSQLite3",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

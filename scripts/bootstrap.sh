@@ -4,7 +4,7 @@
 #   scripts/bootstrap.sh --python   also the reference tools (golden files, benchmarks)
 set -euo pipefail
 
-packages=(pkg-config libcairo2-dev libsimdjson-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev fonts-dejavu-core poppler-utils)
+packages=(pkg-config libcairo2-dev libsimdjson-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev libpq-dev postgresql fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -75,16 +75,16 @@ extension Registry {
             \(Self.runJoins) WHERE e.id = ?
             """, [.integer(id)])
         guard let row = rows.first else {
-            throw DataError(.invalidData, SourceLocation(file: database.path), "no evaluation has id \(id)")
+            throw DataError(.invalidData, SourceLocation(file: database.name), "no evaluation has id \(id)")
         }
         let metrics = try database.query(
-            "SELECT name, value FROM metrics WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+            "SELECT name, value FROM metrics WHERE evaluation_id = ? ORDER BY position", [.integer(id)]
         ).map { (name: $0[0].text ?? "", value: $0[1].double) }
         let labels = try database.query(
-            "SELECT label, name, value FROM label_metrics WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+            "SELECT label, name, value FROM label_metrics WHERE evaluation_id = ? ORDER BY position", [.integer(id)]
         ).map { (label: $0[0].text ?? "", name: $0[1].text ?? "", value: $0[2].double) }
         let artifacts = try database.query(
-            "SELECT kind, path, sha256, bytes FROM artifacts WHERE evaluation_id = ? ORDER BY rowid", [.integer(id)]
+            "SELECT kind, path, sha256, bytes FROM artifacts WHERE evaluation_id = ? ORDER BY position", [.integer(id)]
         ).map {
             (kind: $0[0].text ?? "", path: $0[1].text ?? "", sha256: $0[2].text ?? "", bytes: Int($0[3].integer ?? 0))
         }

@@ -9,15 +9,24 @@ import Foundation
 /// Each evaluation is recorded in one transaction: a reader sees all of it or none, a process
 /// killed while recording leaves nothing half-recorded, and concurrent recorders queue.
 public final class Registry {
-    let database: SQLiteDatabase
+    let database: any RegistryDatabase
+    /// Where the registry is, as given.
+    let location: String
 
     /// The default file, in the working directory.
     public static let defaultPath = "argus.sqlite"
 
-    /// Opens the registry at `path`, creating it, and migrates it to this Argus's schema.
-    /// - Throws: `DataError` when the file is not a registry, or was made by a newer Argus.
-    public init(path: String) throws(DataError) {
-        database = try SQLiteDatabase(path: path)
+    /// Opens the registry at `location` — a SQLite file, or a `postgresql://` URL of a team's
+    /// server — creating its tables, and migrates it to this Argus's schema.
+    /// - Throws: `DataError` when the store cannot be opened, is not a registry, or was made by a
+    ///   newer Argus (messages never show a connection string's password).
+    public init(path location: String) throws(DataError) {
+        self.location = location
+        if location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") {
+            database = try PostgresDatabase(url: location)
+        } else {
+            database = try SQLiteDatabase(path: location)
+        }
         try RegistrySchema.migrate(database)
     }
 
@@ -65,7 +74,7 @@ public final class Registry {
             "SELECT id FROM datasets WHERE name = ? AND content_hash = ?",
             [.text(evaluation.datasetName), .text(evaluation.datasetHash)]
         ).first?.first?.integer
-        try database.query(
+        let id = try database.insert(
             """
             INSERT INTO evaluations (model_id, dataset_id, task, settings, primary_metric, primary_value,
               argus_version, host, git_commit, command_line, recorded_at, seconds, folder)
@@ -79,24 +88,23 @@ public final class Registry {
                 .text(Secrets.redacted(evaluation.commandLine)), .text(evaluation.recordedAt),
                 evaluation.seconds.map(SQLValue.real) ?? .null, .text(evaluation.folder),
             ])
-        let id = database.lastInsertID
-        Self.pauseForTests(database.path)
-        for (name, value) in evaluation.metrics {
+        Self.pauseForTests(location)
+        for (position, (name, value)) in evaluation.metrics.enumerated() {
             try database.query(
-                "INSERT INTO metrics (evaluation_id, name, value) VALUES (?, ?, ?)",
-                [.integer(id), .text(name), value.map(SQLValue.real) ?? .null])
+                "INSERT INTO metrics (evaluation_id, name, value, position) VALUES (?, ?, ?, ?)",
+                [.integer(id), .text(name), value.map(SQLValue.real) ?? .null, .integer(Int64(position))])
         }
-        for (label, name, value) in evaluation.labelMetrics {
+        for (position, (label, name, value)) in evaluation.labelMetrics.enumerated() {
             try database.query(
-                "INSERT INTO label_metrics (evaluation_id, label, name, value) VALUES (?, ?, ?, ?)",
-                [.integer(id), .text(label), .text(name), value.map(SQLValue.real) ?? .null])
+                "INSERT INTO label_metrics (evaluation_id, label, name, value, position) VALUES (?, ?, ?, ?, ?)",
+                [.integer(id), .text(label), .text(name), value.map(SQLValue.real) ?? .null, .integer(Int64(position))])
         }
-        for artifact in evaluation.artifacts {
+        for (position, artifact) in evaluation.artifacts.enumerated() {
             try database.query(
-                "INSERT INTO artifacts (evaluation_id, kind, path, sha256, bytes) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO artifacts (evaluation_id, kind, path, sha256, bytes, position) VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     .integer(id), .text(artifact.kind), .text(artifact.path), .text(artifact.sha256),
-                    .integer(Int64(artifact.bytes)),
+                    .integer(Int64(artifact.bytes)), .integer(Int64(position)),
                 ])
         }
         return id
@@ -119,7 +127,7 @@ public final class Registry {
         passed: Bool, report: String
     ) throws(DataError) -> Int64 {
         try database.transaction { () throws(DataError) -> Int64 in
-            try database.query(
+            try database.insert(
                 """
                 INSERT INTO gate_decisions (candidate_id, baseline_id, candidate_folder, baseline_folder, policy,
                   passed, report, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -129,18 +137,24 @@ public final class Registry {
                     .text(candidateFolder), baselineFolder.map(SQLValue.text) ?? .null, .text(policy),
                     .integer(passed ? 1 : 0), .text(report), .text(Registry.now()),
                 ])
-            return database.lastInsertID
         }
     }
 
     /// Test hook: with `ARGUS_TEST_PAUSE_IN_RECORD=SECONDS` in the environment, a recorder marks
     /// that it is inside its transaction (`REGISTRY.recording`) and waits, so that a test can kill it
     /// there. Never set in normal use.
-    static func pauseForTests(_ path: String) {
+    static func pauseForTests(_ name: String) {
         guard let value = ProcessInfo.processInfo.environment["ARGUS_TEST_PAUSE_IN_RECORD"], let seconds = Double(value)
         else { return }
-        FileManager.default.createFile(atPath: path + ".recording", contents: Data())
+        FileManager.default.createFile(atPath: pauseMarker(name), contents: Data())
         Thread.sleep(forTimeInterval: seconds)
+    }
+
+    /// The file a paused recorder creates (beside a SQLite registry; in the temporary folder for a server).
+    static func pauseMarker(_ location: String) -> String {
+        guard location.contains("://") else { return location + ".recording" }
+        let safe = location.map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        return NSTemporaryDirectory() + "argus-" + String(safe) + ".recording"
     }
 
     /// The current time as ISO 8601 (UTC).

@@ -9,34 +9,40 @@ enum RegistrySchema {
     static let migrations: [String] = [
         """
         CREATE TABLE models (
-            id INTEGER PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, path TEXT, checksum TEXT,
+            id {id}, name TEXT NOT NULL, version TEXT NOT NULL, path TEXT, checksum TEXT,
             UNIQUE (name, version));
         CREATE TABLE datasets (
-            id INTEGER PRIMARY KEY, name TEXT NOT NULL, content_hash TEXT NOT NULL, image_count INTEGER NOT NULL,
+            id {id}, name TEXT NOT NULL, content_hash TEXT NOT NULL, image_count {bigint} NOT NULL,
             UNIQUE (name, content_hash));
         CREATE TABLE evaluations (
-            id INTEGER PRIMARY KEY,
-            model_id INTEGER REFERENCES models (id), dataset_id INTEGER REFERENCES datasets (id),
-            task TEXT NOT NULL, settings TEXT NOT NULL, primary_metric TEXT NOT NULL, primary_value REAL,
+            id {id},
+            model_id {bigint} REFERENCES models (id), dataset_id {bigint} REFERENCES datasets (id),
+            task TEXT NOT NULL, settings TEXT NOT NULL, primary_metric TEXT NOT NULL, primary_value {real},
             argus_version TEXT NOT NULL, host TEXT NOT NULL, git_commit TEXT, command_line TEXT NOT NULL,
-            recorded_at TEXT NOT NULL, seconds REAL, folder TEXT NOT NULL);
+            recorded_at TEXT NOT NULL, seconds {real}, folder TEXT NOT NULL);
         CREATE TABLE metrics (
-            evaluation_id INTEGER NOT NULL REFERENCES evaluations (id), name TEXT NOT NULL, value REAL,
+            evaluation_id {bigint} NOT NULL REFERENCES evaluations (id), name TEXT NOT NULL, value {real},
             PRIMARY KEY (evaluation_id, name));
         CREATE TABLE label_metrics (
-            evaluation_id INTEGER NOT NULL REFERENCES evaluations (id), label TEXT NOT NULL, name TEXT NOT NULL,
-            value REAL, PRIMARY KEY (evaluation_id, label, name));
+            evaluation_id {bigint} NOT NULL REFERENCES evaluations (id), label TEXT NOT NULL, name TEXT NOT NULL,
+            value {real}, PRIMARY KEY (evaluation_id, label, name));
         CREATE TABLE artifacts (
-            evaluation_id INTEGER NOT NULL REFERENCES evaluations (id), kind TEXT NOT NULL, path TEXT NOT NULL,
-            sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);
+            evaluation_id {bigint} NOT NULL REFERENCES evaluations (id), kind TEXT NOT NULL, path TEXT NOT NULL,
+            sha256 TEXT NOT NULL, bytes {bigint} NOT NULL);
         CREATE INDEX evaluations_by_model ON evaluations (model_id, dataset_id, recorded_at);
         """,
         """
         CREATE TABLE gate_decisions (
-            id INTEGER PRIMARY KEY,
-            candidate_id INTEGER REFERENCES evaluations (id), baseline_id INTEGER REFERENCES evaluations (id),
+            id {id},
+            candidate_id {bigint} REFERENCES evaluations (id), baseline_id {bigint} REFERENCES evaluations (id),
             candidate_folder TEXT NOT NULL, baseline_folder TEXT, policy TEXT NOT NULL, passed INTEGER NOT NULL,
             report TEXT NOT NULL, decided_at TEXT NOT NULL);
+        """,
+        // Insertion order, for listing metrics and artifacts as the evaluation wrote them.
+        """
+        ALTER TABLE metrics ADD COLUMN position INTEGER;
+        ALTER TABLE label_metrics ADD COLUMN position INTEGER;
+        ALTER TABLE artifacts ADD COLUMN position INTEGER;
         """,
     ]
 
@@ -46,19 +52,19 @@ enum RegistrySchema {
     /// Brings the database to `version`.
     /// - Throws: `DataError` when the registry is newer than this Argus, or a migration fails (then
     ///   nothing of it is applied).
-    static func migrate(_ database: SQLiteDatabase) throws(DataError) {
+    static func migrate(_ database: any RegistryDatabase) throws(DataError) {
         try database.transaction { () throws(DataError) in
-            let current = Int(try database.query("PRAGMA user_version").first?.first?.integer ?? 0)
+            let current = try database.schemaVersion()
             guard current <= version else {
                 throw DataError(
-                    .unsupported, SourceLocation(file: database.path),
+                    .unsupported, SourceLocation(file: database.name),
                     "this registry is at schema version \(current); this Argus knows versions up to \(version): "
                         + "use a newer Argus")
             }
             for index in current..<version {
-                try database.execute(migrations[index])
+                try database.execute(database.dialect.schema(migrations[index]))
             }
-            if current < version { try database.execute("PRAGMA user_version = \(version)") }
+            if current < version { try database.setSchemaVersion(version) }
         }
     }
 }

@@ -27,9 +27,11 @@ public enum SQLValue: Sendable, Equatable {
 /// One SQLite database file, through Debian's libsqlite3: write-ahead logging, a busy timeout
 /// so that concurrent writers wait instead of failing, and transactions that either commit whole
 /// or leave nothing.
-final class SQLiteDatabase {
+final class SQLiteDatabase: RegistryDatabase {
     private var handle: OpaquePointer?
     let path: String
+    var name: String { path }
+    var dialect: SQLDialect { .sqlite }
 
     /// Opens (creating) the database file.
     /// - Throws: `DataError` naming the file when it cannot be opened or is not a database.
@@ -62,7 +64,7 @@ final class SQLiteDatabase {
 
     /// Runs one statement with parameters and returns its rows.
     @discardableResult
-    func query(_ sql: String, _ parameters: [SQLValue] = []) throws(DataError) -> [[SQLValue]] {
+    func query(_ sql: String, _ parameters: [SQLValue]) throws(DataError) -> [[SQLValue]] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure(sql) }
         defer { sqlite3_finalize(statement) }
@@ -95,8 +97,18 @@ final class SQLiteDatabase {
         return rows
     }
 
-    /// The row id of the last insert on this connection.
-    var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
+    func insert(_ sql: String, _ parameters: [SQLValue]) throws(DataError) -> Int64 {
+        try query(sql, parameters)
+        return sqlite3_last_insert_rowid(handle)
+    }
+
+    func schemaVersion() throws(DataError) -> Int {
+        Int(try query("PRAGMA user_version").first?.first?.integer ?? 0)
+    }
+
+    func setSchemaVersion(_ version: Int) throws(DataError) {
+        try execute("PRAGMA user_version = \(version)")
+    }
 
     /// Runs `body` in one transaction (`BEGIN IMMEDIATE`: the write lock is taken at once, so
     /// concurrent writers queue instead of failing half-way); rolled back when it throws.

@@ -6,15 +6,18 @@ import Foundation
 
 /// `--registry`, shared by every command that touches the registry.
 struct RegistryOptions: ParsableArguments {
-    @Option(name: .long, help: "The registry: a SQLite file (default argus.sqlite in the working directory).")
+    @Option(
+        name: .long,
+        help: """
+            The registry: a SQLite file (default argus.sqlite in the working directory), or a team's \
+            PostgreSQL server as postgresql://user:password@host:port/database.
+            """)
     var registry = Registry.defaultPath
 
     /// Opens the registry.
     func open() throws -> Registry {
-        if registry.contains("://") {
-            Console.printError(
-                "error: \(Secrets.redacted(registry)): only SQLite registries are supported so far; PostgreSQL is to come"
-            )
+        if registry.contains("://") && !registry.hasPrefix("postgresql://") && !registry.hasPrefix("postgres://") {
+            Console.printError("error: \(Secrets.redacted(registry)): expected a file or a postgresql:// URL")
             throw ExitCode(64)
         }
         return try Registry(path: registry)

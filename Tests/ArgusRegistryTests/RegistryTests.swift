@@ -22,10 +22,11 @@ import Testing
         return output
     }
 
-    @Test func anEvaluationIsRecordedWithEveryMetricAndItsFiles() throws {
+    @Test(arguments: Stores.all)
+    func anEvaluationIsRecordedWithEveryMetricAndItsFiles(_ store: String) throws {
         let folder = ScratchFolder()
         let evaluation = try Self.digits(folder)
-        let registry = try Registry(path: folder.file("argus.sqlite"))
+        let registry = try Registry(path: try Stores.location(store, in: folder))
         let record = try EvaluationRecord(
             folder: evaluation, model: Registry.ModelReference("digits-lr@1.0"), dataset: "digits")
         let id = try registry.record(record)
@@ -44,9 +45,10 @@ import Testing
         #expect(details.argusVersion == ArgusVersion.current && !details.host.isEmpty)
     }
 
-    @Test func historyAndRunsFollowTheRecords() throws {
+    @Test(arguments: Stores.all)
+    func historyAndRunsFollowTheRecords(_ store: String) throws {
         let folder = ScratchFolder()
-        let registry = try Registry(path: folder.file("argus.sqlite"))
+        let registry = try Registry(path: try Stores.location(store, in: folder))
         let first = try Self.digits(folder, "nb", predictions: "predictions_naive_bayes.jsonl")
         let second = try Self.digits(folder, "lr")
         try registry.record(
@@ -62,39 +64,27 @@ import Testing
         #expect(try registry.runs(model: "other").isEmpty)
     }
 
-    @Test func olderRegistriesAreMigratedAndNewerOnesRefused() throws {
+    @Test(arguments: Stores.all)
+    func olderRegistriesAreMigratedAndNewerOnesRefused(_ store: String) throws {
         let folder = ScratchFolder()
-        let path = folder.file("old.sqlite")
-        // A registry at schema version 1 (before gate decisions).
-        let sqlite = try ProgramRun.run(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                """
-                import sqlite3, sys
-                db = sqlite3.connect(sys.argv[1])
-                db.executescript(sys.argv[2])
-                db.execute('PRAGMA user_version = 1')
-                db.commit()
-                """, path, RegistrySchema.migrations[0],
-            ])
-        #expect(sqlite.status == 0, "\(sqlite.err)")
-        let registry = try Registry(path: path)
+        let location = try Stores.location(store, in: folder)
+        // A registry at schema version 1 (before gate decisions), made below the registry's API.
+        do {
+            let database = try Stores.database(location)
+            try database.execute(database.dialect.schema(RegistrySchema.migrations[0]))
+            _ = try database.schemaVersion()
+            try database.setSchemaVersion(1)
+        }
+        let registry = try Registry(path: location)
         #expect(try registry.runs().isEmpty)
         try registry.recordGate(
             candidate: nil, baseline: nil, candidateFolder: "x", baselineFolder: nil, policy: "rules: []", passed: true,
             report: "{}")
-        let newer = folder.file("newer.sqlite")
-        _ = try Registry(path: newer)
-        _ = try ProgramRun.run(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('PRAGMA user_version = 99'); d.commit()",
-                newer,
-            ])
+        #expect(try Stores.database(location).schemaVersion() == Registry.schemaVersion)
+        // One made by a newer Argus is refused.
+        try Stores.database(location).setSchemaVersion(99)
         #expect {
-            _ = try Registry(path: newer)
+            _ = try Registry(path: location)
         } throws: { error in
             "\(error)".contains("schema version 99") && "\(error)".contains("newer Argus")
         }
@@ -106,5 +96,17 @@ import Testing
                 == "argus history --registry postgresql://argus:***@db:5432/argus")
         #expect(Secrets.redacted("--token abc123 --password=xyz") == "--token *** --password=***")
         #expect(Secrets.redacted("https://host/x?token=abc&y=1") == "https://host/x?token=***&y=1")
+    }
+}
+
+extension RegistryTests {
+    /// A connection string's password appears in no message, even when the connection fails.
+    @Test func aPasswordIsNeverPrinted() throws {
+        let run = try ProgramRun.run(
+            Repository.path(".build/debug/argus"),
+            ["history", "--registry", "postgresql://argus:s3cret-pw@127.0.0.1:1/registry"])
+        #expect(run.status == 1, "\(run.err)")
+        #expect(!run.err.contains("s3cret-pw") && !run.out.contains("s3cret-pw"), "\(run.err)")
+        #expect(run.err.contains("postgresql://argus:***@127.0.0.1:1/registry"), "\(run.err)")
     }
 }

@@ -8,10 +8,11 @@ import Testing
 @Suite struct ReliabilityTests {
     static let binary = Repository.path(".build/debug/argus")
 
-    @Test func concurrentRecordersLoseAndCorruptNothing() throws {
+    @Test(arguments: Stores.all)
+    func concurrentRecordersLoseAndCorruptNothing(_ store: String) throws {
         let folder = ScratchFolder()
         let evaluation = try RegistryTests.digits(folder)
-        let registry = folder.file("argus.sqlite")
+        let registry = try Stores.location(store, in: folder)
         _ = try Registry(path: registry)
         let processes = 8
         let statuses = ThreadSafeList()
@@ -21,17 +22,18 @@ import Testing
             statuses.append(run?.status ?? -1, run?.err ?? "not started")
         }
         #expect(statuses.values.allSatisfy { $0.0 == 0 }, "\(statuses.values)")
-        let store = try Registry(path: registry)
-        #expect(try store.runs().count == processes)
-        #expect(try store.database.query("PRAGMA integrity_check").first?.first?.text == "ok")
-        let models = try store.database.query("SELECT COUNT(*) FROM models").first?.first?.integer
+        let records = try Registry(path: registry)
+        #expect(try records.runs().count == processes)
+        #expect(try Stores.intact(registry))
+        let models = try records.database.query("SELECT COUNT(*) FROM models").first?.first?.integer
         #expect(models == Int64(processes))
     }
 
-    @Test func aRecorderKilledHalfWayLeavesNothingHalfRecorded() throws {
+    @Test(arguments: Stores.all)
+    func aRecorderKilledHalfWayLeavesNothingHalfRecorded(_ store: String) throws {
         let folder = ScratchFolder()
         let evaluation = try RegistryTests.digits(folder)
-        let registry = folder.file("argus.sqlite")
+        let registry = try Stores.location(store, in: folder)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["record", evaluation, "--model", "m@1", "--registry", registry]
@@ -39,17 +41,17 @@ import Testing
         process.environment = ProcessInfo.processInfo.environment.merging(["ARGUS_TEST_PAUSE_IN_RECORD": "30"]) { $1 }
         try process.run()
         // Wait until the transaction holds the write lock (the marker file appears), then kill.
-        let marker = registry + ".recording"
+        let marker = Registry.pauseMarker(registry)
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(50_000) }
         #expect(FileManager.default.fileExists(atPath: marker))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
-        let store = try Registry(path: registry)
-        #expect(try store.runs().isEmpty)
-        #expect(try store.database.query("SELECT COUNT(*) FROM metrics").first?.first?.integer == 0)
-        #expect(try store.database.query("PRAGMA integrity_check").first?.first?.text == "ok")
+        let after = try Registry(path: registry)
+        #expect(try after.runs().isEmpty)
+        #expect(try after.database.query("SELECT COUNT(*) FROM metrics").first?.first?.integer == 0)
+        #expect(try Stores.intact(registry))
         // The registry still takes records.
         let again = try ProgramRun.run(Self.binary, ["record", evaluation, "--model", "m@1", "--registry", registry])
         #expect(again.status == 0, "\(again.err)")
