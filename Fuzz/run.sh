@@ -19,7 +19,7 @@ case "$target" in
   mltable) printf 'paths:\n  - file: ./a.jsonl\ntransformations:\n  - read_json_lines:\n      encoding: utf8\n      invalid_lines: error\n' > "$corpus/MLTable" ;;
   rle) printf '%s' '61X13mN000`0[Q7' > "$corpus/rle" ;;
 esac
-swift build -c release --product argus-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-  --scratch-path .build-fuzz
+swift build -c release --product argus-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
+  -Xlinker --no-gc-sections --scratch-path .build-fuzz
 ARGUS_FUZZ_TARGET="$target" .build-fuzz/release/argus-fuzz "$corpus" -max_total_time="$seconds" \
   -max_len=65536 -rss_limit_mb=2048 -timeout=10 -artifact_prefix="findings/$target/" -print_final_stats=1

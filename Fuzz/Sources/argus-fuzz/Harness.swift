@@ -23,7 +23,7 @@ enum Target: String, CaseIterable {
             read(data, name: "instances.json", format: .coco, in: folder)
         case .cocoResults:
             let path = folder + "/results.json"
-            FileManager.default.createFile(atPath: path, contents: data)
+            _ = FileManager.default.createFile(atPath: path, contents: data)
             _ = try? COCOReader.readResults(path)
         case .voc:
             let voc = folder + "/voc"
@@ -57,7 +57,7 @@ enum Target: String, CaseIterable {
 
     private func read(_ data: Data, name: String, format: DataFormat, in folder: String) {
         let path = folder + "/" + name
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         _ = try? DatasetReader.read(path, format: format)
     }
 }
@@ -78,9 +78,13 @@ let scratch: String = {
     return path
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+/// One input: run the chosen reader on it.
+func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
     target.run(data, in: scratch)
     return 0
 }
+
+/// libFuzzer's entry for one input (its own `main` calls it when it is the one linked).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 { fuzz(start, count) }
