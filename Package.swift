@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusRegistry",
                 "ArgusReports", "ArgusResults", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 

@@ -64,4 +64,11 @@ step "Gate the logistic regression against the naive Bayes model (paired bootstr
   --baseline registry:digits@1-naive-bayes --registry "$registry" \
   --junit "$out/gate.xml" --markdown "$out/gate.md" --json "$out/gate.json"
 
+step "The nightly job, twice (samples/nightly.yml): evaluate, record, report with the trend, compare, gate"
+"$argus" nightly samples/nightly.yml --output "$out/nightly" --registry "$registry"
+"$argus" nightly samples/nightly.yml --output "$out/nightly" --registry "$registry"
+"$argus" history --model digits --dataset digits --registry "$registry"
+last=$(ls -d "$out"/nightly/*/ | tail -1)
+printf 'The second night'"'"'s report, with the trend: %sreport.html\n' "$last"
+
 printf '\nDemo outputs are in %s; open %s/reports/detection.html in a browser.\n' "$out" "$out"

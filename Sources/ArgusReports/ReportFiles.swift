@@ -8,21 +8,29 @@ public enum ReportFiles {
     public struct Options {
         public var galleryImages = 50
         public var topClasses = 8
+        /// The run details (and trend) shown first; by default what the folder says of itself.
+        public var context: RunContext?
         public init() {}
     }
 
-    /// The report document of one evaluation, by task.
+    /// The report document of one evaluation, by task, with its run details first.
     public static func document(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
+        var document: ReportDocument
         if run.isDetection {
             var detection = DetectionReport.Options()
             detection.galleryImages = options.galleryImages
             detection.topClasses = options.topClasses
-            return DetectionReport.build(run, options: detection)
+            document = DetectionReport.build(run, options: detection)
+        } else {
+            var classification = ClassificationReport.Options()
+            classification.galleryImages = options.galleryImages
+            classification.topClasses = options.topClasses
+            document = ClassificationReport.build(run, options: classification)
         }
-        var classification = ClassificationReport.Options()
-        classification.galleryImages = options.galleryImages
-        classification.topClasses = options.topClasses
-        return ClassificationReport.build(run, options: classification)
+        let context = options.context ?? RunContext.of(run)
+        document.sections.insert(context.section(), at: 0)
+        if let line = context.summaryLine { document.summaryLines.insert(line, at: 0) }
+        return document
     }
 
     /// Writes whichever of the HTML, PDF and Markdown files are asked for.

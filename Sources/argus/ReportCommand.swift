@@ -14,7 +14,9 @@ struct ReportCommand: ParsableCommand {
             once by Cairo, into the HTML as inline SVG and into the PDF as vectors. The HTML needs no \
             network; the Markdown summary (beside the HTML unless --markdown says otherwise) is short \
             enough for a pull-request comment. Without --html and --pdf, writes EVAL_DIR/report.html, \
-            report.pdf and report.md.
+            report.pdf and report.md. The report opens with the run's details; where the evaluation was \
+            recorded in the registry, also the model, date, commit and command, the trend of the primary \
+            metric over the model's recorded runs on the dataset, and the classes that moved most.
 
             Example:
               argus report eval/ --html report.html --pdf report.pdf
@@ -25,6 +27,7 @@ struct ReportCommand: ParsableCommand {
     var evaluation: String
 
     @OptionGroup var files: ReportOutputOptions
+    @OptionGroup var registry: RegistryOptions
 
     @Option(name: .long, help: "The report's name (default: the folder's name).")
     var name: String?
@@ -48,6 +51,7 @@ struct ReportCommand: ParsableCommand {
             var options = ReportFiles.Options()
             options.galleryImages = gallery
             options.topClasses = topClasses
+            options.context = try RunContextLookup.context(for: evaluation, registry: registry.registry)
             let document = ReportFiles.document(run, options: options)
             var html = files.html
             var pdf = files.pdf
