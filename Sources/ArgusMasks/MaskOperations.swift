@@ -120,6 +120,24 @@ public enum MaskOperations {
     /// within one more, so that its work is bounded by the image size.
     public static let farLimit = 16
 
+    /// The first point of `rings` more than `farLimit` image sizes outside a `width` × `height`
+    /// image, if any (such points are refused: rasterising costs the perimeter).
+    public static func farPoint(_ rings: [[Double]], width: Double, height: Double) -> (Double, Double)? {
+        let far = Double(farLimit)
+        for ring in rings {
+            var index = 0
+            while index + 1 < ring.count {
+                let x = ring[index]
+                let y = ring[index + 1]
+                if x < -far * width || x > (far + 1) * width || y < -far * height || y > (far + 1) * height {
+                    return (x, y)
+                }
+                index += 2
+            }
+        }
+        return nil
+    }
+
     /// A box `[x, y, w, h]` as a mask (pycocotools `rleFrBbox`: the box's four corners as a polygon).
     public static func rasterize(box: Box, height: Int, width: Int) -> RunLengthMask {
         let xs = box.minX

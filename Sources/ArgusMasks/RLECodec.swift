@@ -9,70 +9,55 @@ public enum RLECodec {
     /// Decodes a compressed counts string into runs.
     /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
     public static func decode(_ text: String) -> [UInt32]? {
-        var text = text
-        return text.withUTF8 { bytes -> [UInt32]? in
-            var counts: [UInt32] = []
-            counts.reserveCapacity(bytes.count)
-            var p = 0
-            let n = bytes.count
-            while p < n {
-                var value = 0
-                var shift = 0
-                var more = true
-                while more {
-                    guard p < n else { return nil }
-                    let c = Int(bytes[p]) - 48
-                    p += 1
-                    guard c >= 0 && c < 64 else { return nil }
-                    value |= (c & 0x1F) << shift
-                    more = (c & 0x20) != 0
-                    shift += 5
-                    if !more && (c & 0x10) != 0 { value |= -1 << shift }
-                    guard shift < 64 else { return nil }
-                }
-                if counts.count > 2 { value += Int(counts[counts.count - 2]) }
-                guard value >= 0 && value <= Int(UInt32.max) else { return nil }
-                counts.append(UInt32(value))
-            }
-            return counts
-        }
+        var counts: [UInt32] = []
+        counts.reserveCapacity(text.utf8.count)
+        let complete = walk(text) { counts.append(UInt32($0)) }
+        return complete ? counts : nil
     }
 
     /// The number of pixels a compressed counts string covers (the sum of its runs), without
     /// keeping the runs.
     /// - Returns: nil when the string is malformed, as `decode` would.
     public static func pixelCount(_ text: String) -> Int? {
+        var total = 0
+        let complete = walk(text) { total += $0 }
+        return complete ? total : nil
+    }
+
+    /// Calls `body` with each run of a compressed counts string, in order.
+    /// - Returns: false when the string is malformed (a negative run, or a truncated group).
+    static func walk(_ text: String, _ body: (Int) -> Void) -> Bool {
         var text = text
-        return text.withUTF8 { bytes -> Int? in
+        return text.withUTF8 { bytes -> Bool in
             var p = 0
             let n = bytes.count
             var decoded = 0
             var older = 0
             var previous = 0
-            var total = 0
             while p < n {
                 var value = 0
                 var shift = 0
                 var more = true
                 while more {
-                    guard p < n else { return nil }
+                    guard p < n else { return false }
                     let c = Int(bytes[p]) - 48
                     p += 1
-                    guard c >= 0 && c < 64 else { return nil }
+                    guard c >= 0 && c < 64 else { return false }
                     value |= (c & 0x1F) << shift
                     more = (c & 0x20) != 0
                     shift += 5
                     if !more && (c & 0x10) != 0 { value |= -1 << shift }
-                    guard shift < 64 else { return nil }
+                    guard shift < 64 else { return false }
                 }
+                // From the third run on, the difference to the run two places earlier is written.
                 if decoded > 2 { value += older }
-                guard value >= 0 && value <= Int(UInt32.max) else { return nil }
+                guard value >= 0 && value <= Int(UInt32.max) else { return false }
                 older = previous
                 previous = value
                 decoded += 1
-                total += value
+                body(value)
             }
-            return total
+            return true
         }
     }
 

@@ -196,7 +196,7 @@ extension EvaluationData {
             }
             if !decoded.isEmpty, case .polygons(let rings)? = results.segmentation(at: i) {
                 let size = images[Int(image)]
-                if let point = Self.farPoint(rings, width: Double(size.width), height: Double(size.height)) {
+                if let point = MaskOperations.farPoint(rings, width: Double(size.width), height: Double(size.height)) {
                     throw EvaluationError(
                         "result \(results.position(at: i) + 1): polygon point (\(point.0), \(point.1)) lies far outside "
                             + "the \(size.width)×\(size.height) image")
@@ -300,23 +300,5 @@ extension EvaluationData {
         guard let mask = shape?.mask(height: height, width: width) else { return nil }
         let b = MaskOperations.boundingBox(mask)
         return Box(x: b.0, y: b.1, width: b.2, height: b.3)
-    }
-
-    /// The first polygon point more than `MaskOperations.farLimit` image sizes outside the image, if
-    /// any (such points are refused: rasterising costs the perimeter).
-    static func farPoint(_ rings: [[Double]], width: Double, height: Double) -> (Double, Double)? {
-        let far = Double(MaskOperations.farLimit)
-        for ring in rings {
-            var index = 0
-            while index + 1 < ring.count {
-                let x = ring[index]
-                let y = ring[index + 1]
-                if x < -far * width || x > (far + 1) * width || y < -far * height || y > (far + 1) * height {
-                    return (x, y)
-                }
-                index += 2
-            }
-        }
-        return nil
     }
 }

@@ -116,17 +116,8 @@ final class PostgresDatabase: RegistryDatabase {
         return id
     }
 
-    func transaction<T>(_ body: () throws(DataError) -> T) throws(DataError) -> T {
-        try execute("BEGIN")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+    /// The statement that opens a transaction taking the write lock at once.
+    var beginStatement: String { "BEGIN" }
 
     func schemaVersion() throws(DataError) -> Int {
         // One migrator at a time, across machines (released at the end of the transaction).

@@ -34,8 +34,9 @@ protocol RegistryDatabase: AnyObject {
     func query(_ sql: String, _ parameters: [SQLValue]) throws(DataError) -> [[SQLValue]]
     /// Runs an INSERT into a table with an `id` column and returns the new row's id.
     func insert(_ sql: String, _ parameters: [SQLValue]) throws(DataError) -> Int64
-    /// Runs `body` in one transaction that takes the write lock at once; rolled back when it throws.
-    func transaction<T>(_ body: () throws(DataError) -> T) throws(DataError) -> T
+    /// The statement that opens a transaction (SQLite's `BEGIN IMMEDIATE` takes the write lock at once,
+    /// so that concurrent writers queue instead of failing half-way).
+    var beginStatement: String { get }
     /// The schema version recorded in the store (0 for a new one).
     func schemaVersion() throws(DataError) -> Int
     func setSchemaVersion(_ version: Int) throws(DataError)
@@ -43,4 +44,17 @@ protocol RegistryDatabase: AnyObject {
 
 extension RegistryDatabase {
     func query(_ sql: String) throws(DataError) -> [[SQLValue]] { try query(sql, []) }
+
+    /// Runs `body` in one transaction; rolled back when it throws.
+    func transaction<T>(_ body: () throws(DataError) -> T) throws(DataError) -> T {
+        try execute(beginStatement)
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
 }

@@ -110,17 +110,6 @@ final class SQLiteDatabase: RegistryDatabase {
         try execute("PRAGMA user_version = \(version)")
     }
 
-    /// Runs `body` in one transaction (`BEGIN IMMEDIATE`: the write lock is taken at once, so
-    /// concurrent writers queue instead of failing half-way); rolled back when it throws.
-    func transaction<T>(_ body: () throws(DataError) -> T) throws(DataError) -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+    /// The statement that opens a transaction taking the write lock at once.
+    var beginStatement: String { "BEGIN IMMEDIATE" }
 }

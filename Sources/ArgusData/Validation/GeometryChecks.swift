@@ -88,7 +88,7 @@ enum GeometryChecks {
             } else if space == .normalized, ring.contains(where: { $0 < -tolerance || $0 > 1 + tolerance }) {
                 diagnostics.error(location, field: ringField, "polygon coordinates must be normalised to [0, 1]")
             } else if space == .pixels, let width = imageWidth, let height = imageHeight,
-                let point = farPoint(ring, width: Double(width), height: Double(height))
+                let point = MaskOperations.farPoint([ring], width: Double(width), height: Double(height))
             {
                 diagnostics.error(
                     location, field: ringField,
@@ -103,21 +103,6 @@ enum GeometryChecks {
 
     /// The largest pixel coordinate accepted where the image size is unknown.
     static let maximumPixelCoordinate = 1_000_000.0
-
-    /// The first point more than `MaskOperations.farLimit` image sizes outside the image, if any.
-    static func farPoint(_ ring: [Double], width: Double, height: Double) -> (Double, Double)? {
-        let far = Double(MaskOperations.farLimit)
-        var index = 0
-        while index + 1 < ring.count {
-            let x = ring[index]
-            let y = ring[index + 1]
-            if x < -far * width || x > (far + 1) * width || y < -far * height || y > (far + 1) * height {
-                return (x, y)
-            }
-            index += 2
-        }
-        return nil
-    }
 
     static func fmt(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
