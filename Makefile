@@ -34,10 +34,10 @@ bench: build
 
 ## Formats every source with the repository's .swift-format; `make lint` checks it as CI does.
 format:
-	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Benchmarks/Sources Package.swift
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Benchmarks/Sources Package.swift Fuzz/Sources Fuzz/Package.swift
 
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks/Sources Package.swift
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks/Sources Package.swift Fuzz/Sources Fuzz/Package.swift
 
 clean:
 	rm -rf .build $(OUT)

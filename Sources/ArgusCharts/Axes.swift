@@ -2,12 +2,16 @@ import Foundation
 
 /// A linear mapping from data values to canvas positions.
 public struct Scale: Sendable {
+    /// The data's interval.
     public var domain: ClosedRange<Double>
+    /// The drawing's interval it maps onto (reversed for a y axis).
     public var range: (Double, Double)
+    /// A scale.
     public init(domain: ClosedRange<Double>, range: (Double, Double)) {
         self.domain = domain.lowerBound == domain.upperBound ? domain.lowerBound...(domain.lowerBound + 1) : domain
         self.range = range
     }
+    /// Where `v` is drawn.
     public func callAsFunction(_ v: Double) -> Double {
         range.0 + (v - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (range.1 - range.0)
     }
@@ -40,13 +44,21 @@ public func formatNumber(_ v: Double, digits: Int = 3) -> String {
 
 /// The frame of a chart: title, settings line, plot area with grid and ticks, axis titles.
 public struct ChartFrame {
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The x axis's title.
     public var xTitle: String
+    /// The y axis's title.
     public var yTitle: String
+    /// The x scale.
     public var x: Scale
+    /// The y scale.
     public var y: Scale
+    /// The plot area inside the axes.
     public let plot: Rect
+    /// The chart's width.
     public let width: Double
 
     /// Lays out a chart of `size` with room for titles and tick labels.
@@ -66,6 +78,7 @@ public struct ChartFrame {
         y = Scale(domain: yDomain, range: (plot.maxY, plot.y))
     }
 
+    /// Draws the title, the axes, their ticks, grid lines and titles.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: width)
         canvas.setFont(size: 9.5)
@@ -97,11 +110,17 @@ public func drawHeading(title: String, settings: String, on canvas: Canvas, x: D
 
 /// A legend box listing coloured entries; placed inside `area` at the bottom-right or top-right.
 public struct Legend {
+    /// One line of the legend.
     public struct Entry {
+        /// Its text.
         public var label: String
+        /// Its colour.
         public var color: Color
+        /// Its line's dash pattern.
         public var dash: [Double] = []
+        /// Whether it shows a filled square (bars) instead of a line.
         public var filled = false
+        /// An entry.
         public init(label: String, color: Color, dash: [Double] = [], filled: Bool = false) {
             self.label = label
             self.color = color
@@ -109,9 +128,12 @@ public struct Legend {
             self.filled = filled
         }
     }
+    /// The entries, top to bottom.
     public var entries: [Entry]
+    /// A legend.
     public init(entries: [Entry]) { self.entries = entries }
 
+    /// Draws the legend in a corner of `area`.
     public func draw(on canvas: Canvas, in area: Rect, corner: Corner = .bottomRight) {
         guard !entries.isEmpty else { return }
         canvas.setFont(size: 9.5)
@@ -136,5 +158,6 @@ public struct Legend {
         }
     }
 
+    /// Where the legend goes.
     public enum Corner { case bottomRight, topRight }
 }

@@ -2,10 +2,15 @@
 /// precision, recall; support; the TIDE breakdown; per-class deltas between models).
 /// Negative values extend to the left of zero.
 public struct BarChart: Drawable {
+    /// One series of bars.
     public struct Series {
+        /// Its name in the legend.
         public var name: String
+        /// One value per category (nil draws no bar).
         public var values: [Double?]
+        /// Its colour.
         public var color: Color
+        /// A series.
         public init(name: String, values: [Double?], color: Color) {
             self.name = name
             self.values = values
@@ -13,16 +18,24 @@ public struct BarChart: Drawable {
         }
     }
 
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The categories, one row each.
     public var categories: [String]
+    /// The series, side by side in each row.
     public var series: [Series]
+    /// The value axis's interval (from the data when nil).
     public var domain: ClosedRange<Double>?
+    /// The value axis's title.
     public var valueTitle: String
     /// Colours each bar by its sign (better / worse) instead of by series.
     public var signColored = false
+    /// The chart's width.
     public var width: Double = 560
 
+    /// A chart.
     public init(
         title: String, settings: String, categories: [String], series: [Series], valueTitle: String,
         domain: ClosedRange<Double>? = nil
@@ -37,6 +50,7 @@ public struct BarChart: Drawable {
 
     var rowHeight: Double { Double(max(1, series.count)) * 7 + 6 }
     var legendHeight: Double { series.count > 1 ? 18 : 0 }
+    /// The chart's size (its height grows with the categories).
     public var size: (width: Double, height: Double) {
         (width, 64 + legendHeight + rowHeight * Double(categories.count) + 34)
     }
@@ -49,6 +63,7 @@ public struct BarChart: Drawable {
         return low == high ? low...(low + 1) : low...high
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
         canvas.setFont(size: 9.5)

@@ -3,6 +3,7 @@ import CCairo
 /// A colour with components in 0…1.
 public struct Color: Equatable, Sendable {
     public var red, green, blue, alpha: Double
+    /// A colour from components in [0, 1].
     public init(_ red: Double, _ green: Double, _ blue: Double, alpha: Double = 1) {
         self.red = red
         self.green = green
@@ -14,6 +15,7 @@ public struct Color: Equatable, Sendable {
         self.init(
             Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255, alpha: alpha)
     }
+    /// The colour with another opacity.
     public func with(alpha: Double) -> Color { Color(red, green, blue, alpha: alpha) }
     /// `#rrggbb` for HTML and CSS.
     public var hexString: String {
@@ -28,27 +30,35 @@ public struct Color: Equatable, Sendable {
 /// A rectangle in canvas units (points; y grows downwards).
 public struct Rect: Equatable, Sendable {
     public var x, y, width, height: Double
+    /// A rectangle.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
         self.height = height
     }
+    /// The right edge.
     public var maxX: Double { x + width }
+    /// The bottom edge.
     public var maxY: Double { y + height }
+    /// The rectangle shrunk by the given margins.
     public func inset(top: Double = 0, left: Double = 0, bottom: Double = 0, right: Double = 0) -> Rect {
         Rect(x: x + left, y: y + top, width: max(0, width - left - right), height: max(0, height - top - bottom))
     }
 }
 
+/// How text sits on its anchor.
 public enum TextAlignment: Sendable { case left, center, right }
 
 /// One drawing path for every output: a thin layer over a Cairo context, whatever its surface
 /// (SVG, PDF or PNG). Charts draw on a `Canvas` and never know where the drawing goes.
 public final class Canvas {
     let context: OpaquePointer
+    /// The surface's width in points.
     public let width: Double
+    /// The surface's height in points.
     public let height: Double
+    /// The font every text uses (Debian's DejaVu).
     public static let fontFamily = "DejaVu Sans"
 
     /// Set when the canvas owns its context (a measuring canvas).
@@ -95,15 +105,22 @@ public final class Canvas {
         setFont(size: 11)
     }
 
+    /// The whole surface.
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     // MARK: State
 
+    /// Saves the drawing state.
     public func save() { cairo_save(context) }
+    /// Restores the last saved state.
     public func restore() { cairo_restore(context) }
+    /// Moves the origin.
     public func translate(_ x: Double, _ y: Double) { cairo_translate(context, x, y) }
+    /// Scales what follows.
     public func scale(_ x: Double, _ y: Double) { cairo_scale(context, x, y) }
+    /// Rotates what follows.
     public func rotate(_ radians: Double) { cairo_rotate(context, radians) }
+    /// Clips what follows to `rect`.
     public func clip(to rect: Rect) {
         cairo_rectangle(context, rect.x, rect.y, rect.width, rect.height)
         cairo_clip(context)
@@ -115,37 +132,51 @@ public final class Canvas {
         restore()
     }
 
+    /// Sets the colour of strokes, fills and text.
     public func setColor(_ color: Color) {
         cairo_set_source_rgba(context, color.red, color.green, color.blue, color.alpha)
     }
+    /// Sets the line width.
     public func setLineWidth(_ width: Double) { cairo_set_line_width(context, width) }
+    /// Sets the dash pattern (empty for solid).
     public func setDash(_ pattern: [Double]) { cairo_set_dash(context, pattern, Int32(pattern.count), 0) }
 
     // MARK: Paths
 
+    /// Starts a path at a point.
     public func move(to x: Double, _ y: Double) { cairo_move_to(context, x, y) }
+    /// Extends the path to a point.
     public func line(to x: Double, _ y: Double) { cairo_line_to(context, x, y) }
+    /// Closes the path.
     public func closePath() { cairo_close_path(context) }
+    /// Adds a rectangle to the path.
     public func addRect(_ r: Rect) { cairo_rectangle(context, r.x, r.y, r.width, r.height) }
+    /// Adds a circle to the path.
     public func addCircle(x: Double, y: Double, radius: Double) {
         cairo_new_sub_path(context)
         cairo_arc(context, x, y, radius, 0, 2 * Double.pi)
     }
+    /// Strokes the path and clears it.
     public func stroke() { cairo_stroke(context) }
+    /// Fills the path and clears it.
     public func fill() { cairo_fill(context) }
+    /// Fills the path and keeps it.
     public func fillPreservingPath() { cairo_fill_preserve(context) }
 
+    /// Fills a rectangle.
     public func fill(_ r: Rect, _ color: Color) {
         setColor(color)
         addRect(r)
         fill()
     }
+    /// Strokes a rectangle's outline.
     public func stroke(_ r: Rect, _ color: Color, width: Double = 1) {
         setColor(color)
         setLineWidth(width)
         addRect(r)
         stroke()
     }
+    /// Draws a line.
     public func strokeLine(
         from a: (Double, Double), to b: (Double, Double), _ color: Color, width: Double = 1, dash: [Double] = []
     ) {
@@ -173,6 +204,7 @@ public final class Canvas {
 
     // MARK: Text
 
+    /// Sets the font's size and style.
     public func setFont(size: Double, bold: Bool = false, monospaced: Bool = false) {
         cairo_select_font_face(
             context, monospaced ? "DejaVu Sans Mono" : Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL,

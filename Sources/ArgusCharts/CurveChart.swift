@@ -1,17 +1,25 @@
 /// Lines in a square-ish plot: PR curves (with iso-F1 lines), ROC curves (with the chance
 /// diagonal), precision/recall/F1 against confidence (with the best-F1 point marked).
 public struct CurveChart: Drawable {
+    /// One line.
     public struct Series {
+        /// Its name in the legend.
         public var name: String
+        /// Its x values.
         public var x: [Double]
+        /// Its y values.
         public var y: [Double]
+        /// Its colour.
         public var color: Color
+        /// Its width.
         public var width: Double
+        /// Its dash pattern.
         public var dash: [Double]
         /// A point to mark with a dot (e.g. the best-F1 threshold).
         public var marker: (x: Double, y: Double)?
         /// Whether the series has its own legend entry (background series such as "other classes" do not).
         public var inLegend = true
+        /// A series.
         public init(
             name: String, x: [Double], y: [Double], color: Color, width: Double = 1.6, dash: [Double] = [],
             marker: (x: Double, y: Double)? = nil
@@ -26,21 +34,33 @@ public struct CurveChart: Drawable {
         }
     }
 
+    /// The guide lines drawn behind the series.
     public enum Guide { case none, isoF1, diagonal }
 
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The x axis's title.
     public var xTitle: String
+    /// The y axis's title.
     public var yTitle: String
+    /// The x axis's interval.
     public var xDomain: ClosedRange<Double> = 0...1
+    /// The y axis's interval.
     public var yDomain: ClosedRange<Double> = 0...1.02
+    /// The lines.
     public var series: [Series]
+    /// The guide lines.
     public var guide: Guide = .none
+    /// Where the legend goes.
     public var legendCorner: Legend.Corner = .bottomRight
     /// Legend entries for what has no series of its own (e.g. "other classes").
     public var extraLegend: [Legend.Entry] = []
+    /// The chart's size.
     public var size: (width: Double, height: Double) = (460, 380)
 
+    /// A chart.
     public init(title: String, settings: String, xTitle: String, yTitle: String, series: [Series], guide: Guide = .none)
     {
         self.title = title
@@ -51,6 +71,7 @@ public struct CurveChart: Drawable {
         self.guide = guide
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         let frame = ChartFrame(
             title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,

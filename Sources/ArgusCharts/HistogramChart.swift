@@ -1,23 +1,35 @@
 /// Overlaid histograms over a shared set of bins (scores of true versus false positives;
 /// confidence of correct versus wrong predictions).
 public struct HistogramChart: Drawable {
+    /// One series of counts.
     public struct Series {
+        /// Its name in the legend.
         public var name: String
+        /// One count per bin.
         public var counts: [Double]
+        /// Its colour.
         public var color: Color
+        /// A series.
         public init(name: String, counts: [Double], color: Color) {
             self.name = name
             self.counts = counts
             self.color = color
         }
     }
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The bins' edges (one more than the counts).
     public var edges: [Double]
+    /// The series, drawn overlaid.
     public var series: [Series]
+    /// The x axis's title.
     public var xTitle: String
+    /// The chart's size.
     public var size: (width: Double, height: Double) = (460, 320)
 
+    /// A chart.
     public init(title: String, settings: String, edges: [Double], series: [Series], xTitle: String) {
         self.title = title
         self.settings = settings
@@ -26,6 +38,7 @@ public struct HistogramChart: Drawable {
         self.xTitle = xTitle
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         let top = series.flatMap(\.counts).max() ?? 1
         let frame = ChartFrame(
@@ -51,11 +64,16 @@ public struct HistogramChart: Drawable {
 /// The reliability diagram: accuracy per confidence bin against the diagonal, bar width by bin,
 /// the gap to the diagonal shaded, bin counts underneath.
 public struct ReliabilityChart: Drawable {
+    /// One bin of the reliability diagram.
     public struct Bin {
         public var lower, upper: Double
+        /// The samples in it.
         public var count: Int
+        /// Their mean confidence (nil when empty).
         public var confidence: Double?
+        /// Their accuracy (nil when empty).
         public var accuracy: Double?
+        /// A bin.
         public init(lower: Double, upper: Double, count: Int, confidence: Double?, accuracy: Double?) {
             self.lower = lower
             self.upper = upper
@@ -64,17 +82,23 @@ public struct ReliabilityChart: Drawable {
             self.accuracy = accuracy
         }
     }
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The bins.
     public var bins: [Bin]
+    /// The chart's size.
     public var size: (width: Double, height: Double) = (460, 380)
 
+    /// A chart.
     public init(title: String, settings: String, bins: [Bin]) {
         self.title = title
         self.settings = settings
         self.bins = bins
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         let frame = ChartFrame(
             title: title, settings: settings, xTitle: "confidence", yTitle: "accuracy",

@@ -2,15 +2,20 @@
 /// and scores. Without the image file the boxes are drawn on a blank canvas of the image's
 /// size and the tile says so.
 public struct ImageTile: Drawable {
+    /// What a mark shows.
     public enum Kind: String, Sendable { case groundTruth, truePositive, falsePositive, missed }
 
+    /// A box (or mask) drawn on the image.
     public struct Mark {
         /// x, y, width, height in the image's pixels.
         public var box: (Double, Double, Double, Double)
+        /// What it is.
         public var kind: Kind
+        /// Its label and score.
         public var caption: String
         /// Mask outlines in image pixels, drawn filled and translucent.
         public var polygons: [[(Double, Double)]]
+        /// A mark.
         public init(
             box: (Double, Double, Double, Double), kind: Kind, caption: String, polygons: [[(Double, Double)]] = []
         ) {
@@ -21,13 +26,20 @@ public struct ImageTile: Drawable {
         }
     }
 
+    /// The tile's title (the image's name).
     public var title: String
+    /// The line under it.
     public var note: String
+    /// The picture (a blank canvas when nil).
     public var image: RasterImage?
+    /// The image's size in its own pixels.
     public var imageSize: (width: Double, height: Double)
+    /// The marks.
     public var marks: [Mark]
+    /// The tile's side.
     public var side: Double
 
+    /// A tile.
     public init(
         title: String, note: String, image: RasterImage?, imageSize: (width: Double, height: Double), marks: [Mark],
         side: Double = 300
@@ -45,8 +57,10 @@ public struct ImageTile: Drawable {
         return Rect(x: 6, y: 36, width: max(1, imageSize.width * factor), height: max(1, imageSize.height * factor))
     }
 
+    /// The tile's size.
     public var size: (width: Double, height: Double) { (side + 12, picture.maxY + 8) }
 
+    /// The colour of a kind of mark.
     public static func color(_ kind: Kind) -> Color {
         switch kind {
         case .groundTruth: Palette.groundTruth
@@ -56,6 +70,7 @@ public struct ImageTile: Drawable {
         }
     }
 
+    /// Draws the tile.
     public func draw(on canvas: Canvas) {
         canvas.setFont(size: 10, bold: true)
         canvas.text(canvas.fitted(title, width: side), x: 6, y: 14)
@@ -116,14 +131,20 @@ public struct ImageTile: Drawable {
 /// The 2×2 attribution grid of docs/formats.md: input | heatmap (blue-green-yellow-white, white = most
 /// positive) / heatmap blended over the input | input masked to the top 30% of pixels.
 public struct AttributionGrid: Drawable {
+    /// The grid's title.
     public var title: String
+    /// The line under it.
     public var note: String
+    /// The input image.
     public var input: RasterImage?
     /// Attribution per pixel (row-major, `columns` wide), already summed over channels.
     public var attribution: [Double]
+    /// The attribution's columns.
     public var columns: Int
+    /// A cell's side.
     public var cell: Double = 150
 
+    /// A grid.
     public init(title: String, note: String, input: RasterImage?, attribution: [Double], columns: Int) {
         self.title = title
         self.note = note
@@ -132,6 +153,7 @@ public struct AttributionGrid: Drawable {
         self.columns = max(1, columns)
     }
 
+    /// The grid's size.
     public var size: (width: Double, height: Double) { (2 * cell + 18, 2 * cell + 62) }
 
     var rows: Int { attribution.count / columns }
@@ -149,6 +171,7 @@ public struct AttributionGrid: Drawable {
         return sorted[max(0, Int((Double(sorted.count) * 0.3).rounded(.up)) - 1)]
     }
 
+    /// Draws the four cells.
     public func draw(on canvas: Canvas) {
         canvas.setFont(size: 10, bold: true)
         canvas.text(canvas.fitted(title, width: size.width - 12), x: 6, y: 14)

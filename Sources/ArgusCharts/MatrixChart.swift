@@ -3,13 +3,20 @@
 /// the count or the fraction. Sizes itself from the number of classes; labels and numbers are
 /// drawn only where they fit, so 100+ classes stay readable when zoomed.
 public struct MatrixChart: Drawable {
+    /// The chart's title.
     public var title: String
+    /// The settings line under the title.
     public var settings: String
+    /// The labels of rows and columns.
     public var labels: [String]
+    /// The counts, rows the true label.
     public var counts: [[Double]]
+    /// Whether cells show row fractions instead of counts.
     public var normalized: Bool
+    /// A cell's side.
     public var cellSize: Double
 
+    /// A chart (cells sized to fit unless given).
     public init(
         title: String, settings: String, labels: [String], counts: [[Double]], normalized: Bool, cellSize: Double? = nil
     ) {
@@ -25,11 +32,13 @@ public struct MatrixChart: Drawable {
     var labelMargin: Double { cellSize >= 7 ? min(130, 14 + 6.2 * Double(labels.map(\.count).max() ?? 4)) : 24 }
     var fontSize: Double { min(10, cellSize * 0.8) }
 
+    /// The chart's size.
     public var size: (width: Double, height: Double) {
         let side = cellSize * Double(labels.count)
         return (max(420, labelMargin + side + 30), labelMargin + side + 92)
     }
 
+    /// Each row divided by its sum (0 for an empty row).
     public var rowFractions: [[Double]] {
         counts.map { row in
             let total = row.reduce(0, +)
@@ -37,6 +46,7 @@ public struct MatrixChart: Drawable {
         }
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
         let n = labels.count

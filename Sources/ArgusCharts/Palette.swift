@@ -1,11 +1,17 @@
 /// Colours: Okabe–Ito for categories (safe for the common colour-vision deficiencies), a
 /// perceptually ordered sequential scale for matrices, and the attribution scale of docs/formats.md.
 public enum Palette {
+    /// Body text.
     public static let text = Color(hex: 0x1F2328)
+    /// Secondary text.
     public static let mutedText = Color(hex: 0x57606A)
+    /// Grid lines.
     public static let grid = Color(hex: 0xD8DEE4)
+    /// Axes and frames.
     public static let frame = Color(hex: 0x8C959F)
+    /// The page.
     public static let background = Color(hex: 0xFFFFFF)
+    /// Panels behind tables and legends.
     public static let panel = Color(hex: 0xF6F8FA)
 
     /// Paul Tol's "muted" scheme (distinct for the common colour-vision deficiencies and
@@ -14,14 +20,20 @@ public enum Palette {
         Color(hex: 0x332288), Color(hex: 0xCC6677), Color(hex: 0x117733), Color(hex: 0xDDCC77),
         Color(hex: 0x88CCEE), Color(hex: 0x882255), Color(hex: 0x44AA99), Color(hex: 0x999933), Color(hex: 0xAA4499),
     ]
+    /// The colour of the `index`-th series (Okabe–Ito, colour-blind safe; repeating).
     public static func category(_ index: Int) -> Color { categorical[index % categorical.count] }
 
     /// Meanings used across charts.
     public static let truePositive = Color(hex: 0x0072B2)
+    /// False positives.
     public static let falsePositive = Color(hex: 0xD55E00)
+    /// Missed objects.
     public static let missed = Color(hex: 0xCC79A7)
+    /// Ground truth.
     public static let groundTruth = Color(hex: 0x009E73)
+    /// A change for the better.
     public static let better = Color(hex: 0x0072B2)
+    /// A change for the worse.
     public static let worse = Color(hex: 0xD55E00)
 
     /// Sequential scale (viridis-like stops) for t in 0…1.

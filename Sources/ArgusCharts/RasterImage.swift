@@ -8,10 +8,14 @@ import CImageCodecs
 /// A decoded bitmap held in a Cairo image surface (ARGB32, premultiplied).
 public final class RasterImage: @unchecked Sendable {
     let surface: OpaquePointer
+    /// The width in pixels.
     public let width: Int
+    /// The height in pixels.
     public let height: Int
 
+    /// Why an image could not be decoded.
     public struct DecodingError: Error, CustomStringConvertible {
+        /// The decoder's reason.
         public var description: String
     }
 

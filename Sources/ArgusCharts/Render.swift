@@ -10,17 +10,49 @@ public protocol Drawable {
 }
 
 extension Drawable {
+    /// The drawing in words, for its accessible label and the PDF's text (empty by default).
     public var caption: String { "" }
 }
 
-extension CurveChart { public var caption: String { title + " — " + settings } }
-extension MatrixChart { public var caption: String { title + " — " + settings } }
-extension BarChart { public var caption: String { title + " — " + settings } }
-extension HistogramChart { public var caption: String { title + " — " + settings } }
-extension ReliabilityChart { public var caption: String { title + " — " + settings } }
-extension TableDrawing { public var caption: String { title } }
-extension ImageTile { public var caption: String { title + " — " + note } }
-extension AttributionGrid { public var caption: String { "attribution grid: " + title + " — " + note } }
+extension CurveChart {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + settings }
+}
+
+extension MatrixChart {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + settings }
+}
+
+extension BarChart {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + settings }
+}
+
+extension HistogramChart {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + settings }
+}
+
+extension ReliabilityChart {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + settings }
+}
+
+extension TableDrawing {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title }
+}
+
+extension ImageTile {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { title + " — " + note }
+}
+
+extension AttributionGrid {
+    /// The chart's title and settings, as its accessible label.
+    public var caption: String { "attribution grid: " + title + " — " + note }
+}
 
 /// Renders drawings to SVG, PNG and multi-page PDF, all through `Canvas`.
 public enum Render {

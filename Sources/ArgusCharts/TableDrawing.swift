@@ -1,14 +1,21 @@
 /// A table drawn with Cairo (for the PDF; the HTML uses a real `<table>` with the same cells).
 public struct TableDrawing: Drawable {
+    /// The table's title.
     public var title: String
+    /// The line under the title.
     public var settings: String
+    /// The column headings.
     public var header: [String]
+    /// The rows' texts.
     public var rows: [[String]]
     /// Right-aligned columns (numbers).
     public var numericColumns: Set<Int>
+    /// The table's width.
     public var width: Double
+    /// A row's height.
     public static let rowHeight = 15.0
 
+    /// A table.
     public init(
         title: String, settings: String, header: [String], rows: [[String]], numericColumns: Set<Int>,
         width: Double = 520
@@ -21,6 +28,7 @@ public struct TableDrawing: Drawable {
         self.width = width
     }
 
+    /// The table's size.
     public var size: (width: Double, height: Double) { (width, 50 + Double(rows.count + 1) * Self.rowHeight + 8) }
 
     /// The table split into pieces of at most `rowsPerPiece` rows, each with the header.
@@ -34,6 +42,7 @@ public struct TableDrawing: Drawable {
         }
     }
 
+    /// Draws the table.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
         canvas.setFont(size: 9.5)

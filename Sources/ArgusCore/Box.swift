@@ -4,11 +4,17 @@
 /// the other derived, so that a COCO `[x, y, w, h]` box (or an AutoML `topX … bottomY` box)
 /// survives a round trip bit for bit.
 public struct Box: Hashable, Sendable {
+    /// The left edge.
     public var minX: Double
+    /// The top edge.
     public var minY: Double
+    /// The right edge.
     public var maxX: Double
+    /// The bottom edge.
     public var maxY: Double
+    /// The width as the source gave it (kept so that a round trip is exact).
     public var width: Double
+    /// The height as the source gave it.
     public var height: Double
 
     /// A box from its corners (AutoML `topX, topY, bottomX, bottomY`; VOC `xmin … ymax`).
@@ -36,8 +42,11 @@ public struct Box: Hashable, Sendable {
         self.init(x: centerX - width / 2, y: centerY - height / 2, width: width, height: height)
     }
 
+    /// The horizontal centre.
     public var centerX: Double { minX + width / 2 }
+    /// The vertical centre.
     public var centerY: Double { minY + height / 2 }
+    /// Width times height.
     public var area: Double { width * height }
 
     /// The box with every coordinate multiplied by the given factors

@@ -8,10 +8,13 @@ public enum CoordinateSpace: String, Sendable, Hashable {
 
 /// A set of images with their labels or predictions, in one coordinate space.
 public struct Dataset: Sendable, Hashable {
+    /// The task, as given or inferred (nil where nothing tells).
     public var task: VisionTask?
+    /// The images, in source order.
     public var images: [ImageRecord]
     /// The label vocabulary in its source order (COCO categories, a names file, …).
     public var labels: [String]
+    /// Whether boxes and polygons are fractions of the image or pixels.
     public var coordinateSpace: CoordinateSpace
     /// COCO category ids by label, kept so that a COCO round trip keeps its ids.
     public var categoryIDs: [String: Int]
@@ -19,6 +22,7 @@ public struct Dataset: Sendable, Hashable {
     /// sorted order (pycocotools sorts string ids as strings). Empty when the ids are numbers.
     public var stringImageIDs: [String: Int] = [:]
 
+    /// A dataset.
     public init(
         task: VisionTask? = nil, images: [ImageRecord] = [], labels: [String] = [],
         coordinateSpace: CoordinateSpace = .normalized, categoryIDs: [String: Int] = [:]

@@ -23,13 +23,16 @@ public struct DetectionResults: Sendable, Hashable {
     /// first detection may not have been kept.
     public var firstResultHasBox: Bool?
 
+    /// No detections.
     public init() {}
 
     /// The detection's position in its file.
     @inline(__always) public func position(at i: Int) -> Int { positions.isEmpty ? i : Int(positions[i]) }
 
+    /// The number of detections.
     public var count: Int { scores.count }
 
+    /// Reserves room for `n` detections in every column.
     public mutating func reserveCapacity(_ n: Int) {
         imageIDs.reserveCapacity(n)
         categoryIDs.reserveCapacity(n)
@@ -66,6 +69,7 @@ public struct DetectionResults: Sendable, Hashable {
         return Box(x: x, y: boxes[4 * i + 1], width: boxes[4 * i + 2], height: boxes[4 * i + 3])
     }
 
+    /// The mask of detection `i`, where it has one.
     public func segmentation(at i: Int) -> Segmentation? {
         let index = segmentationIndex[i]
         return index < 0 ? nil : segmentations[Int(index)]

@@ -11,6 +11,7 @@ public enum ImageAnnotation: Hashable, Sendable {
     /// Detection or segmentation: objects (ground truth or predicted).
     case objects([ObjectAnnotation])
 
+    /// The objects of a detection or segmentation annotation (none for other kinds).
     public var objects: [ObjectAnnotation] {
         if case .objects(let list) = self { return list }
         return []
@@ -23,14 +24,18 @@ public struct ImageRecord: Hashable, Sendable {
     public var imageURL: String
     /// The source's image id (COCO `id`), when it had one.
     public var id: Int?
+    /// The width in pixels, where known.
     public var width: Int?
+    /// The height in pixels, where known.
     public var height: Int?
     /// The image format from `image_details`, e.g. `jpg`.
     public var format: String?
+    /// The image's labels, objects or predicted scores.
     public var annotation: ImageAnnotation
     /// Where the record was read from, for messages.
     public var location: SourceLocation?
 
+    /// An image with what is known of it.
     public init(
         imageURL: String, id: Int? = nil, width: Int? = nil, height: Int? = nil, format: String? = nil,
         annotation: ImageAnnotation = .none, location: SourceLocation? = nil

@@ -1,8 +1,10 @@
 /// One object of an image: a ground-truth instance or a predicted one.
 public struct ObjectAnnotation: Hashable, Sendable {
+    /// The object's class.
     public var label: String
     /// The box, in the coordinate space of the dataset.
     public var box: Box?
+    /// The object's mask, where it has one.
     public var segmentation: Segmentation?
     /// Crowd regions (COCO `iscrowd`, AutoML `isCrowd`, VOC `difficult`) are matched but never counted.
     public var isCrowd: Bool
@@ -13,6 +15,7 @@ public struct ObjectAnnotation: Hashable, Sendable {
     /// The source's annotation id (COCO `id`), when it had one.
     public var id: Int?
 
+    /// An object with what is known of it.
     public init(
         label: String, box: Box? = nil, segmentation: Segmentation? = nil, isCrowd: Bool = false,
         score: Double? = nil, area: Double? = nil, id: Int? = nil

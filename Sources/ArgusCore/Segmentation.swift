@@ -1,10 +1,14 @@
 /// A run-length-encoded binary mask with COCO semantics: column-major runs that start
 /// with a run of zeros (uncompressed COCO RLE, `{counts: [...], size: [h, w]}`).
 public struct RunLengthMask: Hashable, Sendable {
+    /// The mask's height in pixels.
     public var height: Int
+    /// The mask's width in pixels.
     public var width: Int
+    /// The runs, column by column, starting with a run of zeros.
     public var counts: [UInt32]
 
+    /// A mask of runs.
     public init(height: Int, width: Int, counts: [UInt32]) {
         self.height = height
         self.width = width
@@ -32,6 +36,7 @@ public enum Segmentation: Hashable, Sendable {
     /// Compressed COCO RLE string (always in pixels), kept verbatim.
     case compressedRLE(counts: String, height: Int, width: Int)
 
+    /// The rings of a polygon mask (nil for RLE).
     public var polygons: [[Double]]? {
         if case .polygons(let rings) = self { return rings }
         return nil

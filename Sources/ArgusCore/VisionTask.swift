@@ -5,6 +5,7 @@ public enum VisionTask: String, CaseIterable, Sendable, Codable, CustomStringCon
     case imageObjectDetection = "image_object_detection"
     case imageInstanceSegmentation = "image_instance_segmentation"
 
+    /// The task's name.
     public var description: String { rawValue }
 
     /// The name of the task's primary metric (docs/formats.md).

@@ -6,7 +6,9 @@ import Foundation
 
 /// An evaluation as the gate reads it: its metrics, and its per-image records when a rule needs them.
 public struct GateInput: Sendable {
+    /// The evaluation folder.
     public var folder: String
+    /// Its metrics.
     public var metrics: EvaluationMetrics
 
     /// Reads an evaluation folder.
@@ -63,17 +65,26 @@ public struct GateInput: Sendable {
 
 /// What a gate decided.
 public struct GateDecision: Sendable {
+    /// Whether every rule passed.
     public var passed: Bool
+    /// Every rule's outcome, in the policy's order.
     public var results: [RuleResult]
+    /// The candidate's folder.
     public var candidate: String
+    /// The baseline's folder, where there was one.
     public var baseline: String?
+    /// The bootstrap's resamples.
     public var resamples: Int
+    /// The bootstrap's seed.
     public var seed: UInt64
 
     /// One rule's outcome.
     public struct RuleResult: Sendable {
+        /// The rule, in words.
         public var rule: String
+        /// Where it is in the policy (`rules[2]`).
         public var field: String
+        /// Whether it passed.
         public var passed: Bool
         /// The figures behind it, in words.
         public var detail: String
@@ -84,7 +95,9 @@ public struct GateDecision: Sendable {
 
 /// Why a gate could not judge (exit code 2).
 public struct GateError: Error, CustomStringConvertible, Sendable {
+    /// Why.
     public var error: DataError
+    /// The reason, with its place.
     public var description: String { error.description }
 }
 

@@ -18,15 +18,20 @@ import Yams
 ///   - {per_label: average_precision, max_drop: 0.05, correction: holm, alpha: 0.05}
 /// ```
 public struct GatePolicy: Sendable {
+    /// The rules, in the file's order.
     public var rules: [Rule]
+    /// Paired bootstrap resamples.
     public var resamples: Int
+    /// The bootstrap's seed.
     public var seed: UInt64
     /// The policy's text, as recorded with a decision.
     public var text: String
 
     /// One rule, with where it is written (for messages).
     public struct Rule: Sendable {
+        /// What the rule checks.
         public var check: Check
+        /// Where it is written.
         public var location: SourceLocation
         /// `rules[i]`.
         public var field: String

@@ -22,7 +22,9 @@ public protocol ResampledEvaluation: Sendable {
 /// The metrics of one (re)sample: scalars by name, and per-label values in label order (nil where
 /// undefined).
 public struct MetricSnapshot: Sendable {
+    /// Scalars by name.
     public var scalars: [String: Double?]
+    /// Per-label values by metric name, in label order.
     public var perLabel: [String: [Double?]]
 }
 
@@ -39,12 +41,16 @@ extension ResampledEvaluation {
 /// Multi-class classification from its match records: accuracy, macro F1 and per-label precision,
 /// recall and F1 (scikit-learn's, with 0 where a ratio's denominator is 0).
 public struct ClassificationResampling: ResampledEvaluation {
+    /// The images, in the records' order.
     public let imageNames: [String]
+    /// The labels, in metrics.json's order.
     public let labels: [String]
     let truth: [Int32]
     let predicted: [Int32]
 
+    /// The scalars the records recompute.
     public var scalarNames: [String] { ["accuracy", "f1_score_macro", "precision_score_macro", "recall_score_macro"] }
+    /// The per-label metrics the records recompute.
     public var labelMetricNames: [String] { ["precision", "recall", "f1"] }
 
     /// - Parameters:
@@ -93,6 +99,7 @@ public struct ClassificationResampling: ResampledEvaluation {
         return (precision, recall, f1)
     }
 
+    /// Every metric under `weights`.
     public func snapshot(weights: [Int32]) -> MetricSnapshot {
         let c = counts(weights)
         let values = perClass(weights)
@@ -116,7 +123,9 @@ public struct ClassificationResampling: ResampledEvaluation {
 /// Detection from its match records: VOC mean average precision, precision, recall and per-label
 /// AP, precision and recall, as `VOCEvaluator` computes them.
 public struct DetectionResampling: ResampledEvaluation {
+    /// The images: images.jsonl's, then any only the records name.
     public let imageNames: [String]
+    /// The labels, in metrics.json's order.
     public let labels: [String]
     let interpolation: VOCEvaluator.Interpolation
     /// Per label, its counted detections in score order: (image, true positive).
@@ -124,7 +133,9 @@ public struct DetectionResampling: ResampledEvaluation {
     /// Per label, the objects per image: (image, count).
     let objects: [[(image: Int32, count: Int32)]]
 
+    /// The scalars the records recompute.
     public var scalarNames: [String] { ["mean_average_precision", "precision", "recall"] }
+    /// The per-label metrics the records recompute.
     public var labelMetricNames: [String] { ["average_precision", "precision", "recall"] }
 
     /// - Parameters:
@@ -203,6 +214,7 @@ public struct DetectionResampling: ResampledEvaluation {
         }
     }
 
+    /// Every metric under `weights`.
     public func snapshot(weights: [Int32]) -> MetricSnapshot {
         let values = perClass(weights)
         func mean(_ list: [Double]) -> Double? { list.isEmpty ? nil : list.reduce(0, +) / Double(list.count) }

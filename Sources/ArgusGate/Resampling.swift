@@ -4,9 +4,12 @@ import ArgusCore
 /// replacement; an image's weight is the number of times it was drawn, and both evaluations see
 /// the same weights (the pairing).
 public struct PairedBootstrap: Sendable {
+    /// How many resamples to draw.
     public var resamples: Int
+    /// The generator's seed.
     public var seed: UInt64
 
+    /// A bootstrap of `resamples` draws from `seed`.
     public init(resamples: Int = 1000, seed: UInt64 = 42) {
         self.resamples = resamples
         self.seed = seed

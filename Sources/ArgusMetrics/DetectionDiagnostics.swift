@@ -10,7 +10,9 @@ public struct DetectionConfusionMatrix: Sendable {
     public var labels: [String]
     /// (K + 1) × (K + 1) counts, `counts[truth][predicted]`.
     public var counts: [[Int]]
+    /// The IoU at which a detection matches an object.
     public var iouThreshold: Double
+    /// The score below which detections are not counted.
     public var scoreThreshold: Double
 
     /// An empty matrix over `labels` (counts are filled in by the caller, e.g. when merging shards).
@@ -114,8 +116,10 @@ extension DetectionConfusionMatrix {
 /// Image-level hit metrics: an image with objects is a hit when any of its objects is found.
 public struct ImageLevelMetrics: Sendable {
     public var truePositives = 0, falseNegatives = 0, falsePositives = 0, trueNegatives = 0
+    /// The score at which an image counts as predicted positive.
     public var scoreThreshold: Double
 
+    /// Counts with every figure given.
     public init(
         truePositives: Int, falseNegatives: Int, falsePositives: Int, trueNegatives: Int, scoreThreshold: Double
     ) {
@@ -152,12 +156,15 @@ public struct ImageLevelMetrics: Sendable {
         }
     }
 
+    /// True positives over predicted positives (nil without any).
     public var precision: Double? {
         truePositives + falsePositives == 0 ? nil : Double(truePositives) / Double(truePositives + falsePositives)
     }
+    /// True positives over images with objects (nil without any).
     public var recall: Double? {
         truePositives + falseNegatives == 0 ? nil : Double(truePositives) / Double(truePositives + falseNegatives)
     }
+    /// The share of images judged right (nil without images).
     public var accuracy: Double? {
         let total = truePositives + falseNegatives + falsePositives + trueNegatives
         return total == 0 ? nil : Double(truePositives + trueNegatives) / Double(total)

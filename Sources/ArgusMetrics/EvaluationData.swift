@@ -5,10 +5,15 @@ import Dispatch
 /// Ground truth and detections of one detection or segmentation evaluation, flat and in pixels,
 /// with pycocotools' ids: images and categories sorted by id, detections numbered 1… in file order.
 public struct EvaluationData: Sendable {
+    /// An image.
     public struct Image: Sendable, Hashable {
+        /// Its COCO id (or its position + 1).
         public var id: Int
+        /// Its width in pixels (0 where unknown).
         public var width: Int
+        /// Its height in pixels (0 where unknown).
         public var height: Int
+        /// Its name (file name or URL).
         public var name: String
         /// The image's position in the ground-truth source.
         public var sourceIndex: Int
@@ -26,27 +31,37 @@ public struct EvaluationData: Sendable {
         public var areas: [Double] = []
         /// Annotation ids (ground truth: as given, or 1… where the source had none; detections: 1… in file order).
         public var ids: [Int] = []
+        /// Whether each object is a crowd (ignored when matching).
         public var isCrowd: [Bool] = []
         /// Detection scores (empty for ground truth).
         public var scores: [Double] = []
         /// Shapes, for `segm` (empty for `bbox`).
         public var segmentations: [Segmentation?] = []
 
+        /// No objects.
         public init() {}
 
+        /// The number of objects.
         public var count: Int { ids.count }
 
+        /// Object `i`'s box `(x, y, w, h)`.
         @inline(__always) public func box(_ i: Int) -> (Double, Double, Double, Double) {
             (boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3])
         }
     }
 
+    /// The images, sorted by id.
     public var images: [Image]
+    /// The category ids, sorted.
     public var categoryIDs: [Int]
+    /// The categories' names, in the same order.
     public var categoryNames: [String]
+    /// The ground-truth objects.
     public var groundTruth: Objects
+    /// The detections.
     public var detections: Objects
 
+    /// Evaluation data with every part given.
     public init(images: [Image], categoryIDs: [Int], categoryNames: [String], groundTruth: Objects, detections: Objects)
     {
         self.images = images
@@ -59,8 +74,11 @@ public struct EvaluationData: Sendable {
 
 /// A problem that stops an evaluation (results for an image the ground truth lacks, …).
 public struct EvaluationError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
     public var message: String
+    /// An error.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

@@ -17,18 +17,22 @@ import ArgusMasks
 /// object's class when that object is still free, else it is removed; duplicates, "both" and
 /// background errors are removed; missed objects leave the ground-truth count.
 public struct TIDEBreakdown: Sendable {
+    /// TIDE's error types, in its order.
     public enum ErrorType: String, CaseIterable, Sendable {
         case classification, localization, both, duplicate, background, missed
     }
 
     /// The error of one false positive (aligned with `VOCEvaluator.Result.records`).
     public struct DetectionError: Sendable, Hashable {
+        /// The error's type.
         public var type: ErrorType
         /// The object a classification or localisation error points at (its annotation id), or nil.
         public var target: Int?
+        /// The category the error points at (its own, or the object's for a classification error).
         public var targetCategory: Int32
         /// Whether a true positive already took that object.
         public var targetTaken: Bool
+        /// An error.
         public init(type: ErrorType, target: Int?, targetCategory: Int32, targetTaken: Bool) {
             self.type = type
             self.target = target
@@ -37,11 +41,15 @@ public struct TIDEBreakdown: Sendable {
         }
     }
 
+    /// The IoU at which a detection is a match (the VOC threshold).
     public var foregroundThreshold: Double
+    /// The IoU below which a detection is background (0.1).
     public var backgroundThreshold: Double
+    /// How many detections (or missed objects) fall in each error type.
     public var counts: [ErrorType: Int]
     /// mAP after fixing each type minus the mAP as evaluated (nil when mAP is undefined).
     public var deltaAP: [ErrorType: Double?]
+    /// The mAP before any fix.
     public var meanAveragePrecision: Double?
 
     /// A breakdown from values computed elsewhere (category by category, in a streamed evaluation).

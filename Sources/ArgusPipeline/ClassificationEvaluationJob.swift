@@ -16,14 +16,21 @@ public enum MissingPredictions: String, CaseIterable, Sendable {
 /// `argus evaluate` for multi-class classification: ground truth in any classification format,
 /// predictions as the AutoML scoring output (`probs` aligned with `labels`).
 public struct ClassificationEvaluationJob: Sendable {
+    /// What to do with an image without a prediction.
     public typealias Missing = MissingPredictions
 
+    /// The ground truth (any classification format).
     public var groundTruthPath: String
+    /// The predictions (AutoML scoring output).
     public var predictionsPath: String
+    /// The ground truth's format; detected when nil.
     public var groundTruthFormat: DataFormat?
+    /// What to do with an image without a prediction.
     public var missing: Missing = .error
+    /// How the inputs are read.
     public var readOptions = ReadOptions()
 
+    /// A job on these files with the default settings.
     public init(groundTruth: String, predictions: String) {
         groundTruthPath = groundTruth
         predictionsPath = predictions
@@ -31,12 +38,17 @@ public struct ClassificationEvaluationJob: Sendable {
 
     /// What an evaluation produced, before it is written.
     public struct Outcome: Sendable {
+        /// The metrics, as scikit-learn computes them.
         public var metrics: MulticlassMetrics
+        /// Each image's predicted class (a wrong one for a missing prediction).
         public var predicted: [Int]
+        /// The images without a prediction.
         public var missingPredictions: Int
+        /// What reading the inputs found.
         public var diagnostics: Diagnostics
         /// Each evaluated image's URL (rows of `metrics`), and the folder relative URLs are relative to.
         public var images: [String] = []
+        /// The folder relative URLs are relative to.
         public var imageFolder = "."
         /// Rows without a prediction (counted wrong).
         public var missingRows: Set<Int> = []

@@ -9,21 +9,33 @@ import Foundation
 /// `argus evaluate` for detection and instance segmentation: reads ground truth and predictions in
 /// any supported format, evaluates them (VOC, COCO or both) and writes the output folder.
 public struct DetectionEvaluationJob: Sendable {
+    /// The metrics computed (VOC, COCO or both).
     public typealias MetricType = DetectionMetricType
 
+    /// Object detection or instance segmentation.
     public var task: VisionTask
+    /// The ground truth (any detection format).
     public var groundTruthPath: String
+    /// The predictions (scoring output, COCO results or another format).
     public var predictionsPath: String
+    /// The ground truth's format; detected (and said why) when nil.
     public var groundTruthFormat: DataFormat?
+    /// The predictions' format; detected (and said why) when nil.
     public var predictionsFormat: DataFormat?
+    /// Which metrics to compute.
     public var metricType: MetricType = .voc
+    /// The VOC IoU threshold.
     public var iouThreshold = EvaluationDefaults.iouThreshold
+    /// VOC's AP interpolation.
     public var interpolation: VOCEvaluator.Interpolation = .allPoint
+    /// Whether boxes are measured the VOC devkit's way (x2 − x1 + 1 wide).
     public var pixelInclusive = false
     /// The score threshold of the confusion matrix and the image-level metrics (`box_score_thresh`).
     public var scoreThreshold = EvaluationDefaults.scoreThreshold
+    /// How the inputs are read.
     public var readOptions = ReadOptions()
 
+    /// A job on these files with the default settings.
     public init(task: VisionTask, groundTruth: String, predictions: String) {
         self.task = task
         groundTruthPath = groundTruth
@@ -32,14 +44,23 @@ public struct DetectionEvaluationJob: Sendable {
 
     /// What an evaluation produced, before it is written.
     public struct Outcome: Sendable {
+        /// The evaluated data (empty for a merge or a streamed evaluation).
         public var data: EvaluationData
+        /// VOC's results, in VOC mode.
         public var voc: VOCEvaluator.Result?
+        /// COCO's results, in COCO mode.
         public var coco: COCOEvaluation?
+        /// The confusion matrix with a background row and column.
         public var confusion: DetectionConfusionMatrix
+        /// Image-level hits, in VOC mode.
         public var imageLevel: ImageLevelMetrics?
+        /// TIDE's error breakdown, in VOC mode.
         public var tide: TIDEBreakdown?
+        /// Detections of labels the ground truth does not have, left out.
         public var skippedDetections: Int
+        /// What reading the inputs found (notes and warnings).
         public var diagnostics: Diagnostics
+        /// How many images, objects and detections were evaluated.
         public var counts: Counts
         /// The lines of matches.jsonl when they come ready-made (a merge of shards).
         public var matchLines: [String]?
@@ -48,8 +69,10 @@ public struct DetectionEvaluationJob: Sendable {
         /// What the report should say about how the inputs were read (categories renamed, …).
         public var notes: [String] = []
 
+        /// How much an evaluation covered.
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
 
+        /// An outcome; counts default to the data's.
         public init(
             data: EvaluationData, voc: VOCEvaluator.Result?, coco: COCOEvaluation?, confusion: DetectionConfusionMatrix,
             imageLevel: ImageLevelMetrics?, tide: TIDEBreakdown?, skippedDetections: Int, diagnostics: Diagnostics,

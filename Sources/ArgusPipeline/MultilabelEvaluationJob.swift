@@ -9,13 +9,20 @@ import Foundation
 /// predictions as the AutoML scoring output; a label is predicted when its probability is
 /// greater than `threshold`.
 public struct MultilabelEvaluationJob: Sendable {
+    /// The ground truth (any multi-label format).
     public var groundTruthPath: String
+    /// The predictions (AutoML scoring output).
     public var predictionsPath: String
+    /// The ground truth's format; detected when nil.
     public var groundTruthFormat: DataFormat?
+    /// What to do with an image without a prediction.
     public var missing: MissingPredictions = .error
+    /// How the inputs are read.
     public var readOptions = ReadOptions()
+    /// A label is predicted when its probability is greater than this.
     public var threshold = EvaluationDefaults.multilabelThreshold
 
+    /// A job on these files with the default settings.
     public init(groundTruth: String, predictions: String) {
         groundTruthPath = groundTruth
         predictionsPath = predictions
@@ -23,8 +30,11 @@ public struct MultilabelEvaluationJob: Sendable {
 
     /// What an evaluation produced, before it is written.
     public struct Outcome: Sendable {
+        /// The metrics, as scikit-learn computes them.
         public var metrics: MultilabelMetrics
+        /// The images without a prediction.
         public var missingPredictions: Int
+        /// What reading the inputs found.
         public var diagnostics: Diagnostics
     }
 

@@ -7,24 +7,37 @@ import Foundation
 
 /// What the registry keeps of one evaluation: read from its folder through the results model.
 public struct EvaluationRecord: Sendable {
+    /// The model, where given.
     public var model: Registry.ModelReference?
+    /// Where the model's files are, where given (recorded, not read).
     public var modelPath: String?
+    /// The dataset's name.
     public var datasetName: String
+    /// The SHA-256 of the ground truth's bytes (of a folder's files, names included).
     public var datasetHash: String
+    /// The number of images evaluated.
     public var imageCount: Int
+    /// The task.
     public var task: String
     /// The settings, as a JSON object.
     public var settings: String
+    /// The primary metric's name.
     public var primaryMetric: String
+    /// The primary metric's value (nil where undefined).
     public var primaryValue: Double?
     /// Every scalar: the headline metrics, and `coco.AP` … for COCO's statistics.
     public var metrics: [(String, Double?)]
     /// Every per-label figure.
     public var labelMetrics: [(String, String, Double?)]
+    /// The evaluation's files and reports with their checksums.
     public var artifacts: [Artifact]
+    /// The machine it was recorded on.
     public var host: String
+    /// The git commit of the working directory, where known.
     public var gitCommit: String?
+    /// The command line, secrets removed.
     public var commandLine: String
+    /// When it was recorded (ISO 8601, UTC).
     public var recordedAt: String
     /// How long the evaluation took, where known.
     public var seconds: Double?
@@ -33,9 +46,13 @@ public struct EvaluationRecord: Sendable {
 
     /// A file of the evaluation or its report, with its checksum.
     public struct Artifact: Sendable, Equatable {
+        /// `metrics.json`, `matches.jsonl`, … or `report`.
         public var kind: String
+        /// The file (absolute).
         public var path: String
+        /// Its SHA-256, in hexadecimal.
         public var sha256: String
+        /// Its size in bytes.
         public var bytes: Int
     }
 

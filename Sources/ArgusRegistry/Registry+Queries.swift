@@ -4,27 +4,45 @@ import ArgusIO
 extension Registry {
     /// One recorded evaluation, as lists and trends show it.
     public struct Run: Sendable, Equatable {
+        /// The evaluation's id in the registry.
         public var id: Int64
+        /// The model, as `NAME@VERSION` (nil when none was given).
         public var model: String?
+        /// The dataset's name.
         public var dataset: String
+        /// The task.
         public var task: String
+        /// When it was recorded (ISO 8601, UTC).
         public var recordedAt: String
+        /// The primary metric's name.
         public var primaryMetric: String
+        /// The primary metric's value (nil where undefined).
         public var primaryValue: Double?
+        /// The evaluation folder (absolute).
         public var folder: String
     }
 
     /// A recorded evaluation with everything recorded of it.
     public struct RunDetails: Sendable {
+        /// The evaluation.
         public var run: Run
+        /// The settings, as a JSON object.
         public var settings: String
+        /// The Argus version that recorded it.
         public var argusVersion: String
+        /// The machine it was recorded on.
         public var host: String
+        /// The git commit of the working directory, where known.
         public var gitCommit: String?
+        /// The command line, secrets removed.
         public var commandLine: String
+        /// How long the evaluation took, where known.
         public var seconds: Double?
+        /// Every scalar metric, in the order recorded.
         public var metrics: [(name: String, value: Double?)]
+        /// Every per-label value, in the order recorded.
         public var labelMetrics: [(label: String, name: String, value: Double?)]
+        /// The evaluation's files and reports with their checksums.
         public var artifacts: [(kind: String, path: String, sha256: String, bytes: Int)]
     }
 
@@ -96,7 +114,9 @@ extension Registry {
 
     /// A metric over time: one point per recorded evaluation, oldest first.
     public struct TrendPoint: Sendable, Equatable {
+        /// The recorded evaluation.
         public var run: Run
+        /// The metric's value in it (nil where undefined or absent).
         public var value: Double?
     }
 

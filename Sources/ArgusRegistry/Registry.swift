@@ -35,9 +35,12 @@ public final class Registry {
 
     /// A model as `NAME@VERSION`.
     public struct ModelReference: Sendable, Equatable, CustomStringConvertible {
+        /// The model's name.
         public var name: String
+        /// The model's version.
         public var version: String
 
+        /// A model reference.
         public init(name: String, version: String) {
             self.name = name
             self.version = version
@@ -51,6 +54,7 @@ public final class Registry {
             version = parts.count > 1 && !parts[1].isEmpty ? parts[1] : "unversioned"
         }
 
+        /// `NAME@VERSION`.
         public var description: String { "\(name)@\(version)" }
     }
 

@@ -19,8 +19,10 @@ public enum SQLValue: Sendable, Equatable {
         }
     }
 
+    /// The value as a whole number (nil for other kinds).
     public var integer: Int64? { if case .integer(let value) = self { value } else { nil } }
 
+    /// The value as text (nil for other kinds).
     public var text: String? { if case .text(let value) = self { value } else { nil } }
 }
 

@@ -7,13 +7,19 @@ import Foundation
 
 /// The report of a multi-class or multi-label classification evaluation.
 public enum ClassificationReport {
+    /// What a classification report shows.
     public struct Options {
+        /// Classes drawn one by one in the curve charts (the most frequent).
         public var topClasses = 8
+        /// Images in the gallery.
         public var galleryImages = 50
+        /// Attribution grids at most.
         public var explanations = 12
+        /// The defaults.
         public init() {}
     }
 
+    /// The report document of a classification evaluation.
     public static func build(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
         let images = run.imageCount ?? run.classifications?.count ?? 0
         let settingsLine =

@@ -10,6 +10,8 @@ public enum ComparisonReport {
     /// Metrics where lower is better (their deltas are coloured the other way round).
     static let lowerIsBetter: Set<String> = ["log_loss", "hamming_loss", "expected_calibration_error"]
 
+    /// The comparison of two or more evaluations of one task; the first is the baseline.
+    /// - Throws: `DataError` when the tasks differ.
     public static func build(_ runs: [EvaluationRun], galleryImages: Int = 24) throws -> ReportDocument {
         guard let base = runs.first else {
             throw DataError(.invalidData, SourceLocation(file: "."), "nothing to compare")

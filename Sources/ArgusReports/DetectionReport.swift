@@ -6,13 +6,17 @@ import Foundation
 
 /// The report of a detection or instance-segmentation evaluation.
 public enum DetectionReport {
+    /// What a detection report shows.
     public struct Options {
         /// Classes drawn individually in the PR overlay and the confidence charts.
         public var topClasses = 8
+        /// Images in the gallery.
         public var galleryImages = 50
+        /// The defaults.
         public init() {}
     }
 
+    /// The report document of a detection or segmentation evaluation.
     public static func build(_ run: EvaluationRun, options: Options = Options()) -> ReportDocument {
         let file = run.detectionMetrics
         let iou = file?.iouThreshold ?? EvaluationDefaults.iouThreshold

@@ -9,67 +9,107 @@ import Foundation
 /// images.jsonl), read back for reports. Only metrics.json is required; every other file
 /// adds charts when it is there.
 public struct EvaluationRun {
+    /// The evaluation folder.
     public var folder: String
+    /// The name reports show (the folder's, unless given).
     public var name: String
+    /// The task's name.
     public var task: String
+    /// The evaluation's metrics.json.
     public var metrics: EvaluationMetrics
+    /// Its curves, as the charts draw them.
     public var curves: Curves
+    /// Detection match records, columnar.
     public var detections: DetectionRecords?
+    /// Classification match records.
     public var classifications: [ClassificationRecord]?
     /// Image name → file path (relative to the current folder) and size.
     public var images: [String: ImageInfo] = [:]
 
+    /// Where an image's file is and its size.
     public struct ImageInfo: Sendable {
+        /// The file (relative to the working directory), where local.
         public var path: String?
+        /// The width in pixels (0 where unknown).
         public var width: Int
+        /// The height in pixels (0 where unknown).
         public var height: Int
     }
 
     /// A PR or ROC curve.
     public struct Curve {
+        /// The x values (recall or FPR).
         public var x: [Double]
+        /// The y values (precision or TPR).
         public var y: [Double]
+        /// The threshold of each point.
         public var thresholds: [Double] = []
         /// Precision, recall and F1 per threshold (detection PR curves).
         public var f1: [Double] = []
     }
 
+    /// Every curve of the evaluation.
     public struct Curves {
         /// Per label: PR (x recall, y precision) and ROC (x FPR, y TPR).
         public var precisionRecall: [String: Curve] = [:]
+        /// Per label: its ROC curve (classification).
         public var roc: [String: Curve] = [:]
+        /// The micro-averaged PR curve.
         public var microPR: Curve?
+        /// The micro-averaged ROC curve.
         public var microROC: Curve?
+        /// The macro-averaged PR curve.
         public var macroPR: Curve?
+        /// The macro-averaged ROC curve.
         public var macroROC: Curve?
+        /// Per label: the threshold of the best F1, with the precision and recall there.
         public var bestF1: [String: (threshold: Double, f1: Double, precision: Double, recall: Double)] = [:]
     }
 
+    /// One classified image.
     public struct ClassificationRecord {
+        /// The image's URL.
         public var image: String
+        /// Its file relative to the working directory, where local.
         public var path: String?
+        /// The true label.
         public var label: String
+        /// The predicted label.
         public var predicted: String
+        /// The predicted label's probability.
         public var score: Double
+        /// Whether the prediction is right.
         public var correct: Bool
     }
 
     /// Detection match records, columnar (labels and images interned).
     public struct DetectionRecords {
+        /// What a record is.
         public enum Outcome: UInt8 { case truePositive, falsePositive, ignored, missed }
+        /// The images' names, indexed by `image`.
         public var imageNames: [String] = []
+        /// The labels, indexed by `label`.
         public var labelNames: [String] = []
+        /// Each record's image index.
         public var image: [Int32] = []
+        /// Each record's label index.
         public var label: [Int32] = []
+        /// Each record's outcome.
         public var outcome: [Outcome] = []
+        /// Each record's score (NaN for a missed object).
         public var score: [Double] = []
+        /// Each record's box `(x1, y1, x2, y2)` in pixels.
         public var box: [(Double, Double, Double, Double)] = []
+        /// The matched ground truth's box, where there is one.
         public var truthBox: [(Double, Double, Double, Double)?] = []
         /// Masks of instance segmentation (the record's own, and its matched ground truth's).
         public var shape: [Shape?] = []
+        /// The matched ground truth's mask, where there is one.
         public var truthShape: [Shape?] = []
+        /// The number of records.
         public var count: Int { outcome.count }
 
+        /// A mask as a match record holds it.
         public enum Shape {
             case polygons([[Double]])
             case rle(counts: String, height: Int, width: Int)
@@ -96,7 +136,9 @@ public struct EvaluationRun {
         }
     }
 
+    /// Whether the evaluation is of detection or segmentation.
     public var isDetection: Bool { detectionMetrics != nil }
+    /// Whether the evaluation is of multi-label classification.
     public var isMultilabel: Bool { classificationMetrics?.isMultilabel ?? false }
 
     /// The detection metrics, for a detection evaluation.
@@ -167,11 +209,13 @@ public struct EvaluationRun {
 
     // MARK: Convenient views of metrics.json
 
+    /// The primary metric's name and value.
     public var primaryMetric: (name: String, value: Double?) { metrics.primaryMetric }
 
     /// `metrics.*` in file order.
     public var scalars: [(String, Double?)] { metrics.scalars.map { ($0.name, $0.value) } }
 
+    /// A headline scalar by name (nil when absent or undefined).
     public func scalar(_ name: String) -> Double? { metrics.scalars.first { $0.name == name }?.value ?? nil }
 
     /// Per-label numbers in file order, by their metrics.json names (undefined values left out).
@@ -201,6 +245,7 @@ public struct EvaluationRun {
         }
     }
 
+    /// The confusion matrix's labels and counts, where there is one.
     public var confusionMatrix: (labels: [String], counts: [[Double]])? {
         switch metrics {
         case .detection(let file):
@@ -210,6 +255,7 @@ public struct EvaluationRun {
         }
     }
 
+    /// The number of images evaluated.
     public var imageCount: Int? { metrics.imageCount }
 
     /// The count rows of the summary table ("images", "ground truth", …), in file order.

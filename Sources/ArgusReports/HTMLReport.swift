@@ -8,6 +8,7 @@ import Foundation
 /// embedded images, sortable tables, zoomable large charts, and the chart and curve data as
 /// JSON. It references no external URL (XML namespace identifiers aside).
 public enum HTMLReport {
+    /// The report as one self-contained HTML page: inline SVG, styles and scripts, its data as JSON.
     public static func render(_ document: ReportDocument) -> String {
         var html = """
             <!DOCTYPE html>
@@ -108,6 +109,7 @@ public enum HTMLReport {
         return html + "</tbody></table></div>\n"
     }
 
+    /// `s` with `&`, `<`, `>` and quotes escaped for HTML.
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)

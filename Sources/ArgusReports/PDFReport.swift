@@ -109,6 +109,8 @@ public enum PDFReport {
         }
     }
 
+    /// The report as a PDF: a contents page, the sections with bookmarks and page numbers.
+    /// - Parameter creationDate: the date written into the PDF (fixed, so that the same input gives the same bytes).
     public static func render(_ document: ReportDocument, creationDate: String = "2000-01-01T00:00:00Z") -> [UInt8] {
         var layout = Layout()
         for section in document.sections {
@@ -228,6 +230,7 @@ public enum PDFReport {
 
 /// The short Markdown summary for a pull-request comment or a chat message.
 public enum MarkdownSummary {
+    /// The Markdown summary: title, headline, the summary's lines and a pointer to the full report.
     public static func render(_ document: ReportDocument, htmlName: String?) -> String {
         var lines = ["### \(document.title)", "", document.subtitle, ""]
         lines.append("| " + document.headline.map(\.0).joined(separator: " | ") + " |")

@@ -9,6 +9,7 @@ extension PlainJSON {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
+    /// The value as a number (integers widened).
     public var double: Double? {
         switch self {
         case .number(let d): d
@@ -16,6 +17,7 @@ extension PlainJSON {
         default: nil
         }
     }
+    /// The value as a whole number (a number without a fraction too).
     public var int: Int? {
         switch self {
         case .integer(let i): i
@@ -25,9 +27,13 @@ extension PlainJSON {
     }
     /// Whether the value was written as an integer (a count).
     public var isInteger: Bool { if case .integer = self { true } else { false } }
+    /// The value as a string.
     public var string: String? { if case .string(let s) = self { s } else { nil } }
+    /// The value as an array.
     public var array: [PlainJSON]? { if case .array(let a) = self { a } else { nil } }
+    /// An object's members in order (none for other values).
     public var members: [(String, PlainJSON)] { if case .object(let m) = self { m } else { [] } }
+    /// An array's numbers (NaN for other elements).
     public var doubles: [Double]? { array?.map { $0.double ?? .nan } }
 
     static func numbers(_ values: [Double]) -> PlainJSON { .array(values.map { $0.isNaN ? .null : .number($0) }) }

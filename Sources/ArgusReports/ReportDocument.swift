@@ -6,20 +6,28 @@ import ArgusResults
 /// What a report says, independent of HTML, PDF or Markdown: sections of charts, tables and
 /// notes. Every chart carries the data it was drawn from (embedded in the HTML, tested).
 public struct ReportDocument {
+    /// The report's title.
     public var title: String
+    /// The line under the title: task and settings.
     public var subtitle: String
     /// Headline figures (name, value) shown first.
     public var headline: [(String, String)]
+    /// The sections, in order.
     public var sections: [Section]
     /// The Markdown summary's body (after the title and headline).
     public var summaryLines: [String] = []
     /// Raw curve data embedded in the HTML for re-plotting.
     public var curveData: PlainJSON = .object([])
 
+    /// A titled part of the report (a PDF bookmark, an HTML anchor).
     public struct Section {
+        /// Its anchor.
         public var id: String
+        /// Its title.
         public var title: String
+        /// Its charts, tables and paragraphs.
         public var blocks: [Block]
+        /// A section.
         public init(id: String, title: String, blocks: [Block]) {
             self.id = id
             self.title = title
@@ -27,6 +35,7 @@ public struct ReportDocument {
         }
     }
 
+    /// One piece of a section.
     public enum Block {
         case chart(Figure)
         /// Charts laid out side by side in the HTML (a gallery); one after another in the PDF.
@@ -35,12 +44,17 @@ public struct ReportDocument {
         case paragraph(String)
     }
 
+    /// A chart with the data it was drawn from.
     public struct Figure {
+        /// Its anchor and the key of its data in the HTML.
         public var id: String
+        /// What draws it.
         public var drawing: Drawable
+        /// The numbers behind it.
         public var data: PlainJSON
         /// Shown large and scrollable with zoom buttons in the HTML (big confusion matrices).
         public var zoomable = false
+        /// A figure.
         public init(id: String, drawing: Drawable, data: PlainJSON, zoomable: Bool = false) {
             self.id = id
             self.drawing = drawing
@@ -49,27 +63,42 @@ public struct ReportDocument {
         }
     }
 
+    /// A table (sortable in the HTML).
     public struct Table {
+        /// Its anchor.
         public var id: String
+        /// Its title.
         public var title: String
+        /// The line under its title.
         public var settings: String
+        /// The column headings.
         public var header: [String]
+        /// The rows.
         public var rows: [[Cell]]
+        /// Whether the HTML lets a click on a heading sort it.
         public var sortable = true
 
+        /// A cell.
         public struct Cell {
+            /// What it shows.
             public var text: String
             /// The value to sort by (numbers sort numerically; nil sorts last).
             public var value: Double?
+            /// Its colour: better, worse or plain.
             public var tone: Tone = .plain
+            /// How a delta reads.
             public enum Tone { case plain, better, worse }
+            /// A text cell.
             public static func text(_ s: String) -> Cell { Cell(text: s, value: nil) }
+            /// A number to `digits` places ("—" where undefined).
             public static func number(_ v: Double?, digits: Int = 4) -> Cell {
                 Cell(text: v.map { formatMetric($0, digits: digits) } ?? "—", value: v)
             }
+            /// A count ("—" where unknown).
             public static func count(_ v: Int?) -> Cell {
                 Cell(text: v.map(String.init) ?? "—", value: v.map(Double.init))
             }
+            /// A signed difference, coloured by its sign.
             public static func delta(_ v: Double?, digits: Int = 4) -> Cell {
                 guard let v else { return Cell(text: "—", value: nil) }
                 return Cell(
@@ -78,10 +107,12 @@ public struct ReportDocument {
             }
         }
 
+        /// The columns whose cells all hold numbers (right-aligned).
         public var numericColumns: Set<Int> {
             Set((0..<header.count).filter { c in rows.contains { c < $0.count && $0[c].value != nil } })
         }
 
+        /// The table as JSON (headings and rows).
         public var data: PlainJSON {
             .object([
                 ("header", .strings(header)),

@@ -5,11 +5,15 @@ import Foundation
 
 /// Builds the report of an evaluation folder and writes its files (each written whole or not at all).
 public enum ReportFiles {
+    /// What a report shows.
     public struct Options {
+        /// Images in the gallery.
         public var galleryImages = 50
+        /// Classes drawn one by one in the curve charts (the most frequent).
         public var topClasses = 8
         /// The run details (and trend) shown first; by default what the folder says of itself.
         public var context: RunContext?
+        /// The defaults.
         public init() {}
     }
 

@@ -9,17 +9,24 @@ import ArgusIO
 /// `path` is the image file relative to the evaluation folder (null when the URL is not a local
 /// file); `missing: true` marks an image without a prediction, counted wrong.
 public struct ClassificationMatchRecord: Sendable, Equatable {
+    /// The image's URL, as the ground truth gives it.
     public var image: String
+    /// The image file relative to the evaluation folder (nil when not a local file).
     public var path: String?
+    /// The true label.
     public var label: String
+    /// The predicted label (the highest probability).
     public var predicted: String
     /// The predicted label's probability.
     public var score: Double
     /// The true label's probability.
     public var labelScore: Double
+    /// Whether the prediction is the true label.
     public var correct: Bool
+    /// Whether the image had no prediction (counted wrong).
     public var missing: Bool
 
+    /// A record with every field given.
     public init(
         image: String, path: String?, label: String, predicted: String, score: Double, labelScore: Double,
         correct: Bool, missing: Bool = false
@@ -84,11 +91,16 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
 /// `image` is the name match records use; `path` is relative to the evaluation folder (null when
 /// the URL is not a local file); sizes are 0 where unknown.
 public struct ImageEntry: Sendable, Equatable {
+    /// The image's name, as match records give it.
     public var image: String
+    /// The image file relative to the evaluation folder (nil when not a local file).
     public var path: String?
+    /// The width in pixels (0 where unknown).
     public var width: Int
+    /// The height in pixels (0 where unknown).
     public var height: Int
 
+    /// An entry with every field given.
     public init(image: String, path: String?, width: Int, height: Int) {
         self.image = image
         self.path = path

@@ -8,9 +8,12 @@ import ArgusIO
 /// `per_label` ROC and PR curves (scikit-learn's `roc_curve` and `precision_recall_curve`),
 /// `macro_roc`, `macro_pr` and the `micro` curves.
 public struct CurvesFile: Sendable {
+    /// Detection curves, when the evaluation computed VOC matching.
     public var detection: DetectionCurves?
+    /// Classification curves.
     public var classification: ClassificationCurves?
 
+    /// Curves of one kind or none.
     public init(detection: DetectionCurves? = nil, classification: ClassificationCurves? = nil) {
         self.detection = detection
         self.classification = classification
@@ -18,11 +21,16 @@ public struct CurvesFile: Sendable {
 
     /// A detection label's precision-recall curve.
     public struct DetectionCurve: Sendable, Equatable {
+        /// Each counted detection's score, highest first.
         public var score: [Double]
+        /// The precision after each.
         public var precision: [Double]
+        /// The recall after each.
         public var recall: [Double]
+        /// The F1 after each.
         public var f1: [Double]
 
+        /// A curve with every point given.
         public init(score: [Double], precision: [Double], recall: [Double], f1: [Double]) {
             self.score = score
             self.precision = precision
@@ -33,11 +41,16 @@ public struct CurvesFile: Sendable {
 
     /// The score threshold of a label's best F1, with the precision and recall there.
     public struct BestF1: Sendable, Equatable {
+        /// The score threshold.
         public var threshold: Double
+        /// The F1 there.
         public var f1: Double
+        /// The precision there.
         public var precision: Double
+        /// The recall there.
         public var recall: Double
 
+        /// A best point.
         public init(threshold: Double, f1: Double, precision: Double, recall: Double) {
             self.threshold = threshold
             self.f1 = f1
@@ -48,11 +61,14 @@ public struct CurvesFile: Sendable {
 
     /// Detection curves per label, in label order.
     public struct DetectionCurves: Sendable {
+        /// The labels.
         public var labels: [String]
+        /// Each label's curve.
         public var curves: [DetectionCurve]
         /// nil for a label without a best F1 (no true positive).
         public var bestF1: [BestF1?]
 
+        /// Curves per label.
         public init(labels: [String], curves: [DetectionCurve], bestF1: [BestF1?]) {
             self.labels = labels
             self.curves = curves
@@ -62,10 +78,14 @@ public struct CurvesFile: Sendable {
 
     /// A binary curve: `x` and `y` (FPR and TPR, or recall and precision) with their thresholds.
     public struct Curve: Sendable, Equatable {
+        /// The x values (FPR or recall).
         public var x: [Double]
+        /// The y values (TPR or precision).
         public var y: [Double]
+        /// The threshold of each point (NaN for scikit-learn's infinite first threshold).
         public var thresholds: [Double]
 
+        /// A curve.
         public init(x: [Double], y: [Double], thresholds: [Double] = []) {
             self.x = x
             self.y = y
@@ -75,9 +95,12 @@ public struct CurvesFile: Sendable {
 
     /// ROC and PR of one label or of the micro average.
     public struct CurvePair: Sendable, Equatable {
+        /// The ROC curve.
         public var roc: Curve
+        /// The precision–recall curve.
         public var precisionRecall: Curve
 
+        /// A pair of curves.
         public init(roc: Curve, precisionRecall: Curve) {
             self.roc = roc
             self.precisionRecall = precisionRecall
@@ -86,12 +109,18 @@ public struct CurvesFile: Sendable {
 
     /// Classification curves.
     public struct ClassificationCurves: Sendable {
+        /// The labels.
         public var labels: [String]
+        /// Each label's ROC and PR curves.
         public var perLabel: [CurvePair]
+        /// The macro-averaged ROC curve (numpy's interpolation over every label's FPR).
         public var macroROC: Curve
+        /// The macro-averaged PR curve.
         public var macroPR: Curve
+        /// The curves of the flattened indicator matrix.
         public var micro: CurvePair
 
+        /// Classification curves.
         public init(labels: [String], perLabel: [CurvePair], macroROC: Curve, macroPR: Curve, micro: CurvePair) {
             self.labels = labels
             self.perLabel = perLabel

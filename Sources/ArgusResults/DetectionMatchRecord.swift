@@ -52,9 +52,13 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         case ignored
     }
 
+    /// The image's name, as the ground truth gives it.
     public var image: String
+    /// The detection's label, or the missed object's.
     public var label: String
+    /// The box `[x1, y1, x2, y2]` in pixels.
     public var box: (Double, Double, Double, Double)
+    /// The mask, for instance segmentation.
     public var shape: MatchShape?
     /// nil for a missed object.
     public var detection: Detection?
@@ -63,12 +67,18 @@ public struct DetectionMatchRecord: Sendable, Equatable {
 
     /// What a detection line adds.
     public struct Detection: Sendable, Equatable {
+        /// The detection's score.
         public var score: Double
+        /// What VOC matching made of it.
         public var outcome: Outcome
+        /// Its IoU with the ground truth it matched best (0 without any).
         public var iou: Double
+        /// That ground truth's box `[x1, y1, x2, y2]`, when there is one.
         public var groundTruthBox: (Double, Double, Double, Double)?
+        /// That ground truth's mask, for instance segmentation.
         public var groundTruthShape: MatchShape?
 
+        /// A detection's part of a record.
         public init(
             score: Double, outcome: Outcome, iou: Double, groundTruthBox: (Double, Double, Double, Double)?,
             groundTruthShape: MatchShape?
@@ -80,6 +90,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
             self.groundTruthShape = groundTruthShape
         }
 
+        /// Whether two detections are the same (boxes compared by their numbers).
         public static func == (a: Detection, b: Detection) -> Bool {
             a.score == b.score && a.outcome == b.outcome && a.iou == b.iou
                 && a.groundTruthBox.map(boxArray) == b.groundTruthBox.map(boxArray)
@@ -87,6 +98,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         }
     }
 
+    /// A record: a detection (with `detection`) or a missed object (without).
     public init(
         image: String, label: String, box: (Double, Double, Double, Double), shape: MatchShape?,
         detection: Detection?, groundTruthID: Int?
@@ -99,6 +111,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         self.groundTruthID = groundTruthID
     }
 
+    /// Whether two records are the same (boxes compared by their numbers).
     public static func == (a: DetectionMatchRecord, b: DetectionMatchRecord) -> Bool {
         a.image == b.image && a.label == b.label && boxArray(a.box) == boxArray(b.box) && a.shape == b.shape
             && a.detection == b.detection && a.groundTruthID == b.groundTruthID

@@ -28,6 +28,7 @@ public enum EvaluationMetrics: Sendable {
         }
     }
 
+    /// The task the evaluation was of.
     public var task: VisionTask {
         switch self {
         case .detection(let file): file.task
@@ -59,6 +60,7 @@ public enum EvaluationMetrics: Sendable {
         }
     }
 
+    /// The files the evaluation read.
     public var inputs: EvaluationInputs {
         switch self {
         case .detection(let file): file.inputs

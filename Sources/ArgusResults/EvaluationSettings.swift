@@ -18,9 +18,12 @@ public enum DetectionMetricType: String, CaseIterable, Sendable {
 
 /// The files an evaluation read, as given on the command line.
 public struct EvaluationInputs: Sendable, Equatable {
+    /// The ground truth, as given on the command line.
     public var groundTruth: String
+    /// The predictions, as given on the command line.
     public var predictions: String
 
+    /// The inputs.
     public init(groundTruth: String, predictions: String) {
         self.groundTruth = groundTruth
         self.predictions = predictions

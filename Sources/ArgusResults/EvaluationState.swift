@@ -6,18 +6,28 @@ import ArgusMetrics
 /// every image's COCO matching, and the additive counts. Merging the states of disjoint shards
 /// gives the metrics of one evaluation over all their images.
 public struct EvaluationState: Sendable {
+    /// The `format` a state file declares.
     public static let formatName = "argus-evaluation-state"
     /// The layout version of state files (written as `schema_version`).
     public static let version = 2
 
+    /// What a state was made with; shards merge only when these are equal.
     public struct Settings: Sendable, Equatable {
+        /// The task.
         public var task: VisionTask
+        /// The metrics computed.
         public var metricType: DetectionMetricType
+        /// The VOC IoU threshold.
         public var iouThreshold: Double
+        /// VOC's interpolation.
         public var interpolation: VOCEvaluator.Interpolation
+        /// Whether boxes were measured the VOC devkit's way (x2 − x1 + 1 wide).
         public var pixelInclusive: Bool
+        /// The score threshold of the confusion matrix and the image-level metrics.
         public var scoreThreshold: Double
+        /// The ground truth, as given on the command line.
         public var groundTruth: String
+        /// The predictions, as given on the command line.
         public var predictions: String
 
         /// The first setting that differs from `other`'s, as written in the state file.
@@ -35,6 +45,7 @@ public struct EvaluationState: Sendable {
             return pairs.first { $0.1 != $0.2 }.map { ($0.0, $0.1, $0.2) }
         }
 
+        /// Settings with every field given.
         public init(
             task: VisionTask, metricType: DetectionMetricType, iouThreshold: Double,
             interpolation: VOCEvaluator.Interpolation, pixelInclusive: Bool, scoreThreshold: Double,
@@ -51,22 +62,35 @@ public struct EvaluationState: Sendable {
         }
     }
 
+    /// What the state was made with.
     public var settings: Settings
+    /// The COCO category ids, in evaluation order.
     public var categoryIDs: [Int]
+    /// The categories' names, in the same order.
     public var categoryNames: [String]
+    /// The ids of the images this state covers.
     public var imageIDs: [Int]
+    /// The ground-truth objects of those images.
     public var groundTruthCount: Int
+    /// The detections of those images.
     public var detectionCount: Int
+    /// Detections of labels the ground truth does not have, left out.
     public var skippedDetections: Int
+    /// VOC: the ground-truth objects per category (crowds left out).
     public var vocTruthCounts: [Int]?
+    /// VOC: every counted detection's category, score, order and outcome.
     public var vocRecords: [VOCEvaluator.Record]?
     /// TIDE's error of each VOC record, and missed objects per class.
     public var tideErrors: [TIDEBreakdown.DetectionError?]?
+    /// TIDE: the missed objects per category.
     public var tideMissed: [Int]?
+    /// COCO: every image's matching per category, area range and IoU threshold.
     public var cocoMatches: COCOMatchTable?
+    /// The detection confusion matrix's counts (labels, then background).
     public var confusion: [[Int]]
     /// true positives, false negatives, false positives, true negatives
     public var imageLevel: [Int]?
+    /// The match records' lines, when the state keeps them.
     public var matchLines: [String]
     /// What the report should say about how the inputs were read (the same in every shard).
     public var notes: [String] = []
@@ -187,6 +211,7 @@ public struct EvaluationState: Sendable {
 
     // MARK: File
 
+    /// The state file's bytes (compact JSON with a final newline).
     public func bytes() -> [UInt8] {
         var json = JSONWriter(capacity: 1 << 20)
         json.beginObject()

@@ -148,8 +148,10 @@ extension VOCEvaluator.Interpolation: ExpressibleByArgument {
         self.init(rawValue: argument.replacingOccurrences(of: "-", with: "_"))
     }
 
+    /// How `--help` shows the default (with hyphens).
     public var defaultValueDescription: String { rawValue.replacingOccurrences(of: "_", with: "-") }
 
+    /// The values `--help` lists.
     public static var allValueStrings: [String] { ["all-point", "eleven-point"] }
 }
 

@@ -122,8 +122,11 @@ public enum Golden {
 public enum ProgramRun {
     /// What a run gave.
     public struct Result: Sendable {
+        /// The exit status.
         public var status: Int32
+        /// Everything written to standard output.
         public var out: String
+        /// Everything written to standard error.
         public var err: String
     }
 

@@ -24,6 +24,7 @@ public enum DataFormat: String, CaseIterable, Sendable, CustomStringConvertible 
     /// The peer tools' text layouts: one file per image, `class [score] a b c d`.
     case text
 
+    /// The format's name.
     public var description: String { rawValue }
 
     /// True for formats that hold predictions rather than ground truth.
@@ -32,6 +33,7 @@ public enum DataFormat: String, CaseIterable, Sendable, CustomStringConvertible 
 
 /// How the boxes of the `text` layout are written.
 public struct TextLayout: Hashable, Sendable {
+    /// How four numbers make a box.
     public enum BoxForm: String, CaseIterable, Sendable {
         /// left top width height
         case xywh
@@ -40,12 +42,14 @@ public struct TextLayout: Hashable, Sendable {
         /// centre-x centre-y width height (the peers' relative files, and YOLO)
         case cxcywh
     }
+    /// How the four numbers make a box.
     public var boxForm: BoxForm
     /// Coordinates in pixels (true) or as fractions of the image size.
     public var absolute: Bool
     /// Whether each line carries a score after the class (predictions).
     public var hasScores: Bool?
 
+    /// A layout.
     public init(boxForm: BoxForm = .xywh, absolute: Bool = true, hasScores: Bool? = nil) {
         self.boxForm = boxForm
         self.absolute = absolute
@@ -80,6 +84,7 @@ public struct ReadOptions: Sendable {
         case error
     }
 
+    /// Options for a task (inferred when nil) and a data root.
     public init(task: VisionTask? = nil, dataRoot: String? = nil) {
         self.task = task
         self.dataRoot = dataRoot
@@ -88,7 +93,9 @@ public struct ReadOptions: Sendable {
 
 /// A dataset with every problem found while reading it.
 public struct LoadedDataset: Sendable {
+    /// What was read.
     public var dataset: Dataset
+    /// Every problem found while reading.
     public var diagnostics: Diagnostics
     /// The folder that relative image paths of the dataset are relative to.
     public var imageBase: String
@@ -99,6 +106,7 @@ public struct LoadedDataset: Sendable {
     /// What a report of this data should say about how it was read (categories renamed, …).
     public var notes: [String] = []
 
+    /// A loaded dataset.
     public init(dataset: Dataset, diagnostics: Diagnostics, imageBase: String, format: DataFormat) {
         self.dataset = dataset
         self.diagnostics = diagnostics

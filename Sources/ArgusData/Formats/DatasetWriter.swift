@@ -14,6 +14,7 @@ public struct WriteOptions: Sendable {
     /// Most points of a polygon traced from a mask (`max_number_of_polygon_points`).
     public var maxPolygonPoints = 100
 
+    /// Options that replace an existing output only when `overwrite`.
     public init(overwrite: Bool = false) { self.overwrite = overwrite }
 }
 
@@ -155,5 +156,6 @@ enum MLTableWriting {
 
 /// The text of an `MLTable` file over JSONL files.
 public enum MLTableFile {
+    /// The text of an `MLTable` file naming `files`.
     public static func text(for files: String...) -> String { MLTableWriting.definition(files: files) }
 }

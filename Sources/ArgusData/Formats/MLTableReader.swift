@@ -6,11 +6,17 @@ import Yams
 /// Reads an MLTable folder (docs/formats.md): the `MLTable` YAML names JSONL files (`paths`) and how
 /// to read them (`read_json_lines` with `invalid_lines: error|drop`, `convert_column_types`).
 public enum MLTableReader {
+    /// What an `MLTable` file says.
     public struct Definition: Sendable, Equatable {
+        /// The JSONL files it names, resolved.
         public var files: [String]
+        /// `invalid_lines: drop` (else `error`).
         public var dropInvalidLines: Bool
+        /// The files' encoding.
         public var encoding: String
+        /// Whether the file name goes into a column.
         public var includePathColumn: Bool
+        /// The columns converted to streams (image URLs).
         public var streamColumns: [String]
     }
 
@@ -105,6 +111,8 @@ public enum MLTableReader {
         return definition
     }
 
+    /// Reads an MLTable folder: its definition and the JSONL files it names.
+    /// - Throws: `DataError` naming the file and line of a malformed definition.
     public static func read(_ folder: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
         let definition = try definition(folder)
         var combined: LoadedDataset?

@@ -8,6 +8,8 @@ import ArgusIO
 /// Without `filename`, a record is matched to ground truth by its order (its `imageURL` is then
 /// `#<index>`).
 public enum ScoringReader {
+    /// Reads scoring output, as JSONL or a JSON list.
+    /// - Throws: `DataError` when the file cannot be read; problems in records are diagnostics.
     public static func read(_ path: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
         var diagnostics = Diagnostics()
         var images: [ImageRecord] = []

@@ -9,6 +9,8 @@ import Foundation
 /// Reads a folder of Pascal VOC XML files (one per image). `difficult` objects become crowd
 /// (ignored) regions, as the AutoML service's converter does.
 public enum VOCReader {
+    /// Reads a folder of Pascal VOC XML files (`difficult` objects become crowds, ignored).
+    /// - Throws: `DataError` when the folder cannot be listed; problems in files are diagnostics.
     public static func read(_ folder: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
         let files = try FolderListing.files(in: folder, extensions: ["xml"])
         var diagnostics = Diagnostics()

@@ -9,9 +9,13 @@
 ///
 /// Supports PNG (IHDR), JPEG (the first SOFn marker), BMP, GIF and TIFF (first IFD).
 public enum ImageHeader {
+    /// An image's size in pixels.
     public struct Size: Hashable, Sendable {
+        /// The width.
         public var width: Int
+        /// The height.
         public var height: Int
+        /// A size.
         public init(width: Int, height: Int) {
             self.width = width
             self.height = height

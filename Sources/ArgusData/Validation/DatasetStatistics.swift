@@ -3,19 +3,30 @@ import ArgusIO
 
 /// Summary figures of a dataset, for `argus stats`.
 public struct DatasetStatistics: Sendable {
+    /// The task, as given or inferred.
     public var task: VisionTask?
+    /// The number of images.
     public var images: Int
+    /// Images without a label or object.
     public var imagesWithoutLabels: Int
+    /// Per label: its examples and the images with it.
     public var labels: [(label: String, examples: Int, images: Int)]
+    /// The objects (detection and segmentation).
     public var objects: Int
+    /// The crowd objects among them.
     public var crowdObjects: Int
+    /// Objects per image: least, mean and most.
     public var objectsPerImage: (min: Int, mean: Double, max: Int)?
     /// COCO size classes of object areas in pixels (small < 32², medium < 96², large), when sizes are known.
     public var areaClasses: (small: Int, medium: Int, large: Int)?
+    /// The narrowest and widest image, where sizes are known.
     public var widths: (min: Int, max: Int)?
+    /// The lowest and tallest image, where sizes are known.
     public var heights: (min: Int, max: Int)?
+    /// Images whose size is unknown.
     public var imagesWithoutSize: Int
 
+    /// The statistics of a dataset.
     public init(_ dataset: Dataset) {
         task = dataset.task ?? dataset.inferredTask
         images = dataset.images.count

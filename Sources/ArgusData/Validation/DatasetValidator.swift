@@ -4,6 +4,7 @@ import Foundation
 
 /// Dataset-level checks (docs/formats.md) on top of what the readers report line by line.
 public enum DatasetValidator {
+    /// What a validation checks beyond the readers.
     public struct Options: Sendable {
         /// The allowed labels, when the user gave a list.
         public var labels: [String]?
@@ -16,9 +17,12 @@ public enum DatasetValidator {
         /// Whether the data is ground truth (predictions skip the size rules).
         public var isGroundTruth = true
 
+        /// The defaults: image files checked, no label list.
         public init() {}
     }
 
+    /// Checks a loaded dataset as a whole: duplicate images, image files, sizes of the set and its labels.
+    /// - Returns: every problem found, the reader's included.
     public static func validate(_ loaded: LoadedDataset, dataRoot: String? = nil, options: Options = Options())
         -> Diagnostics
     {

@@ -11,24 +11,29 @@ import CSimdJSON
 ///
 /// Owns its memory; the bytes are valid as long as the buffer lives.
 public final class PaddedBytes: @unchecked Sendable {
+    /// The number of bytes (the padding not included).
     public let count: Int
+    /// The first byte.
     public let base: UnsafeMutableRawPointer
 
     /// The padding kept readable after the last byte.
     public static let padding = max(64, argus_json_padding())
 
+    /// Zeroed bytes, with the padding after them.
     public init(count: Int) {
         self.count = count
         self.base = UnsafeMutableRawPointer.allocate(byteCount: count + Self.padding, alignment: 64)
         (base + count).initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
     }
 
+    /// A copy of `bytes`.
     public convenience init(_ bytes: some Collection<UInt8>) {
         self.init(count: bytes.count)
         let target = base.bindMemory(to: UInt8.self, capacity: count)
         _ = UnsafeMutableBufferPointer(start: target, count: count).initialize(from: bytes)
     }
 
+    /// The UTF-8 of `string`.
     public convenience init(string: String) { self.init(Array(string.utf8)) }
 
     /// Reads a whole file; a UTF-8 byte-order mark at its start is left out (JSON parsers may
@@ -74,6 +79,7 @@ public final class PaddedBytes: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
+    /// The bytes, without the padding.
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     /// The first byte that is not JSON white space, or nil.
@@ -104,6 +110,7 @@ public final class PaddedBytes: @unchecked Sendable {
 
 /// Facts about a file without reading it whole.
 public enum FileSize {
+    /// The size of the file at `path` in bytes (0 when it cannot be read).
     public static func of(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0

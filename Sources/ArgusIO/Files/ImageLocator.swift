@@ -11,11 +11,13 @@ public struct ImageLocator: Sendable {
     /// Where `azureml://` and `AmlDatastore://` paths are mapped, when the user gave one.
     public var dataRoot: String?
 
+    /// A locator for URLs written in a file in `baseFolder`, mapping datastore URLs onto `dataRoot`.
     public init(baseFolder: String, dataRoot: String? = nil) {
         self.baseFolder = baseFolder
         self.dataRoot = dataRoot
     }
 
+    /// Where a URL leads.
     public enum Resolution: Equatable, Sendable {
         case local(String)
         /// A datastore URL and no data root to map it onto.
@@ -26,6 +28,7 @@ public struct ImageLocator: Sendable {
         case outsideRoot(String)
     }
 
+    /// Where `url` leads: a local path, or why there is none.
     public func resolve(_ url: String) -> Resolution {
         let lower = url.lowercased()
         if lower.hasPrefix("file://") {

@@ -10,7 +10,9 @@ import ArgusCore
 /// megabytes. Each line is handed over in place, followed by readable bytes (the padding
 /// simdjson needs), without its `\n` or `\r\n`.
 public struct LineStream {
+    /// The file read.
     public let path: String
+    /// How much is read from the file at a time.
     public var blockBytes = 4 << 20
     /// The longest line accepted: a longer one (an endless stream such as /dev/zero, a binary
     /// file) is an error naming its line, never a read that grows until memory runs out.
@@ -19,8 +21,12 @@ public struct LineStream {
     /// 256 MiB.
     public static let defaultMaxLineBytes = 256 << 20
 
+    /// A stream over the file at `path` (opened when read).
     public init(path: String) { self.path = path }
 
+    /// Calls `body` with each line (without its line break) and its 1-based number.
+    /// - Throws: `DataError` naming the file (and line) when it cannot be read, is a folder or a device, or
+    ///   holds a line longer than `maxLineBytes`; or what `body` throws.
     public func forEachLine(_ body: (_ line: UnsafeRawBufferPointer, _ number: Int) throws(DataError) -> Void)
         throws(DataError)
     {

@@ -73,6 +73,8 @@ public enum OutputFile {
         }
     }
 
+    /// Writes `text` as UTF-8 to `path` through a temporary file and a rename.
+    /// - Throws: `DataError` naming the path when it cannot be written.
     public static func write(_ text: String, to path: String) throws(DataError) {
         try write(Array(text.utf8), to: path)
     }
@@ -127,6 +129,8 @@ public enum OutputFile {
         }
     }
 
+    /// Creates `path` and its parents where missing.
+    /// - Throws: `DataError` naming the folder when it cannot be created.
     public static func ensureFolder(_ path: String) throws(DataError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw DataError(
@@ -137,11 +141,14 @@ public enum OutputFile {
 
 /// A file written in pieces under a temporary name, renamed into place by `commit()`.
 public final class StreamingFile {
+    /// Where the file appears on `commit()`.
     public let path: String
     private let temporaryPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
 
+    /// Opens a hidden temporary file beside `path` (removing what killed runs left there).
+    /// - Throws: `DataError` naming the path when the folder cannot be written.
     public init(path: String) throws(DataError) {
         self.path = path
         let parent = (path as NSString).deletingLastPathComponent
@@ -160,11 +167,15 @@ public final class StreamingFile {
 
     deinit { if descriptor >= 0 { abort() } }
 
+    /// Appends bytes (buffered; written in blocks of a megabyte).
+    /// - Throws: `DataError` naming the path when the disk refuses them.
     public func write(_ bytes: [UInt8]) throws(DataError) {
         buffer += bytes
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends text as UTF-8.
+    /// - Throws: `DataError` naming the path when the disk refuses it.
     public func write(_ text: String) throws(DataError) { try write(Array(text.utf8)) }
 
     private func flush() throws(DataError) {

@@ -20,10 +20,12 @@ public struct JSONArrayChunks {
     }
 
     let source: Source
+    /// How much of the list is parsed at a time.
     public var chunkBytes = 4 << 20
     /// Bytes read from the file at a time.
     public var readBytes = 1 << 18
 
+    /// Why a list could not be read.
     public enum Failure: Error {
         case notAnArray
         case unterminated
@@ -32,11 +34,13 @@ public struct JSONArrayChunks {
         case unreadable(String)
     }
 
+    /// A reader over a list held in memory.
     public init(bytes: PaddedBytes, chunkBytes: Int = 4 << 20) {
         source = .memory(bytes)
         self.chunkBytes = chunkBytes
     }
 
+    /// A reader over a list in a file, read a block at a time.
     public init(file: String, chunkBytes: Int = 4 << 20) {
         source = .file(file)
         self.chunkBytes = chunkBytes

@@ -6,6 +6,7 @@ import Foundation
 public final class JSONDocument {
     private let parser: OpaquePointer
 
+    /// A parser with simdjson's default buffers.
     public init() {
         guard let parser = argus_json_parser_create() else { fatalError("out of memory creating a JSON parser") }
         self.parser = parser
@@ -41,6 +42,7 @@ public final class JSONDocument {
 
 /// A JSON syntax error, as simdjson reports it.
 public struct JSONSyntaxError: Error, Sendable {
+    /// simdjson's description of the error.
     public var message: String
 }
 

@@ -3,6 +3,7 @@
 /// simdjson's DOM keeps no positions; messages about one element of a large file are rare, so
 /// this small scanner walks the raw bytes only when a message needs a line number.
 public enum JSONLocator {
+    /// One step of a path into a document: an object's key or an array's index.
     public enum Step {
         case key(String)
         case index(Int)

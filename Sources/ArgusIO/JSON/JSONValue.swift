@@ -13,8 +13,10 @@ import CSimdJSON
 /// See simdjson's doc/tape.md: each tape word holds a type byte in its top 8 bits and a
 /// 56-bit payload; numbers take a second word; containers point past their end.
 public struct JSONValue {
+    /// The JSON type of a value.
     public enum Kind: Equatable, Sendable, CustomStringConvertible {
         case object, array, string, integer, double, bool, null
+        /// The type in words (`an object`), for messages.
         public var description: String {
             switch self {
             case .object: "an object"
@@ -35,6 +37,7 @@ public struct JSONValue {
     @inline(__always) var typeByte: UInt8 { UInt8(truncatingIfNeeded: word >> 56) }
     @inline(__always) var payload: UInt64 { word & 0x00FF_FFFF_FFFF_FFFF }
 
+    /// The value's JSON type.
     public var kind: Kind {
         switch typeByte {
         case UInt8(ascii: "{"): .object
@@ -66,6 +69,7 @@ public struct JSONValue {
         return UnsafeBufferPointer(start: start + 4, count: Int(length))
     }
 
+    /// The value as a string (nil when it is not one).
     public var string: String? { stringBytes.map { String(decoding: $0, as: UTF8.self) } }
 
     /// The number as a Double (integers converted).
@@ -92,6 +96,7 @@ public struct JSONValue {
         }
     }
 
+    /// The value as a boolean (nil when it is not `true` or `false`).
     public var bool: Bool? {
         switch typeByte {
         case UInt8(ascii: "t"): true
@@ -100,6 +105,7 @@ public struct JSONValue {
         }
     }
 
+    /// Whether the value is `null`.
     public var isNull: Bool { typeByte == UInt8(ascii: "n") }
 
     // MARK: Lenient scalars (real files carry "1", "true", "400px")
@@ -168,6 +174,7 @@ public struct JSONValue {
     /// The elements of an array in document order.
     public var elements: ElementSequence { ElementSequence(value: self) }
 
+    /// The elements of an array, in order.
     public struct ElementSequence: Sequence, IteratorProtocol {
         let value: JSONValue
         var position: Int
@@ -182,6 +189,7 @@ public struct JSONValue {
                 end = 0
             }
         }
+        /// The next element, or nil after the last.
         public mutating func next() -> JSONValue? {
             guard position < end else { return nil }
             let element = JSONValue(tape: value.tape, strings: value.strings, index: position)
@@ -194,6 +202,7 @@ public struct JSONValue {
     public struct MemberSequence: Sequence, IteratorProtocol {
         var raw: RawMemberSequence
         init(value: JSONValue) { raw = RawMemberSequence(value: value) }
+        /// The next member, or nil after the last.
         public mutating func next() -> (key: String, value: JSONValue)? {
             raw.next().map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
         }
@@ -202,6 +211,7 @@ public struct JSONValue {
     /// The members of an object with their keys as raw UTF-8 (no String made).
     public var rawMembers: RawMemberSequence { RawMemberSequence(value: self) }
 
+    /// The members of an object with their keys as bytes (no string made).
     public struct RawMemberSequence: Sequence, IteratorProtocol {
         let value: JSONValue
         var position: Int
@@ -216,6 +226,7 @@ public struct JSONValue {
                 end = 0
             }
         }
+        /// The next member, or nil after the last.
         @inline(__always) public mutating func next() -> (key: UnsafeBufferPointer<UInt8>, value: JSONValue)? {
             guard position < end else { return nil }
             let name = JSONValue(tape: value.tape, strings: value.strings, index: position)
@@ -283,6 +294,7 @@ public indirect enum PlainJSON: Hashable, Sendable {
     case bool(Bool)
     case null
 
+    /// Whether two values are equal (numbers compare by value, an integer equal to a double).
     public static func == (a: PlainJSON, b: PlainJSON) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
@@ -297,6 +309,7 @@ public indirect enum PlainJSON: Hashable, Sendable {
         }
     }
 
+    /// Hashes the value consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .object(let members):

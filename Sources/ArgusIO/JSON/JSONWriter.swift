@@ -3,16 +3,19 @@
 /// Numbers are written in Swift's shortest round-trip form, so a Double read back is the
 /// same Double. Non-finite numbers, which JSON cannot hold, are written as `null`.
 public struct JSONWriter {
+    /// The JSON written so far.
     public private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []
     private var afterKey = false
     private let pretty: Bool
 
+    /// A writer, indenting by two spaces a level when `pretty`.
     public init(pretty: Bool = false, capacity: Int = 1024) {
         self.pretty = pretty
         bytes.reserveCapacity(capacity)
     }
 
+    /// The JSON written so far, as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Empties the buffer (after its bytes were flushed to a file) while keeping the nesting state.
@@ -35,17 +38,21 @@ public struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * needsComma.count))
     }
 
+    /// Opens an object.
     public mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
+    /// Closes the innermost object.
     public mutating func endObject() { close(UInt8(ascii: "}")) }
+    /// Opens an array.
     public mutating func beginArray() {
         separator()
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
+    /// Closes the innermost array.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     private mutating func close(_ byte: UInt8) {
@@ -54,6 +61,7 @@ public struct JSONWriter {
         bytes.append(byte)
     }
 
+    /// Writes an object member's key; the next value written is its value.
     public mutating func key(_ name: String) {
         separator()
         appendQuoted(name)
@@ -62,11 +70,13 @@ public struct JSONWriter {
         afterKey = true
     }
 
+    /// Writes a string, escaped.
     public mutating func string(_ value: String) {
         separator()
         appendQuoted(value)
     }
 
+    /// Writes a number in its shortest round-trip form (`null` when not finite).
     public mutating func number(_ value: Double) {
         separator()
         if value.isFinite {
@@ -76,14 +86,17 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes a whole number.
     public mutating func integer(_ value: Int) {
         separator()
         bytes.append(contentsOf: String(value).utf8)
     }
+    /// Writes `true` or `false`.
     public mutating func bool(_ value: Bool) {
         separator()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
+    /// Writes `null`.
     public mutating func null() {
         separator()
         bytes.append(contentsOf: "null".utf8)
@@ -92,18 +105,21 @@ public struct JSONWriter {
     /// A number or `null` for an undefined value.
     public mutating func number(_ value: Double?) { if let value { number(value) } else { null() } }
 
+    /// Writes an array of numbers.
     public mutating func numbers(_ values: [Double]) {
         beginArray()
         for value in values { number(value) }
         endArray()
     }
 
+    /// Writes an array of whole numbers.
     public mutating func integers(_ values: [Int]) {
         beginArray()
         for value in values { integer(value) }
         endArray()
     }
 
+    /// Writes an array of strings.
     public mutating func strings(_ values: [String]) {
         beginArray()
         for value in values { string(value) }
@@ -111,18 +127,22 @@ public struct JSONWriter {
     }
 
     // Convenience for `key` + value.
+    /// Writes a member with a string value.
     public mutating func field(_ name: String, _ value: String) {
         key(name)
         string(value)
     }
+    /// Writes a member with a number value.
     public mutating func field(_ name: String, _ value: Double) {
         key(name)
         number(value)
     }
+    /// Writes a member with a whole-number value.
     public mutating func field(_ name: String, _ value: Int) {
         key(name)
         integer(value)
     }
+    /// Writes a member with a boolean value.
     public mutating func field(_ name: String, _ value: Bool) {
         key(name)
         bool(value)

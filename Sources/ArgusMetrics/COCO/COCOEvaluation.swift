@@ -1,7 +1,10 @@
 /// The result of a COCO evaluation: the tables, the 12 statistics and per-category AP.
 public struct COCOEvaluation: Sendable {
+    /// The parameters it was evaluated with.
     public let parameters: COCOParameters
+    /// pycocotools' `eval['precision']`, `['recall']` and `['scores']`.
     public let table: PrecisionTable
+    /// The evaluated data.
     public let data: EvaluationData
     /// Matching records of every image and category with ground truth or detections.
     public let matches: [ImageCategoryMatches]

@@ -9,23 +9,30 @@ import Dispatch
 /// (bit 0: matched to a ground truth of nonzero id; bit 1: ignored). About 8 + A × T bytes per
 /// kept detection and 40 bytes per entry, instead of two arrays per area range and entry.
 public struct COCOMatchTable: Sendable {
+    /// The number of area ranges.
     public let areaRanges: Int
+    /// The number of IoU thresholds.
     public let iouThresholds: Int
+    /// Each entry's image id.
     public private(set) var imageIDs: [Int] = []
+    /// Each entry's category index.
     public private(set) var categories: [Int32] = []
     /// [entry × A + a]: ground truth not ignored in area range a.
     public private(set) var groundTruthCounts: [Int32] = []
     /// Entry e's detections are `scores[starts[e]..<starts[e + 1]]`.
     public private(set) var starts: [Int] = [0]
+    /// The kept detections' scores, entry after entry.
     public private(set) var scores: [Double] = []
     /// Per entry, [a × T × D + t × D + d], entries one after another (offset A × T × starts[e]).
     public private(set) var flags: [UInt8] = []
 
+    /// An empty table for this many area ranges and IoU thresholds.
     public init(areaRanges: Int, iouThresholds: Int) {
         self.areaRanges = areaRanges
         self.iouThresholds = iouThresholds
     }
 
+    /// The number of (image, category) entries.
     public var count: Int { imageIDs.count }
 
     /// Adds an entry; `flags` holds A × T × D bytes, `groundTruthCounts` A values.
@@ -44,6 +51,7 @@ public struct COCOMatchTable: Sendable {
         flags += entryFlags
     }
 
+    /// Appends another table's entries (of disjoint images).
     public mutating func append(contentsOf other: COCOMatchTable) {
         precondition(
             other.areaRanges == areaRanges && other.iouThresholds == iouThresholds,
@@ -70,6 +78,7 @@ public struct COCOMatchTable: Sendable {
         )
     }
 
+    /// The number of kept detections of entry `e`.
     public func detectionCount(_ e: Int) -> Int { starts[e + 1] - starts[e] }
 }
 
@@ -216,6 +225,7 @@ public struct COCOAccumulator {
         }
     }
 
+    /// The evaluation of every category added.
     public func evaluation() -> COCOEvaluation {
         COCOEvaluation(parameters: parameters, table: table, data: data, matches: [])
     }

@@ -346,6 +346,7 @@ public final class MaskCache: @unchecked Sendable {
     private var groundTruthMasks: [Entry]
     private var detectionMasks: [Entry]
 
+    /// The masks of every ground truth and detection of `data`, rasterised once.
     public init(_ data: EvaluationData) {
         func build(_ objects: EvaluationData.Objects) -> [Entry] {
             var entries = [Entry](

@@ -1,7 +1,9 @@
 /// COCOeval's parameters (pycocotools `Params` for `bbox` and `segm`).
 public struct COCOParameters: Sendable, Hashable {
+    /// Whether boxes or masks are compared.
     public enum IoUType: String, Sendable, Hashable { case bbox, segm }
 
+    /// Whether boxes or masks are compared.
     public var iouType: IoUType
     /// `iouThrs`: np.linspace(.5, .95, 10).
     public var iouThresholds: [Double]
@@ -14,10 +16,15 @@ public struct COCOParameters: Sendable, Hashable {
     /// `useCats`: match within categories (true) or across them.
     public var useCategories: Bool
 
+    /// A range of object areas (pycocotools' `areaRng`).
     public struct AreaRange: Sendable, Hashable {
+        /// `all`, `small`, `medium` or `large`.
         public var label: String
+        /// The smallest area in the range.
         public var lower: Double
+        /// The largest area in the range.
         public var upper: Double
+        /// A range.
         public init(_ label: String, _ lower: Double, _ upper: Double) {
             self.label = label
             self.lower = lower
@@ -25,6 +32,7 @@ public struct COCOParameters: Sendable, Hashable {
         }
     }
 
+    /// pycocotools' default parameters.
     public init(iouType: IoUType) {
         self.iouType = iouType
         iouThresholds = Self.linspace(0.5, 0.95, Int((((0.95 - 0.5) / 0.05)).rounded(.toNearestOrEven)) + 1)

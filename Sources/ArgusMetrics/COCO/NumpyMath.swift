@@ -124,10 +124,12 @@ extension MultilabelMetrics {
         ((0..<sampleCount).map { truth[$0 * classCount + c] }, (0..<sampleCount).map { scores[$0 * classCount + c] })
     }
 
+    /// The macro-averaged ROC curve on `points` FPR values.
     public func macroROC(points: Int = 1000) -> (fpr: [Double], tpr: [Double]) {
         OneVsRest.macroROC(classCount: classCount, points: points) { column($0) }
     }
 
+    /// The macro-averaged precision–recall curve on `points` recall values.
     public func macroPrecisionRecall(points: Int = 1000) -> (recall: [Double], precision: [Double]) {
         OneVsRest.macroPrecisionRecall(classCount: classCount, points: points) { column($0) }
     }

@@ -38,6 +38,7 @@ public struct PrecisionTable: Sendable {
         return value == -1 ? nil : value
     }
 
+    /// Recall at IoU threshold `t`, category `k`, area range `a` and max-detection setting `m` (nil where −1).
     public func recall(t: Int, k: Int, a: Int, m: Int) -> Double? {
         let value = recall[recallIndex(t: t, k: k, a: a, m: m)]
         return value == -1 ? nil : value

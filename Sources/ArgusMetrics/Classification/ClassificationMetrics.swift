@@ -4,14 +4,19 @@ import Foundation
 /// Multi-class classification metrics, each as scikit-learn 1.x computes it with the AutoML
 /// service's settings (`zero_division = 0`, labels = every class, one-vs-rest AUC).
 public struct MulticlassMetrics: Sendable {
+    /// The classes, in column order.
     public var labels: [String]
+    /// Each sample's true class.
     public var truth: [Int]
     /// Per sample, the probabilities of `labels`, row-major (N × C).
     public var scores: [Double]
 
+    /// The number of samples.
     public var sampleCount: Int { truth.count }
+    /// The number of classes.
     public var classCount: Int { labels.count }
 
+    /// Metrics of samples with their true class and one probability per class (row-major).
     public init(labels: [String], truth: [Int], scores: [Double]) {
         precondition(scores.count == truth.count * labels.count, "scores must be N × C")
         self.labels = labels
@@ -45,6 +50,7 @@ public struct MulticlassMetrics: Sendable {
         }
     }
 
+    /// Precision, recall, F1 and support per class.
     public struct PerClass: Sendable {
         public var precision: [Double], recall: [Double], f1: [Double], support: [Int]
         public var predictedCount: [Int], truePositives: [Int]

@@ -2,13 +2,16 @@
 /// the AutoML service's rule that a label is predicted when its probability is strictly greater
 /// than the threshold (default 0.5) and `zero_division = 0`.
 public struct MultilabelMetrics: Sendable {
+    /// The labels, in column order.
     public var labels: [String]
     /// N × C truth, row-major.
     public var truth: [Bool]
     /// N × C probabilities, row-major.
     public var scores: [Double]
+    /// A label is predicted when its score is greater than this.
     public var threshold: Double
 
+    /// Metrics of a label-indicator matrix and scores (row-major).
     public init(labels: [String], truth: [Bool], scores: [Double], threshold: Double = 0.5) {
         precondition(truth.count == scores.count && scores.count % max(1, labels.count) == 0, "N × C matrices")
         self.labels = labels
@@ -17,8 +20,11 @@ public struct MultilabelMetrics: Sendable {
         self.threshold = threshold
     }
 
+    /// The number of labels.
     public var classCount: Int { labels.count }
+    /// The number of samples.
     public var sampleCount: Int { classCount == 0 ? 0 : scores.count / classCount }
+    /// The predicted indicator matrix.
     public var predicted: [Bool] { scores.map { $0 > threshold } }
 
     struct Counts { var tp: [Double], predicted: [Double], actual: [Double] }

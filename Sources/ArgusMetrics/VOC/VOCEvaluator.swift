@@ -4,6 +4,7 @@ import ArgusMasks
 /// VOC-style evaluation as the AutoML service computes it (docs/metrics.md): one IoU threshold, greedy
 /// matching by score, all-point (or 11-point) interpolated AP per class.
 public enum VOCEvaluator {
+    /// How AP summarises a precision–recall curve.
     public enum Interpolation: String, Sendable {
         case allPoint = "all_point"
         case elevenPoint = "eleven_point"
@@ -16,14 +17,19 @@ public enum VOCEvaluator {
         case ignored
     }
 
+    /// One class's VOC results.
     public struct ClassResult: Sendable {
+        /// The class.
         public var name: String
         /// Non-crowd ground truth.
         public var groundTruthCount: Int
+        /// Its counted detections (true and false positives).
         public var detectionCount: Int
         /// nil where undefined (see docs/metrics.md).
         public var averagePrecision: Double?
+        /// True positives over counted detections (nil without detections).
         public var precision: Double?
+        /// True positives over objects (nil without objects).
         public var recall: Double?
         /// The precision/recall curve, one point per counted detection in score order (before interpolation).
         public var curve: [(score: Double, precision: Double, recall: Double)]
@@ -31,11 +37,15 @@ public enum VOCEvaluator {
 
     /// What the per-class summary needs of one detection: enough to merge shards.
     public struct Record: Sendable, Hashable {
+        /// The detection's class index.
         public var category: Int32
+        /// Its score.
         public var score: Double
         /// The detection's position in the predictions file (ties in score keep this order).
         public var order: Int
+        /// What matching made of it.
         public var outcome: Outcome
+        /// A record.
         public init(category: Int32, score: Double, order: Int, outcome: Outcome) {
             self.category = category
             self.score = score
@@ -44,18 +54,25 @@ public enum VOCEvaluator {
         }
     }
 
+    /// A detection's match, for the match records.
     public struct Match: Sendable {
         /// Index into `EvaluationData.detections`.
         public var detection: Int
+        /// What matching made of it.
         public var outcome: Outcome
         /// Index into `EvaluationData.groundTruth` of the best-overlapping ground truth, if any overlaps.
         public var groundTruth: Int?
+        /// Its IoU with the best ground truth (0 without any).
         public var iou: Double
     }
 
+    /// A VOC evaluation's results.
     public struct Result: Sendable {
+        /// The IoU threshold.
         public var iouThreshold: Double
+        /// The AP interpolation.
         public var interpolation: Interpolation
+        /// Each class's results, in category order.
         public var classes: [ClassResult]
         /// Outcome of every detection.
         public var matches: [Match]
@@ -66,6 +83,7 @@ public enum VOCEvaluator {
         /// Non-crowd ground truth per class.
         public var truthCounts: [Int]
 
+        /// Results with every part given.
         public init(
             iouThreshold: Double, interpolation: Interpolation, classes: [ClassResult], matches: [Match], missed: [Int],
             records: [Record], truthCounts: [Int]
@@ -81,7 +99,9 @@ public enum VOCEvaluator {
 
         /// Means over the classes where each value is defined.
         public var meanAveragePrecision: Double? { mean(classes.compactMap(\.averagePrecision)) }
+        /// The mean precision over classes that have one.
         public var precision: Double? { mean(classes.compactMap(\.precision)) }
+        /// The mean recall over classes that have one.
         public var recall: Double? { mean(classes.compactMap(\.recall)) }
 
         func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
