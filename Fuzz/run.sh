@@ -22,4 +22,4 @@ esac
 swift build -c release --product argus-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
   -Xlinker --no-gc-sections --scratch-path .build-fuzz
 ARGUS_FUZZ_TARGET="$target" .build-fuzz/release/argus-fuzz "$corpus" -max_total_time="$seconds" \
-  -max_len=65536 -rss_limit_mb=2048 -timeout=10 -artifact_prefix="findings/$target/" -print_final_stats=1
+  -max_len=65536 -rss_limit_mb=2048 -timeout=10 -detect_leaks=0 -artifact_prefix="findings/$target/" -print_final_stats=1
