@@ -1,6 +1,14 @@
 import ArgusIO
 
 extension GateDecision {
+    /// Writes whichever of the JSON, JUnit and Markdown files are asked for, each whole or not at all.
+    /// - Throws: `DataError` naming a file that cannot be written.
+    public func write(json: String?, junit: String?, markdown: String?) throws(DataError) {
+        if let json { try OutputFile.write(self.json, to: json) }
+        if let junit { try OutputFile.write(self.junit, to: junit) }
+        if let markdown { try OutputFile.write(self.markdown, to: markdown) }
+    }
+
     /// The decision for a terminal: one line per rule, then the verdict.
     public var text: String {
         var lines = results.map { "\($0.passed ? "PASS" : "FAIL")  \($0.field): \($0.rule) — \($0.detail)" }

@@ -84,4 +84,17 @@ extension DetectionEvaluationJob {
         }
         return (state, diagnostics)
     }
+
+    /// Evaluates this job's shard and writes its state file for `argus merge`.
+    /// - Parameters:
+    ///   - path: the state file.
+    ///   - overwrite: whether an existing file may be replaced.
+    /// - Returns: the state and the reader's diagnostics.
+    /// - Throws: `DataError` for bad input or a file that cannot be written.
+    public func writeState(to path: String, overwrite: Bool) throws -> (EvaluationState, Diagnostics) {
+        try OutputFile.checkDestination(path, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
+        let (state, diagnostics) = try runState()
+        try OutputFile.write(state.bytes(), to: path)
+        return (state, diagnostics)
+    }
 }

@@ -216,10 +216,8 @@ struct Evaluate: ParsableCommand {
         job.shard = shard.map { ($0.index, $0.count) }
         job.passes = passes
         if let stateOutput {
-            try OutputFile.checkDestination(stateOutput, overwrite: overwrite, inputs: [groundTruth, predictions])
-            let (state, diagnostics) = try job.runState()
+            let (state, diagnostics) = try job.writeState(to: stateOutput, overwrite: overwrite)
             Console.show(diagnostics)
-            try OutputFile.write(state.bytes(), to: stateOutput)
             let shardText = shard.map { "shard \($0.index)/\($0.count): " } ?? ""
             print(
                 "wrote \(stateOutput) (\(shardText)\(state.imageIDs.count) images, \(state.detectionCount) detections)")

@@ -83,9 +83,7 @@ struct GateCommand: ParsableCommand {
         }
         print(decision.text)
         do {
-            if let json { try OutputFile.write(decision.json, to: json) }
-            if let junit { try OutputFile.write(decision.junit, to: junit) }
-            if let markdown { try OutputFile.write(decision.markdown, to: markdown) }
+            try decision.write(json: json, junit: junit, markdown: markdown)
             if !noRecord {
                 let store = try registry.open()
                 try store.recordGate(

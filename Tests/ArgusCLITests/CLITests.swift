@@ -32,6 +32,7 @@ import Testing
 
     @Test(arguments: [
         [], ["validate"], ["convert"], ["split"], ["stats"], ["evaluate"], ["merge"], ["report"], ["compare"],
+        ["record"], ["history"], ["runs"], ["gate"], ["nightly"],
     ])
     func everySubcommandHasHelpWithAnExample(_ command: [String]) throws {
         let result = try ProgramRun.run(Self.binary, command + ["--help"])
@@ -54,11 +55,7 @@ import Testing
         #expect(second.status == 1 && second.err.contains("--overwrite"))
     }
 
-    func scratch(_ name: String = #function) -> String {
-        let path = NSTemporaryDirectory() + "argus-cli-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func scratch(_ name: String = #function) -> String { Scratch.folder(name) }
 
     @Test(arguments: ["validate", "convert", "split", "stats"])
     func everySubcommandHasHelpWithAnExample(_ command: String) throws {
@@ -144,8 +141,8 @@ import Testing
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("VOC @ IoU 0.5: mean_average_precision 0.8958"), "\(run.out)")
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/eval/metrics.json"))
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        #expect((json["primary_metric"] as! [String: Any])["name"] as? String == "mean_average_precision")
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((json["primary_metric"] as? [String: Any])?["name"] as? String == "mean_average_precision")
     }
 
     @Test func evaluateUsageAndDataErrors() throws {

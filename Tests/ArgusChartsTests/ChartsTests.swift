@@ -1,3 +1,4 @@
+import ArgusTestSupport
 import Foundation
 import Testing
 
@@ -13,8 +14,7 @@ import Testing
         #expect(decoded.width == 3 && decoded.height == 2)
         for i in 0..<6 { #expect(decoded.pixel(x: i % 3, y: i / 3) == pixels[i], "pixel \(i)") }
         // A real JPEG photograph of the peers' data, decoded in full and scaled in the decoder.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+        let root = Repository.root
         let photo = root + "/golden/peers/review_object_detection_metrics/toyexample/images/2007_000549.jpg"
         let full = try RasterImage(path: photo)
         #expect(full.width == 375 && full.height == 500)

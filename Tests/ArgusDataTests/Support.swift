@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import ArgusTestSupport
 import Foundation
 import Testing
 
@@ -7,32 +8,19 @@ import Testing
 
 /// Paths of the committed fixtures and a scratch folder per test.
 enum Fixtures {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
     static let peers = root + "/golden/peers"
     static let database = peers + "/review_object_detection_metrics/data/database"
     static let toy = peers + "/review_object_detection_metrics/toyexample"
     static let vocNames = database + "/voc.names"
 
     /// A fresh empty folder.
-    static func scratch(_ name: String = #function) -> String {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        let path = NSTemporaryDirectory() + "argus-tests/\(safe)-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func scratch(_ name: String = #function) -> String { Scratch.folder(name) }
 
     /// Writes `text` to `folder/name` and returns the path.
     @discardableResult
     static func write(_ text: String, _ folder: String, _ name: String) -> String {
-        let path = folder + "/" + name
-        try! FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try! text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        Scratch.write(text, folder, name)
     }
 }
 

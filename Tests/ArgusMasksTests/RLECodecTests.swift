@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusMasks
+import ArgusTestSupport
 import Foundation
 import Testing
 
@@ -18,12 +19,8 @@ import Testing
         var cases: [Case]
     }
 
-    static let golden: Golden = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let data = try! Data(contentsOf: url.appendingPathComponent("golden/masks/rle_cases.json"))
-        return try! JSONDecoder().decode(Golden.self, from: data)
-    }()
+    static let golden: Golden =
+        ArgusTestSupport.Golden.decode(Golden.self, "golden/masks/rle_cases.json") ?? Golden(versions: [:], cases: [])
 
     @Test func goldenIsFromPycocotools() {
         #expect(Self.golden.versions["pycocotools"] != nil)

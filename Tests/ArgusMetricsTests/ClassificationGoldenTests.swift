@@ -9,14 +9,14 @@ import Testing
     @Test(arguments: ["ties_5", "absent_class_6", "many_1000"])
     func matchesScikitLearn(_ name: String) throws {
         let json = MetricFixtures.json("golden/classification/\(name).json")
-        #expect((json["versions"] as! [String: String])["scikit-learn"] != nil)
-        let labels = json["labels"] as! [String]
-        let truth = json["truth"] as! [Int]
+        #expect((json["versions"] as? [String: String])?["scikit-learn"] != nil)
+        let labels = try #require(json["labels"] as? [String])
+        let truth = try #require(json["truth"] as? [Int])
         // Numbers through simdjson (correctly rounded), not Foundation's parser.
         let bytes = try PaddedBytes(contentsOfFile: MetricFixtures.root + "/golden/classification/\(name).json")
         let probs = try JSONDocument().parse(bytes) { root in root["probs"]!.elements.flatMap { $0.doubles! } }.get()
         let metrics = MulticlassMetrics(labels: labels, truth: truth, scores: probs)
-        let expected = json["expected"] as! [String: Any]
+        let expected = try #require(json["expected"] as? [String: Any])
         let ours = Dictionary(uniqueKeysWithValues: metrics.scalars())
         for (key, value) in expected.sorted(by: { $0.key < $1.key }) {
             let mine = try #require(ours[key], "\(key) missing")
@@ -27,7 +27,7 @@ import Testing
             }
         }
         let per = metrics.perClass(metrics.confusionMatrix(metrics.predicted))
-        let reference = json["per_label"] as! [String: [Double]]
+        let reference = try #require(json["per_label"] as? [String: [Double]])
         for (key, values) in [
             ("precision", per.precision), ("recall", per.recall), ("f1", per.f1),
             ("support", per.support.map(Double.init)),

@@ -47,7 +47,7 @@ import Testing
         #expect(strict.falseNegatives == 1 && strict.trueNegatives == 1)
     }
 
-    @Test func bestF1Threshold() {
+    @Test func bestF1Threshold() throws {
         let data = rules.data(
             truth: [(0, [0, 0, 10, 10], false), (0, [20, 20, 10, 10], false)],
             detections: [
@@ -56,7 +56,7 @@ import Testing
             ])
         let result = VOCEvaluator.evaluate(data).classes[0]
         // F1: 2/3 at 0.9, 1/2 at 0.8, 4/5 at 0.7, 2/3 at 0.6.
-        let best = try! #require(result.bestF1)
+        let best = try #require(result.bestF1)
         #expect(best.threshold == 0.7 && abs(best.f1 - 0.8) < 1e-15)
     }
 }

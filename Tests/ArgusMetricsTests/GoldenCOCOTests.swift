@@ -27,19 +27,19 @@ import Testing
     func matchesPycocotools(_ name: String) throws {
         let base = MetricFixtures.root + "/golden/detection/cases/" + name
         let expected = MetricFixtures.json("golden/detection/cases/\(name)_expected.json")
-        let iouType = expected["iou_type"] as! String
-        let variants = expected["variants"] as! [String: [String: Any]]
+        let iouType = try #require(expected["iou_type"] as? String)
+        let variants = try #require(expected["variants"] as? [String: [String: Any]])
         #expect(!variants.isEmpty)
         for (variant, values) in variants.sorted(by: { $0.key < $1.key }) {
-            let parameters = Self.parameters(iouType, values["params"] as! [String: Any])
+            let parameters = Self.parameters(iouType, try #require(values["params"] as? [String: Any]))
             let evaluation = try MetricFixtures.evaluate(
                 groundTruth: base + "_gt.json", results: base + "_results.json", parameters: parameters)
             let stats = evaluation.stats
-            let reference = values["stats"] as! [Double]
+            let reference = try #require(values["stats"] as? [Double])
             for (index, (value, wanted)) in zip(stats, reference).enumerated() {
                 #expect(abs(value - wanted) <= 1e-12, "\(name) \(variant) stat \(index): \(value) vs \(wanted)")
             }
-            let perCategory = values["per_category"] as! [String: [String: Any]]
+            let perCategory = try #require(values["per_category"] as? [String: [String: Any]])
             let ours = Dictionary(uniqueKeysWithValues: evaluation.perCategory().map { ($0.name, ($0.ap, $0.ap50)) })
             #expect(ours.count == perCategory.count, "\(name) \(variant)")
             for (category, wanted) in perCategory {

@@ -1,21 +1,18 @@
 import ArgusCore
 import ArgusData
 import ArgusIO
+import ArgusTestSupport
 import Foundation
 import Testing
 
 @testable import ArgusMetrics
 
 enum MetricFixtures {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
 
+    /// A golden JSON file (empty, with a recorded issue, when it cannot be read).
     static func json(_ relative: String) -> [String: Any] {
-        let data = try! Data(contentsOf: URL(fileURLWithPath: root + "/" + relative))
-        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+        Golden.json(relative)?.values ?? [:]
     }
 
     /// Evaluates COCO ground truth and results files as pycocotools would.
@@ -37,7 +34,7 @@ enum MetricFixtures {
             groundTruth: base + "/gts/sampled_gts_bbox_area.json",
             results: base + "/cocoapi_results.json", parameters: COCOParameters(iouType: .bbox))
         let golden = MetricFixtures.json("golden/detection/peer_sampled_bbox_stats.json")
-        let expected = golden["stats"] as! [Double]
+        let expected = try #require(golden["stats"] as? [Double])
         let stats = evaluation.stats
         for (index, (value, reference)) in zip(stats, expected).enumerated() {
             #expect(abs(value - reference) <= 1e-12, "stat \(index): \(value) vs \(reference)")

@@ -2,6 +2,8 @@ import ArgusCore
 import ArgusData
 import ArgusIO
 import ArgusMetrics
+import ArgusResults
+import ArgusTestSupport
 import Foundation
 import Testing
 
@@ -32,17 +34,13 @@ import Testing
             ImageHeader.size(ofFile: Self.digits + "/images/digit_0000.png") == ImageHeader.Size(width: 32, height: 32))
         let folder = DetectionEvaluationJobTests().scratch() + "/eval"
         try job.write(outcome, to: folder, overwrite: false)
-        let json =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/metrics.json")))
-            as! [String: Any]
-        #expect((json["primary_metric"] as! [String: Any])["name"] as? String == "accuracy")
-        #expect(((json["confusion_matrix"] as! [String: Any])["counts"] as! [[Int]]).joined().reduce(0, +) == 300)
+        let file = try ClassificationMetricsFile.read(folder + "/metrics.json")
+        #expect(file.primaryMetricName == "accuracy")
+        #expect(file.confusionMatrix?.counts.joined().reduce(0, +) == 300)
     }
 
     func write(_ text: String, _ name: String, in folder: String) -> String {
-        let path = folder + "/" + name
-        try! text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        Scratch.write(text, folder, name)
     }
 
     @Test func missingPredictionsAndUnknownLabels() throws {

@@ -3,29 +3,21 @@ import ArgusData
 import ArgusIO
 import ArgusMetrics
 import ArgusResults
+import ArgusTestSupport
 import Foundation
 import Testing
 
 @testable import ArgusPipeline
 
 @Suite struct DetectionEvaluationJobTests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
     static let toy = root + "/golden/peers/review_object_detection_metrics/toyexample"
 
-    func scratch(_ name: String = #function) -> String {
-        let path =
-            NSTemporaryDirectory() + "argus-pipeline-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func scratch(_ name: String = #function) -> String { Scratch.folder(name) }
 
     func metrics(_ folder: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/metrics.json"))
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
     @Test func vocAndCOCOOnTheToyExample() throws {
@@ -37,14 +29,14 @@ import Testing
         let folder = scratch() + "/eval"
         try job.write(outcome, to: folder, overwrite: false)
         let json = try metrics(folder)
-        let primary = json["primary_metric"] as! [String: Any]
+        let primary = try #require(json["primary_metric"] as? [String: Any])
         #expect(primary["name"] as? String == "mean_average_precision")
         // The toy's published all-point AP at IoU 0.5 is 89.58%.
-        #expect(abs((primary["value"] as! Double) - 0.8958) < 5e-5)
-        let perLabel = json["per_label"] as! [String: [String: Any]]
+        #expect(abs((try #require(primary["value"] as? Double)) - 0.8958) < 5e-5)
+        let perLabel = try #require(json["per_label"] as? [String: [String: Any]])
         #expect(!perLabel.isEmpty)
-        let coco = json["coco"] as! [String: Any]
-        #expect((coco["stats"] as! [Double]).count == 12)
+        let coco = try #require(json["coco"] as? [String: Any])
+        #expect((coco["stats"] as? [Double])?.count == 12)
         #expect(FileManager.default.fileExists(atPath: folder + "/curves.json"))
         let matches = try String(contentsOfFile: folder + "/matches.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(matches.count >= outcome.data.detections.count)
@@ -62,10 +54,11 @@ import Testing
         let folder = scratch() + "/eval"
         try job.write(outcome, to: folder, overwrite: false)
         let json = try metrics(folder)
-        let values = json["metrics"] as! [String: Any]
+        let values = try #require(json["metrics"] as? [String: Any])
         #expect(values["precision"] is NSNull && values["recall"] is NSNull)
-        let stats = (json["coco"] as! [String: Any])["stats"] as! [Double]
-        #expect((values["mean_average_precision"] as! Double) == stats[1])
+        let coco = try #require(json["coco"] as? [String: Any])
+        let stats = try #require(coco["stats"] as? [Double])
+        #expect(values["mean_average_precision"] as? Double == stats[1])
         #expect(json["per_label"] == nil)
     }
 }

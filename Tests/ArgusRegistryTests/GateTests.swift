@@ -121,8 +121,9 @@ import Testing
         guard let golden = Golden.json("golden/gate/digits_bootstrap.json") else { return }
         let expected = try #require(golden.values["mcnemar"] as? [String: Any])
         let p = mcNemarExact(
-            candidateOnly: expected["candidate_only"] as! Int, baselineOnly: expected["baseline_only"] as! Int)
-        Golden.expectClose([p], [expected["p_value"] as! Double], tolerance: 1e-12, "McNemar p")
+            candidateOnly: try #require(expected["candidate_only"] as? Int),
+            baselineOnly: try #require(expected["baseline_only"] as? Int))
+        Golden.expectClose([p], [try #require(expected["p_value"] as? Double)], tolerance: 1e-12, "McNemar p")
     }
 
     @Test func policyMistakesNameTheirLineAndWhatIsAllowed() throws {

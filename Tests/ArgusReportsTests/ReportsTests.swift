@@ -3,6 +3,7 @@ import ArgusData
 import ArgusIO
 import ArgusPipeline
 import ArgusResults
+import ArgusTestSupport
 import Foundation
 import Testing
 
@@ -13,20 +14,11 @@ import Testing
 /// agree with their metrics.json; the HTML is offline and the PDF has its pages and text;
 /// the same input renders the same bytes.
 @Suite struct ReportsTests {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
     static let digits = root + "/samples/digits"
     static let toy = root + "/golden/peers/review_object_detection_metrics/toyexample"
 
-    static func scratch(_ name: String = #function) -> String {
-        let path =
-            NSTemporaryDirectory() + "argus-report-tests/\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func scratch(_ name: String = #function) -> String { Scratch.folder(name) }
 
     static func digitsEvaluation(predictions: String = "predictions.jsonl", name: String = "digits") throws -> String {
         let job = ClassificationEvaluationJob(
@@ -216,7 +208,10 @@ import Testing
     /// Every URL-like string in the HTML other than the SVG and XLink namespace identifiers.
     static func externalReferences(_ html: String) -> [String] {
         var found: [String] = []
-        let pattern = try! NSRegularExpression(pattern: #"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>)]+"#)
+        guard let pattern = try? NSRegularExpression(pattern: #"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>)]+"#) else {
+            Issue.record("the URL pattern does not compile")
+            return ["(unchecked)"]
+        }
         for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
             let text = String(html[Range(match.range, in: html)!])
             if text == "http://www.w3.org/2000/svg" || text == "http://www.w3.org/1999/xlink" { continue }

@@ -159,3 +159,54 @@ public enum ProgramRun {
         )
     }
 }
+
+/// Scratch folders for tests that keep a path rather than a `ScratchFolder`: each is a new empty
+/// folder inside one folder of this test process, removed with it when the process exits.
+public enum Scratch {
+    /// The test process's folder.
+    static let root: String = {
+        let path = NSTemporaryDirectory() + "argus-tests-\(getpid())"
+        try? FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Scratch.root) }
+        return path
+    }()
+
+    /// A new empty folder named after the test.
+    public static func folder(_ name: String = #function) -> String {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let path = root + "/\(safe)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes `text` to `folder/name` (creating folders) and returns the path; a failure to write
+    /// is a recorded test failure.
+    @discardableResult
+    public static func write(
+        _ text: String, _ folder: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String {
+        let path = folder + "/" + name
+        try? FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
+            Issue.record("cannot write \(path)", sourceLocation: sourceLocation)
+        }
+        return path
+    }
+}
+
+extension Golden {
+    /// A golden file decoded as `T`, or nil (with a recorded issue) when it cannot be read or decoded.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, _ relative: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> T? {
+        guard let bytes = bytes(relative, sourceLocation: sourceLocation) else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            Issue.record("the golden file \(relative) does not decode: \(error)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+}
