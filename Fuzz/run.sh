@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one of Argus's readers with libFuzzer for a while, from a seed corpus taken from golden/.
 #   Fuzz/run.sh TARGET [SECONDS]      TARGET: json jsonl coco coco-results voc yolo mltable rle
-# Crashing inputs land in Fuzz/findings/TARGET/; add each to Tests/Fuzz regressions once fixed.
+# Crashing inputs land in Fuzz/findings/TARGET/; once fixed, add each to Tests/Fixtures/FuzzRegressions/ and to HostileInputTests.fuzzFindingsAreErrors.
 set -euo pipefail
 cd "$(dirname "$0")"
 target="${1:?usage: Fuzz/run.sh TARGET [SECONDS]}"
@@ -21,5 +21,5 @@ case "$target" in
 esac
 swift build -c release --product argus-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
   -Xlinker --no-gc-sections --scratch-path .build-fuzz
-ARGUS_FUZZ_TARGET="$target" .build-fuzz/release/argus-fuzz "$corpus" -max_total_time="$seconds" \
+ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" ARGUS_FUZZ_TARGET="$target" .build-fuzz/release/argus-fuzz "$corpus" -max_total_time="$seconds" \
   -max_len=65536 -rss_limit_mb=2048 -timeout=10 -detect_leaks=0 -artifact_prefix="findings/$target/" -print_final_stats=1

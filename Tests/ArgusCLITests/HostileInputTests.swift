@@ -182,6 +182,21 @@ import Testing
         #expect(empty.status == 1 && empty.err.contains("is empty or not a PNG, JPEG"), "\(empty.err)")
     }
 
+    /// Inputs the fuzzers found (Fuzz/): each once crashed a reader, now each is an error naming the file.
+    @Test func fuzzFindingsAreErrors() throws {
+        let folder = ScratchFolder()
+        let finding = Repository.path("Tests/Fixtures/FuzzRegressions/voc/invalid-utf8-element-name.xml")
+        try FileManager.default.createDirectory(atPath: folder.file("voc"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: finding, toPath: folder.file("voc/a.xml"))
+        let run = try argus("validate", folder.file("voc"), "--skip-image-check")
+        #expect(run.status == 1 && run.err.contains("a.xml:2:5") && run.err.contains("not UTF-8"), "\(run.err)")
+        folder.write(
+            #"<?xml version="1.0" encoding="ISO-8859-1"?><annotation><filename>\#u{E9}.jpg</filename></annotation>"#,
+            to: "latin/a.xml")
+        let latin = try argus("validate", folder.file("latin"), "--skip-image-check")
+        #expect(latin.status == 1 && latin.err.contains("encoding \"iso-8859-1\""), "\(latin.err)")
+    }
+
     @Test func messagesNameWhatWentWrong() throws {
         let folder = ScratchFolder()
         let misspelled = try argus("evalute", "--ground-truth", "x")

@@ -43,6 +43,11 @@ public enum VOCReader {
             diagnostics.error(SourceLocation(file: path), "cannot read the file")
             return nil
         }
+        // Foundation's XML parser traps on names that are not UTF-8: check the bytes first.
+        if let problem = XMLBytes.encodingProblem(in: data) {
+            diagnostics.error(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
+            return nil
+        }
         let delegate = VOCParserDelegate(file: path)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
