@@ -18,7 +18,8 @@ enum XMLBytes {
         }
         if let declared = declaredEncoding(bytes), !["utf-8", "utf8", "us-ascii", "ascii"].contains(declared) {
             return Problem(
-                line: 1, column: 1, message: "the XML declaration names encoding \"\(declared)\"; save the file as UTF-8")
+                line: 1, column: 1,
+                message: "the XML declaration names encoding \"\(declared)\"; save the file as UTF-8")
         }
         return firstInvalidSequence(bytes)
     }
