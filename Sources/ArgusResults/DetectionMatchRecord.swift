@@ -200,6 +200,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     }
 
     private static func decodeBox(_ value: LocatedValue) throws(DataError) -> (Double, Double, Double, Double) {
+        if let box = value.value.fourNumbers { return box }
         let numbers = try value.doubles()
         guard numbers.count == 4 else {
             throw DataError(
@@ -215,7 +216,11 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         _ body: (DetectionMatchRecord) throws(DataError) -> Void
     ) throws(DataError) {
         try ResultsFileReader.forEachRecord(path, .matches) { (row) throws(DataError) in
-            try body(try decode(row))
+            if let record = BoxRecordReader.read(row.value) {
+                try body(record)
+            } else {
+                try body(try decode(row))
+            }
         }
     }
 }

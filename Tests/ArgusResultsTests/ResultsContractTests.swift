@@ -111,6 +111,48 @@ import Testing
         #expect(try EvaluationState.read(statePath).bytes() == state.bytes())
     }
 
+    /// Match records are read by a one-walk reader when they are plain box records and by the strict
+    /// decoder otherwise: both give the same records, and a bad record is named by the strict one.
+    @Test func matchRecordsReadTheSameEitherWay() throws {
+        guard let bytes = Golden.bytes(Self.snapshots + "detection_matches.jsonl") else { return }
+        let lines =
+            String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init) + [
+                #"{"kind":"missed","image":"a.jpg","label":"cat","ground_truth_id":4,"bbox":[1,2,3,4]}"#,
+                #"{"kind":"detection","image":"a.jpg","label":"cat","score":0.5,"bbox":[1,2,3,4],"outcome":"fp","#
+                    + #""ground_truth_id":null,"iou":0.0,"segmentation":[[1,2,3,2,3,4]]}"#,
+            ]
+        let folder = ScratchFolder()
+        func records(_ lines: [String]) throws(DataError) -> [DetectionMatchRecord] {
+            let path = folder.write(lines.joined(separator: "\n") + "\n", to: "matches.jsonl")
+            var result: [DetectionMatchRecord] = []
+            try DetectionMatchRecord.forEach(in: path) { result.append($0) }
+            return result
+        }
+        // A repeated first key sends every record to the strict decoder (which reads the first one).
+        let repeated =
+            [lines[0]]
+            + lines.dropFirst().map { line in "{" + line.dropFirst().prefix { $0 != "," } + "," + line.dropFirst() }
+        let plain = try records(lines)
+        #expect(plain.count == lines.count - 1 && plain.contains { $0.detection == nil } && plain.last?.shape != nil)
+        #expect(try records(repeated) == plain)
+        let bad: [(String, String, String)] = [
+            (#""bbox":["#, #""bbox":[1,"#, "bbox"),
+            (#""outcome":"fp""#, #""outcome":"maybe""#, "outcome"),
+            (#""ground_truth_id":25,"#, "", "ground_truth_id"),
+            (#""score":1.0"#, #""score":"high""#, "score"),
+        ]
+        for (from, to, key) in bad {
+            let edited = [lines[0], lines[1].replacingOccurrences(of: from, with: to)]
+            #expect(edited[1] != lines[1], "\(from)")
+            do {
+                _ = try records(edited)
+                Issue.record("\(key): the edited record was read")
+            } catch {
+                #expect(error.description.contains("matches.jsonl:2") && error.description.contains(key), "\(error)")
+            }
+        }
+    }
+
     /// Edits a snapshot and expects the reader's error to name the file and the key.
     func expectError(
         _ snapshot: String, _ edit: (String) -> String, mentions key: String,
