@@ -182,6 +182,32 @@ import Testing
         #expect(empty.status == 1 && empty.err.contains("is empty or not a PNG, JPEG"), "\(empty.err)")
     }
 
+    /// A streamed run (`--passes`) that fails part-way leaves nothing behind: no output, no hidden
+    /// partial folder beside it, nothing in the temporary directory.
+    @Test func aFailedStreamedRunLeavesNothing() throws {
+        let folder = ScratchFolder()
+        let truth = Repository.path("golden/detection/cases/bbox_102_gt.json")
+        let results = try String(
+            contentsOfFile: Repository.path("golden/detection/cases/bbox_102_results.json"), encoding: .utf8)
+        // The last result's box has three numbers: found by the pass that reads it, after the output
+        // folder was started.
+        let body = results.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()
+        let broken = folder.write(
+            body + #", {"image_id": 535, "category_id": 1, "bbox": [1, 1, 2], "score": 0.5}]"#, to: "results.json")
+        try FileManager.default.createDirectory(atPath: folder.file("tmp"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.file("out"), withIntermediateDirectories: true)
+        let run = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "evaluate", "--ground-truth", truth, "--predictions", broken, "--output", folder.file("out/eval"),
+                "--passes", "3",
+            ],
+            environment: ["TMPDIR": folder.file("tmp")])
+        #expect(run.status == 1 && run.err.contains("bbox: expected [x, y, width, height]"), "\(run.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("out")) == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("tmp")) == [])
+    }
+
     /// Inputs the fuzzers found (Fuzz/): each once crashed a reader, now each is an error naming the file.
     @Test func fuzzFindingsAreErrors() throws {
         let folder = ScratchFolder()

@@ -131,12 +131,16 @@ public enum ProgramRun {
     }
 
     /// Runs `executable` with `arguments` and waits for it.
+    /// - Parameter environment: variables set for the program, over this process's own.
     /// - Returns: its exit status and both outputs.
     /// - Throws: when the program cannot be started.
-    public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
