@@ -295,23 +295,12 @@ public enum ClassificationReport {
             var rightHistogram = UnitHistogram(bins: 20)
             var wrongHistogram = UnitHistogram(bins: 20)
             for r in records { if r.correct { rightHistogram.add(r.score) } else { wrongHistogram.add(r.score) } }
-            let edges = rightHistogram.edges
-            let right = rightHistogram.counts
-            let wrong = wrongHistogram.counts
-            let chart = HistogramChart(
-                title: "Confidence of right and wrong predictions", settings: settingsLine, edges: edges,
-                series: [
-                    .init(name: "right", counts: right, color: Palette.truePositive),
-                    .init(name: "wrong", counts: wrong, color: Palette.falsePositive),
-                ],
-                xTitle: "probability of the predicted class")
             blocks.append(
-                .chart(
-                    .init(
-                        id: "confidence_histogram", drawing: chart,
-                        data: .object([
-                            ("edges", .numbers(edges)), ("right", .numbers(right)), ("wrong", .numbers(wrong)),
-                        ]))))
+                ScoreHistogramGroup.block(
+                    id: "confidence_histogram", title: "Confidence of right and wrong predictions",
+                    settingsLine: settingsLine, xTitle: "probability of the predicted class",
+                    .init(name: "right", key: "right", histogram: rightHistogram, color: Palette.truePositive),
+                    .init(name: "wrong", key: "wrong", histogram: wrongHistogram, color: Palette.falsePositive)))
         }
         return blocks.isEmpty ? nil : .init(id: "calibration", title: "Confidence and calibration", blocks: blocks)
     }

@@ -479,24 +479,16 @@ public enum DetectionReport {
                 default: break
                 }
             }
-            let edges = truePositives.edges
-            let tp = truePositives.counts
-            let fp = falsePositives.counts
-            let chart = HistogramChart(
-                title: "Scores of true and false positives", settings: settingsLine, edges: edges,
-                series: [
-                    .init(name: "true positives", counts: tp, color: Palette.truePositive),
-                    .init(name: "false positives", counts: fp, color: Palette.falsePositive),
-                ],
-                xTitle: "detection score")
             blocks.append(
-                .chart(
+                ScoreHistogramGroup.block(
+                    id: "score_histogram", title: "Scores of true and false positives", settingsLine: settingsLine,
+                    xTitle: "detection score",
                     .init(
-                        id: "score_histogram", drawing: chart,
-                        data: .object([
-                            ("edges", .numbers(edges)), ("true_positives", .numbers(tp)),
-                            ("false_positives", .numbers(fp)),
-                        ]))))
+                        name: "true positives", key: "true_positives", histogram: truePositives,
+                        color: Palette.truePositive),
+                    .init(
+                        name: "false positives", key: "false_positives", histogram: falsePositives,
+                        color: Palette.falsePositive)))
         }
         if let tide = run.detectionMetrics?.tide {
             let types = TIDEBreakdown.ErrorType.allCases
