@@ -90,6 +90,9 @@ public struct GateDecision: Sendable {
         public var detail: String
         /// The labels that failed a per-label rule.
         public var failedLabels: [String] = []
+        /// Whether the rule was left out (a comparison without a baseline, when asked to skip those);
+        /// a skipped rule counts as passed.
+        public var skipped = false
     }
 }
 
@@ -104,17 +107,37 @@ public struct GateError: Error, CustomStringConvertible, Sendable {
 /// Applies a policy to a candidate evaluation and, for the rules that compare, a baseline.
 public enum Gate {
     /// Judges the candidate.
+    /// - Parameters:
+    ///   - skipComparisons: without a baseline, leave out the rules that compare (each reported as
+    ///     skipped) instead of refusing to judge: the first run of a nightly job has nothing to
+    ///     compare with.
     /// - Returns: every rule's outcome; the gate passes when all pass.
     /// - Throws: `GateError` when it cannot judge: a metric the evaluation does not have, a
     ///   comparison without a baseline, evaluations of different images, unreadable records.
-    public static func judge(policy: GatePolicy, candidate: GateInput, baseline: GateInput?) throws(GateError)
-        -> GateDecision
-    {
+    public static func judge(
+        policy: GatePolicy, candidate: GateInput, baseline: GateInput?, skipComparisons: Bool = false
+    ) throws(GateError) -> GateDecision {
+        var judged = policy
+        var skipped: [(index: Int, rule: GatePolicy.Rule)] = []
+        if baseline == nil && skipComparisons {
+            skipped = policy.rules.enumerated().filter { $0.element.check.needsBaseline }.map {
+                ($0.offset, $0.element)
+            }
+            judged.rules = policy.rules.filter { !$0.check.needsBaseline }
+        }
+        var decision: GateDecision
         do {
-            return try judgeOrThrow(policy: policy, candidate: candidate, baseline: baseline)
+            decision = try judgeOrThrow(policy: judged, candidate: candidate, baseline: baseline)
         } catch {
             throw GateError(error: error)
         }
+        for (index, rule) in skipped {
+            let result = GateDecision.RuleResult(
+                rule: rule.check.summary, field: rule.field, passed: true,
+                detail: "skipped: there is no baseline to compare with", skipped: true)
+            decision.results.insert(result, at: index)
+        }
+        return decision
     }
 
     static func judgeOrThrow(policy: GatePolicy, candidate: GateInput, baseline: GateInput?) throws(DataError)

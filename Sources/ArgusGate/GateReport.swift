@@ -11,12 +11,17 @@ extension GateDecision {
 
     /// The decision for a terminal: one line per rule, then the verdict.
     public var text: String {
-        var lines = results.map { "\($0.passed ? "PASS" : "FAIL")  \($0.field): \($0.rule) — \($0.detail)" }
+        var lines = results.map {
+            "\($0.skipped ? "SKIP" : $0.passed ? "PASS" : "FAIL")  \($0.field): \($0.rule) — \($0.detail)"
+        }
         let failed = results.filter { !$0.passed }.count
+        let skipped = results.filter(\.skipped).count
+        let judged = results.count - skipped
+        let skippedNote = skipped == 0 ? "" : ", \(skipped) skipped"
         lines.append(
             passed
-                ? "gate: passed (\(results.count) rule\(results.count == 1 ? "" : "s"))"
-                : "gate: FAILED (\(failed) of \(results.count) rules)")
+                ? "gate: passed (\(judged) rule\(judged == 1 ? "" : "s")\(skippedNote))"
+                : "gate: FAILED (\(failed) of \(judged) rules\(skippedNote))")
         return lines.joined(separator: "\n")
     }
 
@@ -37,6 +42,7 @@ extension GateDecision {
             json.field("field", result.field)
             json.field("rule", result.rule)
             json.field("passed", result.passed)
+            json.field("skipped", result.skipped)
             json.field("detail", result.detail)
             json.key("failed_labels")
             json.strings(result.failedLabels)
@@ -51,11 +57,15 @@ extension GateDecision {
     public var junit: String {
         let failures = results.filter { !$0.passed }.count
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuite name="argus gate" tests="\#(results.count)" failures="\#(failures)" errors="0">"# + "\n"
+        let skipped = results.filter(\.skipped).count
+        xml += #"<testsuite name="argus gate" tests="\#(results.count)" failures="\#(failures)" errors="0""#
+        xml += #" skipped="\#(skipped)">"# + "\n"
         for result in results {
             let name = escapeXML("\(result.field): \(result.rule)")
             xml += #"  <testcase classname="argus.gate" name="\#(name)">"#
-            if result.passed {
+            if result.skipped {
+                xml += #"<skipped message="\#(escapeXML(result.detail))"/>"#
+            } else if result.passed {
                 xml += "<system-out>\(escapeXML(result.detail))</system-out>"
             } else {
                 xml += #"<failure message="\#(escapeXML(result.detail))"/>"#
@@ -72,7 +82,7 @@ extension GateDecision {
         text += "| | rule | result |\n|---|---|---|\n"
         for result in results {
             text +=
-                "| \(result.passed ? "✅" : "❌") | \(escapeMarkdown(result.rule)) | \(escapeMarkdown(result.detail)) |\n"
+                "| \(result.skipped ? "⏭️" : result.passed ? "✅" : "❌") | \(escapeMarkdown(result.rule)) | \(escapeMarkdown(result.detail)) |\n"
         }
         text += "\nCandidate `\(escapeMarkdown(candidate))`"
         if let baseline { text += ", baseline `\(escapeMarkdown(baseline))`" }

@@ -47,6 +47,11 @@ struct GateCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Bootstrap resamples (default: the policy's, else 1000).")
     var resamples: Int?
 
+    @Flag(
+        name: .customLong("skip-comparisons-without-baseline"),
+        help: "Without a baseline, judge the absolute rules only and report the comparing ones as skipped.")
+    var skipComparisons = false
+
     @Flag(name: .customLong("no-record"), help: "Do not record the decision in the registry.")
     var noRecord = false
 
@@ -71,7 +76,9 @@ struct GateCommand: ParsableCommand {
             let candidateInput = try GateInput(folder: candidate)
             baselineFolder = try resolveBaseline()
             let baselineInput = try baselineFolder.map { (folder) throws(DataError) in try GateInput(folder: folder) }
-            decision = try Gate.judge(policy: policyFile, candidate: candidateInput, baseline: baselineInput)
+            decision = try Gate.judge(
+                policy: policyFile, candidate: candidateInput, baseline: baselineInput,
+                skipComparisons: skipComparisons)
         } catch let error as DataError {
             Console.printError("error: \(error)")
             Console.printError("gate: could not judge")

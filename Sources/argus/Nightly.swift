@@ -91,7 +91,11 @@ struct Nightly: ParsableCommand {
             "--policy", policy, "--candidate", folder, "--registry", job.registry, "--json", folder + "/gate.json",
             "--junit", folder + "/gate.xml", "--markdown", folder + "/gate.md",
         ]
-        if let baselineFolder { arguments += ["--baseline", baselineFolder] }
+        if let baselineFolder {
+            arguments += ["--baseline", baselineFolder]
+        } else {
+            arguments.append("--skip-comparisons-without-baseline")
+        }
         let gate = try GateCommand.parse(arguments)
         do {
             try gate.run()
@@ -119,10 +123,14 @@ struct NightlyJob {
     var policy: String?
     var onFailure: String
 
-    static let keys = [
-        "model", "dataset", "task", "ground_truth", "predictions", "output", "registry", "baseline", "policy",
-        "on_failure",
-    ]
+    /// The file's keys, each spelled here only.
+    enum Key: String, CaseIterable {
+        case model, dataset, task, predictions, output, registry, baseline, policy
+        case groundTruth = "ground_truth"
+        case onFailure = "on_failure"
+    }
+
+    static let keys = Key.allCases.map(\.rawValue)
 
     /// Reads the file; paths in it are relative to its folder.
     /// - Throws: `DataError` with the line and column of each mistake and what is allowed.
@@ -141,11 +149,11 @@ struct NightlyJob {
         } catch {
             throw DataError(.invalidData, SourceLocation(file: path), "invalid YAML: \(error)")
         }
-        var values: [String: String] = [:]
+        var values: [Key: String] = [:]
         for (key, value) in root.mapping ?? [:] {
             let name = key.string ?? ""
             let location = SourceLocation(file: path, line: key.mark?.line, column: key.mark?.column)
-            guard keys.contains(name) else {
+            guard let key = Key(rawValue: name) else {
                 let hint =
                     keys.min { Argus.distance($0, name) < Argus.distance($1, name) }
                     .flatMap { Argus.distance($0, name) <= 3 ? " (did you mean `\($0)`?)" : nil } ?? ""
@@ -156,27 +164,28 @@ struct NightlyJob {
             guard let text = value.string else {
                 throw DataError(.invalidData, location, field: name, "expected a string")
             }
-            values[name] = text
+            values[key] = text
         }
         let base = PathTools.folder(of: path)
         func located(_ value: String) -> String {
             value.hasPrefix("/") || value.contains("://") ? value : base + "/" + value
         }
-        func required(_ key: String) throws(DataError) -> String {
+        func required(_ key: Key) throws(DataError) -> String {
             guard let value = values[key] else {
-                throw DataError(.invalidData, SourceLocation(file: path), field: key, "missing required key")
+                throw DataError(.invalidData, SourceLocation(file: path), field: key.rawValue, "missing required key")
             }
             return value
         }
-        let onFailure = values["on_failure"] ?? "stop"
+        let onFailure = values[.onFailure] ?? "stop"
         guard onFailure == "retrain" || onFailure == "stop" else {
-            throw DataError(.invalidData, SourceLocation(file: path), field: "on_failure", "expected retrain or stop")
+            throw DataError(
+                .invalidData, SourceLocation(file: path), field: Key.onFailure.rawValue, "expected retrain or stop")
         }
         return NightlyJob(
-            model: try required("model"), dataset: try required("dataset"), task: values["task"],
-            groundTruth: located(try required("ground_truth")), predictions: located(try required("predictions")),
-            output: located(try required("output")),
-            registry: located(values["registry"] ?? Registry.defaultPath), baseline: values["baseline"],
-            policy: values["policy"].map(located), onFailure: onFailure)
+            model: try required(.model), dataset: try required(.dataset), task: values[.task],
+            groundTruth: located(try required(.groundTruth)), predictions: located(try required(.predictions)),
+            output: located(try required(.output)),
+            registry: located(values[.registry] ?? Registry.defaultPath), baseline: values[.baseline],
+            policy: values[.policy].map(located), onFailure: onFailure)
     }
 }
