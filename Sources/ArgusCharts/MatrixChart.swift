@@ -46,6 +46,12 @@ public struct MatrixChart: Drawable {
         }
     }
 
+    /// A row fraction in a cell: two decimals, and "<.01" for what would print as 0 (a number in
+    /// exponent form would be cut to "4…" by a small cell, and read as 4).
+    static func fractionLabel(_ fraction: Double) -> String {
+        fraction > 0 && fraction < 0.01 ? "<.01" : formatNumber(fraction, digits: 2)
+    }
+
     /// Draws the chart.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
@@ -61,7 +67,7 @@ public struct MatrixChart: Drawable {
                 let fill = Palette.sequential(fractions[i][j])
                 canvas.fill(cell, fill)
                 if cellSize >= 22 {
-                    let value = normalized ? formatNumber(fractions[i][j], digits: 2) : formatNumber(counts[i][j])
+                    let value = normalized ? Self.fractionLabel(fractions[i][j]) : formatNumber(counts[i][j])
                     canvas.text(
                         canvas.fitted(value, width: cellSize - 2), x: cell.x + cellSize / 2,
                         y: cell.y + cellSize / 2 + fontSize * 0.35,

@@ -261,7 +261,7 @@ public enum ClassificationReport {
                 .table(
                     .init(
                         id: "per_class_table", title: "Per-class results",
-                        settings: settingsLine + " · click a heading to sort", header: header, rows: rows)),
+                        settings: settingsLine, header: header, rows: rows)),
             ])
     }
 

@@ -203,7 +203,7 @@ public enum ComparisonReport {
         blocks.append(
             .table(
                 .init(
-                    id: "per_class_compare", title: "Per-class \(measure)", settings: "click a heading to sort",
+                    id: "per_class_compare", title: "Per-class \(measure)", settings: "",
                     header: header, rows: rows)))
         return .init(id: "per-class", title: "Per-class changes", blocks: blocks)
     }

@@ -400,7 +400,7 @@ public enum DetectionReport {
             .table(
                 .init(
                     id: "per_class_table", title: "Per-class results",
-                    settings: settingsLine + " · click a heading to sort",
+                    settings: settingsLine,
                     header: header, rows: rows)))
         return .init(id: "per-class", title: "Per-class results", blocks: blocks)
     }

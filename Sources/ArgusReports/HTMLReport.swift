@@ -83,10 +83,16 @@ public enum HTMLReport {
         return html
     }
 
+    /// A table's settings line, with the sorting hint where the page can sort it (the PDF cannot).
+    static func settingsLine(_ table: ReportDocument.Table) -> String {
+        guard table.sortable else { return table.settings }
+        return table.settings.isEmpty ? "click a heading to sort" : table.settings + " · click a heading to sort"
+    }
+
     static func tableHTML(_ table: ReportDocument.Table) -> String {
         let numeric = table.numericColumns
         var html =
-            "<div class=\"table\"><h3>\(escape(table.title))</h3><p class=\"settings\">\(escape(table.settings))</p>"
+            "<div class=\"table\"><h3>\(escape(table.title))</h3><p class=\"settings\">\(escape(Self.settingsLine(table)))</p>"
         html += "<table id=\"table-\(escape(table.id))\"\(table.sortable ? " class=\"sortable\"" : "")><thead><tr>"
         for (c, heading) in table.header.enumerated() {
             html += "<th\(numeric.contains(c) ? " class=\"num\"" : "")>\(escape(heading))</th>"

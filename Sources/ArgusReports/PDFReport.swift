@@ -98,6 +98,8 @@ public enum PDFReport {
             var head = drawing
             head.rows = Array(drawing.rows.prefix(first))
             place(head)
+            // On a fresh page the whole table may fit: then there is nothing to continue.
+            guard drawing.rows.count > first else { return }
             var rest = drawing
             rest.rows = Array(drawing.rows.dropFirst(first))
             rest.title = drawing.title + " (continued)"

@@ -1,0 +1,56 @@
+import ArgusTestSupport
+import Foundation
+import Testing
+
+@testable import ArgusCharts
+@testable import ArgusReports
+
+/// Layout defects seen in rendered reports, each kept from coming back.
+@Suite struct LayoutDefectTests {
+    func table(rows: Int, sortable: Bool = true) -> ReportDocument.Table {
+        ReportDocument.Table(
+            id: "t", title: "Per class", settings: "IoU 0.5", header: ["class", "AP"],
+            rows: (0..<rows).map { [.text("class \($0)"), .number(Double($0) / Double(rows))] }, sortable: sortable)
+    }
+
+    /// The tables a layout placed, page by page.
+    func placedTables(_ layout: PDFReport.Layout) -> [TableDrawing] {
+        layout.pages.flatMap { page in
+            page.items.compactMap { item -> TableDrawing? in
+                if case .drawing(let drawing, _, _, _) = item { drawing as? TableDrawing } else { nil }
+            }
+        }
+    }
+
+    /// A table that starts near the foot of a page and fits whole on the next one is not followed by
+    /// an empty "(continued)" piece; a long one is split into pieces that each hold rows.
+    @Test func tablesAreNotContinuedEmpty() {
+        for rows in [30, 41, 120] {
+            var layout = PDFReport.Layout()
+            layout.newPage()
+            layout.y = PDFReport.bottom - 200
+            layout.placeTable(table(rows: rows))
+            let pieces = placedTables(layout)
+            #expect(pieces.allSatisfy { !$0.rows.isEmpty }, "\(rows) rows: an empty piece")
+            #expect(pieces.map(\.rows.count).reduce(0, +) == rows)
+            #expect(pieces.dropFirst().allSatisfy { $0.title.hasSuffix("(continued)") })
+            if rows <= 41 { #expect(pieces.count == 1, "\(rows) rows: \(pieces.map(\.rows.count))") }
+        }
+    }
+
+    /// Row fractions too small for two decimals read "<.01", not an exponent cut to "4…".
+    @Test func tinyFractionsReadAsLessThanOneHundredth() {
+        #expect(MatrixChart.fractionLabel(0.004) == "<.01")
+        #expect(MatrixChart.fractionLabel(0.0099) == "<.01")
+        #expect(MatrixChart.fractionLabel(0.25) == "0.25")
+        #expect(MatrixChart.fractionLabel(1) == "1")
+    }
+
+    /// "Click a heading to sort" is said where a click sorts (the HTML), not in the PDF.
+    @Test func theSortingHintIsOnlyInTheHTML() {
+        let sortable = table(rows: 3)
+        #expect(HTMLReport.tableHTML(sortable).contains("IoU 0.5 · click a heading to sort"))
+        #expect(!HTMLReport.tableHTML(table(rows: 3, sortable: false)).contains("click a heading"))
+        #expect(!sortable.drawing.settings.contains("click"))
+    }
+}
