@@ -513,14 +513,21 @@ public enum DetectionReport {
                         ]))))
         }
         if let level = run.detectionMetrics?.imageLevel {
-            let rows: [[ReportDocument.Table.Cell]] = [
+            // Without images that have no objects, no image can be a false positive or a true
+            // negative: those rows and the precision (1 by construction) say nothing, and are left out.
+            let hasEmptyImages = level.falsePositives + level.trueNegatives > 0
+            var rows: [[ReportDocument.Table.Cell]] = [
                 [.text("true positives"), .count(level.truePositives)],
                 [.text("false negatives"), .count(level.falseNegatives)],
-                [.text("false positives"), .count(level.falsePositives)],
-                [.text("true negatives"), .count(level.trueNegatives)],
-                [.text("precision"), .number(level.precision)], [.text("recall"), .number(level.recall)],
-                [.text("accuracy"), .number(level.accuracy)],
             ]
+            if hasEmptyImages {
+                rows += [
+                    [.text("false positives"), .count(level.falsePositives)],
+                    [.text("true negatives"), .count(level.trueNegatives)],
+                    [.text("precision"), .number(level.precision)],
+                ]
+            }
+            rows += [[.text("recall"), .number(level.recall)], [.text("accuracy"), .number(level.accuracy)]]
             blocks.append(
                 .table(
                     .init(
@@ -528,6 +535,12 @@ public enum DetectionReport {
                         settings:
                             "an image is a hit when it has a true positive at score ≥ \(formatNumber(level.scoreThreshold))",
                         header: ["measure", "value"], rows: rows, sortable: false)))
+            if !hasEmptyImages {
+                blocks.append(
+                    .paragraph(
+                        "Every image has objects, so none can be a false positive or a true negative: image-level "
+                            + "precision would be 1 by construction and is left out, and accuracy equals recall."))
+            }
         }
         return blocks.isEmpty ? nil : .init(id: "errors", title: "Scores and errors", blocks: blocks)
     }

@@ -54,3 +54,38 @@ import Testing
         #expect(!sortable.drawing.settings.contains("click"))
     }
 }
+
+/// The image-level table of a detection report says only what is defined.
+@Suite struct ImageLevelTableTests {
+    func rows(_ run: EvaluationRun) -> (measures: [String], paragraphs: [String]) {
+        let blocks = DetectionReport.errorSection(run, settingsLine: "", scoreThreshold: 0.5)?.blocks ?? []
+        var measures: [String] = []
+        var paragraphs: [String] = []
+        for block in blocks {
+            if case .table(let table) = block, table.id == "image_level" { measures = table.rows.map { $0[0].text } }
+            if case .paragraph(let text) = block { paragraphs.append(text) }
+        }
+        return (measures, paragraphs)
+    }
+
+    @Test func withoutEmptyImagesUndefinedRowsAreLeftOutAndSaidSo() throws {
+        var run = try EvaluationRun(folder: try ReportsTests.toyEvaluation())
+        guard case .detection(var file) = run.metrics, var level = file.imageLevel else {
+            Issue.record("the toy evaluation has no image-level section")
+            return
+        }
+        for empty in [0, 2] {
+            level.falsePositives = empty / 2
+            level.trueNegatives = empty / 2
+            file.imageLevel = level
+            run.metrics = .detection(file)
+            let (measures, paragraphs) = rows(run)
+            let explained = paragraphs.contains { $0.hasPrefix("Every image has objects") }
+            if empty == 0 {
+                #expect(measures == ["true positives", "false negatives", "recall", "accuracy"] && explained)
+            } else {
+                #expect(measures.contains("true negatives") && measures.contains("precision") && !explained)
+            }
+        }
+    }
+}
