@@ -10,6 +10,9 @@ public struct TableDrawing: Drawable {
     public var rows: [[String]]
     /// Right-aligned columns (numbers).
     public var numericColumns: Set<Int>
+    /// Cells drawn bold in a colour of their own (a delta's better or worse), by row and column;
+    /// nil, or a missing row, for the text colour.
+    public var colors: [[Color?]] = []
     /// The table's width.
     public var width: Double
     /// A row's height.
@@ -31,12 +34,20 @@ public struct TableDrawing: Drawable {
     /// The table's size.
     public var size: (width: Double, height: Double) { (width, 50 + Double(rows.count + 1) * Self.rowHeight + 8) }
 
+    /// The table with only the rows in `range` (and their colours).
+    public func slice(_ range: Range<Int>) -> TableDrawing {
+        var piece = self
+        let range = range.clamped(to: 0..<rows.count)
+        piece.rows = Array(rows[range])
+        piece.colors = colors.isEmpty ? [] : Array(colors[range.clamped(to: 0..<colors.count)])
+        return piece
+    }
+
     /// The table split into pieces of at most `rowsPerPiece` rows, each with the header.
     public func split(rowsPerPiece: Int) -> [TableDrawing] {
         guard rows.count > rowsPerPiece else { return [self] }
         return stride(from: 0, to: rows.count, by: rowsPerPiece).map { start in
-            var piece = self
-            piece.rows = Array(rows[start..<min(rows.count, start + rowsPerPiece)])
+            var piece = slice(start..<start + rowsPerPiece)
             if start > 0 { piece.title = title + " (continued)" }
             return piece
         }
@@ -58,23 +69,25 @@ public struct TableDrawing: Drawable {
             widths[0] = max(40, widths[0] - (total - (width - 20)))
         }
         var y = 50.0
-        func drawRow(_ cells: [String], bold: Bool, shaded: Bool) {
+        func drawRow(_ cells: [String], colors: [Color?], bold: Bool, shaded: Bool) {
             if shaded { canvas.fill(Rect(x: 10, y: y, width: width - 20, height: Self.rowHeight), Palette.panel) }
-            canvas.setFont(size: 9.5, bold: bold)
             var x = 10.0 + 7
             for c in 0..<columns {
+                let color = c < colors.count ? colors[c] : nil
+                canvas.setFont(size: 9.5, bold: bold || color != nil)
                 let cell = canvas.fitted(c < cells.count ? cells[c] : "", width: widths[c])
-                if numericColumns.contains(c) {
-                    canvas.text(cell, x: x + widths[c], y: y + 11, align: .right)
-                } else {
-                    canvas.text(cell, x: x, y: y + 11)
-                }
+                let right = numericColumns.contains(c)
+                canvas.text(
+                    cell, x: right ? x + widths[c] : x, y: y + 11, align: right ? .right : .left,
+                    color: color ?? Palette.text)
                 x += widths[c] + 14
             }
             y += Self.rowHeight
         }
-        drawRow(header, bold: true, shaded: false)
+        drawRow(header, colors: [], bold: true, shaded: false)
         canvas.strokeLine(from: (10, y), to: (width - 10, y), Palette.frame, width: 0.8)
-        for (i, row) in rows.enumerated() { drawRow(row, bold: false, shaded: i % 2 == 1) }
+        for (i, row) in rows.enumerated() {
+            drawRow(row, colors: i < colors.count ? colors[i] : [], bold: false, shaded: i % 2 == 1)
+        }
     }
 }

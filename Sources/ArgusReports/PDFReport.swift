@@ -95,13 +95,10 @@ public enum PDFReport {
             }
             if firstRows < 12 { newPage() }
             let first = Int((bottom - y - 50 - 8) / TableDrawing.rowHeight) - 1
-            var head = drawing
-            head.rows = Array(drawing.rows.prefix(first))
-            place(head)
+            place(drawing.slice(0..<max(0, first)))
             // On a fresh page the whole table may fit: then there is nothing to continue.
             guard drawing.rows.count > first else { return }
-            var rest = drawing
-            rest.rows = Array(drawing.rows.dropFirst(first))
+            var rest = drawing.slice(first..<drawing.rows.count)
             rest.title = drawing.title + " (continued)"
             for piece in rest.split(rowsPerPiece: fullRows) {
                 var continued = piece

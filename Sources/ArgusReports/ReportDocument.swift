@@ -87,7 +87,18 @@ public struct ReportDocument {
             /// Its colour: better, worse or plain.
             public var tone: Tone = .plain
             /// How a delta reads.
-            public enum Tone { case plain, better, worse }
+            public enum Tone {
+                case plain, better, worse
+
+                /// The colour a PDF table draws it in (nil: the text's).
+                var color: Color? {
+                    switch self {
+                    case .plain: nil
+                    case .better: Palette.better
+                    case .worse: Palette.worse
+                    }
+                }
+            }
             /// A text cell.
             public static func text(_ s: String) -> Cell { Cell(text: s, value: nil) }
             /// A number to `digits` places ("—" where undefined).
@@ -124,9 +135,13 @@ public struct ReportDocument {
         }
 
         var drawing: TableDrawing {
-            TableDrawing(
+            var drawing = TableDrawing(
                 title: title, settings: settings, header: header, rows: rows.map { $0.map(\.text) },
                 numericColumns: numericColumns)
+            if rows.contains(where: { $0.contains { $0.tone != .plain } }) {
+                drawing.colors = rows.map { row in row.map(\.tone.color) }
+            }
+            return drawing
         }
     }
 

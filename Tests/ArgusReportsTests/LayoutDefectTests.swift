@@ -89,3 +89,37 @@ import Testing
         }
     }
 }
+
+/// The PDF draws a comparison's deltas in the colours its caption promises, on every page.
+@Suite struct DeltaColourTests {
+    @Test func deltasKeepTheirColoursAcrossPages() {
+        let rows: [[ReportDocument.Table.Cell]] = (0..<100).map { i in
+            [.text("class \(i)"), .delta(i % 3 == 0 ? 0.1 : i % 3 == 1 ? -0.1 : 0)]
+        }
+        let table = ReportDocument.Table(
+            id: "d", title: "Per-class AP", settings: "", header: ["class", "Δ"], rows: rows)
+        let drawing = table.drawing
+        #expect(drawing.colors.count == 100)
+        #expect(drawing.colors[0][1] == Palette.better && drawing.colors[1][1] == Palette.worse)
+        #expect(drawing.colors[2][1] == nil && drawing.colors[0][0] == nil)
+        var layout = PDFReport.Layout()
+        layout.newPage()
+        layout.y = PDFReport.bottom - 300
+        layout.placeTable(table)
+        var seen = 0
+        for page in layout.pages {
+            for item in page.items {
+                guard case .drawing(let piece as TableDrawing, _, _, _) = item else { continue }
+                for (row, colors) in zip(piece.rows, piece.colors) {
+                    let index = Int(row[0].dropFirst("class ".count)) ?? -1
+                    #expect(colors[1] == drawing.colors[index][1], "row \(index)")
+                    seen += 1
+                }
+            }
+        }
+        #expect(seen == 100)
+        #expect(
+            ReportDocument.Table(id: "p", title: "", settings: "", header: ["a"], rows: [[.text("x")]]).drawing.colors
+                .isEmpty)
+    }
+}
