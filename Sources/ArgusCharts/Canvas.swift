@@ -169,6 +169,23 @@ public final class Canvas {
         addRect(r)
         fill()
     }
+    /// Makes what `body` draws a link to the destination `name` (see `destination(_:)`): a PDF link
+    /// annotation; other surfaces draw it plainly. Named destinations, unlike Cairo's page links,
+    /// may point at pages not drawn yet.
+    /// - Parameter name: letters, digits, `-` and `_` only.
+    public func link(toDestination name: String, _ body: () -> Void) {
+        cairo_tag_begin(context, "Link", "dest='\(name)'")
+        body()
+        cairo_tag_end(context, "Link")
+    }
+
+    /// Names the top of the current page as a link destination (PDF only).
+    /// - Parameter name: letters, digits, `-` and `_` only.
+    public func destination(_ name: String) {
+        cairo_tag_begin(context, "cairo.dest", "name='\(name)'")
+        cairo_tag_end(context, "cairo.dest")
+    }
+
     /// Strokes a rectangle's outline.
     public func stroke(_ r: Rect, _ color: Color, width: Double = 1) {
         setColor(color)

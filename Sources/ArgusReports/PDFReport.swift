@@ -132,6 +132,7 @@ public enum PDFReport {
         pdf.addOutline("Contents", page: 1)
         for (number, page) in layout.pages.enumerated() {
             pdf.addPage(width: pageWidth, height: pageHeight) { canvas in
+                canvas.destination(pageDestination(number + 2))
                 for item in page.items {
                     switch item {
                     case .drawing(let drawing, let x, let y, let scale):
@@ -152,6 +153,9 @@ public enum PDFReport {
         for start in layout.sectionStarts { pdf.addOutline(start.title, page: start.page + 1) }
         return pdf.finish()
     }
+
+    /// The name of a page's link destination (the contents page links to each section's).
+    static func pageDestination(_ page: Int) -> String { "page-\(page)" }
 
     static func drawContents(_ document: ReportDocument, sections: [(String, Int)], on canvas: Canvas) {
         var y = margin + 24
@@ -190,8 +194,10 @@ public enum PDFReport {
         y += 22
         canvas.setFont(size: 11)
         for (title, page) in sections {
-            canvas.text(title, x: margin + 8, y: y)
-            canvas.text(String(page), x: pageWidth - margin, y: y, align: .right)
+            canvas.link(toDestination: pageDestination(page)) {
+                canvas.text(title, x: margin + 8, y: y)
+                canvas.text(String(page), x: pageWidth - margin, y: y, align: .right)
+            }
             canvas.strokeLine(
                 from: (margin + 12 + canvas.textWidth(title), y - 3),
                 to: (pageWidth - margin - 8 - canvas.textWidth(String(page)), y - 3),

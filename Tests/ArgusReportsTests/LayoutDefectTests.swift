@@ -123,3 +123,19 @@ import Testing
                 .isEmpty)
     }
 }
+
+/// The PDF's contents page links to every section.
+@Suite struct ContentsLinkTests {
+    @Test func everyContentsEntryIsALinkToItsSectionsPage() throws {
+        let run = try EvaluationRun(folder: try ReportsTests.digitsEvaluation())
+        let document = ReportFiles.document(run)
+        let pdf = String(decoding: PDFReport.render(document), as: UTF8.self)
+        let links = pdf.components(separatedBy: "/Subtype /Link").count - 1
+        #expect(links == document.sections.count)
+        let targets = pdf.components(separatedBy: "/Dest (").dropFirst().map { $0.prefix { $0 != ")" } }
+        #expect(targets.count == links)
+        for target in targets {
+            #expect(pdf.contains("(\(target)) ["), "no destination named \(target)")
+        }
+    }
+}
