@@ -265,14 +265,18 @@ public final class Canvas {
 
     // MARK: Images
 
-    /// Draws `image` scaled into `rect` (bilinear filtering).
+    /// Draws `image` scaled into `rect`: smoothed when shrunk or slightly enlarged, as sharp pixels
+    /// when enlarged twice or more (a tiny image, an 8×8 digit, stays readable instead of blurred).
     public func draw(_ image: RasterImage, in rect: Rect) {
         guard image.width > 0, image.height > 0 else { return }
+        let scaleX = rect.width / Double(image.width)
+        let scaleY = rect.height / Double(image.height)
         isolated {
             translate(rect.x, rect.y)
-            scale(rect.width / Double(image.width), rect.height / Double(image.height))
+            scale(scaleX, scaleY)
             cairo_set_source_surface(context, image.surface, 0, 0)
-            cairo_pattern_set_filter(cairo_get_source(context), CAIRO_FILTER_GOOD)
+            let filter = min(scaleX, scaleY) >= 2 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD
+            cairo_pattern_set_filter(cairo_get_source(context), filter)
             cairo_paint(context)
         }
     }

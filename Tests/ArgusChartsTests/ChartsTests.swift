@@ -6,6 +6,26 @@ import Testing
 
 /// The drawing layer: image codecs, scales, deterministic SVG, PDF pages.
 @Suite struct ChartsTests {
+    /// A tiny image enlarged many times keeps sharp pixels; one shrunk is smoothed.
+    @Test func enlargedTinyImagesStaySharp() throws {
+        struct Picture: Drawable {
+            var image: RasterImage
+            var side: Double
+            var size: (width: Double, height: Double) { (side, side) }
+            var caption: String { "" }
+            func draw(on canvas: Canvas) { canvas.draw(image, in: Rect(x: 0, y: 0, width: side, height: side)) }
+        }
+        // 2×2: black, white / white, black, drawn 40 points wide at 1 pixel per point.
+        let checker = RasterImage(width: 2, height: 2) { [0xFF00_0000, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFF00_0000][$0] }
+        let big = try RasterImage(encoded: Render.png(Picture(image: checker, side: 40), scale: 1))
+        // Just left of the middle is still black and just right of it white: no blended grey.
+        #expect(big.pixel(x: 19, y: 5) == 0xFF00_0000 && big.pixel(x: 20, y: 5) == 0xFFFF_FFFF)
+        let stripes = RasterImage(width: 40, height: 40) { $0 % 2 == 0 ? 0xFF00_0000 : 0xFFFF_FFFF }
+        let small = try RasterImage(encoded: Render.png(Picture(image: stripes, side: 10), scale: 1))
+        let grey = small.pixel(x: 5, y: 5) & 0xFF
+        #expect(grey > 0x40 && grey < 0xC0, "shrinking averages the stripes: \(String(grey, radix: 16))")
+    }
+
     @Test func pngRoundTripAndJPEGDecoding() throws {
         // A 3×2 image: red, green, blue / white, black, half-transparent grey.
         let pixels: [UInt32] = [0xFFFF_0000, 0xFF00_FF00, 0xFF00_00FF, 0xFFFF_FFFF, 0xFF00_0000, 0x8040_4040]
