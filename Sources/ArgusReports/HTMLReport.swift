@@ -79,7 +79,7 @@ public enum HTMLReport {
             "<script type=\"application/json\" id=\"argus-chart-data\">\(scriptSafe(document.chartData.text))</script>\n"
         html +=
             "<script type=\"application/json\" id=\"argus-curve-data\">\(scriptSafe(document.curveData.text))</script>\n"
-        html += "<script>\(script)</script>\n</body>\n</html>\n"
+        html += "<script>\(script(zooming: document.hasZoomableFigure))</script>\n</body>\n</html>\n"
         return html
     }
 
@@ -162,8 +162,12 @@ public enum HTMLReport {
         @media print{nav,.zoombar{display:none}.zoomview{max-height:none;overflow:visible}}
         """
 
-    static let script = """
-        (function(){
+    /// The page's script: table sorting, and the zoom buttons where a figure has them.
+    static func script(zooming: Bool) -> String {
+        "(function(){\n" + sortingScript + (zooming ? zoomScript : "") + "})();\n"
+    }
+
+    static let sortingScript = """
         document.querySelectorAll('table.sortable').forEach(function(table){
           table.querySelectorAll('th').forEach(function(th,column){
             th.addEventListener('click',function(){
@@ -184,6 +188,10 @@ public enum HTMLReport {
             });
           });
         });
+
+        """
+
+    static let zoomScript = """
         document.querySelectorAll('figure.zoomable').forEach(function(figure){
           var svg=figure.querySelector('svg'),natural=parseFloat(figure.getAttribute('data-width'));
           var zoom=Math.min(1,(figure.clientWidth||1000)/natural);
@@ -197,7 +205,7 @@ public enum HTMLReport {
           });
           apply();
         });
-        })();
+
         """
 }
 

@@ -145,6 +145,19 @@ public struct ReportDocument {
         }
     }
 
+    /// Whether a figure is shown with zoom buttons (a big confusion matrix).
+    var hasZoomableFigure: Bool {
+        sections.contains { section in
+            section.blocks.contains { block in
+                switch block {
+                case .chart(let figure): figure.zoomable
+                case .grid(let figures): figures.contains(where: \.zoomable)
+                case .table, .paragraph: false
+                }
+            }
+        }
+    }
+
     /// All chart and table data by id (what the tests compare with golden JSON).
     public var chartData: PlainJSON {
         var members: [(String, PlainJSON)] = []

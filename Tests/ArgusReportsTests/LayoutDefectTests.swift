@@ -139,3 +139,27 @@ import Testing
         }
     }
 }
+
+/// The zoom buttons' script is in a page only when a figure there has the buttons.
+@Suite struct ZoomScriptTests {
+    @Test func theZoomScriptComesWithAZoomableFigure() throws {
+        var document = ReportFiles.document(try EvaluationRun(folder: try ReportsTests.digitsEvaluation()))
+        #expect(!document.hasZoomableFigure)
+        let plain = HTMLReport.render(document)
+        #expect(!plain.contains("figure.zoomable") && plain.contains("table.sortable"))
+        guard
+            let s = document.sections.firstIndex(where: { section in
+                section.blocks.contains { if case .chart = $0 { true } else { false } }
+            }),
+            let b = document.sections[s].blocks.firstIndex(where: { if case .chart = $0 { true } else { false } }),
+            case .chart(var figure) = document.sections[s].blocks[b]
+        else {
+            Issue.record("the digits report has no chart")
+            return
+        }
+        figure.zoomable = true
+        document.sections[s].blocks[b] = .chart(figure)
+        let zooming = HTMLReport.render(document)
+        #expect(zooming.contains("figure.zoomable") && zooming.contains("class=\"zoomable\""))
+    }
+}
