@@ -104,18 +104,25 @@ public struct ReliabilityChart: Drawable {
             title: title, settings: settings, xTitle: "confidence", yTitle: "accuracy",
             xDomain: 0...1, yDomain: 0...1, size: size)
         frame.draw(on: canvas)
+        let largest = bins.map(\.count).max() ?? 0
+        canvas.setFont(size: 7.5)
         for bin in bins {
             guard let accuracy = bin.accuracy, let confidence = bin.confidence else { continue }
             let x0 = frame.x(bin.lower) + 0.5
             let x1 = frame.x(bin.upper) - 0.5
+            let weight = Self.weight(count: bin.count, largest: largest)
             canvas.fill(
                 Rect(x: x0, y: frame.y(accuracy), width: x1 - x0, height: frame.y(0) - frame.y(accuracy)),
-                Palette.truePositive.with(alpha: 0.75))
+                Palette.truePositive.with(alpha: 0.75 * weight))
             let low = min(accuracy, confidence)
             let high = max(accuracy, confidence)
             canvas.fill(
                 Rect(x: x0, y: frame.y(high), width: x1 - x0, height: frame.y(low) - frame.y(high)),
-                Palette.falsePositive.with(alpha: 0.35))
+                Palette.falsePositive.with(alpha: 0.35 * weight))
+            // The bin's sample count above it: a bar of 2 samples says little.
+            canvas.text(
+                canvas.fitted(String(bin.count), width: x1 - x0 + 2), x: (x0 + x1) / 2, y: frame.y(high) - 3,
+                align: .center, color: Palette.mutedText)
         }
         canvas.strokeLine(
             from: (frame.x(0), frame.y(0)), to: (frame.x(1), frame.y(1)), Palette.frame, width: 0.9, dash: [4, 3])
@@ -128,5 +135,12 @@ public struct ReliabilityChart: Drawable {
         canvas.text(
             "bins with samples: \(bins.filter { $0.count > 0 }.count) of \(bins.count)", x: frame.plot.x + 6,
             y: frame.plot.y + 14, color: Palette.mutedText)
+    }
+
+    /// How strongly a bin is drawn: 1 for the fullest bin, down to 0.25 for a nearly empty one
+    /// (by the square root of its share, so that mid-sized bins stay visible).
+    static func weight(count: Int, largest: Int) -> Double {
+        guard largest > 0 else { return 1 }
+        return 0.25 + 0.75 * (Double(count) / Double(largest)).squareRoot()
     }
 }

@@ -290,6 +290,10 @@ public enum ClassificationReport {
                             ("accuracy", .numbers(parsed.map { $0.accuracy ?? .nan })),
                             ("expected_calibration_error", .number(ece)),
                         ]))))
+            blocks.append(
+                .paragraph(
+                    "The number above each bar is its bin's sample count; bins with fewer samples are drawn paler, "
+                        + "since their accuracy says less."))
         }
         if let records = run.classifications, !records.isEmpty {
             var rightHistogram = UnitHistogram(bins: 20)

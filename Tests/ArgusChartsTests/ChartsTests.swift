@@ -122,3 +122,14 @@ import Testing
         #expect(points.first! == (frame.x(0), frame.y(1)) && points.last! == (frame.x(1), frame.y(0)))
     }
 }
+
+/// A reliability bin of a couple of samples is drawn paler than one of hundreds.
+@Suite struct ReliabilityWeightTests {
+    @Test func sparseBinsArePaler() {
+        #expect(ReliabilityChart.weight(count: 282, largest: 282) == 1)
+        #expect(ReliabilityChart.weight(count: 2, largest: 282) < 0.35)
+        #expect(ReliabilityChart.weight(count: 0, largest: 0) == 1)
+        let weights = [1, 10, 100, 282].map { ReliabilityChart.weight(count: $0, largest: 282) }
+        #expect(weights == weights.sorted())
+    }
+}
