@@ -202,7 +202,26 @@ public struct AttributionGrid: Drawable {
             if let image = panel.0 { canvas.draw(image, in: r) } else { canvas.fill(r, Palette.panel) }
             canvas.setFont(size: 8.5)
             canvas.text(panel.1, x: r.x, y: r.maxY + 9, color: Palette.mutedText)
+            if k == 1 { drawScale(on: canvas, from: r.x + canvas.textWidth(panel.1) + 8, to: r.maxX, y: r.maxY + 3) }
         }
+    }
+
+    /// The heatmap's colour bar, from 0 (and anything negative) to the largest attribution.
+    func drawScale(on canvas: Canvas, from start: Double, to end: Double, y: Double) {
+        canvas.setFont(size: 7.5)
+        let left = start + canvas.textWidth("0") + 3
+        let right = end - canvas.textWidth("max") - 3
+        guard right - left > 20 else { return }
+        canvas.text("0", x: start, y: y + 6, color: Palette.mutedText)
+        let steps = 24
+        let width = (right - left) / Double(steps)
+        for step in 0..<steps {
+            let value = (Double(step) + 0.5) / Double(steps)
+            canvas.fill(
+                Rect(x: left + Double(step) * width, y: y, width: width + 0.3, height: 7), Palette.attribution(value))
+        }
+        canvas.stroke(Rect(x: left, y: y, width: right - left, height: 7), Palette.frame, width: 0.4)
+        canvas.text("max", x: end, y: y + 6, align: .right, color: Palette.mutedText)
     }
 
     static func argb(_ c: Color) -> UInt32 {

@@ -381,7 +381,7 @@ public enum ClassificationReport {
                 if let attributions = row["attributions"], let grid = attributionMap(attributions) {
                     let drawing = AttributionGrid(
                         title: (name as NSString).lastPathComponent,
-                        note: "predicted \(predicted) · attributions summed over channels",
+                        note: "predicted \(predicted) · \(method(row))",
                         input: input, attribution: grid.values, columns: grid.columns)
                     figures.append(
                         .init(
@@ -411,10 +411,17 @@ public enum ClassificationReport {
             id: "explanations", title: "Explanations",
             blocks: [
                 .paragraph(
-                    "Input | attribution on the blue-green-yellow-white scale (white = most positive) / blended over the input | the input's top 30% of pixels by attribution."
+                    "Input | attribution (summed over channels) on the blue-green-yellow-white scale (white = most positive) / blended over the input | the input's top 30% of pixels by attribution."
                 ),
                 .grid(figures),
             ])
+    }
+
+    /// The attribution method a prediction names (`xai_algorithm`, the AutoML setting's name, or
+    /// `attribution_method`), in words.
+    static func method(_ row: JSONValue) -> String {
+        let name = row["xai_algorithm"]?.string ?? row["attribution_method"]?.string
+        return name ?? "method not stated"
     }
 
     static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: String) -> Bool {

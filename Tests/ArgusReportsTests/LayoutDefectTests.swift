@@ -163,3 +163,15 @@ import Testing
         #expect(zooming.contains("figure.zoomable") && zooming.contains("class=\"zoomable\""))
     }
 }
+
+/// Attribution grids name their method (the file's `xai_algorithm`) or say that the file does not.
+@Suite struct AttributionMethodTests {
+    @Test func gridsNameTheMethod() throws {
+        let document = ReportFiles.document(try EvaluationRun(folder: try ReportsTests.digitsEvaluation()))
+        var grids: [AttributionGrid] = []
+        for block in document.sections.filter({ $0.id == "explanations" }).flatMap(\.blocks) {
+            if case .grid(let figures) = block { grids += figures.compactMap { $0.drawing as? AttributionGrid } }
+        }
+        #expect(!grids.isEmpty && grids.allSatisfy { $0.note.hasSuffix("· integrated_gradients") })
+    }
+}

@@ -59,6 +59,7 @@ def main():
             attribution = (model.coef_[predicted] * digits.data[index]).reshape(8, 8)
             per_pixel = np.kron(attribution / 16.0, np.ones((4, 4))) / 3.0
             row["attributions"] = [[[round(float(v), 6) for v in line] for line in per_pixel]] * 3
+            row["xai_algorithm"] = "integrated_gradients"
         prediction_lines.append(json.dumps(row))
     (OUT / "validation.jsonl").write_text("\n".join(gt_lines) + "\n")
     (OUT / "predictions.jsonl").write_text("\n".join(prediction_lines) + "\n")
