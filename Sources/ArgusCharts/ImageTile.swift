@@ -28,7 +28,7 @@ public struct ImageTile: Drawable {
 
     /// The tile's title (the image's name).
     public var title: String
-    /// The line under it.
+    /// The lines under it (newlines separate them).
     public var note: String
     /// The picture (a blank canvas when nil).
     public var image: RasterImage?
@@ -52,9 +52,13 @@ public struct ImageTile: Drawable {
         self.side = side
     }
 
+    /// The note's lines (a note may hold several, separated by newlines).
+    var noteLines: [String] { note.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
     var picture: Rect {
         let factor = side / max(imageSize.width, imageSize.height, 1)
-        return Rect(x: 6, y: 36, width: max(1, imageSize.width * factor), height: max(1, imageSize.height * factor))
+        let top = 36 + 11 * Double(max(0, noteLines.count - 1))
+        return Rect(x: 6, y: top, width: max(1, imageSize.width * factor), height: max(1, imageSize.height * factor))
     }
 
     /// The tile's size.
@@ -75,7 +79,9 @@ public struct ImageTile: Drawable {
         canvas.setFont(size: 10, bold: true)
         canvas.text(canvas.fitted(title, width: side), x: 6, y: 14)
         canvas.setFont(size: 8.5)
-        canvas.text(canvas.fitted(note, width: side), x: 6, y: 27, color: Palette.mutedText)
+        for (index, line) in noteLines.enumerated() {
+            canvas.text(canvas.fitted(line, width: side), x: 6, y: 27 + 11 * Double(index), color: Palette.mutedText)
+        }
         let area = picture
         let factor = area.width / max(imageSize.width, 1)
         if let image {

@@ -231,9 +231,10 @@ public enum ComparisonReport {
             let (a, b) = pair
             let mark = { (r: EvaluationRun.ClassificationRecord) in r.correct ? "right" : "wrong" }
             let tile = ImageTile(
-                title: "true \(a.label) · \(names[0]): \(a.predicted) (\(mark(a)))",
-                note:
-                    "\(names[1]): \(b.predicted) (\(mark(b))) · \(formatNumber(a.score, digits: 2)) vs \(formatNumber(b.score, digits: 2))",
+                title: "true \(a.label)",
+                note: [(names[0], a), (names[1], b)].map { name, record in
+                    "\(name): \(record.predicted) (\(mark(record)), \(formatNumber(record.score, digits: 2)))"
+                }.joined(separator: "\n"),
                 image: loaded[k].image, imageSize: loaded[k].size.width > 0 ? loaded[k].size : (1, 1), marks: [],
                 side: 170)
             return .init(

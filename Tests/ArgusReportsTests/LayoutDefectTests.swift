@@ -175,3 +175,29 @@ import Testing
         #expect(!grids.isEmpty && grids.allSatisfy { $0.note.hasSuffix("· integrated_gradients") })
     }
 }
+
+/// The comparison gallery names both models' predictions, each on a line of its own, so that
+/// neither is cut off.
+@Suite struct DisagreementCaptionTests {
+    @Test func bothModelsAreOnTheirOwnLines() throws {
+        let a = try EvaluationRun(folder: try ReportsTests.digitsEvaluation())
+        let b = try EvaluationRun(
+            folder: try ReportsTests.digitsEvaluation(predictions: "predictions_naive_bayes.jsonl", name: "bayes"))
+        let document = try ComparisonReport.build([a, b])
+        var tiles: [ImageTile] = []
+        for block in document.sections.filter({ $0.id == "disagreements" }).flatMap(\.blocks) {
+            if case .grid(let figures) = block { tiles += figures.compactMap { $0.drawing as? ImageTile } }
+        }
+        #expect(!tiles.isEmpty)
+        for tile in tiles {
+            #expect(
+                tile.noteLines.count == 2 && tile.noteLines[0].hasPrefix("digits:")
+                    && tile.noteLines[1].hasPrefix("bayes:"))
+            #expect(tile.picture.y == 47 && tile.size.height == tile.picture.maxY + 8)
+        }
+        let canvas = Canvas.measuring()
+        canvas.setFont(size: 8.5)
+        let widest = tiles.flatMap(\.noteLines).map { canvas.textWidth($0) }.max() ?? .infinity
+        #expect(widest <= tiles[0].side, "a caption line is cut: \(widest) > \(tiles[0].side)")
+    }
+}
