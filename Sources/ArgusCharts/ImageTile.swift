@@ -97,6 +97,7 @@ public struct ImageTile: Drawable {
         canvas.isolated {
             canvas.clip(to: area)
             // Ground truth first, then predictions over it.
+            var placed: [Rect] = []
             for mark in marks.sorted(by: { order($0.kind) < order($1.kind) }) {
                 let color = Self.color(mark.kind)
                 for polygon in mark.polygons where polygon.count > 2 {
@@ -115,13 +116,32 @@ public struct ImageTile: Drawable {
                 }
                 guard !mark.caption.isEmpty else { continue }
                 canvas.setFont(size: 8)
-                let w = canvas.textWidth(mark.caption) + 4
-                let labelY = r.y >= area.y + 11 ? r.y - 11 : r.y
-                canvas.fill(Rect(x: r.x, y: labelY, width: w, height: 11), color)
-                canvas.text(mark.caption, x: r.x + 2, y: labelY + 8.5, color: Palette.textColor(on: color))
+                let label = Self.placeLabel(
+                    width: canvas.textWidth(mark.caption) + 4, over: r, in: area, avoiding: placed)
+                placed.append(label)
+                canvas.fill(label, color)
+                canvas.text(mark.caption, x: label.x + 2, y: label.y + 8.5, color: Palette.textColor(on: color))
             }
         }
         canvas.stroke(area, Palette.frame, width: 0.5)
+    }
+
+    /// Where a box's label goes: above the box (inside it at the picture's top edge), moved left to
+    /// stay inside the picture, and down past the labels already placed that it would cover.
+    static func placeLabel(width: Double, over box: Rect, in area: Rect, avoiding placed: [Rect]) -> Rect {
+        let height = 11.0
+        let x = max(area.x, min(box.x, area.maxX - width))
+        var label = Rect(x: x, y: box.y >= area.y + height ? box.y - height : box.y, width: width, height: height)
+        func overlaps(_ a: Rect, _ b: Rect) -> Bool {
+            a.x < b.maxX && b.x < a.maxX && a.y < b.maxY && b.y < a.maxY
+        }
+        var tries = 0
+        while tries < 8, let other = placed.first(where: { overlaps($0, label) }) {
+            label.y = other.maxY
+            tries += 1
+        }
+        label.y = min(label.y, area.maxY - height)
+        return label
     }
 
     func order(_ kind: Kind) -> Int {

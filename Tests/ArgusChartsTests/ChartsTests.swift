@@ -133,3 +133,36 @@ import Testing
         #expect(weights == weights.sorted())
     }
 }
+
+/// Box labels in a gallery tile stay inside the picture and off each other.
+@Suite struct BoxLabelTests {
+    let area = Rect(x: 6, y: 36, width: 200, height: 150)
+
+    @Test func labelsStayInsideThePicture() {
+        // A box at the right edge: its label is moved left to end at the edge.
+        let right = ImageTile.placeLabel(
+            width: 60, over: Rect(x: 190, y: 100, width: 16, height: 20), in: area, avoiding: [])
+        #expect(right.maxX <= area.maxX && right.x >= area.x && right.y == 89)
+        // A box at the top edge: its label goes inside the box.
+        let top = ImageTile.placeLabel(
+            width: 30, over: Rect(x: 20, y: 36, width: 50, height: 50), in: area, avoiding: [])
+        #expect(top.y == 36)
+    }
+
+    @Test func labelsDoNotCoverEachOther() {
+        var placed: [Rect] = []
+        for _ in 0..<3 {
+            placed.append(
+                ImageTile.placeLabel(
+                    width: 40, over: Rect(x: 50, y: 80, width: 30, height: 30), in: area, avoiding: placed)
+            )
+        }
+        for i in placed.indices {
+            for j in placed.indices where i < j {
+                let (a, b) = (placed[i], placed[j])
+                #expect(!(a.x < b.maxX && b.x < a.maxX && a.y < b.maxY && b.y < a.maxY), "\(a) overlaps \(b)")
+            }
+        }
+        #expect(placed.allSatisfy { $0.maxY <= area.maxY })
+    }
+}
