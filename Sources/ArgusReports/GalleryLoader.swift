@@ -2,7 +2,7 @@ import ArgusCharts
 import Foundation
 
 /// Decodes gallery images in parallel, each downscaled for a tile and carried as JPEG into
-/// SVG and PDF. A missing or unreadable file gives no image (the tile draws a blank canvas).
+/// SVG and PDF (tiny ones losslessly). A missing or unreadable file gives no image (the tile draws a blank canvas).
 enum GalleryLoader {
     struct Loaded {
         var image: RasterImage?
@@ -11,6 +11,10 @@ enum GalleryLoader {
     }
 
     static let maxSide = 420
+
+    /// Whether an image is carried as JPEG: photographs are; tiny images (a side of 64 pixels or
+    /// less, an 8×8 digit) stay lossless, since JPEG's blocks would blur every pixel of them.
+    static func carriesJPEG(width: Int, height: Int) -> Bool { max(width, height) > 64 }
 
     static func load(_ items: [(name: String, info: EvaluationRun.ImageInfo?)], workers: Int) -> [Loaded] {
         let results = Slots<Loaded>(count: items.count)
@@ -25,7 +29,7 @@ enum GalleryLoader {
                     size = (Double(decoded.width), Double(decoded.height))
                 }
                 let small = decoded.downscaled(maxSide: maxSide)
-                small.attachJPEG(quality: 82)
+                if carriesJPEG(width: small.width, height: small.height) { small.attachJPEG(quality: 82) }
                 image = small
             }
             results[k] = Loaded(image: image, size: size)

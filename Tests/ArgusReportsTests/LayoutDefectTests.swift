@@ -201,3 +201,15 @@ import Testing
         #expect(widest <= tiles[0].side, "a caption line is cut: \(widest) > \(tiles[0].side)")
     }
 }
+
+/// Tiny gallery images stay lossless; photographs are carried as JPEG.
+@Suite struct GalleryEncodingTests {
+    @Test func tinyImagesAreNotJPEG() throws {
+        #expect(!GalleryLoader.carriesJPEG(width: 32, height: 32))
+        #expect(GalleryLoader.carriesJPEG(width: 420, height: 315))
+        // The digits report's PDF embeds its 32×32 images without a JPEG filter.
+        let run = try EvaluationRun(folder: try ReportsTests.digitsEvaluation())
+        let pdf = String(decoding: PDFReport.render(ReportFiles.document(run)), as: UTF8.self)
+        #expect(pdf.contains("/Width 32") && !pdf.contains("/DCTDecode"))
+    }
+}
