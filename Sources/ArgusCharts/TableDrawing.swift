@@ -53,28 +53,50 @@ public struct TableDrawing: Drawable {
         }
     }
 
+    /// The font size and column widths that fit the table in its width: columns as wide as their
+    /// widest cell at 9.5 points; when that is too wide, a smaller font (down to 6.5 points), then a
+    /// narrower first (name) column, whose cells are shortened with an ellipsis.
+    func columnWidths(on canvas: Canvas) -> (fontSize: Double, widths: [Double]) {
+        let columns = header.count
+        let room = width - 20 - Double(columns) * 14
+        func measure(_ size: Double) -> [Double] {
+            (0..<columns).map { c in
+                canvas.setFont(size: size, bold: true)
+                var widest = canvas.textWidth(header[c])
+                for (r, row) in rows.enumerated() where c < row.count {
+                    let colored = r < colors.count && c < colors[r].count && colors[r][c] != nil
+                    canvas.setFont(size: size, bold: colored)
+                    widest = max(widest, canvas.textWidth(row[c]))
+                }
+                return widest
+            }
+        }
+        var fontSize = 9.5
+        var widths = measure(fontSize)
+        let natural = widths.reduce(0, +)
+        if natural > room {
+            fontSize = max(6.5, (fontSize * room / natural * 10).rounded(.down) / 10)
+            widths = measure(fontSize)
+        }
+        let total = widths.reduce(0, +)
+        if total > room, columns > 0 {
+            widths[0] = max(40, widths[0] - (total - room))
+        }
+        return (fontSize, widths)
+    }
+
     /// Draws the table.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
-        canvas.setFont(size: 9.5)
         let columns = header.count
-        var widths = (0..<columns).map { c in
-            rows.map { c < $0.count ? $0[c] : "" }.map { canvas.textWidth($0) }.max() ?? 0
-        }
-        canvas.setFont(size: 9.5, bold: true)
-        for c in 0..<columns { widths[c] = max(widths[c], canvas.textWidth(header[c])) }
-        let total = widths.reduce(0, +) + Double(columns) * 14
-        if total > width - 20 {
-            // Shrink the first (name) column to fit.
-            widths[0] = max(40, widths[0] - (total - (width - 20)))
-        }
+        let (fontSize, widths) = columnWidths(on: canvas)
         var y = 50.0
         func drawRow(_ cells: [String], colors: [Color?], bold: Bool, shaded: Bool) {
             if shaded { canvas.fill(Rect(x: 10, y: y, width: width - 20, height: Self.rowHeight), Palette.panel) }
             var x = 10.0 + 7
             for c in 0..<columns {
                 let color = c < colors.count ? colors[c] : nil
-                canvas.setFont(size: 9.5, bold: bold || color != nil)
+                canvas.setFont(size: fontSize, bold: bold || color != nil)
                 let cell = canvas.fitted(c < cells.count ? cells[c] : "", width: widths[c])
                 let right = numericColumns.contains(c)
                 canvas.text(

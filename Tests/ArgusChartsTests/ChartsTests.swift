@@ -166,3 +166,33 @@ import Testing
         #expect(placed.allSatisfy { $0.maxY <= area.maxY })
     }
 }
+
+/// PDF tables fit the page: a smaller font first, then a narrower name column.
+@Suite struct TableFitTests {
+    func fits(_ table: TableDrawing) -> (fontSize: Double, fits: Bool) {
+        let (fontSize, widths) = table.columnWidths(on: Canvas.measuring())
+        return (fontSize, widths.reduce(0, +) + Double(widths.count) * 14 <= table.width - 20 + 1e-9)
+    }
+
+    @Test func wideTablesFitThePage() {
+        let header = [
+            "class", "AP@0.5 (VOC)", "COCO AP@[.50:.95]", "AP50", "AP75", "precision", "recall", "F1", "support",
+        ]
+        let rows = ["aeroplane", "diningtable", "pottedplant", "motorbike"].map { name in
+            [name] + (1..<header.count).map { _ in "0.123456" }
+        }
+        let wide = TableDrawing(
+            title: "Per class", settings: "", header: header, rows: rows, numericColumns: Set(1..<header.count))
+        let fitted = fits(wide)
+        #expect(fitted.fits && fitted.fontSize < 9.5 && fitted.fontSize >= 6.5)
+        // A table that fits keeps the normal size.
+        let narrow = TableDrawing(
+            title: "t", settings: "", header: ["class", "AP"], rows: [["cat", "0.5"]], numericColumns: [1])
+        #expect(fits(narrow) == (9.5, true))
+        // An endless name: the smallest font, then the name column gives way.
+        let long = TableDrawing(
+            title: "t", settings: "", header: ["class", "AP", "AP50"],
+            rows: [[String(repeating: "very long name ", count: 20), "0.5", "0.6"]], numericColumns: [1, 2])
+        #expect(fits(long) == (6.5, true))
+    }
+}
