@@ -30,7 +30,13 @@ public enum HTMLReport {
             html +=
                 "<div class=\"card\"><div class=\"value\">\(escape(value))</div><div class=\"name\">\(escape(name))</div></div>"
         }
-        html += "</div>\n</header>\n<nav><strong>Contents</strong><ol>"
+        html += "</div>\n"
+        if !document.summaryLines.isEmpty {
+            html += "<div class=\"glance\"><h2>At a glance</h2><ul>"
+            html += document.summaryLines.map { "<li>\(escape($0))</li>" }.joined()
+            html += "</ul></div>\n"
+        }
+        html += "</header>\n<nav><strong>Contents</strong><ol>"
         for section in document.sections { html += "<li><a href=\"#\(section.id)\">\(escape(section.title))</a></li>" }
         html += "</ol></nav>\n<main>\n"
         // Every figure's SVG, drawn in parallel (each on its own Cairo surface), numbered in order.

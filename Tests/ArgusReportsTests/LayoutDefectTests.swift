@@ -213,3 +213,17 @@ import Testing
         #expect(pdf.contains("/Width 32") && !pdf.contains("/DCTDecode"))
     }
 }
+
+/// The HTML opens with the same "At a glance" lines as the PDF and the Markdown, escaped.
+@Suite struct GlanceTests {
+    @Test func theHTMLHasTheSummaryLines() throws {
+        var document = ReportFiles.document(try EvaluationRun(folder: try ReportsTests.digitsEvaluation()))
+        #expect(!document.summaryLines.isEmpty)
+        document.summaryLines.append("class <script>alert(1)</script> & co")
+        let html = HTMLReport.render(document)
+        #expect(html.contains("<h2>At a glance</h2>"))
+        for line in document.summaryLines.dropLast() { #expect(html.contains("<li>\(HTMLReport.escape(line))</li>")) }
+        #expect(
+            html.contains("class &lt;script&gt;alert(1)&lt;/script&gt; &amp; co") && !html.contains("<script>alert"))
+    }
+}
