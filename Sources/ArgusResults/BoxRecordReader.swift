@@ -41,10 +41,21 @@ enum BoxRecordReader {
             image: image, label: label, box: box, shape: nil, detection: detection, groundTruthID: truthID)
     }
 
-    /// Whether `bytes` spell `name` (no string made).
-    @inline(__always) private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        guard bytes.count == name.utf8CodeUnitCount, let start = bytes.baseAddress else { return false }
-        return memcmp(start, name.utf8Start, bytes.count) == 0
+    private typealias Key = DetectionMatchRecord.Key
+
+    /// Whether `bytes` spell `name` (no string made; the names are literals, stored contiguously).
+    @inline(__always) private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard bytes.count == utf8.count, let start = bytes.baseAddress else { return false }
+        return utf8.withContiguousStorageIfAvailable { memcmp(start, $0.baseAddress!, bytes.count) == 0 }
+            ?? bytes.elementsEqual(utf8)
+    }
+
+    /// The first of `cases` whose raw value `bytes` spell.
+    @inline(__always) private static func match<T: CaseIterable & RawRepresentable>(
+        _ bytes: UnsafeBufferPointer<UInt8>, in _: T.Type
+    ) -> T? where T.RawValue == String {
+        T.allCases.first { equal(bytes, $0.rawValue) }
     }
 
     /// Stores one member; false for a repeated key, a value of another type, or a mask.
@@ -59,31 +70,29 @@ enum BoxRecordReader {
             slot = value.string
             return slot != nil
         }
-        switch key.count {
-        case 3 where equal(key, "iou"): return number(&fields.iou)
-        case 4 where equal(key, "kind"):
+        func box(_ slot: inout (Double, Double, Double, Double)?) -> Bool {
+            guard slot == nil else { return false }
+            slot = value.fourNumbers
+            return slot != nil
+        }
+        switch match(key, in: Key.self) {
+        case nil: return true
+        case .iou: return number(&fields.iou)
+        case .score: return number(&fields.score)
+        case .image: return text(&fields.image)
+        case .label: return text(&fields.label)
+        case .bbox: return box(&fields.box)
+        case .groundTruthBox: return box(&fields.truthBox)
+        case .segmentation, .groundTruthSegmentation: return value.isNull
+        case .kind:
             guard fields.isMissed == nil, let kind = value.stringBytes else { return false }
-            fields.isMissed =
-                equal(kind, "missed") ? true : equal(kind, "detection") ? false : nil
+            fields.isMissed = match(kind, in: DetectionMatchRecord.Kind.self).map { $0 == .missed }
             return fields.isMissed != nil
-        case 4 where equal(key, "bbox"):
-            guard fields.box == nil else { return false }
-            fields.box = value.fourNumbers
-            return fields.box != nil
-        case 5 where equal(key, "image"): return text(&fields.image)
-        case 5 where equal(key, "label"): return text(&fields.label)
-        case 5 where equal(key, "score"): return number(&fields.score)
-        case 7 where equal(key, "outcome"):
+        case .outcome:
             guard fields.outcome == nil, let text = value.stringBytes else { return false }
-            if equal(text, "tp") {
-                fields.outcome = .truePositive
-            } else if equal(text, "fp") {
-                fields.outcome = .falsePositive
-            } else if equal(text, "ignored") {
-                fields.outcome = .ignored
-            }
+            fields.outcome = match(text, in: DetectionMatchRecord.Outcome.self)
             return fields.outcome != nil
-        case 15 where equal(key, "ground_truth_id"):
+        case .groundTruthID:
             guard fields.truthID == nil else { return false }
             if value.isNull {
                 fields.truthID = .some(nil)
@@ -92,14 +101,6 @@ enum BoxRecordReader {
             guard let id = value.int else { return false }
             fields.truthID = id
             return true
-        case 17 where equal(key, "ground_truth_bbox"):
-            guard fields.truthBox == nil, let box = value.fourNumbers else { return false }
-            fields.truthBox = box
-            return true
-        case 12 where equal(key, "segmentation"),
-            25 where equal(key, "ground_truth_segmentation"):
-            return value.isNull
-        default: return true
         }
     }
 }

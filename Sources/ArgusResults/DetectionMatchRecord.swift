@@ -45,8 +45,22 @@ public enum MatchShape: Sendable, Equatable {
 /// ```
 /// Boxes are `[x1, y1, x2, y2]` in pixels.
 public struct DetectionMatchRecord: Sendable, Equatable {
+    /// The keys of a record's line, spelled here only (the writer, the strict decoder and
+    /// `BoxRecordReader` read them from here).
+    enum Key: String, CaseIterable {
+        case kind, image, label, score, bbox, outcome, iou, segmentation
+        case groundTruthID = "ground_truth_id"
+        case groundTruthBox = "ground_truth_bbox"
+        case groundTruthSegmentation = "ground_truth_segmentation"
+    }
+
+    /// The values of `kind`.
+    enum Kind: String, CaseIterable {
+        case detection, missed
+    }
+
     /// A detection's outcome under VOC matching.
-    public enum Outcome: String, Sendable {
+    public enum Outcome: String, Sendable, CaseIterable {
         case truePositive = "tp"
         case falsePositive = "fp"
         case ignored
@@ -123,37 +137,37 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     public func write(to json: inout JSONWriter) {
         json.beginObject()
         if let detection {
-            json.field("kind", "detection")
-            json.field("image", image)
-            json.field("label", label)
-            json.field("score", detection.score)
-            json.key("bbox")
+            json.field(Key.kind.rawValue, Kind.detection.rawValue)
+            json.field(Key.image.rawValue, image)
+            json.field(Key.label.rawValue, label)
+            json.field(Key.score.rawValue, detection.score)
+            json.key(Key.bbox.rawValue)
             json.numbers(Self.boxArray(box))
-            json.field("outcome", detection.outcome.rawValue)
-            json.key("ground_truth_id")
+            json.field(Key.outcome.rawValue, detection.outcome.rawValue)
+            json.key(Key.groundTruthID.rawValue)
             if let groundTruthID { json.integer(groundTruthID) } else { json.null() }
-            json.field("iou", detection.iou)
+            json.field(Key.iou.rawValue, detection.iou)
             if let truth = detection.groundTruthBox {
-                json.key("ground_truth_bbox")
+                json.key(Key.groundTruthBox.rawValue)
                 json.numbers(Self.boxArray(truth))
             }
             if let shape {
-                json.key("segmentation")
+                json.key(Key.segmentation.rawValue)
                 shape.write(to: &json)
             }
             if let truthShape = detection.groundTruthShape {
-                json.key("ground_truth_segmentation")
+                json.key(Key.groundTruthSegmentation.rawValue)
                 truthShape.write(to: &json)
             }
         } else {
-            json.field("kind", "missed")
-            json.field("image", image)
-            json.field("label", label)
-            json.field("ground_truth_id", groundTruthID ?? -1)
-            json.key("bbox")
+            json.field(Key.kind.rawValue, Kind.missed.rawValue)
+            json.field(Key.image.rawValue, image)
+            json.field(Key.label.rawValue, label)
+            json.field(Key.groundTruthID.rawValue, groundTruthID ?? -1)
+            json.key(Key.bbox.rawValue)
             json.numbers(Self.boxArray(box))
             if let shape {
-                json.key("segmentation")
+                json.key(Key.segmentation.rawValue)
                 shape.write(to: &json)
             }
         }
@@ -168,34 +182,35 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     }
 
     static func decode(_ row: LocatedValue) throws(DataError) -> DetectionMatchRecord {
-        let kind = try row.member("kind").string()
-        let box = try decodeBox(try row.member("bbox"))
-        let image = try row.member("image").string()
-        let label = try row.member("label").string()
-        let shape = try MatchShape.read(try row.optionalMember("segmentation"))
+        let kind = try row.member(Key.kind.rawValue).string()
+        let box = try decodeBox(try row.member(Key.bbox.rawValue))
+        let image = try row.member(Key.image.rawValue).string()
+        let label = try row.member(Key.label.rawValue).string()
+        let shape = try MatchShape.read(try row.optionalMember(Key.segmentation.rawValue))
         switch kind {
-        case "missed":
+        case Kind.missed.rawValue:
             return DetectionMatchRecord(
                 image: image, label: label, box: box, shape: shape, detection: nil,
-                groundTruthID: try row.member("ground_truth_id").int()
+                groundTruthID: try row.member(Key.groundTruthID.rawValue).int()
             )
-        case "detection":
-            let truthID = try row.member("ground_truth_id")
+        case Kind.detection.rawValue:
+            let truthID = try row.member(Key.groundTruthID.rawValue)
             let detection = Detection(
-                score: try row.member("score").double(),
-                outcome: try row.member("outcome").enumeration(Outcome.self),
-                iou: try row.member("iou").double(),
-                groundTruthBox: try row.optionalMember("ground_truth_bbox").map { (value) throws(DataError) in
+                score: try row.member(Key.score.rawValue).double(),
+                outcome: try row.member(Key.outcome.rawValue).enumeration(Outcome.self),
+                iou: try row.member(Key.iou.rawValue).double(),
+                groundTruthBox: try row.optionalMember(Key.groundTruthBox.rawValue).map { (value) throws(DataError) in
                     try decodeBox(value)
                 },
-                groundTruthShape: try MatchShape.read(try row.optionalMember("ground_truth_segmentation"))
+                groundTruthShape: try MatchShape.read(try row.optionalMember(Key.groundTruthSegmentation.rawValue))
             )
             return DetectionMatchRecord(
                 image: image, label: label, box: box, shape: shape, detection: detection,
                 groundTruthID: truthID.value.isNull ? nil : try truthID.int()
             )
         default:
-            throw DataError(.invalidData, row.location, field: "kind", "expected detection or missed, found \(kind)")
+            throw DataError(
+                .invalidData, row.location, field: Key.kind.rawValue, "expected detection or missed, found \(kind)")
         }
     }
 
