@@ -10,15 +10,17 @@ build:
 	@scripts/bootstrap.sh
 	$(SWIFT) build -c release --product argus
 
-## Runs the main job on the bundled sample (100 Pascal VOC images with their annotations).
+## Runs the main job on the bundled samples (100 Pascal VOC images; the digits images, with a classifier trained on the CPU).
 demo: build
+	@scripts/bootstrap.sh --runner
 	@scripts/demo.sh $(ARGUS) $(SAMPLE) $(OUT)/demo
 
-## Runs every test.
+## Runs every test: the Swift suites, then the runner's (PyTorch on the CPU, tiny models and data).
 test:
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh --runner
 	$(SWIFT) build --build-tests
 	@scripts/with-postgres.sh $(SWIFT) test --skip-build
+	ARGUS_BINARY=.build/debug/argus .venv/bin/python -m pytest -q -p no:cacheprovider runner/tests
 
 ## Regenerates golden/ with pycocotools and scikit-learn (versions recorded in each file).
 golden:

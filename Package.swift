@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ArgusReports", targets: ["ArgusReports"]),
         .library(name: "ArgusRegistry", targets: ["ArgusRegistry"]),
         .library(name: "ArgusGate", targets: ["ArgusGate"]),
+        .library(name: "ArgusCompute", targets: ["ArgusCompute"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,6 +66,8 @@ let package = Package(
                 "ArgusCore", "ArgusIO", "ArgusMetrics", "ArgusResults", .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The compute plane's Swift side: starts the PyTorch runner (runner/) and reads its JSON-line events.
+        .target(name: "ArgusCompute"),
         .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
         .target(
             name: "ArgusReports",
@@ -77,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "argus",
             dependencies: [
-                "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusRegistry",
+                "ArgusCompute", "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics", "ArgusPipeline",
+                "ArgusRegistry",
                 "ArgusReports", "ArgusResults", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -112,6 +116,7 @@ let package = Package(
                 "ArgusTestSupport",
             ]
         ),
+        .testTarget(name: "ArgusComputeTests", dependencies: ["ArgusCompute", "ArgusTestSupport"]),
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusReportsTests",

@@ -45,9 +45,23 @@ step "Evaluate a classifier on real digit images (scikit-learn's digits, a logis
 "$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
   --predictions samples/digits/predictions_naive_bayes.jsonl --output "$out/digits-naive-bayes"
 
+step "Train a small classifier on the 1,497 other digits images with the PyTorch runner (CPU, 4 epochs)"
+"$argus" train --training-data samples/digits/train.jsonl --validation-data samples/digits/validation.jsonl \
+  --parameters samples/digits/train.yml --output "$out/digits-run"
+
+step "Batch inference with the trained model, explanations for six images, evaluation"
+"$argus" infer --model "$out/digits-run/model" --data samples/digits/validation.jsonl \
+  --output "$out/digits-resnet18.jsonl"
+"$argus" explain --model "$out/digits-run/model" --data samples/digits/validation.jsonl \
+  --output "$out/digits-resnet18-explained.jsonl" --first 6 --method integrated_gradients
+"$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
+  --predictions "$out/digits-resnet18-explained.jsonl" --output "$out/digits-resnet18"
+
 step "Reports: one self-contained HTML file, a PDF and a Markdown summary per evaluation"
 "$argus" report "$out/evaluation" --html "$out/reports/detection.html" --pdf "$out/reports/detection.pdf" --name "VOC detector"
 "$argus" report "$out/digits-evaluation" --html "$out/reports/digits.html" --pdf "$out/reports/digits.pdf" --name "digits, logistic regression"
+"$argus" report "$out/digits-resnet18" --html "$out/reports/digits-resnet18.html" \
+  --pdf "$out/reports/digits-resnet18.pdf" --name "digits, resnet18 trained by argus train"
 "$argus" compare "$out/digits-evaluation" "$out/digits-naive-bayes" --names "logistic regression,naive Bayes" \
   --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
 cat "$out/reports/detection.md"

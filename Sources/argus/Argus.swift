@@ -19,7 +19,8 @@ struct Argus: ParsableCommand {
         version: ArgusVersion.current,
         subcommands: [
             Validate.self, Convert.self, Split.self, Stats.self, Evaluate.self, Merge.self, ReportCommand.self,
-            Compare.self, Record.self, History.self, Runs.self, GateCommand.self, Nightly.self,
+            Compare.self, Record.self, History.self, Runs.self, GateCommand.self, Nightly.self, Train.self, Infer.self,
+            Explain.self,
         ]
     )
 

@@ -33,10 +33,25 @@ struct Evaluate: ParsableCommand {
     var task: VisionTask?
 
     @Option(name: .customLong("ground-truth"), help: "The ground truth (any supported format).")
-    var groundTruth: String
+    var groundTruthOption: String?
 
-    @Option(name: .long, help: "The predictions: AutoML scoring output, COCO results, or another format.")
-    var predictions: String
+    @Option(
+        name: .customLong("predictions"),
+        help: """
+            The predictions: AutoML scoring output, COCO results, or another format. With --model: where the \
+            model's predictions are written (default: OUTPUT.predictions.jsonl).
+            """)
+    var predictionsOption: String?
+
+    @Option(
+        name: .long,
+        help: "Labelled images to infer on with the model folder given as --model, then evaluate against.")
+    var data: String?
+
+    @OptionGroup(title: "Inference (with --model)") var runner: RunnerOptions
+
+    var groundTruth: String { groundTruthOption ?? data ?? "" }
+    var predictions: String { predictionsOption ?? "" }
 
     @Option(name: .customLong("ground-truth-format"), help: "The ground truth's format; detected when omitted.")
     var groundTruthFormat: DataFormat?
@@ -111,6 +126,15 @@ struct Evaluate: ParsableCommand {
     var overwrite: Bool { overwriting.overwrite }
 
     func validate() throws {
+        if data != nil {
+            guard recording.modelFolder != nil else {
+                throw ValidationError("--data needs --model naming a model folder (holding model.pt)")
+            }
+            guard output != nil else { throw ValidationError("--data needs --output") }
+        } else {
+            guard groundTruthOption != nil else { throw ValidationError("give --ground-truth (or --model and --data)") }
+            guard predictionsOption != nil else { throw ValidationError("give --predictions (or --model and --data)") }
+        }
         guard iouThreshold >= 0.1 && iouThreshold <= 1 else {
             throw ValidationError("--iou-threshold must be in [0.1, 1], got \(iouThreshold)")
         }
@@ -128,6 +152,27 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        guard let model = recording.modelFolder, let data, let output else { return try evaluate() }
+        var inferred = self
+        inferred.predictionsOption = predictionsOption ?? output + ".predictions.jsonl"
+        try Console.guarding {
+            let readOptions = try location.readOptions(task: task)
+            let loaded = try DatasetReader.read(data, format: groundTruthFormat, options: readOptions)
+            try Console.failIfErrors(loaded.diagnostics)
+            let done = try RunnerSupport.withScratch { scratch in
+                var configuration = try runner.configuration()
+                configuration["model"] = .string(model)
+                configuration["data"] = .string(
+                    try RunnerSupport.prepare(loaded, dataRoot: location.dataRoot, in: scratch, name: "data.jsonl"))
+                configuration["predictions"] = .string(inferred.predictions)
+                return try RunnerSupport.run(.infer, configuration: configuration)
+            }
+            print("wrote \(inferred.predictions) (\(done.images ?? 0) images)")
+        }
+        try inferred.evaluate()
+    }
+
+    func evaluate() throws {
         try Console.guarding {
             let readOptions = try location.readOptions(task: task)
             var resolvedTask = task
@@ -150,7 +195,7 @@ struct Evaluate: ParsableCommand {
             }
             if record, let output {
                 let entry = try EvaluationRecord(
-                    folder: output, model: recording.reference, modelPath: recording.modelPath,
+                    folder: output, model: recording.reference, modelPath: recording.modelPath ?? recording.modelFolder,
                     dataset: recording.dataset, seconds: Date().timeIntervalSince(started))
                 let id = try registry.open().record(entry)
                 print("recorded evaluation \(id) in \(Secrets.redacted(registry.registry))")

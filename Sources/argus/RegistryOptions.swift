@@ -26,7 +26,9 @@ struct RegistryOptions: ParsableArguments {
 
 /// `--model` and `--dataset`, naming what an evaluation is of.
 struct RecordingOptions: ParsableArguments {
-    @Option(name: .long, help: "The model, as NAME@VERSION.")
+    @Option(
+        name: .long,
+        help: "The model, as NAME@VERSION; for `evaluate --data`, the model folder to infer with (model.pt, …).")
     var model: String?
 
     @Option(name: .customLong("model-path"), help: "Where the model's files are (recorded, not read).")
@@ -36,8 +38,17 @@ struct RecordingOptions: ParsableArguments {
     var dataset: String?
 
     func validate() throws {
-        if let model, Registry.ModelReference(model) == nil { throw ValidationError("--model must be NAME@VERSION") }
+        if let model, Registry.ModelReference(model) == nil, modelFolder == nil {
+            throw ValidationError("--model must be NAME@VERSION or a model folder (holding model.pt)")
+        }
     }
 
     var reference: Registry.ModelReference? { model.flatMap(Registry.ModelReference.init) }
+
+    /// `--model` when it names a model folder (a folder holding `model.pt`), else nil.
+    var modelFolder: String? {
+        guard let model, FileManager.default.fileExists(atPath: (model as NSString).appendingPathComponent("model.pt"))
+        else { return nil }
+        return model
+    }
 }

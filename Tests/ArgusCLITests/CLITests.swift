@@ -32,7 +32,7 @@ import Testing
 
     @Test(arguments: [
         [], ["validate"], ["convert"], ["split"], ["stats"], ["evaluate"], ["merge"], ["report"], ["compare"],
-        ["record"], ["history"], ["runs"], ["gate"], ["nightly"],
+        ["record"], ["history"], ["runs"], ["gate"], ["nightly"], ["train"], ["infer"], ["explain"],
     ])
     func everySubcommandHasHelpWithAnExample(_ command: [String]) throws {
         let result = try ProgramRun.run(Self.binary, command + ["--help"])

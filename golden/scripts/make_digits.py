@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A small real image-classification set from the digits images that ship inside scikit-learn.
 
-Writes samples/digits/: 300 held-out images as PNG files with their AutoML JSONL, and the scoring
+Writes samples/digits/: 300 held-out images as PNG files with their AutoML JSONL (and the other 1,497
+as a training set, train.jsonl, for the runner), and the scoring
 output (probabilities) of a logistic regression trained on the other 1,497 images, with
 `attributions` ([3, 32, 32], see docs/formats.md) for the first six images and every wrong prediction: for a
 linear model, integrated gradients of the predicted class's logit from a black baseline are
@@ -62,6 +63,14 @@ def main():
             row["xai_algorithm"] = "integrated_gradients"
         prediction_lines.append(json.dumps(row))
     (OUT / "validation.jsonl").write_text("\n".join(gt_lines) + "\n")
+    # The other 1,497 images, for training a network with the runner (`argus train`).
+    train_lines = []
+    for rank, index in enumerate(train):
+        name = f"train_{rank:04d}.png"
+        write_png(OUT / "images" / name, np.kron(digits.images[index] * 255.0 / 16.0, np.ones((4, 4))).round())
+        train_lines.append(json.dumps({"image_url": f"images/{name}", "image_details": {"format": "png", "width": 32, "height": 32},
+                                       "label": str(digits.target[index])}))
+    (OUT / "train.jsonl").write_text("\n".join(train_lines) + "\n")
     (OUT / "predictions.jsonl").write_text("\n".join(prediction_lines) + "\n")
     # A second, weaker model on the same images, for `argus compare`.
     other = GaussianNB().fit(digits.data[train], digits.target[train]).predict_proba(digits.data[held_out])

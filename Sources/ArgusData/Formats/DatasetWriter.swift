@@ -13,6 +13,9 @@ public struct WriteOptions: Sendable {
     public var dataRoot: String?
     /// Most points of a polygon traced from a mask (`max_number_of_polygon_points`).
     public var maxPolygonPoints = 100
+    /// JSONL only: keep each `image_url` as the source wrote it and add `path`, the image's absolute local
+    /// path (the compute plane's input: images read from `path`, predictions named by `image_url`).
+    public var resolvedPaths = false
 
     /// Options that replace an existing output only when `overwrite`.
     public init(overwrite: Bool = false) { self.overwrite = overwrite }

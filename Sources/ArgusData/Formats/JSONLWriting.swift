@@ -9,7 +9,14 @@ enum JSONLWriting {
         for image in context.dataset.images {
             var json = JSONWriter()
             json.beginObject()
-            json.field("image_url", context.url(image))
+            if context.options.resolvedPaths {
+                json.field("image_url", image.imageURL)
+                if let local = context.locator.localPath(image.imageURL) {
+                    json.field("path", PathTools.absolute(local))
+                }
+            } else {
+                json.field("image_url", context.url(image))
+            }
             if image.width != nil || image.height != nil || image.format != nil {
                 json.key("image_details")
                 json.beginObject()
