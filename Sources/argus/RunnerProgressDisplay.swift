@@ -15,7 +15,9 @@ final class RunnerProgressDisplay {
         switch event.event {
         case "start":
             epochs = event.epochs ?? epochs
-            line("\(event.phase ?? "run"): \(event.total.map { "\($0) images" } ?? "") on \(event.device ?? "?")")
+            let images = (event.total ?? event.images).map { "\($0) images" } ?? "images"
+            let rounds = event.epochs.map { ", \($0) epochs" } ?? ""
+            line("\(event.phase ?? "run"): \(images)\(rounds) on \(event.device ?? "?")")
         case "progress": progress(event)
         case "epoch": line(epochLine(event))
         case "log": line(event.message ?? "")

@@ -125,10 +125,14 @@ class ClassificationSet(torch.utils.data.Dataset):
 
 
 class DetectionSet(torch.utils.data.Dataset):
-    """(image tensor, target dict in pixels with 1-based labels, index), masks drawn from polygons."""
+    """(image tensor, target dict in pixels with 1-based labels, index), masks drawn from polygons.
 
-    def __init__(self, items, labels, masks=False, flip=False):
-        self.items, self.masks, self.flip = items, masks, flip
+    With ``augment`` (training, ``apply_automl_train_augmentations``): the AutoML defaults for detection —
+    expand (zoom out onto a mean-colour canvas), a random crop around the boxes and a horizontal flip,
+    each with probability 1/2; normalisation and resizing are the model's own."""
+
+    def __init__(self, items, labels, masks=False, augment=False):
+        self.items, self.masks, self.augment = items, masks, augment
         self.index = {name: i + 1 for i, name in enumerate(labels)}
 
     def __len__(self):
@@ -140,12 +144,8 @@ class DetectionSet(torch.utils.data.Dataset):
         width, height = image.size
         target = self.target(item, width, height)
         tensor = torch.from_numpy(np.asarray(image, dtype=np.uint8).copy()).permute(2, 0, 1).float() / 255.0
-        if self.flip and torch.rand(()) < 0.5:
-            tensor = tensor.flip(-1)
-            boxes = target["boxes"]
-            target["boxes"] = torch.stack([width - boxes[:, 2], boxes[:, 1], width - boxes[:, 0], boxes[:, 3]], 1)
-            if "masks" in target:
-                target["masks"] = target["masks"].flip(-1)
+        if self.augment:
+            tensor, target = augmented(tensor, target)
         return tensor, target, i
 
     def target(self, item, width, height):
@@ -167,6 +167,70 @@ class DetectionSet(torch.utils.data.Dataset):
             target["masks"] = torch.from_numpy(np.stack(masks)) if masks else torch.zeros(0, height, width,
                                                                                          dtype=torch.uint8)
         return target
+
+
+MEAN_COLOUR = torch.tensor([0.485, 0.456, 0.406])
+
+
+def augmented(image, target):
+    """Expand, crop around the boxes and flip, each with probability 1/2 (boxes and masks follow)."""
+    if torch.rand(()) < 0.5:
+        image, target = _expand(image, target, 1.0 + float(torch.rand(())))
+    if torch.rand(()) < 0.5:
+        image, target = _crop(image, target)
+    if torch.rand(()) < 0.5:
+        width = image.shape[-1]
+        image = image.flip(-1)
+        boxes = target["boxes"]
+        target["boxes"] = torch.stack([width - boxes[:, 2], boxes[:, 1], width - boxes[:, 0], boxes[:, 3]], 1)
+        if "masks" in target:
+            target["masks"] = target["masks"].flip(-1)
+    return image, target
+
+
+def _expand(image, target, ratio):
+    _, height, width = image.shape
+    new_h, new_w = int(height * ratio), int(width * ratio)
+    top = int(torch.randint(0, new_h - height + 1, ()))
+    left = int(torch.randint(0, new_w - width + 1, ()))
+    canvas = MEAN_COLOUR[:, None, None].expand(3, new_h, new_w).clone()
+    canvas[:, top:top + height, left:left + width] = image
+    target = dict(target)
+    target["boxes"] = target["boxes"] + torch.tensor([left, top, left, top], dtype=torch.float32)
+    if "masks" in target:
+        masks = torch.zeros((len(target["masks"]), new_h, new_w), dtype=target["masks"].dtype)
+        masks[:, top:top + height, left:left + width] = target["masks"]
+        target["masks"] = masks
+    return canvas, target
+
+
+def _crop(image, target):
+    """A crop of 50–100% of each side that keeps at least one box centre; boxes whose centre it keeps are
+    clipped to it, the others dropped. Without such a crop in 10 tries, the image stays whole."""
+    _, height, width = image.shape
+    boxes = target["boxes"]
+    if len(boxes) == 0:
+        return image, target
+    centres = (boxes[:, :2] + boxes[:, 2:]) / 2
+    for _ in range(10):
+        crop_w = int(width * (0.5 + 0.5 * float(torch.rand(()))))
+        crop_h = int(height * (0.5 + 0.5 * float(torch.rand(()))))
+        left = int(torch.randint(0, width - crop_w + 1, ()))
+        top = int(torch.randint(0, height - crop_h + 1, ()))
+        inside = ((centres[:, 0] > left) & (centres[:, 0] < left + crop_w) & (centres[:, 1] > top)
+                  & (centres[:, 1] < top + crop_h))
+        kept = boxes[inside] - torch.tensor([left, top, left, top], dtype=torch.float32)
+        kept[:, 0::2] = kept[:, 0::2].clamp(0, crop_w)
+        kept[:, 1::2] = kept[:, 1::2].clamp(0, crop_h)
+        sizable = ((kept[:, 2] - kept[:, 0]) >= 1) & ((kept[:, 3] - kept[:, 1]) >= 1)
+        if not sizable.any():
+            continue
+        chosen = torch.nonzero(inside).flatten()[sizable]
+        cropped = {"boxes": kept[sizable], "labels": target["labels"][chosen]}
+        if "masks" in target:
+            cropped["masks"] = target["masks"][chosen, top:top + crop_h, left:left + crop_w]
+        return image[:, top:top + crop_h, left:left + crop_w], cropped
+    return image, target
 
 
 def _polygon_mask(box, width, height):

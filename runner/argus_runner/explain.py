@@ -2,7 +2,8 @@
 and XRAI, written into the scoring output as ``attributions`` ``[3, crop, crop]`` with ``xai_algorithm``.
 
 The output holds every image's prediction; the first ``explain_first`` images (all when 0) carry an
-attribution for their predicted class, computed on the resized and cropped input.
+attribution for their predicted class, computed on the resized and cropped input (multi-label: one
+``[3, crop, crop]`` array per class over the threshold, with ``attribution_labels`` naming them).
 """
 
 import json
@@ -22,8 +23,8 @@ def run(raw):
         if not raw.get(key):
             raise RunnerError(f"configuration: '{key}' is required for explain")
     model, settings, labels = bundle.load(raw["model"], {k: v for k, v in raw.items() if k != "model"})
-    if settings.task != "image_classification":
-        raise RunnerError(f"explanations are made for image_classification models; this one is {settings.task}")
+    if "classification" not in settings.task:
+        raise RunnerError(f"explanations are made for classification models; this one is {settings.task}")
     items = data.read_jsonl(settings.data)
     device = devices.choose(settings.device)
     model.to(device)
@@ -36,9 +37,13 @@ def run(raw):
     progress = Progress(chosen, "explain")
     for item, row in zip(items[:chosen], rows):
         image = transform(data.open_rgb(item)).unsqueeze(0).to(device)
-        target = int(np.argmax(row["probs"]))
-        attribution = explainer.attribute(image, target)
-        row["attributions"] = np.round(attribution, 6).tolist()
+        targets = explained_classes(row["probs"], settings)
+        attributions = [explainer.attribute(image, target) for target in targets]
+        if settings.task == "image_classification":
+            row["attributions"] = np.round(attributions[0], 6).tolist()
+        else:
+            row["attributions"] = np.round(np.stack(attributions), 6).tolist()
+            row["attribution_labels"] = [labels[target] for target in targets]
         row["xai_algorithm"] = settings.xai_algorithm
         progress.advance(1)
     output = Path(settings.predictions)
@@ -48,6 +53,16 @@ def run(raw):
         os.fsync(sink.fileno())
     os.replace(partial, output)
     emit("done", phase="explain", images=len(items), explained=chosen, predictions=str(output))
+
+
+def explained_classes(probs, settings):
+    """Multi-class: the predicted class. Multi-label: every class at or over
+    ``confidence_score_threshold_multilabel``, most probable first (the most probable one when none is)."""
+    order = [int(k) for k in np.argsort(-np.asarray(probs), kind="stable")]
+    if settings.task == "image_classification":
+        return order[:1]
+    chosen = [k for k in order if probs[k] >= settings.confidence_score_threshold_multilabel]
+    return chosen or order[:1]
 
 
 class Explainer:

@@ -86,7 +86,7 @@ class Trainer:
             return data.ClassificationSet(self.items, self.labels, transform,
                                           multilabel=s.task == "image_classification_multilabel")
         return data.DetectionSet(self.items, self.labels, masks=s.task == "image_instance_segmentation",
-                                 flip=s.apply_automl_train_augmentations)
+                                 augment=s.apply_automl_train_augmentations)
 
     def _loss(self):
         if not self.classification:

@@ -66,6 +66,31 @@ def test_only_multiclass_models_are_explained(model_folders, tmp_path):
     from argus_runner import bundle, settings
     from argus_runner.protocol import RunnerError
 
-    with pytest.raises(RunnerError, match="image_classification models"):
+    with pytest.raises(RunnerError, match="classification models"):
         run_inprocess("explain", {"model": str(model_folders["detection"]), "data": str(tmp_path / "x.jsonl"),
                                   "predictions": str(tmp_path / "p.jsonl")})
+
+
+def test_multilabel_explanations_cover_every_class_over_the_threshold(tmp_path):
+    from argus_runner import bundle, models, settings
+
+    rows = [json.loads(line) for line in digits_subset(tmp_path, "validation.jsonl", 6).read_text().splitlines()]
+    data = tmp_path / "multilabel.jsonl"
+    data.write_text("".join(json.dumps({**row, "label": [row["label"]]}) + "\n" for row in rows))
+    checked = settings.check({"task": "image_classification_multilabel", "model_name": "resnet18",
+                              "valid_resize_size": 32, "valid_crop_size": 32,
+                              "confidence_score_threshold_multilabel": 0.3})
+    torch.manual_seed(0)
+    bundle.save(tmp_path / "model", models.build(checked, 10), checked, [str(d) for d in range(10)])
+    output = tmp_path / "explained.jsonl"
+    run_inprocess("explain", {"model": str(tmp_path / "model"), "data": str(data), "predictions": str(output),
+                              "n_steps": 4, "number_of_workers": 0})
+    for row in (json.loads(line) for line in output.read_text().splitlines()):
+        over = [row["labels"][k] for k in np.argsort(-np.asarray(row["probs"]), kind="stable")
+                if row["probs"][k] >= 0.3]
+        assert row["attribution_labels"] == (over or [row["labels"][int(np.argmax(row["probs"]))]])
+        assert np.asarray(row["attributions"]).shape == (len(row["attribution_labels"]), 3, 32, 32)
+    finished = subprocess.run([argus_binary(), "evaluate", "--task", "image_classification_multilabel",
+                               "--ground-truth", str(data), "--predictions", str(output), "--output",
+                               str(tmp_path / "evaluation")], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr

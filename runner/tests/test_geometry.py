@@ -124,3 +124,26 @@ def test_roi_align_samples_more_than_a_pixel_outside_the_map_count_as_zero():
     assert tv_compat.roi_align(features, outside, (2, 2), 1.0, 2).abs().sum() == 0
     half = torch.tensor([[0, 0.0, 0.0, 10.0, 4.0]], dtype=torch.float64)  # its right half lies beyond x = 5
     assert tv_compat.roi_align(features, half, (1, 2), 1.0, 2).flatten().tolist() == [1.0, 0.0]
+
+
+def test_detection_augmentations_move_boxes_and_masks_together(shapes):
+    from argus_runner import data
+
+    items = data.read_jsonl(shapes)
+    labels = data.class_labels(items, "image_instance_segmentation")
+    plain = data.DetectionSet(items, labels, masks=True)
+    augmenting = data.DetectionSet(items, labels, masks=True, augment=True)
+    torch.manual_seed(4)
+    changed = 0
+    for index in range(len(items)):
+        for _ in range(4):
+            image, target, _ = augmenting[index]
+            assert len(target["boxes"]) == len(target["masks"]) == len(target["labels"]) >= 1
+            assert target["masks"].shape[-2:] == image.shape[-2:]
+            for box, mask in zip(target["boxes"], target["masks"]):
+                rows, columns = torch.nonzero(mask, as_tuple=True)
+                # Each box still bounds its mask (to within the pixel grid).
+                assert columns.min() >= box[0] - 1 and columns.max() <= box[2] + 1
+                assert rows.min() >= box[1] - 1 and rows.max() <= box[3] + 1
+            changed += image.shape != plain[index][0].shape or not torch.equal(image, plain[index][0])
+    assert changed > 0
