@@ -28,14 +28,7 @@ struct Explain: ParsableCommand {
         case gausslegendre
     }
 
-    @Option(name: .long, help: "The model folder (an image_classification model).")
-    var model: String
-
-    @Option(name: .long, help: "The images: AutoML JSONL, an MLTable folder, or any format Argus reads.")
-    var data: String
-
-    @Option(name: .shortAndLong, help: "The predictions file to write, with attributions.")
-    var output: String
+    @OptionGroup var prediction: PredictionOptions
 
     @Option(name: .long, help: "integrated_gradients, guided_backprop, guided_gradcam or xrai.")
     var method: Method = .integratedGradients
@@ -49,9 +42,6 @@ struct Explain: ParsableCommand {
     @Option(name: .long, help: "Integrated gradients: riemann_middle or gausslegendre.")
     var approximation: Approximation = .riemannMiddle
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var runner: RunnerOptions
-
     func validate() throws {
         guard first >= 0 else { throw ValidationError("--first must be 0 or more") }
         guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
@@ -59,19 +49,13 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         try Console.guarding {
-            try RunnerSupport.withScratch { scratch in
-                var configuration = try runner.configuration()
-                configuration["model"] = .string(model)
-                configuration["data"] = .string(
-                    try RunnerSupport.prepare(data, input: input, in: scratch, name: "data.jsonl").path)
-                configuration["predictions"] = .string(output)
-                configuration["xai_algorithm"] = .string(method.rawValue)
-                configuration["explain_first"] = .int(first)
-                configuration["n_steps"] = .int(steps)
-                configuration["approximation_method"] = .string(approximation.rawValue)
-                let done = try RunnerSupport.run(.explain, configuration: configuration)
-                print("wrote \(output) (\(done.images ?? 0) images, \(done.explained ?? 0) explained)")
-            }
+            var extra = RunnerConfiguration()
+            extra["xai_algorithm"] = .string(method.rawValue)
+            extra["explain_first"] = .int(first)
+            extra["n_steps"] = .int(steps)
+            extra["approximation_method"] = .string(approximation.rawValue)
+            let done = try prediction.run(.explain, extra: extra)
+            print("wrote \(prediction.output) (\(done.images ?? 0) images, \(done.explained ?? 0) explained)")
         }
     }
 }

@@ -18,41 +18,17 @@ struct Infer: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The model folder (model.pt, settings.json, labels.json).")
-    var model: String
-
-    @Option(name: .long, help: "The images: AutoML JSONL, an MLTable folder, or any format Argus reads.")
-    var data: String
-
-    @Option(name: .shortAndLong, help: "The predictions file to write (AutoML scoring JSONL).")
-    var output: String
-
-    @OptionGroup var input: InputOptions
-    @OptionGroup var runner: RunnerOptions
+    @OptionGroup var prediction: PredictionOptions
 
     func run() throws {
         try Console.guarding {
-            let done = try Self.infer(model: model, data: data, output: output, input: input, runner: runner)
-            var summary = "wrote \(output)"
+            let done = try prediction.run(.infer)
+            var summary = "wrote \(prediction.output)"
             if let rate = done.imagesPerSecond { summary += String(format: " (%.1f images/s", rate) }
             if let peak = done.peakGpuMemoryBytes {
                 summary += String(format: ", peak GPU memory %.2f GiB", Double(peak) / 1_073_741_824)
             }
             print(done.imagesPerSecond == nil ? summary : summary + ")")
-        }
-    }
-
-    /// Runs inference; used by `infer` and by `evaluate --model`.
-    static func infer(
-        model: String, data: String, output: String, input: InputOptions, runner: RunnerOptions
-    ) throws -> RunnerEvent {
-        try RunnerSupport.withScratch { scratch in
-            var configuration = try runner.configuration()
-            configuration["model"] = .string(model)
-            configuration["data"] = .string(
-                try RunnerSupport.prepare(data, input: input, in: scratch, name: "data.jsonl").path)
-            configuration["predictions"] = .string(output)
-            return try RunnerSupport.run(.infer, configuration: configuration)
         }
     }
 }

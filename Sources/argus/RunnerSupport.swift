@@ -59,6 +59,34 @@ enum RunnerSupport {
     }
 }
 
+/// A model folder, the images to predict on, and the predictions file: what `infer` and `explain` take.
+struct PredictionOptions: ParsableArguments {
+    @Option(name: .long, help: "The model folder (model.pt, settings.json, labels.json).")
+    var model: String
+
+    @Option(name: .long, help: "The images: AutoML JSONL, an MLTable folder, or any format Argus reads.")
+    var data: String
+
+    @Option(name: .shortAndLong, help: "The predictions file to write (AutoML scoring JSONL).")
+    var output: String
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var runner: RunnerOptions
+
+    /// Runs `command` with these options and `extra` settings; the runner reads the data from a scratch copy.
+    func run(_ command: RunnerCommand, extra: RunnerConfiguration = RunnerConfiguration()) throws -> RunnerEvent {
+        try RunnerSupport.withScratch { scratch in
+            var configuration = try runner.configuration()
+            configuration.values.merge(extra.values) { _, new in new }
+            configuration["model"] = .string(model)
+            configuration["data"] = .string(
+                try RunnerSupport.prepare(data, input: input, in: scratch, name: "data.jsonl").path)
+            configuration["predictions"] = .string(output)
+            return try RunnerSupport.run(command, configuration: configuration)
+        }
+    }
+}
+
 /// Device, batch size, workers, precision and `--set KEY=VALUE`: the options every runner command takes.
 struct RunnerOptions: ParsableArguments {
     @Option(name: .long, help: "cuda, cpu or auto (CUDA when PyTorch sees one).")
