@@ -43,7 +43,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "A local weights file or folder to start from.")
     var weights: String?
 
-    @Option(name: .long, help: "A checkpoint of an earlier run to resume (its schedule continues).")
+    @Option(name: .long, help: "A checkpoint, or the run folder of an earlier run (its latest checkpoint), to resume.")
     var checkpoint: String?
 
     @Option(name: .long, help: "A JSON or YAML file mapping AutoML parameter names to values.")

@@ -103,7 +103,9 @@ class Trainer:
         return torch.nn.CrossEntropyLoss(weight=weight)
 
     def resume(self, path):
-        """Restores model, optimizer, schedule and early-stopping state from a runner checkpoint."""
+        """Restores model, optimizer, schedule and early-stopping state from a runner checkpoint (a file, or a
+        run folder or checkpoints folder, whose latest checkpoint is taken)."""
+        path = latest_checkpoint(Path(path))
         try:
             saved = torch.load(path, map_location="cpu", weights_only=False)
         except (OSError, RuntimeError) as error:
@@ -206,6 +208,16 @@ class Trainer:
                     "step": self.step, "progress": progress, "labels": self.labels}, staging)
         os.replace(staging, path)
         return path
+
+
+def latest_checkpoint(path):
+    if not path.is_dir():
+        return path
+    folder = path / "checkpoints" if (path / "checkpoints").is_dir() else path
+    found = sorted(folder.glob("epoch_*.pt"))
+    if not found:
+        raise RunnerError(f"{path}: no checkpoint (checkpoints/epoch_NNNN.pt) in the folder")
+    return found[-1]
 
 
 def _target(targets, device):

@@ -75,8 +75,9 @@ def test_a_resumed_run_ends_where_one_run_ends(tmp_path):
     part = tmp_path / "part"
     part.mkdir()
     run_inprocess("train", digits_config(part, max_steps=4, checkpoint_frequency=1))
-    checkpoint = part / "run" / "checkpoints" / "epoch_0001.pt"
-    events = run_inprocess("train", digits_config(part, checkpoint_path=str(checkpoint)))
+    # The run folder stands for its latest checkpoint (here epoch 1's, written when max_steps stopped it).
+    assert sorted(p.name for p in (part / "run" / "checkpoints").iterdir()) == ["epoch_0001.pt"]
+    events = run_inprocess("train", digits_config(part, checkpoint_path=str(part / "run")))
     assert [e["epoch"] for e in epochs(events)] == [2, 3]
     expected = torch.load(whole / "run" / "model" / "model.pt", weights_only=True)["model"]
     actual = torch.load(part / "run" / "model" / "model.pt", weights_only=True)["model"]
@@ -116,6 +117,14 @@ def test_weighted_loss_weighs_rare_classes_up(tmp_path):
                          labels, torch.device("cpu"), False).loss.weight.tolist()
     ratio = weights[labels.index(rare)] / weights[labels.index(common)]
     assert root[labels.index(rare)] / root[labels.index(common)] == pytest.approx(math.sqrt(ratio))
+
+
+def test_a_folder_without_checkpoints_is_an_error(tmp_path):
+    from argus_runner.protocol import RunnerError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RunnerError, match="no checkpoint"):
+        run_inprocess("train", digits_config(tmp_path, checkpoint_path=str(tmp_path / "empty")))
 
 
 def test_the_schedules_follow_their_definitions():
