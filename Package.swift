@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ArgusRegistry", targets: ["ArgusRegistry"]),
         .library(name: "ArgusGate", targets: ["ArgusGate"]),
         .library(name: "ArgusCompute", targets: ["ArgusCompute"]),
+        .library(name: "ArgusJobs", targets: ["ArgusJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,6 +69,9 @@ let package = Package(
         ),
         // The compute plane's Swift side: starts the PyTorch runner (runner/) and reads its JSON-line events.
         .target(name: "ArgusCompute"),
+        // The job driver: AutoML job files, samplers, early termination, trials as runner processes.
+        .target(
+            name: "ArgusJobs", dependencies: ["ArgusCore", "ArgusCompute", .product(name: "Yams", package: "Yams")]),
         .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
         .target(
             name: "ArgusReports",
@@ -80,7 +84,8 @@ let package = Package(
         .executableTarget(
             name: "argus",
             dependencies: [
-                "ArgusCompute", "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics", "ArgusPipeline",
+                "ArgusCompute", "ArgusJobs", "ArgusCore", "ArgusData", "ArgusGate", "ArgusIO", "ArgusMetrics",
+                "ArgusPipeline",
                 "ArgusRegistry",
                 "ArgusReports", "ArgusResults", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -117,6 +122,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ArgusComputeTests", dependencies: ["ArgusCompute", "ArgusTestSupport"]),
+        .testTarget(name: "ArgusJobsTests", dependencies: ["ArgusJobs", "ArgusCompute", "ArgusTestSupport"]),
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusReportsTests",

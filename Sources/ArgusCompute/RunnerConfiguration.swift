@@ -1,7 +1,7 @@
 import Foundation
 
 /// One setting's value in a runner configuration: the JSON types the runner's settings use.
-public enum RunnerValue: Encodable, Sendable, Equatable, CustomStringConvertible {
+public enum RunnerValue: Codable, Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case int(Int)
     case double(Double)
@@ -17,6 +17,29 @@ public enum RunnerValue: Encodable, Sendable, Equatable, CustomStringConvertible
             self = .double(number)
         } else {
             self = .string(text)
+        }
+    }
+
+    /// Decodes a JSON scalar: a boolean, an integer, a number or a string.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let integer = try? container.decode(Int.self) {
+            self = .int(integer)
+        } else if let number = try? container.decode(Double.self) {
+            self = .double(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    /// The value as a number, when it is one.
+    public var number: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
         }
     }
 

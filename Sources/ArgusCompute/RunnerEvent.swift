@@ -61,6 +61,12 @@ public struct RunnerEvent: Decodable, Sendable, Equatable {
     public var images: Int?
     /// Images given attributions (`done` of explanation).
     public var explained: Int?
+    /// The probe an `invalid` event is about (`check`), and its setting's name.
+    public var index: Int?
+    /// The setting an `invalid` event is about.
+    public var key: String?
+    /// The settings the runner knows (an `invalid` event about an unknown key).
+    public var known: [String]?
     /// The device the runner uses (`cpu`, `cuda`, `cuda:1`).
     public var device: String?
 

@@ -3,6 +3,8 @@ import Foundation
 /// The runner's commands.
 public enum RunnerCommand: String, Sendable, CaseIterable {
     case train, infer, explain
+    /// Checks settings without running anything (`invalid` events).
+    case check
 }
 
 /// Starts `python -m argus_runner COMMAND --config FILE`, hands each event line to the caller as it

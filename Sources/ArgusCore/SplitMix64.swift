@@ -1,7 +1,7 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator whose sequence never changes,
 /// so that a shuffle or a resample can be reproduced exactly, by Argus or by another implementation
 /// (golden/scripts/generate_gate_golden.py replays it in Python).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Codable, Equatable {
     private var state: UInt64
 
     /// A generator starting from `seed`.

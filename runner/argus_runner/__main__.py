@@ -1,16 +1,21 @@
-"""``python -m argus_runner train|infer|explain --config FILE``: one command, one JSON configuration.
+"""``python -m argus_runner train|infer|explain|check --config FILE``: one command, one JSON configuration.
+
+``check`` reads ``{"probes": [{"key", "value"}, …]}`` (or that list as a JSON string, ``probes_json``) and reports each setting the runner would refuse
+as an ``invalid`` event (``index``, ``key``, ``message``): Argus's job files are checked by the one owner
+of the settings.
 
 Exit status 0 on success, 2 on a reported failure (one ``error`` event on standard output and the
 message on standard error), 130 when interrupted.
 """
 
 import argparse
+import json
 import sys
 import traceback
 
 from .protocol import RunnerError, emit
 
-COMMANDS = ("train", "infer", "explain")
+COMMANDS = ("train", "infer", "explain", "check")
 
 
 def main(argv=None):
@@ -22,6 +27,13 @@ def main(argv=None):
         from . import settings
 
         raw = settings.read(arguments.config)
+        if arguments.command == "check":
+            probes = json.loads(raw["probes_json"]) if "probes_json" in raw else raw.get("probes", [])
+            found = settings.problems(probes)
+            for problem in found:
+                emit("invalid", **problem)
+            emit("done", phase="check", problems=len(found))
+            return 0
         if arguments.command == "train":
             from . import train as module
         elif arguments.command == "infer":

@@ -137,6 +137,25 @@ def _checked(key, value, source):
     return value
 
 
+def problems(probes):
+    """Checks single settings without stopping at the first: ``probes`` is a list of ``{"key", "value"}``;
+    returns ``[{"index", "key", "message"}]`` for each one the runner would refuse."""
+    found = []
+    for index, probe in enumerate(probes):
+        key = probe.get("key")
+        if key not in ALL:
+            found.append({"index": index, "key": key, "message": f"unknown setting '{key}'",
+                          "known": sorted([*COMMON, *INFERENCE, *TRAINING])})
+            continue
+        try:
+            value = _checked(key, probe.get("value"), "job")
+            if key == "tile_grid_size" and value:
+                tile_grid(value, "job")
+        except RunnerError as error:
+            found.append({"index": index, "key": key, "message": str(error).removeprefix("job: ")})
+    return found
+
+
 def tile_grid(text, source="settings"):
     """'3x2' → (3, 2): columns across, rows down; '1x1' and anything else malformed are errors."""
     parts = text.lower().split("x")

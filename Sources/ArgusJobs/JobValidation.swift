@@ -1,0 +1,45 @@
+import ArgusCompute
+import Foundation
+
+/// Checks a job's parameter values with the runner, the one owner of the training settings: every fixed
+/// training parameter and every value or bound of the search space is sent as a probe, and each one the
+/// runner refuses becomes a problem at the key's place in the file.
+public enum JobValidation {
+    /// Keys of `training_parameters` that the driver itself takes (they are not runner settings).
+    static let driverKeys: Set<String> = [
+        "validation_metric_type", "validation_iou_threshold", "checkpoint_filename",
+    ]
+
+    /// The problems the runner finds (through `python`), in file order.
+    public static func problems(_ spec: JobSpec, python: String) throws(RunnerError) -> [JobProblem] {
+        var probes: [(key: String, value: RunnerValue, at: JobProblem.Position)] = []
+        for (key, value) in spec.trainingParameters.sorted(by: { $0.key < $1.key }) where !driverKeys.contains(key) {
+            probes.append((key, value, spec.positions[key] ?? .init(line: 1, column: 1)))
+        }
+        for space in spec.searchSpace {
+            for (key, distribution) in space.sorted(by: { $0.key < $1.key }) {
+                let at = spec.positions["search_space.\(key)"] ?? .init(line: 1, column: 1)
+                probes += distribution.probes.map { (key, $0, at) }
+            }
+        }
+        guard !probes.isEmpty else { return [] }
+        struct Probe: Encodable {
+            var key: String
+            var value: RunnerValue
+        }
+        var configuration = RunnerConfiguration()
+        let encoded = (try? JSONEncoder().encode(probes.map { Probe(key: $0.key, value: $0.value) })) ?? Data()
+        configuration["probes_json"] = .string(String(decoding: encoded, as: UTF8.self))
+        var found: [JobProblem] = []
+        try RunnerProcess.run(.check, configuration: configuration, python: python) { event in
+            guard event.event == "invalid", let index = event.index, index < probes.count else { return }
+            var message = event.message ?? "not accepted"
+            if let known = event.known, let hint = nearest(probes[index].key, in: known) {
+                message += " (did you mean '\(hint)'?)"
+            }
+            found.append(JobProblem(probes[index].at, message))
+        }
+        var seen = Set<String>()
+        return found.filter { seen.insert($0.description).inserted }
+    }
+}

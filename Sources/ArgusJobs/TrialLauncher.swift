@@ -1,0 +1,117 @@
+import ArgusCompute
+import Foundation
+
+/// What starts trials: the local process pool by default; cluster launchers implement the same.
+public protocol TrialLauncher: Sendable {
+    /// Starts `configuration` as the runner's `train` in `folder` (its logs go there).
+    func start(id: Int, folder: String, configuration: RunnerConfiguration) throws -> any RunningTrial
+}
+
+/// A started trial.
+public protocol RunningTrial: AnyObject {
+    /// Events that arrived since the last call.
+    func poll() -> [RunnerEvent]
+    /// The exit status once it has ended.
+    var exitStatus: Int32? { get }
+    /// The last lines of its standard error.
+    var errorTail: String { get }
+    /// The process id (kept in the job's state, so that a resumed driver can stop an orphan).
+    var processIdentifier: Int32 { get }
+    /// Asks it to stop (SIGTERM), and kills it (SIGKILL) when it has not after `grace` seconds.
+    func stop(grace: Double)
+}
+
+/// Trials as processes on this machine: `python -m argus_runner train --config FOLDER/config.json`,
+/// events kept in `events.jsonl` and standard error in `stderr.log`.
+public struct LocalLauncher: TrialLauncher {
+    /// The runner's Python.
+    public var python: String
+
+    /// A launcher that starts `python -m argus_runner`.
+    public init(python: String) { self.python = python }
+
+    /// Writes `folder/config.json` and starts the runner's `train` on it.
+    public func start(id: Int, folder: String, configuration: RunnerConfiguration) throws -> any RunningTrial {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let config = folder + "/config.json"
+        try configuration.json().write(to: URL(fileURLWithPath: config))
+        return try LocalTrial(python: python, config: config, folder: folder)
+    }
+}
+
+final class LocalTrial: RunningTrial, @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var pending: [RunnerEvent] = []
+    private var status: Int32?
+    private let folder: String
+
+    init(python: String, config: String, folder: String) throws {
+        self.folder = folder
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-m", "argus_runner", "train", "--config", config]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONUNBUFFERED"] = "1"
+        process.environment = environment
+        let output = Pipe()
+        FileManager.default.createFile(atPath: folder + "/stderr.log", contents: nil)
+        FileManager.default.createFile(atPath: folder + "/events.jsonl", contents: nil)
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: folder + "/stderr.log")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let log = FileHandle(forWritingAtPath: folder + "/events.jsonl")
+        Thread.detachNewThread { [self] in
+            var buffer = Data()
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                log?.write(chunk)
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                    if let event = RunnerEvent.parse(Substring(line)) {
+                        lock.lock()
+                        pending.append(event)
+                        lock.unlock()
+                    }
+                }
+            }
+            process.waitUntilExit()
+            lock.lock()
+            status = process.terminationStatus
+            lock.unlock()
+        }
+    }
+
+    func poll() -> [RunnerEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        let events = pending
+        pending = []
+        return events
+    }
+
+    var exitStatus: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending.isEmpty ? status : nil
+    }
+
+    var errorTail: String {
+        let text = (try? String(contentsOfFile: folder + "/stderr.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(5).joined(separator: "\n")
+    }
+
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    func stop(grace: Double) {
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [process] in
+            if process.isRunning { kill(pid, SIGKILL) }
+        }
+    }
+}

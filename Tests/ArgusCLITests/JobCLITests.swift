@@ -1,0 +1,136 @@
+import ArgusTestSupport
+import Foundation
+import Testing
+
+/// `argus job`: file mistakes with their place, and a driver killed with SIGKILL that `job resume` finishes.
+@Suite struct JobCLITests {
+    /// A stand-in runner: `check` accepts everything; `train` reports three intervals (metric = learning
+    /// rate × epoch / 3), writing a checkpoint after each, and starts after `checkpoint_path` when given.
+    static let fakeRunner = #"""
+        #!/usr/bin/env python3
+        import json, os, sys, time
+        command, config = sys.argv[3], json.load(open(sys.argv[5]))
+        if command == "check":
+            print(json.dumps({"event": "done", "phase": "check"}))
+            sys.exit(0)
+        start = 1
+        if config.get("checkpoint_path"):
+            start = int(os.path.basename(config["checkpoint_path"])[6:10]) + 1
+        folder = os.path.join(config["output"], "checkpoints")
+        os.makedirs(folder, exist_ok=True)
+        for epoch in range(start, 4):
+            time.sleep(0.4)
+            open(os.path.join(folder, "epoch_%04d.pt" % epoch), "w").close()
+            value = config["learning_rate"] * epoch / 3
+            print(json.dumps({"event": "epoch", "epoch": epoch, "primary_metric": {"name": "accuracy", "value": value}}), flush=True)
+        print(json.dumps({"event": "done", "phase": "train"}), flush=True)
+        """#
+
+    func setUp(_ folder: String) -> (job: String, environment: [String: String]) {
+        let runner = Scratch.write(Self.fakeRunner, folder, "fake-runner")
+        chmod(runner, 0o755)
+        let digits = Repository.path("samples/digits")
+        let job = Scratch.write(
+            """
+            type: automl
+            task: image_classification
+            training_data: {path: \(digits)/validation.jsonl, type: uri_file}
+            validation_data: {path: \(digits)/validation.jsonl, type: uri_file}
+            limits: {max_trials: 2, max_concurrent_trials: 1}
+            sweep: {sampling_algorithm: grid}
+            search_space:
+              - learning_rate: {type: choice, values: [0.9, 0.5]}
+            """, folder, "job.yml")
+        return (job, ["ARGUS_RUNNER_PYTHON": runner])
+    }
+
+    @Test func aKilledDriverIsResumedWithoutCountingATrialTwice() throws {
+        let folder = Scratch.folder()
+        let (job, environment) = setUp(folder)
+        let output = folder + "/job"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["job", "run", job, "--output", output]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill the driver once trial 1 has reported its first interval.
+        for _ in 0..<600 {
+            let state = (try? String(contentsOfFile: output + "/job.json", encoding: .utf8)) ?? ""
+            if state.contains("\"metrics\" : [\n        0.3") { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try ProgramRun.run(CLITests.binary, ["job", "resume", output], environment: environment)
+        #expect(resumed.status == 0, "\(resumed.err)")
+        #expect(resumed.out.contains("trial 1 resumed from its last checkpoint"))
+        #expect(resumed.out.contains("best: trial 1, accuracy 0.9000"))
+        let state =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: output + "/job.json"))) as? [String: Any]
+        let trials = state?["trials"] as? [[String: Any]] ?? []
+        #expect(trials.count == 2)
+        #expect(trials.allSatisfy { $0["status"] as? String == "completed" })
+        #expect((trials.first?["metrics"] as? [Double])?.count == 3)
+        #expect(trials.first?["starts"] as? Int == 2)
+        let again = try ProgramRun.run(CLITests.binary, ["job", "resume", output], environment: environment)
+        #expect(again.out.contains("the job has finished"))
+    }
+
+    @Test func aJobFilesMistakesArePrintedWithTheirPlace() throws {
+        let folder = Scratch.folder()
+        let job = Scratch.write(
+            "type: automl\ntask: image_classification\ntraining_data: t.jsonl\nlimits: {max_trails: 2}\n", folder,
+            "job.yml")
+        let result = try ProgramRun.run(CLITests.binary, ["job", "validate", job])
+        #expect(result.status == 1)
+        #expect(result.err.contains("\(job):4:10: unknown key 'max_trails' in limits (did you mean 'max_trials'?)"))
+    }
+}
+
+extension JobCLITests {
+    /// A two-trial sweep with the real runner on the digits images, on the CPU.
+    @Test func aTwoTrialSweepRunsWithTheRealRunner() throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Repository.path(".venv/bin/python")),
+            "the runner's environment is missing: run scripts/bootstrap.sh --runner (make test does)")
+        let folder = Scratch.folder()
+        let digits = Repository.path("samples/digits")
+        func lines(_ name: String, _ count: Int) throws -> String {
+            try String(contentsOfFile: digits + "/" + name, encoding: .utf8).split(separator: "\n").prefix(count)
+                .map { $0.replacingOccurrences(of: #""images/"#, with: "\"\(digits)/images/") }
+                .joined(separator: "\n") + "\n"
+        }
+        Scratch.write(try lines("train.jsonl", 60), folder, "train.jsonl")
+        Scratch.write(try lines("validation.jsonl", 10), folder, "valid.jsonl")
+        let job = Scratch.write(
+            """
+            type: automl
+            task: image_classification
+            training_data: {path: train.jsonl, type: uri_file}
+            validation_data: {path: valid.jsonl, type: uri_file}
+            limits: {max_trials: 2, max_concurrent_trials: 2}
+            sweep: {sampling_algorithm: grid}
+            search_space:
+              - model_name: {type: choice, values: [resnet18]}
+                optimizer: {type: choice, values: [sgd, adam]}
+            training_parameters:
+              number_of_epochs: 1
+              training_batch_size: 20
+              valid_resize_size: 32
+              valid_crop_size: 32
+              training_crop_size: 32
+              number_of_workers: 0
+            """, folder, "job.yml")
+        let result = try ProgramRun.run(CLITests.binary, ["job", "run", job, "--output", folder + "/job"])
+        #expect(result.status == 0, "\(result.err)\n\(result.out)")
+        #expect(result.out.contains("job: 2 completed"))
+        #expect(result.out.contains("best model: \(folder)/job/trials/000"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/job/trials/0001/run/model/model.pt"))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder + "/job/trials/0002/run/validation/epoch_0001/evaluation/metrics.json"))
+    }
+}
