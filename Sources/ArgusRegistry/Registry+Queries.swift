@@ -144,6 +144,18 @@ extension Registry {
         try runs(model: model.description).first
     }
 
+    /// Where the model of evaluation `id` was said to be (`--model-path`, or the model folder `evaluate
+    /// --model` inferred with), if it was recorded.
+    /// - Throws: `DataError` when no evaluation has this id.
+    public func modelPath(evaluation id: Int64) throws(DataError) -> String? {
+        let rows = try database.query(
+            "SELECT m.path FROM evaluations e LEFT JOIN models m ON m.id = e.model_id WHERE e.id = ?", [.integer(id)])
+        guard let row = rows.first else {
+            throw DataError(.invalidData, SourceLocation(file: database.name), "no evaluation has id \(id)")
+        }
+        return row[0].text
+    }
+
     /// The newest evaluation of `model` (any version) that a gate passed.
     public func latestPassing(model: String) throws(DataError) -> Run? {
         let rows = try database.query(

@@ -20,7 +20,7 @@ struct Argus: ParsableCommand {
         subcommands: [
             Validate.self, Convert.self, Split.self, Stats.self, Evaluate.self, Merge.self, ReportCommand.self,
             Compare.self, Record.self, History.self, Runs.self, GateCommand.self, Nightly.self, Train.self, Infer.self,
-            Explain.self, Job.self,
+            Explain.self, Job.self, Retrain.self,
         ]
     )
 

@@ -96,6 +96,8 @@ struct JobRun: ParsableCommand {
     @Option(name: .shortAndLong, help: "The job folder to create.")
     var output: String
 
+    @OptionGroup var registry: RegistryOptions
+
     func run() throws {
         let spec = try JobChecks.read(file, checkValues: true)
         guard !FileManager.default.fileExists(atPath: output + "/" + "job.json") else {
@@ -103,7 +105,10 @@ struct JobRun: ParsableCommand {
             throw ExitCode(1)
         }
         try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
-        let base = try JobFolder.baseConfiguration(spec, folder: output)
+        var base = try JobFolder.baseConfiguration(spec, folder: output)
+        if let run = spec.checkpointRunID {
+            base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
+        }
         let state = JobState(
             jobFile: PathTools.absolute(file), sampler: TrialSampler(seed: spec.seed),
             started: Date().timeIntervalSince1970)
@@ -120,6 +125,8 @@ struct JobResume: ParsableCommand {
     @Argument(help: "The job folder.")
     var folder: String
 
+    @OptionGroup var registry: RegistryOptions
+
     func run() throws {
         let state: JobState
         do {
@@ -133,7 +140,10 @@ struct JobResume: ParsableCommand {
             return
         }
         let spec = try JobChecks.read(state.jobFile, checkValues: false)
-        let base = try JobFolder.baseConfiguration(spec, folder: folder)
+        var base = try JobFolder.baseConfiguration(spec, folder: folder)
+        if let run = spec.checkpointRunID {
+            base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
+        }
         try JobFolder.drive(spec, folder: folder, base: base, state: state)
     }
 }

@@ -24,11 +24,13 @@ struct Nightly: ParsableCommand {
               baseline: registry:detector@latest-passing
               policy: gate.yml
               on_failure: retrain               # or stop
+              retrain_job: retrain.yml          # the AutoML job file run when the gate fails
 
             Each run evaluates into a new folder, records it, writes its report (with the trend of \
             the model's recorded runs), a comparison with the baseline, and the gate's decision \
-            (gate.json, gate.xml, gate.md). When the gate fails and on_failure is retrain, retraining \
-            starts once the job driver exists; until then Argus says so. Exit codes as for gate.
+            (gate.json, gate.xml, gate.md). When the gate fails and on_failure is retrain, the job file \
+            retrain_job runs (`argus job run`, into the run's folder, retrain/); its checkpoint_run_id may \
+            name the model to start from (e.g. registry:NAME@latest-passing). Exit codes as for gate.
 
             Example:
               argus nightly samples/nightly.yml
@@ -101,9 +103,16 @@ struct Nightly: ParsableCommand {
             try gate.run()
         } catch {
             if let exit = error as? ExitCode, exit.rawValue == 1, job.onFailure == "retrain" {
-                Console.printError(
-                    "nightly: the gate failed and the file asks for retraining, but the job driver (argus job) is not "
-                        + "available yet; retrain by hand")
+                if let retrainJob = job.retrainJob {
+                    Console.printError("nightly: the gate failed: retraining with \(retrainJob)")
+                    var retrain = try JobRun.parse([
+                        retrainJob, "--output", folder + "/retrain", "--registry", job.registry,
+                    ])
+                    try retrain.run()
+                } else {
+                    Console.printError(
+                        "nightly: the gate failed and on_failure is retrain, but no retrain_job is named")
+                }
             }
             throw error
         }
@@ -122,12 +131,14 @@ struct NightlyJob {
     var baseline: String?
     var policy: String?
     var onFailure: String
+    var retrainJob: String?
 
     /// The file's keys, each spelled here only.
     enum Key: String, CaseIterable {
         case model, dataset, task, predictions, output, registry, baseline, policy
         case groundTruth = "ground_truth"
         case onFailure = "on_failure"
+        case retrainJob = "retrain_job"
     }
 
     static let keys = Key.allCases.map(\.rawValue)
@@ -186,6 +197,6 @@ struct NightlyJob {
             groundTruth: located(try required(.groundTruth)), predictions: located(try required(.predictions)),
             output: located(try required(.output)),
             registry: located(values[.registry] ?? Registry.defaultPath), baseline: values[.baseline],
-            policy: values[.policy].map(located), onFailure: onFailure)
+            policy: values[.policy].map(located), onFailure: onFailure, retrainJob: values[.retrainJob].map(located))
     }
 }

@@ -134,3 +134,81 @@ extension JobCLITests {
                 atPath: folder + "/job/trials/0002/run/validation/epoch_0001/evaluation/metrics.json"))
     }
 }
+
+extension JobCLITests {
+    /// A nightly gate that fails starts the file's retraining job; the gate's failure is still the exit status.
+    @Test func aFailedNightlyGateStartsTheRetrainingJob() throws {
+        let folder = Scratch.folder()
+        let (job, environment) = setUp(folder)
+        let policy = Scratch.write("rules:\n  - {metric: accuracy, min: 0.99}\n", folder, "strict.yml")
+        let nightly = Scratch.write(
+            """
+            model: digits@nightly
+            dataset: digits
+            task: image_classification
+            ground_truth: \(Repository.path("samples/digits/validation.jsonl"))
+            predictions: \(Repository.path("samples/digits/predictions.jsonl"))
+            output: runs
+            registry: argus.sqlite
+            policy: \(policy)
+            on_failure: retrain
+            retrain_job: \(job)
+            """, folder, "nightly.yml")
+        let result = try ProgramRun.run(CLITests.binary, ["nightly", nightly], environment: environment)
+        #expect(result.status == 1, "\(result.err)")
+        #expect(result.err.contains("nightly: the gate failed: retraining with \(job)"))
+        #expect(result.out.contains("job: 2 completed"))
+        let night = try FileManager.default.contentsOfDirectory(atPath: folder + "/runs").first ?? ""
+        #expect(FileManager.default.fileExists(atPath: folder + "/runs/" + night + "/retrain/job.json"))
+    }
+
+    /// Retraining starts from the weights of a recorded run's model, found through the registry.
+    @Test func retrainStartsFromARecordedRunsModel() throws {
+        let folder = Scratch.folder()
+        let model = folder + "/model"
+        Scratch.write(
+            #"{"task": "image_classification", "model_name": "resnet18", "valid_crop_size": 32, "tile_grid_size": ""}"#,
+            model, "settings.json")
+        Scratch.write("", model, "model.pt")
+        let registry = folder + "/argus.sqlite"
+        let record = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "record", Self.evaluation(folder), "--model", "digits@7", "--model-path", model, "--registry", registry,
+            ])
+        #expect(record.status == 0, "\(record.err)")
+        let seen = folder + "/config.json"
+        let runner = Scratch.write(
+            "#!/bin/sh\ncp \"$5\" '\(seen)'\necho '{\"event\": \"done\", \"phase\": \"train\", \"best_epoch\": 1}'\n",
+            folder, "runner")
+        chmod(runner, 0o755)
+        let result = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "retrain", "--from", "registry:digits@7", "--data", Repository.path("samples/digits/train.jsonl"),
+                "--output", folder + "/run", "--registry", registry, "--set", "number_of_epochs=2",
+            ], environment: ["ARGUS_RUNNER_PYTHON": runner])
+        #expect(result.status == 0, "\(result.err)")
+        let config = try String(contentsOfFile: seen, encoding: .utf8)
+        #expect(config.contains(#""weights":"\#(model)/model.pt""#))
+        #expect(config.contains(#""model_name":"resnet18""#) && config.contains(#""valid_crop_size":32"#))
+        #expect(config.contains(#""number_of_epochs":2"#) && !config.contains("tile_grid_size"))
+        let missing = try ProgramRun.run(
+            CLITests.binary,
+            ["retrain", "--from", "registry:other@1", "--data", "x", "--output", "y", "--registry", registry])
+        #expect(missing.status != 0 && missing.err.contains("registry:other@1: no such recorded run"))
+    }
+
+    /// An evaluation folder of the digits sample, made once per call.
+    static func evaluation(_ folder: String) throws -> String {
+        let output = folder + "/evaluation"
+        let result = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "evaluate", "--ground-truth", Repository.path("samples/digits/validation.jsonl"), "--predictions",
+                Repository.path("samples/digits/predictions.jsonl"), "--output", output,
+            ])
+        #expect(result.status == 0, "\(result.err)")
+        return output
+    }
+}
