@@ -64,7 +64,7 @@ public final class JobDriver {
 
     private func startTrials() throws {
         while running.count < spec.limits.maxConcurrentTrials, canStartMore,
-            let parameters = state.sampler.next(spec)
+            let parameters = state.sampler.next(spec, observations: observations)
         {
             let id = state.trials.count + 1
             state.trials.append(
@@ -81,6 +81,11 @@ public final class JobDriver {
             let shown = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             report("trial \(id) started: \(shown.isEmpty ? "(the job's parameters)" : shown)")
         }
+    }
+
+    /// The ended trials' parameters and best values (what the Bayesian sampler learns from).
+    private var observations: [(parameters: [String: RunnerValue], value: Double)] {
+        state.trials.filter { $0.status != .running }.compactMap { trial in trial.best.map { (trial.parameters, $0) } }
     }
 
     private func launch(_ id: Int, extra: [String: RunnerValue]) throws {

@@ -1,7 +1,8 @@
 import ArgusCompute
 
-/// Draws each trial's hyper-parameters from a job's search space: random (seeded) or grid (every
-/// combination of the choices, sub-space after sub-space, keys in name order). Its state is saved with
+/// Draws each trial's hyper-parameters from a job's search space: random (seeded), grid (every
+/// combination of the choices, sub-space after sub-space, keys in name order) or Bayesian (a
+/// tree-structured Parzen estimator that learns from the finished trials). Its state is saved with
 /// the job, so that a resumed job draws on where it stopped.
 public struct TrialSampler: Sendable, Codable, Equatable {
     /// The random generator's state.
@@ -13,7 +14,10 @@ public struct TrialSampler: Sendable, Codable, Equatable {
     public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     /// The next trial's parameters, or nil when the grid is exhausted. An empty space gives one empty trial.
-    public mutating func next(_ spec: JobSpec) -> [String: RunnerValue]? {
+    /// Bayesian sampling learns from `observations`, the finished trials' parameters and best values.
+    public mutating func next(
+        _ spec: JobSpec, observations: [(parameters: [String: RunnerValue], value: Double)] = []
+    ) -> [String: RunnerValue]? {
         let spaces = spec.searchSpace.isEmpty ? [[:]] : spec.searchSpace
         switch spec.sampling {
         case .grid:
@@ -21,7 +25,9 @@ public struct TrialSampler: Sendable, Codable, Equatable {
             guard gridIndex < combinations.count else { return nil }
             defer { gridIndex += 1 }
             return combinations[gridIndex]
-        case .random, .bayesian:
+        case .bayesian:
+            return TreeParzenEstimator().next(spaces[0], observations: observations, generator: &generator)
+        case .random:
             let space = spaces[generator.index(below: spaces.count)]
             var drawn: [String: RunnerValue] = [:]
             for (name, distribution) in space.sorted(by: { $0.key < $1.key }) {
