@@ -44,6 +44,17 @@ enum RegistrySchema {
         ALTER TABLE label_metrics ADD COLUMN position INTEGER;
         ALTER TABLE artifacts ADD COLUMN position INTEGER;
         """,
+        // The job driver's jobs and their trials (parameters and metrics as JSON).
+        """
+        CREATE TABLE jobs (
+            id {id}, folder TEXT NOT NULL UNIQUE, job_file TEXT NOT NULL, task TEXT NOT NULL, sampling TEXT NOT NULL,
+            started_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished INTEGER NOT NULL, best_trial INTEGER,
+            best_model TEXT);
+        CREATE TABLE trials (
+            job_id {bigint} NOT NULL REFERENCES jobs (id), trial INTEGER NOT NULL, parameters TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT, metric TEXT, best {real}, metrics TEXT NOT NULL,
+            starts INTEGER NOT NULL, PRIMARY KEY (job_id, trial));
+        """,
     ]
 
     /// The version this Argus brings registries to.

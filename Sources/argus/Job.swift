@@ -112,7 +112,7 @@ struct JobRun: ParsableCommand {
         let state = JobState(
             jobFile: PathTools.absolute(file), sampler: TrialSampler(seed: spec.seed),
             started: Date().timeIntervalSince1970)
-        try JobFolder.drive(spec, folder: output, base: base, state: state)
+        try JobFolder.drive(spec, folder: output, base: base, state: state, registry: registry)
     }
 }
 
@@ -144,6 +144,6 @@ struct JobResume: ParsableCommand {
         if let run = spec.checkpointRunID {
             base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
         }
-        try JobFolder.drive(spec, folder: folder, base: base, state: state)
+        try JobFolder.drive(spec, folder: folder, base: base, state: state, registry: registry)
     }
 }

@@ -3,6 +3,7 @@ import ArgusCompute
 import ArgusData
 import ArgusIO
 import ArgusJobs
+import ArgusRegistry
 import Foundation
 
 /// The job folder's data and the driver's run, shared by `job run` and `job resume`.
@@ -40,8 +41,11 @@ enum JobFolder {
         return base
     }
 
-    /// Runs the driver with the local launcher, printing what happens; exit 1 when no trial completed.
-    static func drive(_ spec: JobSpec, folder: String, base: RunnerConfiguration, state: JobState) throws {
+    /// Runs the driver with the local launcher, printing what happens, and records the job and its trials
+    /// in the registry; exit 1 when no trial reported a metric.
+    static func drive(
+        _ spec: JobSpec, folder: String, base: RunnerConfiguration, state: JobState, registry: RegistryOptions
+    ) throws {
         let python: String
         do {
             python = try RunnerLocation.python()
@@ -53,6 +57,9 @@ enum JobFolder {
             spec: spec, folder: folder, launcher: LocalLauncher(python: python), base: base, state: state)
         driver.report = { print($0) }
         let final = try driver.run()
+        let bestModel = final.bestTrial.map { driver.trialFolder($0.id) + "/run/model" }
+        let id = try registry.open().recordJob(record(final, spec: spec, folder: folder, bestModel: bestModel))
+        print("recorded job \(id) and its \(final.trials.count) trial(s) in \(Secrets.redacted(registry.registry))")
         let counts = Dictionary(grouping: final.trials, by: \.status.rawValue).mapValues(\.count)
         print("job: " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         guard let best = final.bestTrial else {
@@ -60,5 +67,26 @@ enum JobFolder {
             throw ExitCode(1)
         }
         print("best model: \(driver.trialFolder(best.id))/run/model")
+    }
+
+    /// The registry's record of a job's state.
+    static func record(_ state: JobState, spec: JobSpec, folder: String, bestModel: String?) -> Registry.JobRecord {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json(_ value: some Encodable) -> String {
+            String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        }
+        let trials = state.trials.map { trial in
+            Registry.TrialRecord(
+                trial: trial.id, parameters: json(trial.parameters), status: trial.status.rawValue,
+                reason: trial.reason, metric: trial.metricName, best: trial.best, metrics: json(trial.metrics),
+                starts: trial.starts)
+        }
+        let started = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: state.started))
+        return Registry.JobRecord(
+            folder: PathTools.absolute(folder), jobFile: state.jobFile, task: spec.task,
+            sampling: spec.sampling.rawValue,
+            startedAt: started, finished: state.finished, bestTrial: state.bestTrial?.id, bestModel: bestModel,
+            trials: trials)
     }
 }

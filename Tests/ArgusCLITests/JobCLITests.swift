@@ -63,10 +63,13 @@ import Testing
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let resumed = try ProgramRun.run(CLITests.binary, ["job", "resume", output], environment: environment)
+        let registry = folder + "/argus.sqlite"
+        let resumed = try ProgramRun.run(
+            CLITests.binary, ["job", "resume", output, "--registry", registry], environment: environment)
         #expect(resumed.status == 0, "\(resumed.err)")
         #expect(resumed.out.contains("trial 1 resumed from its last checkpoint"))
         #expect(resumed.out.contains("best: trial 1, accuracy 0.9000"))
+        #expect(resumed.out.contains("recorded job 1 and its 2 trial(s)"))
         let state =
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: output + "/job.json"))) as? [String: Any]
@@ -75,6 +78,9 @@ import Testing
         #expect(trials.allSatisfy { $0["status"] as? String == "completed" })
         #expect((trials.first?["metrics"] as? [Double])?.count == 3)
         #expect(trials.first?["starts"] as? Int == 2)
+        let sqlite = try ProgramRun.run(
+            "/usr/bin/sqlite3", [registry, "SELECT trial, status, starts, best FROM trials ORDER BY trial"])
+        #expect(sqlite.out == "1|completed|2|0.9\n2|completed|1|0.5\n", "\(sqlite.err)")
         let again = try ProgramRun.run(CLITests.binary, ["job", "resume", output], environment: environment)
         #expect(again.out.contains("the job has finished"))
     }
@@ -124,7 +130,8 @@ extension JobCLITests {
               training_crop_size: 32
               number_of_workers: 0
             """, folder, "job.yml")
-        let result = try ProgramRun.run(CLITests.binary, ["job", "run", job, "--output", folder + "/job"])
+        let result = try ProgramRun.run(
+            CLITests.binary, ["job", "run", job, "--output", folder + "/job", "--registry", folder + "/argus.sqlite"])
         #expect(result.status == 0, "\(result.err)\n\(result.out)")
         #expect(result.out.contains("job: 2 completed"))
         #expect(result.out.contains("best model: \(folder)/job/trials/000"))
