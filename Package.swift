@@ -122,7 +122,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ArgusComputeTests", dependencies: ["ArgusCompute", "ArgusTestSupport"]),
-        .testTarget(name: "ArgusJobsTests", dependencies: ["ArgusJobs", "ArgusCompute", "ArgusTestSupport"]),
+        .testTarget(
+            name: "ArgusJobsTests",
+            dependencies: ["ArgusJobs", "ArgusCompute", "ArgusTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ArgusChartsTests", dependencies: ["ArgusCharts", "ArgusTestSupport"]),
         .testTarget(
             name: "ArgusReportsTests",

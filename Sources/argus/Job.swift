@@ -14,7 +14,7 @@ struct Job: ParsableCommand {
               argus job run job.yml --output jobs/night-42
               argus job resume jobs/night-42
             """,
-        subcommands: [JobValidate.self, JobRun.self, JobResume.self]
+        subcommands: [JobValidate.self, JobRun.self, JobResume.self, JobManifests.self]
     )
 }
 

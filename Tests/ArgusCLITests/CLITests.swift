@@ -33,7 +33,7 @@ import Testing
     @Test(arguments: [
         [], ["validate"], ["convert"], ["split"], ["stats"], ["evaluate"], ["merge"], ["report"], ["compare"],
         ["record"], ["history"], ["runs"], ["gate"], ["nightly"], ["train"], ["infer"], ["explain"], ["job"],
-        ["job", "validate"], ["job", "run"], ["job", "resume"], ["retrain"],
+        ["job", "validate"], ["job", "run"], ["job", "resume"], ["job", "manifests"], ["retrain"],
     ])
     func everySubcommandHasHelpWithAnExample(_ command: [String]) throws {
         let result = try ProgramRun.run(Self.binary, command + ["--help"])

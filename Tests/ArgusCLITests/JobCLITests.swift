@@ -219,3 +219,21 @@ extension JobCLITests {
         return output
     }
 }
+
+extension JobCLITests {
+    @Test func manifestsHoldEveryTrialOfTheGrid() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Repository.path(".venv/bin/python")))
+        let folder = Scratch.folder()
+        let result = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "job", "manifests", Repository.path("samples/digits/job.yml"), "--job-folder", "/data/jobs/j1",
+                "--image", "example/runner:1", "--claim", "data", "--output", folder + "/job.yaml",
+            ])
+        #expect(result.status == 0, "\(result.err)")
+        let text = try String(contentsOfFile: folder + "/job.yaml", encoding: .utf8)
+        #expect(text.contains("completions: 2\n  parallelism: 2\n"))
+        #expect(text.contains(#""learning_rate":0.002"#) && text.contains(#""learning_rate":0.0001"#))
+        #expect(text.contains(#""output":"/data/jobs/j1/trials/0002/run""#))
+    }
+}
