@@ -19,7 +19,7 @@ demo: build
 test:
 	@scripts/bootstrap.sh --runner
 	$(SWIFT) build --build-tests
-	@scripts/with-postgres.sh $(SWIFT) test --skip-build
+	@scripts/with-postgres.sh scripts/with-slurm.sh $(SWIFT) test --skip-build
 	ARGUS_BINARY=.build/debug/argus .venv/bin/python -m pytest -q -p no:cacheprovider runner/tests
 
 ## Regenerates golden/ with pycocotools and scikit-learn (versions recorded in each file).

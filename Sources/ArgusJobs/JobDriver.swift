@@ -97,7 +97,7 @@ public final class JobDriver {
         configuration["task"] = .string(spec.task)
         let trial = try launcher.start(id: id, folder: trialFolder(id), configuration: configuration)
         running[id] = trial
-        state.trials[id - 1].processIdentifier = trial.processIdentifier
+        state.trials[id - 1].handle = trial.handle
     }
 
     /// The folder of trial `id`.
@@ -154,9 +154,7 @@ public final class JobDriver {
     private func resumeInterrupted() throws {
         for index in state.trials.indices where state.trials[index].status == .running {
             let id = state.trials[index].id
-            if let pid = state.trials[index].processIdentifier, kill(pid, 0) == 0 {
-                kill(pid, SIGKILL)
-            }
+            if let handle = state.trials[index].handle { launcher.abandon(handle: handle) }
             let checkpoints =
                 (try? FileManager.default.contentsOfDirectory(atPath: trialFolder(id) + "/run/checkpoints"))?
                 .filter { $0.hasPrefix("epoch_") && $0.hasSuffix(".pt") }.sorted() ?? []

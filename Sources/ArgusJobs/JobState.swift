@@ -24,8 +24,8 @@ public struct JobState: Codable, Sendable {
         public var metricName: String?
         /// Why it ended other than by completing (early termination, the exit status and error, a timeout).
         public var reason: String?
-        /// The runner's process id while running.
-        public var processIdentifier: Int32?
+        /// Its launcher's handle while running (`pid:N`, `slurm:N`).
+        public var handle: String?
         /// When it started (seconds since 1970).
         public var started: Double
         /// How many times it was started (a resumed trial counts again).
@@ -56,6 +56,10 @@ public struct JobState: Codable, Sendable {
     public var started: Double
     /// Whether the job has ended.
     public var finished = false
+    /// Where trials run: `local` or `slurm`.
+    public var launcher = "local"
+    /// More `sbatch` options for the Slurm launcher.
+    public var launcherOptions: [String] = []
 
     static let fileName = "job.json"
 

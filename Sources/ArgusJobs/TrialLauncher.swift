@@ -5,6 +5,8 @@ import Foundation
 public protocol TrialLauncher: Sendable {
     /// Starts `configuration` as the runner's `train` in `folder` (its logs go there).
     func start(id: Int, folder: String, configuration: RunnerConfiguration) throws -> any RunningTrial
+    /// Stops a trial a killed driver left behind, by the handle its state kept.
+    func abandon(handle: String)
 }
 
 /// A started trial.
@@ -15,8 +17,9 @@ public protocol RunningTrial: AnyObject {
     var exitStatus: Int32? { get }
     /// The last lines of its standard error.
     var errorTail: String { get }
-    /// The process id (kept in the job's state, so that a resumed driver can stop an orphan).
-    var processIdentifier: Int32 { get }
+    /// What identifies it to its launcher (`pid:1234`, `slurm:56`), kept in the job's state so that a
+    /// resumed driver can stop an orphan.
+    var handle: String { get }
     /// Asks it to stop (SIGTERM), and kills it (SIGKILL) when it has not after `grace` seconds.
     func stop(grace: Double)
 }
@@ -36,6 +39,12 @@ public struct LocalLauncher: TrialLauncher {
         let config = folder + "/config.json"
         try configuration.json().write(to: URL(fileURLWithPath: config))
         return try LocalTrial(python: python, config: config, folder: folder)
+    }
+
+    /// Kills the process of `pid:N`, if it still runs.
+    public func abandon(handle: String) {
+        guard handle.hasPrefix("pid:"), let pid = Int32(handle.dropFirst(4)), kill(pid, 0) == 0 else { return }
+        kill(pid, SIGKILL)
     }
 }
 
@@ -104,7 +113,7 @@ final class LocalTrial: RunningTrial, @unchecked Sendable {
         return text.split(separator: "\n").suffix(5).joined(separator: "\n")
     }
 
-    var processIdentifier: Int32 { process.processIdentifier }
+    var handle: String { "pid:\(process.processIdentifier)" }
 
     func stop(grace: Double) {
         guard process.isRunning else { return }

@@ -98,6 +98,19 @@ struct JobRun: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
 
+    @Option(name: .long, help: "Where trials run: local (processes on this machine) or slurm (sbatch).")
+    var launcher = "local"
+
+    @Option(
+        name: .customLong("slurm-option"), help: "An sbatch option for every trial (repeatable; e.g. --partition=gpu).")
+    var slurmOptions: [String] = []
+
+    func validate() throws {
+        guard launcher == "local" || launcher == "slurm" else {
+            throw ValidationError("--launcher must be local or slurm")
+        }
+    }
+
     func run() throws {
         let spec = try JobChecks.read(file, checkValues: true)
         guard !FileManager.default.fileExists(atPath: output + "/" + "job.json") else {
@@ -109,9 +122,11 @@ struct JobRun: ParsableCommand {
         if let run = spec.checkpointRunID {
             base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
         }
-        let state = JobState(
+        var state = JobState(
             jobFile: PathTools.absolute(file), sampler: TrialSampler(seed: spec.seed),
             started: Date().timeIntervalSince1970)
+        state.launcher = launcher
+        state.launcherOptions = slurmOptions
         try JobFolder.drive(spec, folder: output, base: base, state: state, registry: registry)
     }
 }

@@ -53,9 +53,13 @@ enum JobFolder {
             Console.printError("error: \(error.message)")
             throw ExitCode(1)
         }
-        let driver = JobDriver(
-            spec: spec, folder: folder, launcher: LocalLauncher(python: python), base: base, state: state)
+        let launcher: any TrialLauncher =
+            state.launcher == "slurm"
+            ? SlurmLauncher(python: python, nodes: spec.nodeCountPerTrial, options: state.launcherOptions)
+            : LocalLauncher(python: python)
+        let driver = JobDriver(spec: spec, folder: folder, launcher: launcher, base: base, state: state)
         driver.report = { print($0) }
+        if state.launcher == "slurm" { driver.pollInterval = 1 }
         let final = try driver.run()
         let bestModel = final.bestTrial.map { driver.trialFolder($0.id) + "/run/model" }
         let id = try registry.open().recordJob(record(final, spec: spec, folder: folder, bestModel: bestModel))

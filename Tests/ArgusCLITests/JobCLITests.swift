@@ -237,3 +237,25 @@ extension JobCLITests {
         #expect(text.contains(#""output":"/data/jobs/j1/trials/0002/run""#))
     }
 }
+
+extension JobCLITests {
+    /// `job run --launcher slurm` on the one-node cluster of `scripts/with-slurm.sh` (make test).
+    @Test func aJobRunsItsTrialsOnSlurm() throws {
+        guard ProcessInfo.processInfo.environment["ARGUS_TEST_SLURM_CONF"] != nil else {
+            print("Slurm job test skipped: no cluster (run the tests through scripts/with-slurm.sh, as make test does)")
+            return
+        }
+        let folder = Scratch.folder()
+        let (job, environment) = setUp(folder)
+        let result = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "job", "run", job, "--output", folder + "/job", "--launcher", "slurm", "--registry",
+                folder + "/argus.sqlite",
+            ], environment: environment)
+        #expect(result.status == 0, "\(result.err)\n\(result.out)")
+        #expect(result.out.contains("job: 2 completed") && result.out.contains("best: trial 1, accuracy 0.9000"))
+        let state = try String(contentsOfFile: folder + "/job/job.json", encoding: .utf8)
+        #expect(state.contains(#""launcher" : "slurm""#) && state.contains(#""handle" : "slurm:"#))
+    }
+}

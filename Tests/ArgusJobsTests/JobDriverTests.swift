@@ -11,7 +11,7 @@ final class ScriptedTrial: RunningTrial, @unchecked Sendable {
     var hang: Bool
     var reported = 0
     var stopped = false
-    let processIdentifier: Int32 = 0
+    let handle = "scripted"
 
     init(curve: [Double], crash: Bool, hang: Bool) {
         self.curve = curve
@@ -41,6 +41,10 @@ final class ScriptedTrial: RunningTrial, @unchecked Sendable {
 
 /// Starts scripted trials: the learning rate picks the curve; `crash`/`hang` parameters make them misbehave.
 final class ScriptedLauncher: TrialLauncher, @unchecked Sendable {
+    var abandoned: [String] = []
+
+    func abandon(handle: String) { abandoned.append(handle) }
+
     var started: [(id: Int, configuration: RunnerConfiguration)] = []
     var trials: [Int: ScriptedTrial] = [:]
     var peakRunning = 0

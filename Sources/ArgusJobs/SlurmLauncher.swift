@@ -1,0 +1,148 @@
+import ArgusCompute
+import Foundation
+
+/// Trials as Slurm batch jobs: each trial is one `sbatch` submission of a script that runs the runner's
+/// `train` (through `srun torchrun` across nodes when `nodes` > 1), writes its events to
+/// `events.jsonl`, its standard error to `stderr.log` and its exit status to `exit_status`. State comes
+/// from those files and `squeue`; stopping is `scancel --signal=TERM`, then `scancel`.
+public struct SlurmLauncher: TrialLauncher {
+    /// The runner's Python on the compute nodes.
+    public var python: String
+    /// Nodes per trial (`properties.node_count_per_trial`).
+    public var nodes: Int
+    /// Processes per node when `nodes` > 1 (GPUs per node).
+    public var processesPerNode: Int
+    /// More `sbatch` options (`--partition=gpu`, `--gres=gpu:4`, …).
+    public var options: [String]
+
+    /// A launcher submitting with `sbatch`.
+    public init(python: String, nodes: Int = 1, processesPerNode: Int = 1, options: [String] = []) {
+        self.python = python
+        self.nodes = nodes
+        self.processesPerNode = processesPerNode
+        self.options = options
+    }
+
+    /// The batch script of one trial.
+    public func script(config: String, folder: String) -> String {
+        let train: String
+        if nodes > 1 {
+            train =
+                "head=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
+                + "srun --nodes=\(nodes) --ntasks-per-node=1 \(Self.quoted(python)) -m torch.distributed.run "
+                + "--nnodes=\(nodes) --nproc_per_node=\(processesPerNode) --rdzv_backend=c10d "
+                + "--rdzv_id=\"$SLURM_JOB_ID\" --rdzv_endpoint=\"$head:29500\" -m argus_runner train --config "
+                + Self.quoted(config)
+        } else {
+            train = "\(Self.quoted(python)) -m argus_runner train --config \(Self.quoted(config))"
+        }
+        return """
+            #!/bin/sh
+            #SBATCH --nodes=\(nodes)
+            export PYTHONUNBUFFERED=1
+            \(train) > \(Self.quoted(folder + "/events.jsonl")) 2> \(Self.quoted(folder + "/stderr.log"))
+            echo $? > \(Self.quoted(folder + "/exit_status.partial"))
+            mv \(Self.quoted(folder + "/exit_status.partial")) \(Self.quoted(folder + "/exit_status"))
+
+            """
+    }
+
+    /// Writes `folder/config.json` and `folder/trial.sbatch` and submits it.
+    public func start(id: Int, folder: String, configuration: RunnerConfiguration) throws -> any RunningTrial {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try configuration.json().write(to: URL(fileURLWithPath: folder + "/config.json"))
+        let batch = folder + "/trial.sbatch"
+        try script(config: folder + "/config.json", folder: folder).write(
+            toFile: batch, atomically: true, encoding: .utf8)
+        let submitted = try Self.command(
+            "sbatch", ["--parsable", "--job-name=argus-trial-\(id)", "--output=/dev/null"] + options + [batch])
+        guard let jobID = submitted.split(separator: ";").first.map(String.init), Int(jobID) != nil else {
+            throw RunnerError("sbatch did not give a job id: \(submitted)")
+        }
+        return SlurmTrial(jobID: jobID, folder: folder)
+    }
+
+    /// Cancels the Slurm job of `slurm:N`.
+    public func abandon(handle: String) {
+        guard handle.hasPrefix("slurm:") else { return }
+        _ = try? Self.command("scancel", [String(handle.dropFirst(6))])
+    }
+
+    /// Runs a Slurm command and returns its standard output; a failure is an error with its message.
+    static func command(_ name: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw RunnerError("\(name) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+final class SlurmTrial: RunningTrial, @unchecked Sendable {
+    let jobID: String
+    let folder: String
+    private var offset: UInt64 = 0
+    private var pending = Data()
+    private var vanishedChecks = 0
+
+    init(jobID: String, folder: String) {
+        self.jobID = jobID
+        self.folder = folder
+    }
+
+    var handle: String { "slurm:\(jobID)" }
+
+    func poll() -> [RunnerEvent] {
+        guard let file = FileHandle(forReadingAtPath: folder + "/events.jsonl") else { return [] }
+        defer { try? file.close() }
+        try? file.seek(toOffset: offset)
+        let chunk = file.readDataToEndOfFile()
+        offset += UInt64(chunk.count)
+        pending.append(chunk)
+        var events: [RunnerEvent] = []
+        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+            pending.removeSubrange(pending.startIndex...newline)
+            if let event = RunnerEvent.parse(Substring(line)) { events.append(event) }
+        }
+        return events
+    }
+
+    var exitStatus: Int32? {
+        if let text = try? String(contentsOfFile: folder + "/exit_status", encoding: .utf8) {
+            // Events written before the status count first.
+            return pending.isEmpty ? Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 : nil
+        }
+        let queued = (try? SlurmLauncher.command("squeue", ["--noheader", "--jobs=\(jobID)", "--format=%T"])) ?? ""
+        if queued.isEmpty {
+            vanishedChecks += 1
+            return vanishedChecks >= 3 ? -9 : nil  // gone without a status: cancelled, killed, or failed to start
+        }
+        return nil
+    }
+
+    var errorTail: String {
+        let text = (try? String(contentsOfFile: folder + "/stderr.log", encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n").suffix(5).joined(separator: "\n")
+        return tail.isEmpty ? "Slurm job \(jobID) ended without an exit status" : tail
+    }
+
+    func stop(grace: Double) {
+        _ = try? SlurmLauncher.command("scancel", ["--signal=TERM", "--full", jobID])
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [jobID] in
+            _ = try? SlurmLauncher.command("scancel", [jobID])
+        }
+    }
+}
