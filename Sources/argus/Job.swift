@@ -118,10 +118,7 @@ struct JobRun: ParsableCommand {
             throw ExitCode(1)
         }
         try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
-        var base = try JobFolder.baseConfiguration(spec, folder: output)
-        if let run = spec.checkpointRunID {
-            base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
-        }
+        let base = try JobFolder.baseConfiguration(spec, folder: output, registry: registry)
         var state = JobState(
             jobFile: PathTools.absolute(file), sampler: TrialSampler(seed: spec.seed),
             started: Date().timeIntervalSince1970)
@@ -155,10 +152,7 @@ struct JobResume: ParsableCommand {
             return
         }
         let spec = try JobChecks.read(state.jobFile, checkValues: false)
-        var base = try JobFolder.baseConfiguration(spec, folder: folder)
-        if let run = spec.checkpointRunID {
-            base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
-        }
+        let base = try JobFolder.baseConfiguration(spec, folder: folder, registry: registry)
         try JobFolder.drive(spec, folder: folder, base: base, state: state, registry: registry)
     }
 }

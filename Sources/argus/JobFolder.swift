@@ -9,8 +9,11 @@ import Foundation
 /// The job folder's data and the driver's run, shared by `job run` and `job resume`.
 enum JobFolder {
     /// The settings every trial gets: the data as the runner reads it (written once into `folder/data`;
-    /// a validation share split off, seeded, when the job names no validation data), and this executable.
-    static func baseConfiguration(_ spec: JobSpec, folder: String) throws -> RunnerConfiguration {
+    /// a validation share split off, seeded, when the job names no validation data), this executable, and
+    /// the weights of `checkpoint_run_id`'s model when the job names one.
+    static func baseConfiguration(
+        _ spec: JobSpec, folder: String, registry: RegistryOptions
+    ) throws -> RunnerConfiguration {
         var base = RunnerConfiguration()
         let data = folder + "/data"
         let training = data + "/train.jsonl"
@@ -38,6 +41,9 @@ enum JobFolder {
         base["training_data"] = .string(training)
         base["validation_data"] = .string(validation)
         base["argus"] = .string(RunnerLocation.argusExecutable())
+        if let run = spec.checkpointRunID {
+            base["weights"] = .string(try ModelSource.folder(run, registry: registry) + "/model.pt")
+        }
         return base
     }
 

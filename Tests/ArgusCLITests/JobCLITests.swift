@@ -259,3 +259,22 @@ extension JobCLITests {
         #expect(state.contains(#""launcher" : "slurm""#) && state.contains(#""handle" : "slurm:"#))
     }
 }
+
+extension JobCLITests {
+    /// `checkpoint_run_id` names the model every trial starts from (incremental training).
+    @Test func checkpointRunIDGivesEveryTrialItsWeights() throws {
+        let folder = Scratch.folder()
+        let (job, environment) = setUp(folder)
+        Scratch.write("", folder + "/earlier/model", "model.pt")
+        let text = try String(contentsOfFile: job, encoding: .utf8)
+        let incremental = Scratch.write(
+            text + "\ntraining_parameters: {checkpoint_run_id: \(folder)/earlier}\n", folder, "incremental.yml")
+        let result = try ProgramRun.run(
+            CLITests.binary,
+            ["job", "run", incremental, "--output", folder + "/job", "--registry", folder + "/argus.sqlite"],
+            environment: environment)
+        #expect(result.status == 0, "\(result.err)")
+        let config = try String(contentsOfFile: folder + "/job/trials/0002/config.json", encoding: .utf8)
+        #expect(config.contains(#""weights":"\#(folder)/earlier/model/model.pt""#))
+    }
+}
