@@ -60,6 +60,8 @@ public struct JobState: Codable, Sendable {
     public var launcher = "local"
     /// More `sbatch` options for the Slurm launcher.
     public var launcherOptions: [String] = []
+    /// The production model's evaluation the best trial is compared with, if given.
+    public var production: String?
 
     static let fileName = "job.json"
 

@@ -102,6 +102,14 @@ struct JobRun: ParsableCommand {
     var launcher = "local"
 
     @Option(
+        name: .long,
+        help: """
+            The production model's evaluation on the same validation data (a folder, or registry:MODEL@VERSION / \
+            registry:MODEL@latest-passing): the best trial is compared with it in JOB/compare.html and .pdf.
+            """)
+    var production: String?
+
+    @Option(
         name: .customLong("slurm-option"), help: "An sbatch option for every trial (repeatable; e.g. --partition=gpu).")
     var slurmOptions: [String] = []
 
@@ -124,6 +132,7 @@ struct JobRun: ParsableCommand {
             started: Date().timeIntervalSince1970)
         state.launcher = launcher
         state.launcherOptions = slurmOptions
+        state.production = production
         try JobFolder.drive(spec, folder: output, base: base, state: state, registry: registry)
     }
 }

@@ -77,6 +77,31 @@ enum JobFolder {
             throw ExitCode(1)
         }
         print("best model: \(driver.trialFolder(best.id))/run/model")
+        if let production = final.production {
+            try compare(best: best, in: driver.trialFolder(best.id), production: production, folder: folder, registry)
+        }
+    }
+
+    /// Writes JOB/compare.html and .pdf: the best trial's best validation evaluation against production's.
+    static func compare(
+        best: JobState.Trial, in trialFolder: String, production: String, folder: String, _ registry: RegistryOptions
+    ) throws {
+        let validation = trialFolder + "/run/validation"
+        let evaluations = ((try? FileManager.default.contentsOfDirectory(atPath: validation)) ?? [])
+            .filter { $0.hasPrefix("epoch_") }.sorted()
+        guard let index = best.metrics.firstIndex(of: best.best ?? .nan), index < evaluations.count else {
+            Console.printError("note: no validation evaluation of the best trial to compare with production")
+            return
+        }
+        var gate = try GateCommand.parse(["--policy", "x", "--candidate", folder, "--registry", registry.registry])
+        gate.baseline = production
+        let productionFolder = try gate.resolveBaseline() ?? production
+        let compare = try Compare.parse([
+            productionFolder, validation + "/" + evaluations[index] + "/evaluation", "--names",
+            "production,trial \(best.id)", "--html", folder + "/compare.html", "--pdf", folder + "/compare.pdf",
+            "--overwrite",
+        ])
+        try Console.guarding { try compare.run() }
     }
 
     /// The registry's record of a job's state.

@@ -130,10 +130,24 @@ extension JobCLITests {
               training_crop_size: 32
               number_of_workers: 0
             """, folder, "job.yml")
+        // Production: the logistic regression's predictions, evaluated on the same validation images.
+        let production = try ProgramRun.run(
+            CLITests.binary,
+            [
+                "evaluate", "--ground-truth", folder + "/valid.jsonl", "--predictions",
+                Repository.path("samples/digits/predictions.jsonl"), "--output", folder + "/production",
+            ])
+        #expect(production.status == 0, "\(production.err)")
         let result = try ProgramRun.run(
-            CLITests.binary, ["job", "run", job, "--output", folder + "/job", "--registry", folder + "/argus.sqlite"])
+            CLITests.binary,
+            [
+                "job", "run", job, "--output", folder + "/job", "--registry", folder + "/argus.sqlite", "--production",
+                folder + "/production",
+            ])
         #expect(result.status == 0, "\(result.err)\n\(result.out)")
         #expect(result.out.contains("job: 2 completed"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/job/compare.html"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/job/compare.pdf"))
         #expect(result.out.contains("best model: \(folder)/job/trials/000"))
         #expect(FileManager.default.fileExists(atPath: folder + "/job/trials/0001/run/model/model.pt"))
         #expect(
