@@ -69,7 +69,7 @@ public struct SlurmLauncher: TrialLauncher {
     }
 
     /// Runs a Slurm command and returns its standard output; a failure is an error with its message.
-    static func command(_ name: String, _ arguments: [String]) throws -> String {
+    public static func command(_ name: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [name] + arguments
@@ -87,7 +87,10 @@ public struct SlurmLauncher: TrialLauncher {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// `text` quoted for the shell.
+    public static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }
 
 final class SlurmTrial: RunningTrial, @unchecked Sendable {

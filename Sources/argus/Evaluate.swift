@@ -102,6 +102,8 @@ struct Evaluate: ParsableCommand {
     )
     var shard: ShardArgument?
 
+    @OptionGroup(title: "Shards run by a launcher") var sharding: ShardLaunchOptions
+
     @Option(
         name: .long, parsing: .unconditional,
         help: """
@@ -152,6 +154,10 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        if let shards = sharding.shards {
+            guard let output else { throw ValidationError("--shards needs --output") }
+            return try ShardLaunch.run(shards: shards, options: sharding, output: output, overwrite: overwrite)
+        }
         guard let model = recording.modelFolder, let data, let output else { return try evaluate() }
         var inferred = self
         inferred.predictionsOption = predictionsOption ?? output + ".predictions.jsonl"
