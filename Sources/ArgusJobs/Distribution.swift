@@ -49,6 +49,20 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The value at quantile-like position `u` in [0, 1) (for Sobol points): the inverse of the
+    /// distribution's CDF for the uniform kinds, the `⌊u·n⌋`-th value for choice and randint.
+    public func value(at u: Double) -> RunnerValue {
+        switch self {
+        case .choice(let values): values[min(Int(u * Double(values.count)), values.count - 1)]
+        case .randint(let upper): .int(min(Int(u * Double(upper)), upper - 1))
+        case .uniform(let low, let high): .double(low + (high - low) * u)
+        case .quniform(let low, let high, let q): Self.rounded(low + (high - low) * u, q)
+        case .loguniform(let low, let high): .double(exp(low + (high - low) * u))
+        case .qloguniform(let low, let high, let q): Self.rounded(exp(low + (high - low) * u), q)
+        default: .double(.nan)  // the reader refuses the normal kinds with rule sobol
+        }
+    }
+
     /// Values that stand for the distribution when its range is checked: each choice, or the bounds.
     public var probes: [RunnerValue] {
         switch self {

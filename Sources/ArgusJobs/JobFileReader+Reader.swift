@@ -74,8 +74,12 @@ struct Reader {
                 checkKeys(object, allowed: ["type", "seed", "rule"], in: "sampling_algorithm")
                 name = object["type"]?.string
                 if let seed = integer(object["seed"], "seed", 0...Int(Int32.max)) { spec.seed = UInt64(seed) }
-                if let rule = object["rule"], rule.string?.lowercased() != "random" {
-                    fail(rule, "rule: only random is supported (sobol is not yet)")
+                if let rule = object["rule"] {
+                    switch rule.string?.lowercased() {
+                    case "random": break
+                    case "sobol": spec.sobol = true
+                    default: fail(rule, "rule must be random or sobol")
+                    }
                 }
             }
             if let sampling = name.flatMap({ JobSpec.Sampling(rawValue: $0.lowercased()) }) {

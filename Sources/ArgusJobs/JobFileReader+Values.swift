@@ -125,6 +125,23 @@ extension Reader {
             problems.append(
                 JobProblem(.init(line: 1, column: 1), "bayesian sampling is not supported yet: use random or grid"))
         }
+        if spec.sobol {
+            let sobolKinds = ["choice", "randint", "uniform", "quniform", "loguniform", "qloguniform"]
+            for (name, distribution) in (spec.searchSpace.first ?? [:]).sorted(by: { $0.key < $1.key })
+            where !sobolKinds.contains(distribution.name) {
+                let at = spec.positions["search_space.\(name)"] ?? .init(line: 1, column: 1)
+                problems.append(
+                    JobProblem(
+                        at, "\(name): rule sobol takes \(sobolKinds.joined(separator: ", ")), not \(distribution.name)")
+                )
+            }
+            if spec.searchSpace.count > 1 || (spec.searchSpace.first?.count ?? 0) > SobolSequence.maximumDimensions {
+                problems.append(
+                    JobProblem(
+                        .init(line: 1, column: 1),
+                        "rule sobol takes one search space of at most \(SobolSequence.maximumDimensions) parameters"))
+            }
+        }
         if spec.searchSpace.isEmpty, spec.limits.maxTrials > 1 {
             spec.searchSpace = JobSpec.autoModeSpace(task: spec.task)
             spec.sampling = .random

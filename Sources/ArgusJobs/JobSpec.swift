@@ -35,6 +35,8 @@ public struct JobSpec: Sendable {
     public var sampling = Sampling.random
     /// The sampler's seed.
     public var seed: UInt64 = 0
+    /// Random sampling by the Sobol sequence (`rule: sobol`): trial k takes point k.
+    public var sobol = false
     /// Early termination, if any.
     public var earlyTermination: TerminationPolicy?
     /// The search space: one or more sub-spaces (conditional on `model_name` when several).

@@ -7,7 +7,7 @@ import ArgusCompute
 public struct TrialSampler: Sendable, Codable, Equatable {
     /// The random generator's state.
     public var generator: SeededGenerator
-    /// The next grid combination.
+    /// The next grid combination (or Sobol point).
     public var gridIndex = 0
 
     /// A sampler seeded with `seed`.
@@ -27,6 +27,13 @@ public struct TrialSampler: Sendable, Codable, Equatable {
             return combinations[gridIndex]
         case .bayesian:
             return TreeParzenEstimator().next(spaces[0], observations: observations, generator: &generator)
+        case .random where spec.sobol:
+            let space = spaces[0].sorted { $0.key < $1.key }
+            let point = SobolSequence(dimensions: max(space.count, 1)).point(gridIndex)
+            gridIndex += 1
+            var drawn: [String: RunnerValue] = [:]
+            for ((name, distribution), u) in zip(space, point) { drawn[name] = distribution.value(at: u) }
+            return drawn
         case .random:
             let space = spaces[generator.index(below: spaces.count)]
             var drawn: [String: RunnerValue] = [:]

@@ -85,6 +85,10 @@ import Testing
             "sweep: {sampling_algorithm: bayesian}\nsearch_space:\n  - x: {type: normal, mu: 0, sigma: 1}",
             "3:5: x: bayesian sampling takes choice, uniform and quniform, not normal"
         ),
+        (
+            "sweep: {sampling_algorithm: {type: random, rule: sobol}}\nsearch_space:\n  - x: {type: normal, mu: 0, sigma: 1}",
+            "3:5: x: rule sobol takes choice, randint, uniform, quniform, loguniform, qloguniform, not normal"
+        ),
         ("search_space:\n  - x: {type: choice, values: []}", "2:8: x: choice needs a non-empty list of values"),
         ("search_space:\n  - x: {type: randint}", "2:8: x: randint needs upper"),
         ("properties: {node_count_per_trial: many}", "1:36: node_count_per_trial must be an integer"),
