@@ -360,7 +360,21 @@ public enum ClassificationReport {
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
             let bytes = try? PaddedBytes(contentsOfFile: path)
         else { return nil }
-        let folder = PathTools.folder(of: path)
+        // Images are named relative to the predictions file, or (predictions written elsewhere) to the ground truth.
+        let truth = run.metrics.inputs.groundTruth
+        let truthPath = [truth, EvaluationRun.join(run.folder, truth), EvaluationRun.join(run.folder + "/..", truth)]
+            .first { FileManager.default.fileExists(atPath: $0) }
+        let folders = [PathTools.folder(of: path)] + (truthPath.map { [PathTools.folder(of: $0)] } ?? [])
+        func image(_ name: String) -> RasterImage? {
+            for folder in folders {
+                if let local = ImageLocator(baseFolder: folder).localPath(name),
+                    FileManager.default.fileExists(atPath: local)
+                {
+                    return try? RasterImage(path: local)
+                }
+            }
+            return nil
+        }
         var figures: [ReportDocument.Figure] = []
         let document = JSONDocument()
         bytes.forEachLine { line, _ in
@@ -377,7 +391,7 @@ public enum ClassificationReport {
                     top.map {
                         "\(labels.indices.contains($0) ? labels[$0] : "?") (\(formatNumber(probs[$0], digits: 3)))"
                     } ?? ""
-                let input = ImageLocator(baseFolder: folder).localPath(name).flatMap { try? RasterImage(path: $0) }
+                let input = image(name)
                 if let attributions = row["attributions"], let grid = attributionMap(attributions) {
                     let drawing = AttributionGrid(
                         title: (name as NSString).lastPathComponent,

@@ -1,3 +1,4 @@
+import ArgusPipeline
 import ArgusTestSupport
 import Foundation
 import Testing
@@ -225,5 +226,30 @@ import Testing
         for line in document.summaryLines.dropLast() { #expect(html.contains("<li>\(HTMLReport.escape(line))</li>")) }
         #expect(
             html.contains("class &lt;script&gt;alert(1)&lt;/script&gt; &amp; co") && !html.contains("<script>alert"))
+    }
+}
+
+extension LayoutDefectTests {
+    /// Predictions written away from the images (a runner's output folder) still show the input in their
+    /// explanation grids: the images are found beside the ground truth.
+    @Test func explanationsFindTheirImagesBesideTheGroundTruth() throws {
+        let folder = Scratch.folder()
+        let copy = folder + "/explained.jsonl"
+        try FileManager.default.copyItem(atPath: Repository.path("samples/digits/predictions.jsonl"), toPath: copy)
+        let job = ClassificationEvaluationJob(
+            groundTruth: Repository.path("samples/digits/validation.jsonl"), predictions: copy)
+        try job.write(try job.run(), to: folder + "/evaluation", overwrite: false)
+        let run = try EvaluationRun(folder: folder + "/evaluation")
+        let section = try #require(
+            ClassificationReport.explanationSection(run, options: ClassificationReport.Options()))
+        let figures = section.blocks.flatMap { block -> [ReportDocument.Figure] in
+            switch block {
+            case .chart(let figure): [figure]
+            case .grid(let figures): figures
+            default: []
+            }
+        }
+        let grids = figures.compactMap { $0.drawing as? AttributionGrid }
+        #expect(!grids.isEmpty && grids.allSatisfy { $0.input != nil })
     }
 }
