@@ -18,7 +18,7 @@ struct Nightly: ParsableCommand {
               model: detector@2026-11-30        # NAME@VERSION
               dataset: val2026
               ground_truth: data/val-mltable
-              predictions: scored/val.jsonl
+              predictions: scored/val.jsonl     # or model_folder: models/detector (inferred with the runner)
               output: nightly                   # each run writes OUTPUT/<version>-<time>/
               registry: argus.sqlite            # or postgresql://…
               baseline: registry:detector@latest-passing
@@ -64,12 +64,20 @@ struct Nightly: ParsableCommand {
             folder = job.output + "/" + version + "-" + stamp + "-\(attempt)"
             attempt += 1
         }
+        var predictions = job.predictions ?? ""
+        if let modelFolder = job.modelFolder {
+            predictions = folder + ".predictions.jsonl"
+            try FileManager.default.createDirectory(atPath: job.output, withIntermediateDirectories: true)
+            var infer = try Infer.parse(["--model", modelFolder, "--data", job.groundTruth, "--output", predictions])
+            try infer.run()
+        }
         try Console.guarding {
             let arguments = [
-                "--ground-truth", job.groundTruth, "--predictions", job.predictions, "--output", folder, "--record",
+                "--ground-truth", job.groundTruth, "--predictions", predictions, "--output", folder, "--record",
                 "--model", job.model, "--dataset", job.dataset, "--registry", job.registry,
             ]
-            let evaluate = try Evaluate.parse(arguments + (job.task.map { ["--task", $0] } ?? []))
+            let recordedPath = job.modelFolder.map { ["--model-path", $0] } ?? []
+            let evaluate = try Evaluate.parse(arguments + recordedPath + (job.task.map { ["--task", $0] } ?? []))
             try evaluate.run()
             let report = try ReportCommand.parse([folder, "--registry", job.registry])
             try report.run()
@@ -125,7 +133,8 @@ struct NightlyJob {
     var dataset: String
     var task: String?
     var groundTruth: String
-    var predictions: String
+    var predictions: String?
+    var modelFolder: String?
     var output: String
     var registry: String
     var baseline: String?
@@ -137,6 +146,7 @@ struct NightlyJob {
     enum Key: String, CaseIterable {
         case model, dataset, task, predictions, output, registry, baseline, policy
         case groundTruth = "ground_truth"
+        case modelFolder = "model_folder"
         case onFailure = "on_failure"
         case retrainJob = "retrain_job"
     }
@@ -187,6 +197,11 @@ struct NightlyJob {
             }
             return value
         }
+        guard (values[.predictions] == nil) != (values[.modelFolder] == nil) else {
+            throw DataError(
+                .invalidData, SourceLocation(file: path), field: Key.predictions.rawValue,
+                "give either predictions or model_folder (a model folder to infer with)")
+        }
         let onFailure = values[.onFailure] ?? "stop"
         guard onFailure == "retrain" || onFailure == "stop" else {
             throw DataError(
@@ -194,7 +209,8 @@ struct NightlyJob {
         }
         return NightlyJob(
             model: try required(.model), dataset: try required(.dataset), task: values[.task],
-            groundTruth: located(try required(.groundTruth)), predictions: located(try required(.predictions)),
+            groundTruth: located(try required(.groundTruth)), predictions: values[.predictions].map(located),
+            modelFolder: values[.modelFolder].map(located),
             output: located(try required(.output)),
             registry: located(values[.registry] ?? Registry.defaultPath), baseline: values[.baseline],
             policy: values[.policy].map(located), onFailure: onFailure, retrainJob: values[.retrainJob].map(located))

@@ -292,3 +292,40 @@ extension JobCLITests {
         #expect(config.contains(#""weights":"\#(folder)/earlier/model/model.pt""#))
     }
 }
+
+extension JobCLITests {
+    /// A nightly file may name a model folder instead of predictions: the runner infers, then the night goes on.
+    @Test func aNightInfersWithItsModelFolder() throws {
+        let folder = Scratch.folder()
+        let digits = Repository.path("samples/digits")
+        let runner = Scratch.write(
+            """
+            #!/usr/bin/env python3
+            import json, shutil, sys
+            config = json.load(open(sys.argv[5]))
+            shutil.copy("\(digits)/predictions.jsonl", config["predictions"])
+            print(json.dumps({"event": "done", "phase": "infer", "images": 300}))
+            """, folder, "runner")
+        chmod(runner, 0o755)
+        Scratch.write("", folder + "/model", "model.pt")
+        let nightly = Scratch.write(
+            """
+            model: digits@7
+            dataset: digits
+            ground_truth: \(digits)/validation.jsonl
+            model_folder: model
+            output: runs
+            registry: argus.sqlite
+            """, folder, "nightly.yml")
+        let result = try ProgramRun.run(
+            CLITests.binary, ["nightly", nightly], environment: ["ARGUS_RUNNER_PYTHON": runner])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("recorded evaluation 1"))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/runs")
+        #expect(runs.contains { $0.hasSuffix(".predictions.jsonl") })
+        let both = Scratch.write(
+            "model: m@1\ndataset: d\nground_truth: g\npredictions: p\nmodel_folder: f\noutput: o\n", folder, "both.yml")
+        let refused = try ProgramRun.run(CLITests.binary, ["nightly", both])
+        #expect(refused.status == 2 && refused.err.contains("give either predictions or model_folder"))
+    }
+}
