@@ -63,21 +63,29 @@ public final class JobDriver {
     }
 
     private func startTrials() throws {
-        while running.count < spec.limits.maxConcurrentTrials, canStartMore,
+        var batch: [Int] = []
+        while running.count + batch.count < spec.limits.maxConcurrentTrials, canStartMore,
             let parameters = state.sampler.next(spec, observations: observations)
         {
             let id = state.trials.count + 1
             state.trials.append(
                 JobState.Trial(
                     id: id, parameters: parameters, status: .running, started: Date().timeIntervalSince1970))
-            do {
-                try launch(id, extra: [:])
-            } catch {
+            batch.append(id)
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try launch(batch.map { (id: $0, extra: [:]) })
+        } catch {
+            for id in batch {
                 state.trials[id - 1].status = .failed
                 state.trials[id - 1].reason = "could not start: \(error)"
                 report("trial \(id) failed: could not start: \(error)")
-                continue
             }
+            return
+        }
+        for id in batch {
+            let parameters = state.trials[id - 1].parameters
             let shown = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             report("trial \(id) started: \(shown.isEmpty ? "(the job's parameters)" : shown)")
         }
@@ -88,16 +96,21 @@ public final class JobDriver {
         state.trials.filter { $0.status != .running }.compactMap { trial in trial.best.map { (trial.parameters, $0) } }
     }
 
-    private func launch(_ id: Int, extra: [String: RunnerValue]) throws {
-        var configuration = base
-        configuration.values.merge(spec.trainingParameters) { _, new in new }
-        configuration.values.merge(state.trials[id - 1].parameters) { _, new in new }
-        configuration.values.merge(extra) { _, new in new }
-        configuration["output"] = .string(trialFolder(id) + "/run")
-        configuration["task"] = .string(spec.task)
-        let trial = try launcher.start(id: id, folder: trialFolder(id), configuration: configuration)
-        running[id] = trial
-        state.trials[id - 1].handle = trial.handle
+    private func launch(_ trials: [(id: Int, extra: [String: RunnerValue])]) throws {
+        let starts = trials.map { id, extra in
+            var configuration = base
+            configuration.values.merge(spec.trainingParameters) { _, new in new }
+            configuration.values.merge(state.trials[id - 1].parameters) { _, new in new }
+            configuration.values.merge(extra) { _, new in new }
+            configuration["output"] = .string(trialFolder(id) + "/run")
+            configuration["task"] = .string(spec.task)
+            return TrialStart(id: id, folder: trialFolder(id), configuration: configuration)
+        }
+        let started = try launcher.start(batch: starts)
+        for (start, trial) in zip(starts, started) {
+            running[start.id] = trial
+            state.trials[start.id - 1].handle = trial.handle
+        }
     }
 
     /// The folder of trial `id`.
@@ -166,7 +179,7 @@ public final class JobDriver {
                 state.trials[index].metrics = []
             }
             state.trials[index].starts += 1
-            try launch(id, extra: extra)
+            try launch([(id, extra)])
             report("trial \(id) resumed\(extra.isEmpty ? " from the start" : " from its last checkpoint")")
         }
     }

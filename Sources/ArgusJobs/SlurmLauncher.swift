@@ -1,10 +1,11 @@
 import ArgusCompute
 import Foundation
 
-/// Trials as Slurm batch jobs: each trial is one `sbatch` submission of a script that runs the runner's
-/// `train` (through `srun torchrun` across nodes when `nodes` > 1), writes its events to
-/// `events.jsonl`, its standard error to `stderr.log` and its exit status to `exit_status`. State comes
-/// from those files and `squeue`; stopping is `scancel --signal=TERM`, then `scancel`.
+/// Trials as Slurm batch jobs: the trials started together are one job array (`sbatch --array`; a
+/// single trial, one job), each task running the runner's `train` for its trial (through `srun torchrun`
+/// across nodes when `nodes` > 1), writing its events to `events.jsonl`, its standard error to
+/// `stderr.log` and its exit status to `exit_status`. State comes from those files and `squeue`;
+/// stopping is `scancel --signal=TERM`, then `scancel`, on the trial's own array task.
 public struct SlurmLauncher: TrialLauncher {
     /// The runner's Python on the compute nodes.
     public var python: String
@@ -60,6 +61,33 @@ public struct SlurmLauncher: TrialLauncher {
             throw RunnerError("sbatch did not give a job id: \(submitted)")
         }
         return SlurmTrial(jobID: jobID, folder: folder)
+    }
+
+    /// Submits the trials as one job array: task K runs trial K's script (`trial.sbatch` in its folder).
+    public func start(batch: [TrialStart]) throws -> [any RunningTrial] {
+        guard batch.count > 1 else {
+            return try batch.map { try start(id: $0.id, folder: $0.folder, configuration: $0.configuration) }
+        }
+        var cases = ""
+        for (index, trial) in batch.enumerated() {
+            try FileManager.default.createDirectory(atPath: trial.folder, withIntermediateDirectories: true)
+            try trial.configuration.json().write(to: URL(fileURLWithPath: trial.folder + "/config.json"))
+            let script = trial.folder + "/trial.sbatch"
+            try self.script(config: trial.folder + "/config.json", folder: trial.folder).write(
+                toFile: script, atomically: true, encoding: .utf8)
+            cases += "  \(index)) exec sh \(Self.quoted(script)) ;;\n"
+        }
+        let array = (batch.first.map { $0.folder + "/.." } ?? ".") + "/array-\(batch[0].id)-\(batch.count).sbatch"
+        let text = "#!/bin/sh\n#SBATCH --nodes=\(nodes)\ncase \"$SLURM_ARRAY_TASK_ID\" in\n\(cases)esac\nexit 1\n"
+        try text.write(toFile: array, atomically: true, encoding: .utf8)
+        let submitted = try Self.command(
+            "sbatch",
+            ["--parsable", "--array=0-\(batch.count - 1)", "--job-name=argus-trials", "--output=/dev/null"] + options
+                + [array])
+        guard let arrayID = submitted.split(separator: ";").first.map(String.init), Int(arrayID) != nil else {
+            throw RunnerError("sbatch did not give a job id: \(submitted)")
+        }
+        return batch.indices.map { SlurmTrial(jobID: "\(arrayID)_\($0)", folder: batch[$0].folder) }
     }
 
     /// Cancels the Slurm job of `slurm:N`.

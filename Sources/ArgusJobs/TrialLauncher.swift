@@ -1,12 +1,38 @@
 import ArgusCompute
 import Foundation
 
+/// One trial to start: its number, its folder and its runner configuration.
+public struct TrialStart: Sendable {
+    /// The trial's number.
+    public var id: Int
+    /// Its folder (logs, the run folder).
+    public var folder: String
+    /// The runner's configuration.
+    public var configuration: RunnerConfiguration
+
+    /// A trial to start.
+    public init(id: Int, folder: String, configuration: RunnerConfiguration) {
+        self.id = id
+        self.folder = folder
+        self.configuration = configuration
+    }
+}
+
 /// What starts trials: the local process pool by default; cluster launchers implement the same.
 public protocol TrialLauncher: Sendable {
+    /// Starts several trials at once (a cluster launcher submits them together); one each by default.
+    func start(batch: [TrialStart]) throws -> [any RunningTrial]
     /// Starts `configuration` as the runner's `train` in `folder` (its logs go there).
     func start(id: Int, folder: String, configuration: RunnerConfiguration) throws -> any RunningTrial
     /// Stops a trial a killed driver left behind, by the handle its state kept.
     func abandon(handle: String)
+}
+
+extension TrialLauncher {
+    /// Starts each trial on its own.
+    public func start(batch: [TrialStart]) throws -> [any RunningTrial] {
+        try batch.map { try start(id: $0.id, folder: $0.folder, configuration: $0.configuration) }
+    }
 }
 
 /// A started trial.

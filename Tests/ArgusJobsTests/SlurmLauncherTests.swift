@@ -61,6 +61,33 @@ import Testing
         #expect(script.contains("#SBATCH --nodes=1") && script.contains("-m argus_runner train --config"))
     }
 
+    @Test func trialsStartedTogetherAreOneJobArray() throws {
+        guard Self.cluster != nil else {
+            print("Slurm launcher tests skipped: no cluster (run them with scripts/with-slurm.sh, as make test does)")
+            return
+        }
+        let folder = Scratch.folder()
+        let python = Scratch.write(Self.fakeRunner, folder, "fake-python")
+        chmod(python, 0o755)
+        var spec = JobSpec(task: "image_classification", trainingData: "t.jsonl")
+        spec.sampling = .grid
+        spec.searchSpace = [["learning_rate": .choice([.double(0.9), .double(0.6), .double(0.3)])]]
+        spec.limits.maxTrials = 3
+        spec.limits.maxConcurrentTrials = 3
+        let state = JobState(jobFile: "job.yml", sampler: TrialSampler(seed: 0), started: Date().timeIntervalSince1970)
+        let driver = JobDriver(
+            spec: spec, folder: folder + "/job", launcher: SlurmLauncher(python: python), base: RunnerConfiguration(),
+            state: state)
+        driver.pollInterval = 0.2
+        let final = try driver.run()
+        #expect(final.trials.allSatisfy { $0.status == .completed && $0.metrics.count == 3 })
+        let handles = final.trials.compactMap(\.handle)
+        let arrays = Set(handles.map { $0.split(separator: "_").first ?? "" })
+        #expect(
+            arrays.count == 1 && handles.map { $0.split(separator: "_").last ?? "" } == ["0", "1", "2"], "\(handles)")
+        #expect(final.bestTrial?.id == 1)
+    }
+
     @Test func multiNodeTrialsGoThroughTorchrun() {
         let launcher = SlurmLauncher(python: "/opt/venv/bin/python", nodes: 2, processesPerNode: 4)
         let script = launcher.script(config: "/jobs/t/config.json", folder: "/jobs/t")
