@@ -75,18 +75,13 @@ public enum RunnerProcess {
     }
 
     private static func readLines(from handle: FileHandle, _ body: (Substring) -> Void) {
-        var pending = Data()
+        var buffer = LineBuffer()
         while true {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                body(Substring(line))
-            }
+            buffer.append(chunk).forEach(body)
         }
-        if !pending.isEmpty { body(Substring(String(decoding: pending, as: UTF8.self))) }
+        if let last = buffer.rest() { body(last) }
     }
 }
 

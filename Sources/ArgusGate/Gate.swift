@@ -165,7 +165,7 @@ public enum Gate {
             default: known = Array(scalars.keys).sorted()
             }
             if !known.contains(rule.check.metric) {
-                let hint = nearest(rule.check.metric, in: known).map { " (did you mean `\($0)`?)" } ?? ""
+                let hint = Spelling.nearest(rule.check.metric, in: known).map { " (did you mean `\($0)`?)" } ?? ""
                 throw DataError(
                     .invalidData, rule.location, field: rule.field + ".metric",
                     "unknown metric `\(rule.check.metric)` for this rule\(hint); available: \(known.joined(separator: ", "))"

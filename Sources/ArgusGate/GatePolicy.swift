@@ -166,7 +166,7 @@ struct PolicyReader {
     }
 
     func unknownKey(_ key: String, _ node: Node, _ field: String, allowed: [String]) -> DataError {
-        let hint = nearest(key, in: allowed).map { " (did you mean `\($0)`?)" } ?? ""
+        let hint = Spelling.nearest(key, in: allowed).map { " (did you mean `\($0)`?)" } ?? ""
         return fail(node, "\(field).\(key)", "unknown key\(hint); allowed: \(allowed.joined(separator: ", "))")
     }
 
@@ -278,23 +278,4 @@ struct PolicyReader {
             return rule(.mcNemar(metric: metric, alpha: alpha))
         }
     }
-}
-
-/// The candidate nearest to `word` by edit distance, when it is close enough to be a typo.
-func nearest(_ word: String, in candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for i in a.indices {
-            var current = [i + 1] + Array(repeating: 0, count: b.count)
-            for j in b.indices {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a[i] == b[j] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
-    let target = Array(word)
-    let best = candidates.map { ($0, distance(target, Array($0))) }.min { $0.1 < $1.1 }
-    guard let best, best.1 <= max(2, word.count / 3) else { return nil }
-    return best.0
 }

@@ -1,4 +1,5 @@
 import ArgusCompute
+import ArgusCore
 import Foundation
 import Yams
 
@@ -151,7 +152,7 @@ struct Reader {
                 spec.positions[key] = Self.position(node)
             case "stream_image_files", "apply_mosaic_for_yolo": break
             default:
-                let hint = nearest(key, in: ["apply_automl_train_augmentations", "stream_image_files"])
+                let hint = Spelling.nearest(key, in: ["apply_automl_train_augmentations", "stream_image_files"])
                 fail(node, "advanced_settings: unknown key '\(key)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
             }
         }

@@ -1,4 +1,5 @@
 import ArgusCompute
+import ArgusCore
 import Foundation
 import Yams
 
@@ -153,7 +154,7 @@ extension Reader {
     mutating func checkKeys(_ mapping: Node.Mapping, allowed: [String], in context: String) {
         for key in mapping.keys {
             guard let name = key.string, !allowed.contains(name) else { continue }
-            let hint = nearest(name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Spelling.nearest(name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
             fail(key, "unknown key '\(name)' in \(context)\(hint); allowed: \(allowed.joined(separator: ", "))")
         }
     }
@@ -171,7 +172,7 @@ extension Reader {
             return nil
         }
         if let allowed, !allowed.contains(text) {
-            let hint = nearest(text, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Spelling.nearest(text, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
             fail(node, "\(name) must be one of \(allowed.joined(separator: ", ")), got '\(text)'\(hint)")
             return nil
         }

@@ -1,4 +1,5 @@
 import ArgusCompute
+import ArgusCore
 import Foundation
 
 /// Checks a job's parameter values with the runner, the one owner of the training settings: every fixed
@@ -34,7 +35,7 @@ public enum JobValidation {
         try RunnerProcess.run(.check, configuration: configuration, python: python) { event in
             guard event.event == "invalid", let index = event.index, index < probes.count else { return }
             var message = event.message ?? "not accepted"
-            if let known = event.known, let hint = nearest(probes[index].key, in: known) {
+            if let known = event.known, let hint = Spelling.nearest(probes[index].key, in: known) {
                 message += " (did you mean '\(hint)'?)"
             }
             found.append(JobProblem(probes[index].at, message))

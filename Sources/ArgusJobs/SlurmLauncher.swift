@@ -125,7 +125,7 @@ final class SlurmTrial: RunningTrial, @unchecked Sendable {
     let jobID: String
     let folder: String
     private var offset: UInt64 = 0
-    private var pending = Data()
+    private var pending = LineBuffer()
     private var vanishedChecks = 0
 
     init(jobID: String, folder: String) {
@@ -141,14 +141,7 @@ final class SlurmTrial: RunningTrial, @unchecked Sendable {
         try? file.seek(toOffset: offset)
         let chunk = file.readDataToEndOfFile()
         offset += UInt64(chunk.count)
-        pending.append(chunk)
-        var events: [RunnerEvent] = []
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-            pending.removeSubrange(pending.startIndex...newline)
-            if let event = RunnerEvent.parse(Substring(line)) { events.append(event) }
-        }
-        return events
+        return pending.append(chunk).compactMap(RunnerEvent.parse)
     }
 
     var exitStatus: Int32? {

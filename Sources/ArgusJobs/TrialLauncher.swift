@@ -97,21 +97,15 @@ final class LocalTrial: RunningTrial, @unchecked Sendable {
         try process.run()
         let log = FileHandle(forWritingAtPath: folder + "/events.jsonl")
         Thread.detachNewThread { [self] in
-            var buffer = Data()
+            var buffer = LineBuffer()
             while true {
                 let chunk = output.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
                 log?.write(chunk)
-                buffer.append(chunk)
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                    buffer.removeSubrange(buffer.startIndex...newline)
-                    if let event = RunnerEvent.parse(Substring(line)) {
-                        lock.lock()
-                        pending.append(event)
-                        lock.unlock()
-                    }
-                }
+                let events = buffer.append(chunk).compactMap(RunnerEvent.parse)
+                lock.lock()
+                pending += events
+                lock.unlock()
             }
             process.waitUntilExit()
             lock.lock()

@@ -31,8 +31,9 @@ struct Argus: ParsableCommand {
         if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
             let names = configuration.subcommands.compactMap { $0.configuration.commandName ?? defaultName($0) }
             if !names.contains(first) {
-                let nearest = names.min { distance($0, first) < distance($1, first) }
-                let hint = nearest.flatMap { distance($0, first) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                let nearest = names.min { Spelling.distance($0, first) < Spelling.distance($1, first) }
+                let hint =
+                    nearest.flatMap { Spelling.distance($0, first) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
                 Console.printError(
                     "error: unknown command '\(first)'\(hint); the commands are \(names.joined(separator: ", "))")
                 Console.printError("Usage: argus <command> [options]; see 'argus --help'.")
@@ -52,18 +53,4 @@ struct Argus: ParsableCommand {
         String(describing: command).lowercased()
     }
 
-    /// The edit distance between two words.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
 }

@@ -176,8 +176,8 @@ struct NightlyJob {
             let location = SourceLocation(file: path, line: key.mark?.line, column: key.mark?.column)
             guard let key = Key(rawValue: name) else {
                 let hint =
-                    keys.min { Argus.distance($0, name) < Argus.distance($1, name) }
-                    .flatMap { Argus.distance($0, name) <= 3 ? " (did you mean `\($0)`?)" : nil } ?? ""
+                    keys.min { Spelling.distance($0, name) < Spelling.distance($1, name) }
+                    .flatMap { Spelling.distance($0, name) <= 3 ? " (did you mean `\($0)`?)" : nil } ?? ""
                 throw DataError(
                     .invalidData, location, field: name,
                     "unknown key\(hint); allowed: \(keys.joined(separator: ", "))")

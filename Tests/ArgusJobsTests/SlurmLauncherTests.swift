@@ -23,14 +23,30 @@ import Testing
         print(json.dumps({"event": "done", "phase": "train"}), flush=True)
         """#
 
-    @Test func trialsRunAsSlurmJobsAndAreCancelledByEarlyTermination() throws {
-        guard Self.cluster != nil else {
+    /// A scratch folder holding the stand-in runner, or nil (with the reason printed) without a cluster.
+    static func scratchWithFakeRunner() -> String? {
+        guard cluster != nil else {
             print("Slurm launcher tests skipped: no cluster (run them with scripts/with-slurm.sh, as make test does)")
-            return
+            return nil
         }
         let folder = Scratch.folder()
-        let python = Scratch.write(Self.fakeRunner, folder, "fake-python")
-        chmod(python, 0o755)
+        chmod(Scratch.write(fakeRunner, folder, "fake-python"), 0o755)
+        return folder
+    }
+
+    /// Runs `spec` through the Slurm launcher with the stand-in runner.
+    static func drive(_ spec: JobSpec, in folder: String) throws -> JobState {
+        let state = JobState(jobFile: "job.yml", sampler: TrialSampler(seed: 0), started: Date().timeIntervalSince1970)
+        let driver = JobDriver(
+            spec: spec, folder: folder + "/job", launcher: SlurmLauncher(python: folder + "/fake-python"),
+            base: RunnerConfiguration(), state: state)
+        driver.pollInterval = 0.2
+        driver.stopGrace = 1
+        return try driver.run()
+    }
+
+    @Test func trialsRunAsSlurmJobsAndAreCancelledByEarlyTermination() throws {
+        guard let folder = Self.scratchWithFakeRunner() else { return }
         var spec = JobSpec(task: "image_classification", trainingData: "t.jsonl")
         spec.sampling = .grid
         spec.searchSpace = [
@@ -40,13 +56,7 @@ import Testing
         spec.limits.maxTrials = 4
         spec.limits.maxConcurrentTrials = 1
         spec.earlyTermination = TerminationPolicy(rule: .bandit(slackFactor: 0.5, slackAmount: nil))
-        let state = JobState(jobFile: "job.yml", sampler: TrialSampler(seed: 0), started: Date().timeIntervalSince1970)
-        let driver = JobDriver(
-            spec: spec, folder: folder + "/job", launcher: SlurmLauncher(python: python), base: RunnerConfiguration(),
-            state: state)
-        driver.pollInterval = 0.2
-        driver.stopGrace = 1
-        let final = try driver.run()
+        let final = try Self.drive(spec, in: folder)
         #expect(final.trials.map(\.status) == [.completed, .canceled, .completed, .failed])
         #expect(zip(final.trials[0].metrics, [0.3, 0.6, 0.9]).allSatisfy { abs($0 - $1) < 1e-12 })
         // Trial 2 at interval 1: 0.1 · 1.5 = 0.15 < 0.9: cancelled, and its Slurm job is gone.
@@ -62,24 +72,13 @@ import Testing
     }
 
     @Test func trialsStartedTogetherAreOneJobArray() throws {
-        guard Self.cluster != nil else {
-            print("Slurm launcher tests skipped: no cluster (run them with scripts/with-slurm.sh, as make test does)")
-            return
-        }
-        let folder = Scratch.folder()
-        let python = Scratch.write(Self.fakeRunner, folder, "fake-python")
-        chmod(python, 0o755)
+        guard let folder = Self.scratchWithFakeRunner() else { return }
         var spec = JobSpec(task: "image_classification", trainingData: "t.jsonl")
         spec.sampling = .grid
         spec.searchSpace = [["learning_rate": .choice([.double(0.9), .double(0.6), .double(0.3)])]]
         spec.limits.maxTrials = 3
         spec.limits.maxConcurrentTrials = 3
-        let state = JobState(jobFile: "job.yml", sampler: TrialSampler(seed: 0), started: Date().timeIntervalSince1970)
-        let driver = JobDriver(
-            spec: spec, folder: folder + "/job", launcher: SlurmLauncher(python: python), base: RunnerConfiguration(),
-            state: state)
-        driver.pollInterval = 0.2
-        let final = try driver.run()
+        let final = try Self.drive(spec, in: folder)
         #expect(final.trials.allSatisfy { $0.status == .completed && $0.metrics.count == 3 })
         let handles = final.trials.compactMap(\.handle)
         let arrays = Set(handles.map { $0.split(separator: "_").first ?? "" })

@@ -2,7 +2,7 @@
 
 import torch
 
-from . import polygons
+from . import polygons, tv_compat
 from .settings import tile_grid
 
 
@@ -78,7 +78,7 @@ def merge_tiles(outputs, origins, threshold, limit):
     boxes, scores, labels, sources = (torch.cat(v) for v in (boxes, scores, labels, sources))
     order = torch.argsort(scores, descending=True, stable=True)
     boxes, scores, labels, sources = boxes[order], scores[order], labels[order], sources[order]
-    iou = _iou(boxes)
+    iou = tv_compat.iou_matrix(boxes)
     removed = torch.zeros(len(order), dtype=torch.bool)
     keep = []
     for i in range(len(order)):
@@ -90,12 +90,3 @@ def merge_tiles(outputs, origins, threshold, limit):
             break
     index = torch.tensor(keep, dtype=torch.int64)
     return {"boxes": boxes[index], "scores": scores[index], "labels": labels[index]}
-
-
-def _iou(boxes):
-    x0, y0, x1, y1 = boxes.double().unbind(1)
-    area = (x1 - x0) * (y1 - y0)
-    width = (torch.minimum(x1[:, None], x1[None]) - torch.maximum(x0[:, None], x0[None])).clamp(min=0)
-    height = (torch.minimum(y1[:, None], y1[None]) - torch.maximum(y0[:, None], y0[None])).clamp(min=0)
-    inter = width * height
-    return inter / (area[:, None] + area[None] - inter).clamp(min=1e-12)

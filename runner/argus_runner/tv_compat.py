@@ -31,19 +31,22 @@ def _extension_loads():
     return False
 
 
+def iou_matrix(boxes):
+    """Pairwise IoU of ``[N, 4]`` boxes (x0, y0, x1, y1), in float64."""
+    x0, y0, x1, y1 = boxes.double().unbind(1)
+    area = (x1 - x0).clamp(min=0) * (y1 - y0).clamp(min=0)
+    width = (torch.minimum(x1[:, None], x1[None]) - torch.maximum(x0[:, None], x0[None])).clamp(min=0)
+    height = (torch.minimum(y1[:, None], y1[None]) - torch.maximum(y0[:, None], y0[None])).clamp(min=0)
+    inter = width * height
+    return inter / (area[:, None] + area[None] - inter).clamp(min=1e-12)
+
+
 def nms(boxes, scores, iou_threshold):
     """Greedy non-maximum suppression: indices of the kept boxes, highest score first."""
     if boxes.numel() == 0:
         return torch.empty(0, dtype=torch.int64, device=boxes.device)
     order = torch.argsort(scores, descending=True, stable=True)
-    ordered = boxes[order].double()
-    x0, y0, x1, y1 = ordered.unbind(1)
-    area = (x1 - x0).clamp(min=0) * (y1 - y0).clamp(min=0)
-    width = (torch.minimum(x1[:, None], x1[None]) - torch.maximum(x0[:, None], x0[None])).clamp(min=0)
-    height = (torch.minimum(y1[:, None], y1[None]) - torch.maximum(y0[:, None], y0[None])).clamp(min=0)
-    inter = width * height
-    iou = inter / (area[:, None] + area[None] - inter).clamp(min=1e-12)
-    overlapping = (iou > iou_threshold).cpu().numpy()
+    overlapping = (iou_matrix(boxes[order]) > iou_threshold).cpu().numpy()
     suppressed = overlapping[0] & False
     keep = []
     for i in range(len(order)):
