@@ -40,10 +40,10 @@ head -c 600 "$out/evaluation/metrics.json"; echo
 step "Evaluate a classifier on real digit images (scikit-learn's digits, a logistic regression's probabilities)"
 "$argus" validate samples/digits/validation.jsonl
 "$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
-  --predictions samples/digits/predictions.jsonl --output "$out/digits-evaluation"
+  --predictions samples/digits/predictions.jsonl --output "$out/digits-evaluation" --bootstrap-records
 
 "$argus" evaluate --task image_classification --ground-truth samples/digits/validation.jsonl \
-  --predictions samples/digits/predictions_naive_bayes.jsonl --output "$out/digits-naive-bayes"
+  --predictions samples/digits/predictions_naive_bayes.jsonl --output "$out/digits-naive-bayes" --bootstrap-records
 
 step "Train a small classifier on the 1,497 other digits images with the PyTorch runner (CPU, 4 epochs)"
 "$argus" train --training-data samples/digits/train.jsonl --validation-data samples/digits/validation.jsonl \

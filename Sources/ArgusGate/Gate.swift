@@ -29,8 +29,10 @@ public struct GateInput: Sendable {
     }
 
     /// The per-image records, for a bootstrap.
+    /// - Parameter wanted: the metrics the bootstrap needs (nil: all): a detection evaluation then
+    ///   reads only the records that give them (VOC match records, COCO matching).
     /// - Throws: `DataError` when the folder has no match records or they cannot be read.
-    public func resampling() throws(DataError) -> any ResampledEvaluation {
+    public func resampling(for wanted: Set<String>? = nil) throws(DataError) -> any ResampledEvaluation {
         let matches = ResultsSchema.File.matches.path(in: folder)
         guard FileManager.default.fileExists(atPath: matches) else {
             throw DataError(
@@ -47,18 +49,36 @@ public struct GateInput: Sendable {
             return ClassificationResampling(
                 records: try ClassificationMatchRecord.read(matches), labels: file.perLabel.map(\.label))
         case .detection(let file):
-            guard let perLabel = file.perLabel, let interpolation = file.interpolation else {
+            var parts: [any ResampledEvaluation] = []
+            let wantsCOCO = wanted.map { $0.contains { $0.hasPrefix("coco.") } } ?? true
+            let wantsVOC = wanted.map { $0.contains { !$0.hasPrefix("coco.") } } ?? true
+            if wantsVOC || !wantsCOCO, let perLabel = file.perLabel, let interpolation = file.interpolation {
+                var records: [DetectionMatchRecord] = []
+                try DetectionMatchRecord.forEach(in: matches) { (record) throws(DataError) in records.append(record) }
+                let imagesPath = ResultsSchema.File.images.path(in: folder)
+                let images =
+                    FileManager.default.fileExists(atPath: imagesPath)
+                    ? try ImageEntry.read(imagesPath).map(\.image) : []
+                parts.append(
+                    DetectionResampling(
+                        records: records, images: images, labels: perLabel.map(\.label), interpolation: interpolation))
+            }
+            let cocoPath = ResultsSchema.File.cocoMatches.path(in: folder)
+            if file.coco != nil, FileManager.default.fileExists(atPath: cocoPath) {
+                if wantsCOCO || parts.isEmpty { parts.append(COCOResampling(file: try COCOMatchesFile.read(cocoPath))) }
+            } else if file.coco != nil && wanted != nil && wantsCOCO {
+                throw DataError(
+                    .unreadable, SourceLocation(file: cocoPath),
+                    "a significance or per-label rule on a coco.* statistic needs the evaluation's COCO matching: "
+                        + "evaluate with --bootstrap-records")
+            }
+            guard !parts.isEmpty else {
                 throw DataError(
                     .unsupported, SourceLocation(file: folder),
-                    "significance rules need VOC matching (--metric-type voc or coco_voc)")
+                    "significance rules need VOC match records (--metric-type voc or coco_voc) or COCO matching "
+                        + "(coco_matches.json, written by evaluations not read in --passes)")
             }
-            var records: [DetectionMatchRecord] = []
-            try DetectionMatchRecord.forEach(in: matches) { (record) throws(DataError) in records.append(record) }
-            let imagesPath = ResultsSchema.File.images.path(in: folder)
-            let images =
-                FileManager.default.fileExists(atPath: imagesPath) ? try ImageEntry.read(imagesPath).map(\.image) : []
-            return DetectionResampling(
-                records: records, images: images, labels: perLabel.map(\.label), interpolation: interpolation)
+            return parts.count == 1 ? parts[0] : CombinedResampling(parts)
         }
     }
 }
@@ -149,7 +169,8 @@ public enum Gate {
         let needsResampling = policy.rules.contains { $0.check.needsResampling }
         var resampled: (any ResampledEvaluation, any ResampledEvaluation)?
         if needsResampling, let baseline {
-            resampled = (try candidate.resampling(), try baseline.resampling())
+            let names = Set(policy.rules.filter { $0.check.needsResampling }.map(\.check.metric))
+            resampled = (try candidate.resampling(for: names), try baseline.resampling(for: names))
         }
         for rule in policy.rules {
             if rule.check.needsBaseline && baseline == nil {
@@ -163,6 +184,15 @@ public enum Gate {
             case .significant: known = resampled?.0.scalarNames ?? []
             case .mcNemar: known = ["accuracy"]
             default: known = Array(scalars.keys).sorted()
+            }
+            let resampledRule = rule.check.needsResampling
+            if resampledRule && !known.contains(rule.check.metric)
+                && (scalars[rule.check.metric] != nil || rule.check.metric == "AUC")
+            {
+                throw DataError(
+                    .unreadable, rule.location, field: rule.field + ".metric",
+                    "`\(rule.check.metric)` cannot be resampled from this evaluation's records: evaluate with "
+                        + "--bootstrap-records (AUCs need each image's probabilities)")
             }
             if !known.contains(rule.check.metric) {
                 let hint = Spelling.nearest(rule.check.metric, in: known).map { " (did you mean `\($0)`?)" } ?? ""
@@ -319,8 +349,9 @@ struct BootstrapDeltas {
         }
         labels = candidate.labels
         let ones = [Int32](repeating: 1, count: candidate.imageNames.count)
-        let pointA = candidate.snapshot(weights: ones)
-        let pointB = baseline.snapshot(weights: [Int32](repeating: 1, count: baseline.imageNames.count))
+        let pointA = candidate.snapshot(weights: ones, scalars: names, perLabel: labelNames)
+        let pointB = baseline.snapshot(
+            weights: [Int32](repeating: 1, count: baseline.imageNames.count), scalars: names, perLabel: labelNames)
         for name in names {
             if let a = pointA.scalars[name] ?? nil, let b = pointB.scalars[name] ?? nil {
                 pointDeltas[name] = a - b
@@ -334,8 +365,8 @@ struct BootstrapDeltas {
         var sampled = 0
         resampling.forEachResample(images: candidate.imageNames.count) { weights in
             for i in weights.indices { baseWeights[order[i]] = weights[i] }
-            let a = candidate.snapshot(weights: weights)
-            let b = baseline.snapshot(weights: baseWeights)
+            let a = candidate.snapshot(weights: weights, scalars: names, perLabel: labelNames)
+            let b = baseline.snapshot(weights: baseWeights, scalars: names, perLabel: labelNames)
             sampled += 1
             for name in names {
                 if let x = a.scalars[name] ?? nil, let y = b.scalars[name] ?? nil { scalars[name]?.append(x - y) }

@@ -17,6 +17,8 @@ public protocol ResampledEvaluation: Sendable {
     var labelMetricNames: [String] { get }
     /// Every metric under `weights`, computed once.
     func snapshot(weights: [Int32]) -> MetricSnapshot
+    /// At least the named metrics under `weights` (an evaluation may compute only those).
+    func snapshot(weights: [Int32], scalars: Set<String>, perLabel: Set<String>) -> MetricSnapshot
 }
 
 /// The metrics of one (re)sample: scalars by name, and per-label values in label order (nil where
@@ -29,6 +31,11 @@ public struct MetricSnapshot: Sendable {
 }
 
 extension ResampledEvaluation {
+    /// Every metric: these records are cheap to recompute whole.
+    public func snapshot(weights: [Int32], scalars: Set<String>, perLabel: Set<String>) -> MetricSnapshot {
+        snapshot(weights: weights)
+    }
+
     /// A scalar metric under `weights` (nil where undefined).
     public func scalar(_ name: String, weights: [Int32]) -> Double? { snapshot(weights: weights).scalars[name] ?? nil }
 
@@ -39,7 +46,8 @@ extension ResampledEvaluation {
 }
 
 /// Multi-class classification from its match records: accuracy, macro F1 and per-label precision,
-/// recall and F1 (scikit-learn's, with 0 where a ratio's denominator is 0).
+/// recall and F1 (scikit-learn's, with 0 where a ratio's denominator is 0); with the images'
+/// probabilities (`--bootstrap-records`), also AUC_macro, AUC_weighted, AUC_micro and per-label AUC.
 public struct ClassificationResampling: ResampledEvaluation {
     /// The images, in the records' order.
     public let imageNames: [String]
@@ -47,11 +55,17 @@ public struct ClassificationResampling: ResampledEvaluation {
     public let labels: [String]
     let truth: [Int32]
     let predicted: [Int32]
+    /// The AUCs' rankings, where every record has its probabilities.
+    let ranking: WeightedRanking?
+    static let aucNames = ["AUC_macro", "AUC_weighted", "AUC_micro"]
 
     /// The scalars the records recompute.
-    public var scalarNames: [String] { ["accuracy", "f1_score_macro", "precision_score_macro", "recall_score_macro"] }
+    public var scalarNames: [String] {
+        ["accuracy", "f1_score_macro", "precision_score_macro", "recall_score_macro"]
+            + (ranking == nil ? [] : Self.aucNames)
+    }
     /// The per-label metrics the records recompute.
-    public var labelMetricNames: [String] { ["precision", "recall", "f1"] }
+    public var labelMetricNames: [String] { ["precision", "recall", "f1"] + (ranking == nil ? [] : ["AUC"]) }
 
     /// - Parameters:
     ///   - records: the evaluation's `matches.jsonl`.
@@ -63,6 +77,9 @@ public struct ClassificationResampling: ResampledEvaluation {
         self.labels = labels
         truth = records.map { index[$0.label] ?? -1 }
         predicted = records.map { index[$0.predicted] ?? -1 }
+        let probabilities = records.compactMap(\.probabilities)
+        let complete = probabilities.count == records.count && probabilities.allSatisfy { $0.count == labels.count }
+        ranking = complete ? WeightedRanking(probabilities: probabilities, truth: truth, labels: labels.count) : nil
     }
 
     func counts(_ weights: [Int32]) -> (tp: [Int], fp: [Int], fn: [Int], correct: Int, total: Int) {
@@ -101,6 +118,23 @@ public struct ClassificationResampling: ResampledEvaluation {
 
     /// Every metric under `weights`.
     public func snapshot(weights: [Int32]) -> MetricSnapshot {
+        snapshot(weights: weights, scalars: Set(scalarNames), perLabel: Set(labelMetricNames))
+    }
+
+    /// The counting metrics under `weights`, and the AUCs when named.
+    public func snapshot(weights: [Int32], scalars: Set<String>, perLabel: Set<String>) -> MetricSnapshot {
+        var result = counted(weights)
+        if let ranking, perLabel.contains("AUC") || !scalars.isDisjoint(with: Self.aucNames) {
+            let values = ranking.values(weights: weights)
+            result.perLabel["AUC"] = values.perLabel
+            result.scalars["AUC_macro"] = values.macro
+            result.scalars["AUC_weighted"] = values.weighted
+            result.scalars["AUC_micro"] = values.micro
+        }
+        return result
+    }
+
+    func counted(_ weights: [Int32]) -> MetricSnapshot {
         let c = counts(weights)
         let values = perClass(weights)
         return MetricSnapshot(

@@ -29,6 +29,8 @@ public struct ClassificationEvaluationJob: Sendable {
     public var missing: Missing = .error
     /// How the inputs are read.
     public var readOptions = ReadOptions()
+    /// Write each image's probabilities into its match record (for a bootstrap of the AUCs).
+    public var keepProbabilities = false
 
     /// A job on these files with the default settings.
     public init(groundTruth: String, predictions: String) {
@@ -100,7 +102,9 @@ public struct ClassificationEvaluationJob: Sendable {
                 label: metrics.labels[truth], predicted: metrics.labels[predicted],
                 score: metrics.scores[i * metrics.classCount + predicted],
                 labelScore: metrics.scores[i * metrics.classCount + truth],
-                correct: truth == predicted, missing: outcome.missingRows.contains(i)
+                correct: truth == predicted, missing: outcome.missingRows.contains(i),
+                probabilities: keepProbabilities
+                    ? Array(metrics.scores[(i * metrics.classCount)..<((i + 1) * metrics.classCount)]) : nil
             )
         }
     }

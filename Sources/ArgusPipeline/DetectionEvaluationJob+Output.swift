@@ -48,6 +48,9 @@ extension DetectionEvaluationJob {
         try writeSummary(outcome, into: partial, outputFolder: outputFolder)
         try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
         try writeMatches(outcome, to: ResultsSchema.File.matches.path(in: partial))
+        if let matches = outcome.cocoMatches {
+            try OutputFile.write(matches.encoded(), to: ResultsSchema.File.cocoMatches.path(in: partial))
+        }
     }
 
     /// `metrics.json` and `images.jsonl`.

@@ -31,7 +31,8 @@ struct EvaluationParts {
         if job.metricType.includesCOCO {
             let parameters = COCOParameters(iouType: segm ? .segm : .bbox)
             if cocoAccumulated {
-                coco = COCOEvaluator.evaluate(data, parameters: parameters, masks: masks)
+                coco = COCOEvaluator.evaluate(
+                    data, parameters: parameters, masks: masks, keepTable: job.keepCOCOMatching)
             } else {
                 cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, masks: masks)
             }
@@ -78,6 +79,7 @@ extension DetectionEvaluationJob {
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
             matchLines: matches == nil ? parts.voc.map { matchLineList($0, data: data) } ?? [] : [])
         state.notes = prepared.notes
+        state.imageNames = data.images.map(\.name)
         state.shard = shard
         if let matches, let voc = parts.voc {
             try matches(voc, data)

@@ -68,6 +68,8 @@ public struct DetectionEvaluationJob: Sendable {
         public var imageFolder: String?
         /// What the report should say about how the inputs were read (categories renamed, …).
         public var notes: [String] = []
+        /// Every image's COCO matching, for coco_matches.json (nil when not kept).
+        public var cocoMatches: COCOMatchesFile?
 
         /// How much an evaluation covered.
         public struct Counts: Sendable { public var images: Int, groundTruth: Int, detections: Int }
@@ -94,6 +96,9 @@ public struct DetectionEvaluationJob: Sendable {
         }
     }
 
+    /// Keep every image's COCO matching in the output (`coco_matches.json`), for a bootstrap of the
+    /// COCO statistics; not with `passes` > 1.
+    public var keepCOCOMatching = false
     /// Evaluate only the images whose position (in image-id order) is `index` modulo `count`.
     public var shard: (index: Int, count: Int)?
     /// Read COCO results in this many passes, each keeping the detections of 1/passes of the
@@ -122,8 +127,14 @@ public struct DetectionEvaluationJob: Sendable {
                 records: result.records, errors: errors, missedByClass: missed, truthCounts: result.truthCounts,
                 names: data.categoryNames, interpolation: interpolation, foregroundThreshold: iouThreshold)
         }
-        return Outcome(
+        var outcome = Outcome(
             data: data, voc: parts.voc, coco: parts.coco, confusion: parts.confusion, imageLevel: parts.imageLevel,
             tide: tide, skippedDetections: skipped, diagnostics: diagnostics)
+        if let coco = parts.coco, let table = coco.matchTable {
+            outcome.cocoMatches = COCOMatchesFile(
+                parameters: coco.parameters, categoryIDs: data.categoryIDs, categoryNames: data.categoryNames,
+                imageIDs: data.images.map(\.id), imageNames: data.images.map(\.name), table: table)
+        }
+        return outcome
     }
 }

@@ -6,7 +6,11 @@ import ArgusResults
 
 extension EvaluationState {
     /// The outcome the merged state stands for, ready to be written as one evaluation.
-    public func outcome() -> (job: DetectionEvaluationJob, outcome: DetectionEvaluationJob.Outcome) {
+    /// - Parameter keepCOCOMatching: keep the images' COCO matching for `coco_matches.json` (states
+    ///   that name their images).
+    public func outcome(keepCOCOMatching: Bool = false) -> (
+        job: DetectionEvaluationJob, outcome: DetectionEvaluationJob.Outcome
+    ) {
         var job = DetectionEvaluationJob(
             task: settings.task, groundTruth: settings.groundTruth, predictions: settings.predictions)
         job.metricType = settings.metricType
@@ -29,10 +33,16 @@ extension EvaluationState {
                 interpolation: settings.interpolation, foregroundThreshold: settings.iouThreshold)
         }
         var coco: COCOEvaluation?
+        var matchesFile: COCOMatchesFile?
         if let matches = cocoMatches {
+            let parameters = COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox)
             coco = COCOEvaluator.evaluate(
-                imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames,
-                parameters: COCOParameters(iouType: settings.task == .imageInstanceSegmentation ? .segm : .bbox))
+                imageMatches: matches, categoryIDs: categoryIDs, categoryNames: categoryNames, parameters: parameters)
+            if keepCOCOMatching && imageNames.count == imageIDs.count {
+                matchesFile = COCOMatchesFile(
+                    parameters: parameters, categoryIDs: categoryIDs, categoryNames: categoryNames, imageIDs: imageIDs,
+                    imageNames: imageNames, table: matches)
+            }
         }
         var confusion = DetectionConfusionMatrix(
             labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
@@ -53,6 +63,7 @@ extension EvaluationState {
             counts: .init(images: imageIDs.count, groundTruth: groundTruthCount, detections: detectionCount),
             matchLines: matchLines)
         outcome.notes = notes
+        outcome.cocoMatches = matchesFile
         return (job, outcome)
     }
 

@@ -7,7 +7,8 @@ import ArgusIO
 /// {"image":"a.png","path":"../images/a.png","label":"3","predicted":"8","score":0.71,"label_score":0.2,"correct":false}
 /// ```
 /// `path` is the image file relative to the evaluation folder (null when the URL is not a local
-/// file); `missing: true` marks an image without a prediction, counted wrong.
+/// file); `missing: true` marks an image without a prediction, counted wrong. Evaluations made with
+/// `--bootstrap-records` add `probabilities`: every label's, in metrics.json's label order.
 public struct ClassificationMatchRecord: Sendable, Equatable {
     /// The image's URL, as the ground truth gives it.
     public var image: String
@@ -25,11 +26,13 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
     public var correct: Bool
     /// Whether the image had no prediction (counted wrong).
     public var missing: Bool
+    /// Every label's probability, in metrics.json's label order, where the evaluation kept them.
+    public var probabilities: [Double]?
 
     /// A record with every field given.
     public init(
         image: String, path: String?, label: String, predicted: String, score: Double, labelScore: Double,
-        correct: Bool, missing: Bool = false
+        correct: Bool, missing: Bool = false, probabilities: [Double]? = nil
     ) {
         self.image = image
         self.path = path
@@ -39,6 +42,7 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
         self.labelScore = labelScore
         self.correct = correct
         self.missing = missing
+        self.probabilities = probabilities
     }
 
     /// Appends the record's line (without its newline) to `json`.
@@ -55,6 +59,10 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
         if missing {
             json.field("missing", true)
         }
+        if let probabilities {
+            json.key("probabilities")
+            json.numbers(probabilities)
+        }
         json.endObject()
     }
 
@@ -68,7 +76,8 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
             score: try row.member("score").double(),
             labelScore: try row.member("label_score").double(),
             correct: try row.member("correct").bool(),
-            missing: try row.optionalMember("missing")?.bool() ?? false
+            missing: try row.optionalMember("missing")?.bool() ?? false,
+            probabilities: try row.optionalMember("probabilities")?.doubles()
         )
     }
 

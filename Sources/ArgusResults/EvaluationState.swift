@@ -70,6 +70,8 @@ public struct EvaluationState: Sendable {
     public var categoryNames: [String]
     /// The ids of the images this state covers.
     public var imageIDs: [Int]
+    /// Their names, in the same order (empty in states written before names were kept).
+    public var imageNames: [String] = []
     /// The ground-truth objects of those images.
     public var groundTruthCount: Int
     /// The detections of those images.
@@ -189,6 +191,8 @@ public struct EvaluationState: Sendable {
             throw DataError(
                 .invalidData, location, field: "image_ids", "image id \(id) is in two states: shards must not overlap")
         }
+        let named = imageNames.count == imageIDs.count && state.imageNames.count == state.imageIDs.count
+        imageNames = named ? imageNames + state.imageNames : []
         imageIDs += state.imageIDs
         groundTruthCount += state.groundTruthCount
         detectionCount += state.detectionCount
@@ -234,6 +238,10 @@ public struct EvaluationState: Sendable {
         json.strings(categoryNames)
         json.key("image_ids")
         json.integers(imageIDs)
+        if imageNames.count == imageIDs.count {
+            json.key("image_names")
+            json.strings(imageNames)
+        }
         json.field("ground_truth_count", groundTruthCount)
         json.field("detection_count", detectionCount)
         json.field("skipped_detections", skippedDetections)
@@ -280,26 +288,7 @@ public struct EvaluationState: Sendable {
             json.field("area_ranges", matches.areaRanges)
             json.field("iou_thresholds", matches.iouThresholds)
             json.key("entries")
-            json.beginArray()
-            for e in 0..<matches.count {
-                // [image id, category, [ground truth per area range], [scores], flags as digits]
-                json.beginArray()
-                json.integer(matches.imageIDs[e])
-                json.integer(Int(matches.categories[e]))
-                json.integers(
-                    matches.groundTruthCounts[(e * matches.areaRanges)..<((e + 1) * matches.areaRanges)].map { Int($0) }
-                )
-                let start = matches.starts[e]
-                let end = matches.starts[e + 1]
-                json.numbers(Array(matches.scores[start..<end]))
-                let width = matches.areaRanges * matches.iouThresholds
-                json.string(
-                    String(
-                        decoding: matches.flags[(width * start)..<(width * end)].map { $0 + UInt8(ascii: "0") },
-                        as: UTF8.self))
-                json.endArray()
-            }
-            json.endArray()
+            matches.writeEntries(to: &json)
             json.endObject()
         }
         json.key("confusion")
@@ -381,6 +370,7 @@ public struct EvaluationState: Sendable {
                 confusion: confusion, imageLevel: ints(root["image_level"]),
                 matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
             result.notes = root["notes"]?.elements.compactMap(\.string) ?? []
+            result.imageNames = root["image_names"]?.elements.compactMap(\.string) ?? []
             if let shard = ints(root["shard"]), shard.count == 2 { result.shard = (shard[0], shard[1]) }
             if let voc = root["voc"] {
                 let categories = ints(voc["category"]) ?? []
@@ -426,23 +416,13 @@ public struct EvaluationState: Sendable {
                     problem = "the coco matches are malformed"
                     return
                 }
-                var matches = COCOMatchTable(areaRanges: areaRanges, iouThresholds: thresholds)
-                for entry in entries.elements {
-                    let parts = Array(entry.elements)
-                    guard parts.count == 5, let image = parts[0].int, let category = parts[1].int,
-                        let truth = parts[2].doubles,
-                        truth.count == areaRanges, let scores = parts[3].doubles, let flags = parts[4].stringBytes,
-                        flags.count == areaRanges * thresholds * scores.count
-                    else {
-                        problem = "a coco entry is malformed"
-                        return
-                    }
-                    matches.append(
-                        imageID: image, category: category, scores: scores,
-                        flags: flags.map { $0 &- UInt8(ascii: "0") },
-                        groundTruthCounts: truth.map { Int($0) })
+                switch COCOMatchTable.decodeEntries(entries, areaRanges: areaRanges, iouThresholds: thresholds) {
+                case .failure(let error):
+                    problem = "the coco matches: \(error.message)"
+                    return
+                case .success(let matches):
+                    result.cocoMatches = matches
                 }
-                result.cocoMatches = matches
             }
             state = result
         }

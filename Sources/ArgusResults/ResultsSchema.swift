@@ -18,6 +18,7 @@ public enum ResultsSchema {
         case curves = "curves.json"
         case matches = "matches.jsonl"
         case images = "images.jsonl"
+        case cocoMatches = "coco_matches.json"
 
         /// The file's path inside `folder`.
         public func path(in folder: String) -> String {
@@ -31,6 +32,7 @@ public enum ResultsSchema {
             case .curves: "curves"
             case .matches: "matches"
             case .images: "images"
+            case .cocoMatches: "coco_matches"
             }
         }
     }

@@ -113,6 +113,15 @@ struct Evaluate: ParsableCommand {
     )
     var passes = 1
 
+    @Flag(
+        name: .customLong("bootstrap-records"),
+        help: """
+            Keep what the gate's bootstrap needs beyond the match records: each image's COCO matching \
+            (coco_matches.json; for coco.* statistics) or, in multi-class classification, each image's \
+            probabilities (in matches.jsonl; for AUC). Not with --passes.
+            """)
+    var bootstrapRecords = false
+
     @Option(
         name: .customLong("state-output"), help: "Write the shard's mergeable state to this file (see `argus merge`).")
     var stateOutput: String?
@@ -145,6 +154,9 @@ struct Evaluate: ParsableCommand {
         }
         if shard != nil && stateOutput == nil { throw ValidationError("--shard needs --state-output") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        if bootstrapRecords && passes > 1 {
+            throw ValidationError("--bootstrap-records cannot be used with --passes")
+        }
         guard threshold > 0 && threshold < 1 else {
             throw ValidationError("--threshold must be in (0, 1), got \(threshold)")
         }
@@ -156,7 +168,9 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         if let shards = sharding.shards {
             guard let output else { throw ValidationError("--shards needs --output") }
-            return try ShardLaunch.run(shards: shards, options: sharding, output: output, overwrite: overwrite)
+            return try ShardLaunch.run(
+                shards: shards, options: sharding, output: output, overwrite: overwrite,
+                keepCOCOMatching: bootstrapRecords)
         }
         guard let model = recording.modelFolder, let data, let output else { return try evaluate() }
         var inferred = self
@@ -218,6 +232,7 @@ struct Evaluate: ParsableCommand {
     func evaluateMulticlass(_ readOptions: ReadOptions) throws {
         let output = try classificationOutput()
         var job = ClassificationEvaluationJob(groundTruth: groundTruth, predictions: predictions)
+        job.keepProbabilities = bootstrapRecords
         job.groundTruthFormat = groundTruthFormat
         job.missing = missing
         job.readOptions = readOptions
@@ -266,6 +281,7 @@ struct Evaluate: ParsableCommand {
         job.readOptions = readOptions
         job.shard = shard.map { ($0.index, $0.count) }
         job.passes = passes
+        job.keepCOCOMatching = bootstrapRecords
         if let stateOutput {
             let (state, diagnostics) = try job.writeState(to: stateOutput, overwrite: overwrite)
             Console.show(diagnostics)

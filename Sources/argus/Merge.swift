@@ -23,6 +23,11 @@ struct Merge: ParsableCommand {
     @Option(name: .shortAndLong, help: "The output folder.")
     var output: String
 
+    @Flag(
+        name: .customLong("bootstrap-records"),
+        help: "Also write coco_matches.json (the images' COCO matching, for the gate's coco.* bootstrap).")
+    var keepCOCOMatching = false
+
     @OptionGroup var overwriting: OverwriteOption
 
     func run() throws {
@@ -33,7 +38,7 @@ struct Merge: ParsableCommand {
                 loaded.append((path, try EvaluationState.read(path)))
             }
             let merged = try EvaluationState.merge(loaded)
-            let (job, outcome) = merged.outcome()
+            let (job, outcome) = merged.outcome(keepCOCOMatching: keepCOCOMatching)
             try job.write(outcome, to: output, overwrite: overwriting.overwrite)
             print(Evaluate.summary(job.metricsFile(outcome), output: output))
         }

@@ -74,7 +74,7 @@ struct Nightly: ParsableCommand {
         try Console.guarding {
             let arguments = [
                 "--ground-truth", job.groundTruth, "--predictions", predictions, "--output", folder, "--record",
-                "--model", job.model, "--dataset", job.dataset, "--registry", job.registry,
+                "--model", job.model, "--dataset", job.dataset, "--registry", job.registry, "--bootstrap-records",
             ]
             let recordedPath = job.modelFolder.map { ["--model-path", $0] } ?? []
             let evaluate = try Evaluate.parse(arguments + recordedPath + (job.task.map { ["--task", $0] } ?? []))

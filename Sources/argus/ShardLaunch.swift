@@ -30,7 +30,9 @@ enum ShardLaunch {
     /// Options of this command that the shards do not take.
     static let launcherOptions: Set<String> = ["--shards", "--launcher", "--slurm-option", "--output", "-o"]
 
-    static func run(shards: Int, options: ShardLaunchOptions, output: String, overwrite: Bool) throws {
+    static func run(
+        shards: Int, options: ShardLaunchOptions, output: String, overwrite: Bool, keepCOCOMatching: Bool = false
+    ) throws {
         let work = output + ".shards"
         try? FileManager.default.removeItem(atPath: work)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -73,7 +75,8 @@ enum ShardLaunch {
             Console.printError("error: \(missing.count) shard(s) left no state; see \(work)/shard-*.log")
             throw ExitCode(1)
         }
-        var merge = try Merge.parse(states + ["--output", output] + (overwrite ? ["--overwrite"] : []))
+        let flags = (overwrite ? ["--overwrite"] : []) + (keepCOCOMatching ? ["--bootstrap-records"] : [])
+        var merge = try Merge.parse(states + ["--output", output] + flags)
         try merge.run()
     }
 

@@ -230,6 +230,10 @@ import Testing
         let negative = try argus(
             "evaluate", "--ground-truth", "x", "--predictions", "y", "--output", folder.file("o"), "--passes", "-2")
         #expect(negative.status == 64 && negative.err.contains("--passes must be at least 1"), "\(negative.err)")
+        let streamed = try argus(
+            "evaluate", "--ground-truth", "x", "--predictions", "y", "--output", folder.file("o"), "--passes", "2",
+            "--bootstrap-records")
+        #expect(streamed.status == 64 && streamed.err.contains("--bootstrap-records cannot be used with --passes"))
         let threshold = try argus(
             "evaluate", "--ground-truth", "x", "--predictions", "y", "--output", folder.file("o"),
             "--score-threshold", "2")

@@ -33,15 +33,15 @@ import Testing
         let file = job(folder)
         let first = try ProgramRun.run(CLITests.binary, ["nightly", file])
         #expect(first.status == 0, "\(first.err)")
-        #expect(first.out.contains("gate: passed (2 rules, 4 skipped)"), "\(first.out)")
+        #expect(first.out.contains("gate: passed (2 rules, 5 skipped)"), "\(first.out)")
         #expect(first.err.contains("no baseline yet"), "\(first.err)")
         guard let night = try runs(folder).first else { return }
         let decision = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: night + "/gate.json")))
         let rules = (decision as? [String: Any])?["rules"] as? [[String: Any]] ?? []
-        #expect(rules.count == 6 && rules.filter { $0["skipped"] as? Bool == true }.count == 4)
+        #expect(rules.count == 7 && rules.filter { $0["skipped"] as? Bool == true }.count == 5)
         let junit = try String(contentsOfFile: night + "/gate.xml", encoding: .utf8)
-        #expect(junit.contains(#"skipped="4""#) && junit.contains("<skipped message="))
+        #expect(junit.contains(#"skipped="5""#) && junit.contains("<skipped message="))
         // Without the nightly job's flag, a gate with comparing rules and no baseline cannot judge.
         let gate = try ProgramRun.run(
             CLITests.binary,
@@ -50,7 +50,7 @@ import Testing
 
         let second = try ProgramRun.run(CLITests.binary, ["nightly", file])
         #expect(second.status == 0, "\(second.err)")
-        #expect(second.out.contains("gate: passed (6 rules)"), "\(second.out)")
+        #expect(second.out.contains("gate: passed (7 rules)"), "\(second.out)")
         let nights = try runs(folder)
         #expect(nights.count == 2)
         guard let last = nights.last else { return }

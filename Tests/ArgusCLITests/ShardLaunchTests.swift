@@ -17,6 +17,7 @@ import Testing
             [
                 "evaluate", "--ground-truth", Self.toy + "/gts_coco_format/toy_example_coco.JSON", "--predictions",
                 Self.toy + "/dets_coco_format/coco_dets.json", "--metric-type", "coco_voc", "--output", output,
+                "--bootstrap-records",
             ] + extra)
     }
 
@@ -37,5 +38,22 @@ import Testing
         let b = try metrics(folder + "/sharded")
         #expect(!a.isEmpty && NSDictionary(dictionary: a).isEqual(to: b))
         #expect(!FileManager.default.fileExists(atPath: folder + "/sharded.shards"))
+        // The COCO matching kept for the gate: the same entries and images, in shard order.
+        let (wholeEntries, wholeImages) = try cocoMatching(folder + "/whole")
+        let (shardEntries, shardImages) = try cocoMatching(folder + "/sharded")
+        #expect(!wholeEntries.isEmpty && wholeEntries == shardEntries)
+        #expect(!wholeImages.isEmpty && wholeImages == shardImages)
+    }
+
+    /// coco_matches.json's entries (as JSON text) and its image ids with their names, as sets.
+    func cocoMatching(_ folder: String) throws -> (entries: Set<String>, images: Set<String>) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/coco_matches.json"))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let entries = try #require(root["entries"] as? [Any]).map { entry in
+            String(decoding: try JSONSerialization.data(withJSONObject: entry), as: UTF8.self)
+        }
+        let ids = try #require(root["image_ids"] as? [Int])
+        let names = try #require(root["image_names"] as? [String])
+        return (Set(entries), Set(zip(ids, names).map { "\($0) \($1)" }))
     }
 }

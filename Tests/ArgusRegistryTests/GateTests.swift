@@ -12,8 +12,9 @@ import Testing
 @Suite struct GateTests {
     /// The logistic regression (candidate) and naive Bayes (baseline) digits evaluations.
     static func digits(_ folder: ScratchFolder) throws -> (candidate: GateInput, baseline: GateInput) {
-        let lr = try RegistryTests.digits(folder, "lr")
-        let nb = try RegistryTests.digits(folder, "nb", predictions: "predictions_naive_bayes.jsonl")
+        let lr = try RegistryTests.digits(folder, "lr", probabilities: true)
+        let nb = try RegistryTests.digits(
+            folder, "nb", predictions: "predictions_naive_bayes.jsonl", probabilities: true)
         return (try GateInput(folder: lr), try GateInput(folder: nb))
     }
 
@@ -57,7 +58,7 @@ import Testing
         guard let golden = Golden.json("golden/gate/digits_bootstrap.json") else { return }
         let folder = ScratchFolder()
         let (lr, nb) = try Self.digits(folder)
-        for metric in ["accuracy", "f1_score_macro"] {
+        for metric in ["accuracy", "f1_score_macro", "AUC_macro", "AUC_weighted", "AUC_micro"] {
             let decision = try decide(
                 "resamples: 1000\nseed: 42\nrules:\n  - {metric: \(metric), significant: {confidence: 0.95}}\n", lr, nb)
             let expected = try #require(golden.values[metric] as? [String: Double])
@@ -92,6 +93,11 @@ import Testing
         let ones = [Int32](repeating: 1, count: records.imageNames.count)
         for name in ["accuracy", "f1_score_macro", "precision_score_macro", "recall_score_macro"] {
             #expect(records.scalar(name, weights: ones) == lr.scalars[name] ?? nil, "\(name)")
+        }
+        // The AUCs from the kept probabilities: metrics.json's up to the summation order.
+        for name in ["AUC_macro", "AUC_weighted", "AUC_micro"] {
+            let value = try #require(records.scalar(name, weights: ones))
+            #expect(abs(value - (lr.scalars[name]!)!) < 1e-12, "\(name)")
         }
         // Detection: VOC mAP, precision and recall from the match records equal metrics.json's.
         let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
@@ -185,5 +191,28 @@ import Testing
         #expect(badRun.status == 2 && badRun.err.contains("bad.yml:2:"), "\(badRun.err)")
         let usage = try ProgramRun.run(argus, ["gate", "--candidate", lr])
         #expect(usage.status == 64)
+    }
+}
+
+/// AUC rules need the images' probabilities, kept by `--bootstrap-records`.
+@Suite struct AUCGateTests {
+    @Test func withoutProbabilitiesTheGateSaysHowToKeepThem() throws {
+        let folder = ScratchFolder()
+        let plain = try GateInput(folder: try RegistryTests.digits(folder, "plain"))
+        let policy = try GatePolicy.parse(
+            "rules:\n  - {metric: AUC_macro, significant: {confidence: 0.95}}\n", file: "gate.yml")
+        do {
+            _ = try Gate.judge(policy: policy, candidate: plain, baseline: plain)
+            Issue.record("judged without probabilities")
+        } catch {
+            #expect("\(error)".contains("--bootstrap-records") && "\(error)".contains("gate.yml:2"))
+        }
+        let kept = try GateInput(folder: try RegistryTests.digits(folder, "kept", probabilities: true))
+        let decision = try Gate.judge(
+            policy: try GatePolicy.parse(
+                "resamples: 200\nrules:\n  - {per_label: AUC, max_drop: 0.0, correction: holm, alpha: 0.05}\n",
+                file: "gate.yml"),
+            candidate: kept, baseline: kept)
+        #expect(decision.passed && decision.results[0].detail.contains("10 labels tested"), "\(decision.text)")
     }
 }

@@ -11,12 +11,14 @@ import Testing
 /// The SQLite registry: recording, queries, migrations, secrets.
 @Suite struct RegistryTests {
     /// The digits evaluation (logistic regression or naive Bayes) written into `folder`.
-    static func digits(_ folder: ScratchFolder, _ name: String = "lr", predictions: String = "predictions.jsonl")
-        throws -> String
-    {
-        let job = ClassificationEvaluationJob(
+    static func digits(
+        _ folder: ScratchFolder, _ name: String = "lr", predictions: String = "predictions.jsonl",
+        probabilities: Bool = false
+    ) throws -> String {
+        var job = ClassificationEvaluationJob(
             groundTruth: Repository.path("samples/digits/validation.jsonl"),
             predictions: Repository.path("samples/digits/" + predictions))
+        job.keepProbabilities = probabilities
         let output = folder.file(name)
         try job.write(try job.run(), to: output, overwrite: false)
         return output

@@ -5,9 +5,10 @@ Run from the repository root:  python3 golden/scripts/generate_gate_golden.py
 Writes golden/gate/digits_bootstrap.json: the paired bootstrap of the digits logistic regression
 (candidate) against the naive Bayes model (baseline) on samples/digits — 1,000 resamples drawn with
 SplitMix64 from seed 42, exactly as Argus draws them (each draws one index per image, the index being
-the high 64 bits of next() × n) — with the 2.5 / 97.5 percentiles of the accuracy and macro-F1
-differences (numpy's linear percentile), the point differences, and McNemar's exact p-value (scipy's
-binomial test). Never edit the output by hand.
+the high 64 bits of next() × n) — with the 2.5 / 97.5 percentiles of the accuracy, macro-F1 and ROC
+AUC (macro, weighted, micro; scikit-learn's roc_auc_score with sample_weight) differences (numpy's
+linear percentile), the point differences, and McNemar's exact p-value (scipy's binomial test).
+Never edit the output by hand.
 """
 import json
 import platform
@@ -17,7 +18,8 @@ import numpy as np
 import scipy
 import sklearn
 from scipy.stats import binomtest
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+from sklearn.preprocessing import label_binarize
 
 ROOT = Path(__file__).resolve().parents[2]
 MASK = (1 << 64) - 1
@@ -43,22 +45,31 @@ def predictions(name):
     for line in (ROOT / "samples/digits/validation.jsonl").read_text().splitlines():
         record = json.loads(line)
         truth[record["image_url"]] = record["label"]
-    labels, y_true, y_pred = None, [], []
+    labels, y_true, y_pred, probs = None, [], [], []
     for line in (ROOT / "samples/digits" / name).read_text().splitlines():
         record = json.loads(line)
         labels = record["labels"]
         y_true.append(truth[record["filename"]])
         y_pred.append(labels[int(np.argmax(record["probs"]))])
-    return labels, np.array(y_true), np.array(y_pred)
+        probs.append(record["probs"])
+    return labels, np.array(y_true), np.array(y_pred), np.array(probs, dtype=float)
+
+
+def aucs(labels, y_true, probs, weights=None):
+    """AUC_macro, AUC_weighted and AUC_micro (scikit-learn, one-vs-rest on the binarised truth)."""
+    indicator = label_binarize(y_true, classes=labels)
+    return [roc_auc_score(indicator, probs, average=average, sample_weight=weights)
+            for average in ("macro", "weighted", "micro")]
 
 
 def main():
-    labels, y_true, candidate = predictions("predictions.jsonl")
-    _, y_true_b, baseline = predictions("predictions_naive_bayes.jsonl")
+    labels, y_true, candidate, candidate_probs = predictions("predictions.jsonl")
+    _, y_true_b, baseline, baseline_probs = predictions("predictions_naive_bayes.jsonl")
     assert (y_true == y_true_b).all()
     n = len(y_true)
     rng = SplitMix64(42)
     accuracy, macro_f1 = [], []
+    auc_deltas = {name: [] for name in ("AUC_macro", "AUC_weighted", "AUC_micro")}
     for _ in range(1000):
         weights = np.zeros(n)
         for _ in range(n):
@@ -68,6 +79,9 @@ def main():
              - f1_score(y_true, baseline, labels=labels, average="macro", sample_weight=weights, zero_division=0))
         accuracy.append(a)
         macro_f1.append(f)
+        for name, x, y in zip(auc_deltas, aucs(labels, y_true, candidate_probs, weights),
+                              aucs(labels, y_true, baseline_probs, weights)):
+            auc_deltas[name].append(x - y)
     right_a = candidate == y_true
     right_b = baseline == y_true
     only_candidate = int((right_a & ~right_b).sum())
@@ -86,6 +100,10 @@ def main():
             "low": float(np.percentile(macro_f1, 2.5)), "high": float(np.percentile(macro_f1, 97.5))},
         "mcnemar": {"candidate_only": only_candidate, "baseline_only": only_baseline, "p_value": float(p)},
     }
+    points = [x - y for x, y in zip(aucs(labels, y_true, candidate_probs), aucs(labels, y_true, baseline_probs))]
+    for (name, deltas), point in zip(auc_deltas.items(), points):
+        payload[name] = {"point": float(point), "low": float(np.percentile(deltas, 2.5)),
+                         "high": float(np.percentile(deltas, 97.5))}
     out = ROOT / "golden/gate/digits_bootstrap.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=1) + "\n")

@@ -8,6 +8,8 @@ public struct COCOEvaluation: Sendable {
     public let data: EvaluationData
     /// Matching records of every image and category with ground truth or detections.
     public let matches: [ImageCategoryMatches]
+    /// Every image and category's matching, kept compactly when asked for (nil otherwise).
+    public var matchTable: COCOMatchTable?
 
     /// pycocotools' `stats`: AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl
     /// (−1 where undefined, as pycocotools), computed exactly as `summarize()`.

@@ -1,3 +1,4 @@
+import ArgusCore
 import Dispatch
 
 /// Every image and category's COCO matching in every area range, held compactly: what COCO
@@ -66,7 +67,7 @@ public struct COCOMatchTable: Sendable {
     }
 
     /// Entry e's scores, and its flags in area range a (T × D, [t × D + d]).
-    func entry(_ e: Int, areaRange a: Int) -> (
+    public func entry(_ e: Int, areaRange a: Int) -> (
         scores: ArraySlice<Double>, flags: ArraySlice<UInt8>, groundTruthCount: Int
     ) {
         let start = starts[e]

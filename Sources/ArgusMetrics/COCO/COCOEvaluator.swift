@@ -19,9 +19,11 @@ public enum COCOEvaluator {
     /// - Parameter keepMatches: keep every image and category's matching (for match records and
     ///   error analysis); costs memory on large evaluations.
     /// - Parameter masks: the rasterised masks, when the caller has them already (`segm`).
+    /// - Parameter keepTable: also keep every image's matching compactly (`COCOEvaluation.matchTable`),
+    ///   what a bootstrap over images re-accumulates.
     public static func evaluate(
         _ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false,
-        masks given: MaskCache? = nil
+        masks given: MaskCache? = nil, keepTable: Bool = false
     ) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
         let T = parameters.iouThresholds.count
@@ -35,39 +37,77 @@ public enum COCOEvaluator {
         var table = PrecisionTable(
             iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
         var matchRecords = [[ImageCategoryMatches]](repeating: [], count: K)
+        var tables = [COCOMatchTable?](repeating: nil, count: K)
         let maxDetection = parameters.maxDetections.max() ?? 100
 
+        let imageIDs = data.images.map(\.id)
         table.withStorage { storage in
             matchRecords.withUnsafeMutableBufferPointer { records in
-                let recordsBase = UnsafeMutableBufferPointerBox(records)
-                DispatchQueue.concurrentPerform(iterations: K) { k in
-                    var perImage: [ImageCategoryMatches] = []
-                    var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
-                    for image in 0..<imageCount {
-                        guard
-                            let (dts, gts, ious) = candidates(
-                                data, groups: groups, masks: masks, category: k, image: image,
-                                maxDetection: maxDetection, type: parameters.iouType)
-                        else { continue }
-                        for (a, range) in parameters.areaRanges.enumerated() {
-                            evaluations[a][image] = match(
-                                data, parameters: parameters, range: range, detections: dts,
-                                groundTruth: gts, ious: ious)
+                tables.withUnsafeMutableBufferPointer { tableBuffer in
+                    let recordsBase = UnsafeMutableBufferPointerBox(records)
+                    let tablesBase = UnsafeMutableBufferPointerBox(tableBuffer)
+                    DispatchQueue.concurrentPerform(iterations: K) { k in
+                        var perImage: [ImageCategoryMatches] = []
+                        var evaluations = [[PerImage?]](
+                            repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
+                        for image in 0..<imageCount {
+                            guard
+                                let (dts, gts, ious) = candidates(
+                                    data, groups: groups, masks: masks, category: k, image: image,
+                                    maxDetection: maxDetection, type: parameters.iouType)
+                            else { continue }
+                            for (a, range) in parameters.areaRanges.enumerated() {
+                                evaluations[a][image] = match(
+                                    data, parameters: parameters, range: range, detections: dts,
+                                    groundTruth: gts, ious: ious)
+                            }
+                            if keepMatches, let all = evaluations[0][image] {
+                                perImage.append(
+                                    ImageCategoryMatches(
+                                        image: image, category: k, detections: dts, groundTruth: gts,
+                                        ious: ious, evaluation: all))
+                            }
                         }
-                        if keepMatches, let all = evaluations[0][image] {
-                            perImage.append(
-                                ImageCategoryMatches(
-                                    image: image, category: k, detections: dts, groundTruth: gts,
-                                    ious: ious, evaluation: all))
+                        accumulate(
+                            category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+                        recordsBase.buffer[k] = perImage
+                        if keepTable {
+                            tablesBase.buffer[k] = matchTable(
+                                category: k, evaluations: evaluations, imageIDs: imageIDs, parameters: parameters)
                         }
                     }
-                    accumulate(
-                        category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
-                    recordsBase.buffer[k] = perImage
                 }
             }
         }
-        return COCOEvaluation(parameters: parameters, table: table, data: data, matches: matchRecords.flatMap { $0 })
+        var evaluation = COCOEvaluation(
+            parameters: parameters, table: table, data: data, matches: matchRecords.flatMap { $0 })
+        if keepTable {
+            var all = COCOMatchTable(areaRanges: A, iouThresholds: T)
+            for case let part? in tables { all.append(contentsOf: part) }
+            evaluation.matchTable = all
+        }
+        return evaluation
+    }
+
+    /// One category's matchings, in image order, as a match table.
+    static func matchTable(category k: Int, evaluations: [[PerImage?]], imageIDs: [Int], parameters: COCOParameters)
+        -> COCOMatchTable
+    {
+        var table = COCOMatchTable(
+            areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)
+        for image in imageIDs.indices {
+            guard let first = evaluations[0][image] else { continue }
+            var flags: [UInt8] = []
+            var counts: [Int] = []
+            for perArea in evaluations {
+                let e = perArea[image]!
+                flags += zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
+                counts.append(e.groundTruthCount)
+            }
+            table.append(
+                imageID: imageIDs[image], category: k, scores: first.scores, flags: flags, groundTruthCounts: counts)
+        }
+        return table
     }
 
     // MARK: IoU
@@ -373,10 +413,4 @@ public final class MaskCache: @unchecked Sendable {
 
     func groundTruth(_ i: Int) -> Entry { groundTruthMasks[i] }
     func detection(_ i: Int) -> Entry { detectionMasks[i] }
-}
-
-/// Lets concurrent iterations write disjoint elements of one buffer.
-struct UnsafeMutableBufferPointerBox<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -1,5 +1,5 @@
 /// numpy's summation order, so that means agree with pycocotools to the last bit.
-enum NumpyMath {
+public enum NumpyMath {
     /// `np.add.reduce` on a contiguous float64 array: pairwise summation with blocks of 128
     /// unrolled by eight (numpy's `pairwise_sum`).
     static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
@@ -33,7 +33,7 @@ enum NumpyMath {
     static func sum(_ values: [Double]) -> Double { values.withUnsafeBufferPointer { sum($0) } }
 
     /// `np.mean`: the pairwise sum divided by the count.
-    static func mean(_ values: [Double]) -> Double { sum(values) / Double(values.count) }
+    public static func mean(_ values: [Double]) -> Double { sum(values) / Double(values.count) }
 }
 
 extension NumpyMath {

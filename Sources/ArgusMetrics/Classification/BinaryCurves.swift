@@ -133,6 +133,14 @@ public enum BinaryCurves {
         return rocArea(clfCurve(truth, scores))
     }
 
+    /// sklearn `roc_auc_score` from a curve's cumulative counts (`_binary_clf_curve`'s, which may
+    /// be weighted: false and true positives up to each distinct threshold, highest first); NaN
+    /// when either count stays 0.
+    public static func rocAUC(cumulative curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> Double {
+        guard let lastF = curve.fps.last, let lastT = curve.tps.last, lastF > 0, lastT > 0 else { return .nan }
+        return rocArea(curve)
+    }
+
     static func rocArea(_ curve: (fps: [Double], tps: [Double], thresholds: [Double])) -> Double {
         let (fpr, tpr, _) = roc(curve)
         return trapezoid(tpr, fpr)

@@ -1,3 +1,4 @@
+import ArgusCore
 import Dispatch
 import Foundation
 
@@ -77,7 +78,7 @@ public struct MulticlassMetrics: Sendable {
     /// `np.average(values, weights)` with numpy's summation (weights nil: the mean). As sklearn's
     /// `_average_binary_score`, values of weight 0 count as 0 (an undefined AUC of an absent class
     /// does not spoil the weighted mean), and a zero total weight gives 0.
-    static func average(_ values: [Double], weights: [Double]? = nil) -> Double {
+    public static func average(_ values: [Double], weights: [Double]? = nil) -> Double {
         guard let weights else { return NumpyMath.mean(values) }
         let total = NumpyMath.sum(weights)
         if total == 0 { return 0 }
