@@ -66,13 +66,23 @@ extension DetectionEvaluationJob {
     /// the URL is not a local file) and its size in pixels (0 where unknown).
     public func imageEntries(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [ImageEntry] {
         let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
-        return data.images.map { image in
-            ImageEntry(
-                image: image.name,
-                path: locator.localPath(image.name).map { PathTools.relative($0, from: outputFolder) },
-                width: image.width, height: image.height
-            )
+        let folder = PathTools.absolute(outputFolder)
+        // Resolving each path touches the file system: spread over the cores.
+        var entries = [ImageEntry](
+            repeating: ImageEntry(image: "", path: nil, width: 0, height: 0), count: data.images.count)
+        entries.withUnsafeMutableBufferPointer { buffer in
+            let box = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: (data.images.count + 255) / 256) { block in
+                for i in (block * 256)..<min(data.images.count, (block + 1) * 256) {
+                    let image = data.images[i]
+                    box.buffer[i] = ImageEntry(
+                        image: image.name,
+                        path: locator.localPath(image.name).map { PathTools.relative($0, fromAbsolute: folder) },
+                        width: image.width, height: image.height)
+                }
+            }
         }
+        return entries
     }
 
     /// The content of `metrics.json`.

@@ -55,8 +55,14 @@ public enum PathTools {
 
     /// `target` written relative to `folder` (both made absolute first).
     public static func relative(_ target: String, from folder: String) -> String {
+        relative(target, fromAbsolute: absolute(folder))
+    }
+
+    /// `target` written relative to `folder`, already made absolute with `absolute(_:)` (for many
+    /// targets relative to one folder).
+    public static func relative(_ target: String, fromAbsolute folder: String) -> String {
         let a = absolute(target).split(separator: "/")
-        let b = absolute(folder).split(separator: "/")
+        let b = folder.split(separator: "/")
         var common = 0
         while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
         let ups = Array(repeating: "..", count: b.count - common)

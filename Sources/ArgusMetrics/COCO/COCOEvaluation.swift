@@ -6,8 +6,6 @@ public struct COCOEvaluation: Sendable {
     public let table: PrecisionTable
     /// The evaluated data.
     public let data: EvaluationData
-    /// Matching records of every image and category with ground truth or detections.
-    public let matches: [ImageCategoryMatches]
     /// Every image and category's matching, kept compactly when asked for (nil otherwise).
     public var matchTable: COCOMatchTable?
 

@@ -38,18 +38,18 @@ public struct COCOMatchTable: Sendable {
 
     /// Adds an entry; `flags` holds A × T × D bytes, `groundTruthCounts` A values.
     public mutating func append(
-        imageID: Int, category: Int, scores entryScores: [Double], flags entryFlags: [UInt8],
-        groundTruthCounts counts: [Int]
+        imageID: Int, category: Int, scores entryScores: some Collection<Double>,
+        flags entryFlags: some Collection<UInt8>, groundTruthCounts counts: some Collection<Int>
     ) {
         precondition(
             counts.count == areaRanges && entryFlags.count == areaRanges * iouThresholds * entryScores.count,
             "COCO match of the wrong shape")
         imageIDs.append(imageID)
         categories.append(Int32(category))
-        groundTruthCounts += counts.map { Int32($0) }
-        scores += entryScores
+        for count in counts { groundTruthCounts.append(Int32(count)) }
+        scores.append(contentsOf: entryScores)
         starts.append(scores.count)
-        flags += entryFlags
+        flags.append(contentsOf: entryFlags)
     }
 
     /// Appends another table's entries (of disjoint images).
@@ -89,45 +89,17 @@ extension COCOEvaluator {
         -> COCOMatchTable
     {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let A = parameters.areaRanges.count
-        let T = parameters.iouThresholds.count
         let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
-        let maxDetection = parameters.maxDetections.max() ?? 100
-        var perCategory = [COCOMatchTable](repeating: COCOMatchTable(areaRanges: A, iouThresholds: T), count: K)
+        var perCategory = [COCOMatchTable?](repeating: nil, count: K)
         perCategory.withUnsafeMutableBufferPointer { buffer in
             let box = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: K) { k in
-                var table = COCOMatchTable(areaRanges: A, iouThresholds: T)
-                for image in 0..<data.images.count {
-                    guard
-                        let (dts, gts, ious) = candidates(
-                            data, groups: groups, masks: masks, category: k, image: image,
-                            maxDetection: maxDetection, type: parameters.iouType)
-                    else { continue }
-                    var scores: [Double] = []
-                    var flags: [UInt8] = []
-                    var counts: [Int] = []
-                    for (a, range) in parameters.areaRanges.enumerated() {
-                        let e = match(
-                            data, parameters: parameters, range: range, detections: dts, groundTruth: gts, ious: ious)
-                        if a == 0 {
-                            scores = e.scores
-                        } else {
-                            precondition(e.scores == scores, "detections differ between area ranges")
-                        }
-                        flags += zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
-                        counts.append(e.groundTruthCount)
-                    }
-                    table.append(
-                        imageID: data.images[image].id, category: k, scores: scores, flags: flags,
-                        groundTruthCounts: counts)
-                }
-                box.buffer[k] = table
+                box.buffer[k] = categoryMatches(data, parameters: parameters, groups: groups, masks: masks, category: k)
             }
         }
-        var all = COCOMatchTable(areaRanges: A, iouThresholds: T)
-        for table in perCategory { all.append(contentsOf: table) }
+        var all = COCOMatchTable(areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)
+        for case let table? in perCategory { all.append(contentsOf: table) }
         return all
     }
 
@@ -143,36 +115,24 @@ extension COCOEvaluator {
         precondition(
             imageMatches.count == 0 || (imageMatches.areaRanges == A && imageMatches.iouThresholds == T),
             "COCO matches of other parameters")
-        // The image axis: every image id, ascending (pycocotools' p.imgIds order).
-        let imageIDs = Array(Set(imageMatches.imageIDs)).sorted()
-        var positions: [Int: Int] = [:]
-        for (index, id) in imageIDs.enumerated() { positions[id] = index }
+        // Each category's entries in image-id order (pycocotools' p.imgIds).
         var grouped = [[Int]](repeating: [], count: K)
         for e in 0..<imageMatches.count { grouped[Int(imageMatches.categories[e])].append(e) }
-        let position = positions
-        let byCategory = grouped
+        let byCategory = grouped.map { list in list.sorted { imageMatches.imageIDs[$0] < imageMatches.imageIDs[$1] } }
         var table = PrecisionTable(
             iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K,
             areaRanges: A, maxDetections: parameters.maxDetections.count)
+        table.withStorage { storage in
+            DispatchQueue.concurrentPerform(iterations: K) { k in
+                accumulate(
+                    category: k, matches: imageMatches, entries: byCategory[k], parameters: parameters,
+                    storage: storage)
+            }
+        }
         let data = EvaluationData(
             images: [], categoryIDs: categoryIDs, categoryNames: categoryNames,
             groundTruth: .init(), detections: .init())
-        table.withStorage { storage in
-            DispatchQueue.concurrentPerform(iterations: K) { k in
-                var evaluations = [[PerImage?]](repeating: [PerImage?](repeating: nil, count: imageIDs.count), count: A)
-                for e in byCategory[k] {
-                    for a in 0..<A {
-                        let entry = imageMatches.entry(e, areaRange: a)
-                        evaluations[a][position[imageMatches.imageIDs[e]]!] = PerImage(
-                            scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 },
-                            ignored: entry.flags.map { $0 & 2 != 0 },
-                            matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
-                    }
-                }
-                accumulate(category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
-            }
-        }
-        return COCOEvaluation(parameters: parameters, table: table, data: data, matches: [])
+        return COCOEvaluation(parameters: parameters, table: table, data: data)
     }
 }
 
@@ -181,19 +141,13 @@ extension COCOEvaluator {
 /// and per-category AP as `evaluate(imageMatches:)`.
 public struct COCOAccumulator {
     let parameters: COCOParameters
-    let imagePositions: [Int: Int]
-    let imageCount: Int
     let data: EvaluationData
     var table: PrecisionTable
 
-    /// - Parameter imageIDs: every evaluated image id (the image axis, sorted here).
+    /// - Parameter imageIDs: every evaluated image id (kept for the interface; the matchings are
+    ///   ordered by their own image ids).
     public init(imageIDs: [Int], categoryIDs: [Int], categoryNames: [String], parameters: COCOParameters) {
         self.parameters = parameters
-        let sorted = Array(Set(imageIDs)).sorted()
-        var positions: [Int: Int] = [:]
-        for (index, id) in sorted.enumerated() { positions[id] = index }
-        imagePositions = positions
-        imageCount = sorted.count
         data = EvaluationData(
             images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(),
             detections: .init())
@@ -205,29 +159,19 @@ public struct COCOAccumulator {
 
     /// Accumulates category `k` from its matchings (every entry must be of category k).
     public mutating func add(category k: Int, matches: COCOMatchTable) {
-        let A = parameters.areaRanges.count
-        var evaluations = [[COCOEvaluator.PerImage?]](
-            repeating: [COCOEvaluator.PerImage?](repeating: nil, count: imageCount), count: A)
         for e in 0..<matches.count {
             precondition(Int(matches.categories[e]) == k, "a matching of another category")
-            for a in 0..<A {
-                let entry = matches.entry(e, areaRange: a)
-                evaluations[a][imagePositions[matches.imageIDs[e]]!] = COCOEvaluator.PerImage(
-                    scores: Array(entry.scores), matched: entry.flags.map { $0 & 1 != 0 },
-                    ignored: entry.flags.map { $0 & 2 != 0 },
-                    matchedIndex: [], groundTruthCount: entry.groundTruthCount, groundTruthOrder: [])
-            }
         }
+        let entries = (0..<matches.count).sorted { matches.imageIDs[$0] < matches.imageIDs[$1] }
         let parameters = self.parameters
-        let data = self.data
         table.withStorage { storage in
             COCOEvaluator.accumulate(
-                category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
+                category: k, matches: matches, entries: entries, parameters: parameters, storage: storage)
         }
     }
 
     /// The evaluation of every category added.
     public func evaluation() -> COCOEvaluation {
-        COCOEvaluation(parameters: parameters, table: table, data: data, matches: [])
+        COCOEvaluation(parameters: parameters, table: table, data: data)
     }
 }

@@ -16,71 +16,35 @@ import Dispatch
 /// Work is spread over categories on every core. Undefined values are `nil` in the API; only
 /// `stats` keeps pycocotools' −1.
 public enum COCOEvaluator {
-    /// - Parameter keepMatches: keep every image and category's matching (for match records and
-    ///   error analysis); costs memory on large evaluations.
     /// - Parameter masks: the rasterised masks, when the caller has them already (`segm`).
     /// - Parameter keepTable: also keep every image's matching compactly (`COCOEvaluation.matchTable`),
     ///   what a bootstrap over images re-accumulates.
     public static func evaluate(
-        _ data: EvaluationData, parameters: COCOParameters, keepMatches: Bool = false,
-        masks given: MaskCache? = nil, keepTable: Bool = false
+        _ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil, keepTable: Bool = false
     ) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let T = parameters.iouThresholds.count
-        let R = parameters.recallThresholds.count
         let A = parameters.areaRanges.count
-        let M = parameters.maxDetections.count
-        let imageCount = data.images.count
+        let T = parameters.iouThresholds.count
         let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
-
         var table = PrecisionTable(
-            iouThresholds: T, recallThresholds: R, categories: K, areaRanges: A, maxDetections: M)
-        var matchRecords = [[ImageCategoryMatches]](repeating: [], count: K)
+            iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K, areaRanges: A,
+            maxDetections: parameters.maxDetections.count)
         var tables = [COCOMatchTable?](repeating: nil, count: K)
-        let maxDetection = parameters.maxDetections.max() ?? 100
-
-        let imageIDs = data.images.map(\.id)
         table.withStorage { storage in
-            matchRecords.withUnsafeMutableBufferPointer { records in
-                tables.withUnsafeMutableBufferPointer { tableBuffer in
-                    let recordsBase = UnsafeMutableBufferPointerBox(records)
-                    let tablesBase = UnsafeMutableBufferPointerBox(tableBuffer)
-                    DispatchQueue.concurrentPerform(iterations: K) { k in
-                        var perImage: [ImageCategoryMatches] = []
-                        var evaluations = [[PerImage?]](
-                            repeating: [PerImage?](repeating: nil, count: imageCount), count: A)
-                        for image in 0..<imageCount {
-                            guard
-                                let (dts, gts, ious) = candidates(
-                                    data, groups: groups, masks: masks, category: k, image: image,
-                                    maxDetection: maxDetection, type: parameters.iouType)
-                            else { continue }
-                            for (a, range) in parameters.areaRanges.enumerated() {
-                                evaluations[a][image] = match(
-                                    data, parameters: parameters, range: range, detections: dts,
-                                    groundTruth: gts, ious: ious)
-                            }
-                            if keepMatches, let all = evaluations[0][image] {
-                                perImage.append(
-                                    ImageCategoryMatches(
-                                        image: image, category: k, detections: dts, groundTruth: gts,
-                                        ious: ious, evaluation: all))
-                            }
-                        }
-                        accumulate(
-                            category: k, evaluations: evaluations, parameters: parameters, data: data, storage: storage)
-                        recordsBase.buffer[k] = perImage
-                        if keepTable {
-                            tablesBase.buffer[k] = matchTable(
-                                category: k, evaluations: evaluations, imageIDs: imageIDs, parameters: parameters)
-                        }
-                    }
+            tables.withUnsafeMutableBufferPointer { buffer in
+                let kept = UnsafeMutableBufferPointerBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: K) { k in
+                    let matches = categoryMatches(
+                        data, parameters: parameters, groups: groups, masks: masks, category: k)
+                    accumulate(
+                        category: k, matches: matches, entries: Array(0..<matches.count), parameters: parameters,
+                        storage: storage)
+                    if keepTable { kept.buffer[k] = matches }
                 }
             }
         }
-        var evaluation = COCOEvaluation(
-            parameters: parameters, table: table, data: data, matches: matchRecords.flatMap { $0 })
+        var evaluation = COCOEvaluation(parameters: parameters, table: table, data: data)
         if keepTable {
             var all = COCOMatchTable(areaRanges: A, iouThresholds: T)
             for case let part? in tables { all.append(contentsOf: part) }
@@ -89,122 +53,149 @@ public enum COCOEvaluator {
         return evaluation
     }
 
-    /// One category's matchings, in image order, as a match table.
-    static func matchTable(category k: Int, evaluations: [[PerImage?]], imageIDs: [Int], parameters: COCOParameters)
-        -> COCOMatchTable
-    {
+    /// One category's matching of every image with candidates, in image order (pycocotools
+    /// `evaluateImg` for each image and area range), in one flat table.
+    static func categoryMatches(
+        _ data: EvaluationData, parameters: COCOParameters, groups: Groups, masks: MaskCache?, category k: Int
+    ) -> COCOMatchTable {
         var table = COCOMatchTable(
             areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)
-        for image in imageIDs.indices {
-            guard let first = evaluations[0][image] else { continue }
-            var flags: [UInt8] = []
-            var counts: [Int] = []
-            for perArea in evaluations {
-                let e = perArea[image]!
-                flags += zip(e.matched, e.ignored).map { UInt8($0 ? 1 : 0) | UInt8($1 ? 2 : 0) }
-                counts.append(e.groundTruthCount)
-            }
+        var matcher = Matcher()
+        let maxDetection = parameters.maxDetections.max() ?? 100
+        for image in 0..<data.images.count {
+            guard
+                matcher.load(
+                    data, groups: groups, masks: masks, category: k, image: image, maxDetection: maxDetection,
+                    type: parameters.iouType)
+            else { continue }
+            matcher.match(data, parameters: parameters)
             table.append(
-                imageID: imageIDs[image], category: k, scores: first.scores, flags: flags, groundTruthCounts: counts)
+                imageID: data.images[image].id, category: k, scores: matcher.scores, flags: matcher.flags,
+                groundTruthCounts: matcher.counts)
         }
         return table
     }
 
-    // MARK: IoU
-
-    /// One image and category's detections (best score first, stable, cut to the largest maxDets),
-    /// ground truth and IoUs; nil when the image has neither (pycocotools `computeIoU`).
-    static func candidates(
-        _ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int,
-        maxDetection: Int, type: COCOParameters.IoUType
-    ) -> (detections: [Int], groundTruth: [Int], ious: [Double])? {
-        let gts = groups.groundTruth(category: k, image: image)
-        var dts = groups.detections(category: k, image: image)
-        if gts.isEmpty && dts.isEmpty { return nil }
-        dts.sort { data.detections.scores[$0] > data.detections.scores[$1] }
-        if dts.count > maxDetection { dts.removeSubrange(maxDetection...) }
-        return (dts, gts, iouMatrix(data, masks: masks, image: image, detections: dts, groundTruth: gts, type: type))
+    /// IoU of one detection and one ground truth (pycocotools `computeIoU`'s entry).
+    @inline(__always)
+    static func iou(
+        _ data: EvaluationData, masks: MaskCache?, detection: Int, groundTruth truth: Int, type: COCOParameters.IoUType
+    ) -> Double {
+        let crowd = data.groundTruth.isCrowd[truth]
+        switch type {
+        case .bbox:
+            return MaskOperations.iou(
+                detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth), crowd: crowd)
+        case .segm:
+            let dm = masks!.detection(detection)
+            let gm = masks!.groundTruth(truth)
+            return MaskOperations.iou(
+                detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
+        }
     }
 
-    /// IoUs, detections × ground truth (pycocotools `computeIoU`, transposed to rows of detections).
-    static func iouMatrix(
-        _ data: EvaluationData, masks: MaskCache?, image: Int, detections: [Int], groundTruth: [Int],
+    /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).
+    static func stableOrderByScoreDescending(_ scores: [Double]) -> [Int] {
+        var indices = Array(scores.indices)
+        indices.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        return indices
+    }
+}
+
+/// One image and category's candidates and matching, in buffers reused from image to image.
+struct Matcher {
+    /// The kept detections (best score first, stable, cut to the largest maxDets) and their scores.
+    var detections: [Int] = []
+    var scores: [Double] = []
+    /// The ground truth, in file order.
+    var truth: [Int] = []
+    /// IoUs, detections × ground truth.
+    var ious: [Double] = []
+    /// Per area range, threshold and detection ([a × T × D + t × D + d]): bit 0 matched to a ground
+    /// truth of nonzero id (pycocotools reads `dtm` as a boolean), bit 1 ignored.
+    var flags: [UInt8] = []
+    /// Per area range, the ground truth not ignored.
+    var counts: [Int] = []
+    // Scratch of the matching.
+    var order: [Int] = []
+    var outside: [Bool] = []
+    var crowd: [Bool] = []
+    var zeroID: [Bool] = []
+    var taken: [Bool] = []
+
+    /// Loads one image and category (pycocotools `computeIoU`); false when it has neither
+    /// detections nor ground truth.
+    mutating func load(
+        _ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int, maxDetection: Int,
         type: COCOParameters.IoUType
-    ) -> [Double] {
-        guard !detections.isEmpty && !groundTruth.isEmpty else { return [] }
-        var ious = [Double](repeating: 0, count: detections.count * groundTruth.count)
-        let G = groundTruth.count
-        for (d, detection) in detections.enumerated() {
-            for (g, truth) in groundTruth.enumerated() {
-                let crowd = data.groundTruth.isCrowd[truth]
-                switch type {
-                case .bbox:
-                    ious[d * G + g] = MaskOperations.iou(
-                        detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth),
-                        crowd: crowd)
-                case .segm:
-                    let dm = masks!.detection(detection)
-                    let gm = masks!.groundTruth(truth)
-                    ious[d * G + g] = MaskOperations.iou(
-                        detection: dm.mask, groundTruth: gm.mask, crowd: crowd,
-                        detectionBox: dm.box, groundTruthBox: gm.box)
+    ) -> Bool {
+        let cell = k * groups.images + image
+        let truthRange = groups.groundTruthStart[cell]..<groups.groundTruthStart[cell + 1]
+        let detectionRange = groups.detectionStart[cell]..<groups.detectionStart[cell + 1]
+        if truthRange.isEmpty && detectionRange.isEmpty { return false }
+        truth.removeAll(keepingCapacity: true)
+        truth.append(contentsOf: groups.groundTruthItems[truthRange])
+        detections.removeAll(keepingCapacity: true)
+        detections.append(contentsOf: groups.detectionItems[detectionRange])
+        // Stable, as pycocotools' mergesort; the scores read through a buffer, not a copy of `data`.
+        data.detections.scores.withUnsafeBufferPointer { all in
+            detections.sort { all[$0] > all[$1] }
+            if detections.count > maxDetection { detections.removeSubrange(maxDetection...) }
+            scores.removeAll(keepingCapacity: true)
+            for d in detections { scores.append(all[d]) }
+        }
+        ious.removeAll(keepingCapacity: true)
+        if !detections.isEmpty && !truth.isEmpty {
+            for detection in detections {
+                for g in truth {
+                    ious.append(COCOEvaluator.iou(data, masks: masks, detection: detection, groundTruth: g, type: type))
                 }
             }
         }
-        return ious
+        return true
     }
 
-    // MARK: Matching (pycocotools evaluateImg)
-
-    struct PerImage {
-        /// Scores of the kept detections, best first.
-        var scores: [Double]
-        /// [t × D + d]: matched to a ground truth whose id is not 0 (pycocotools reads `dtm` as a boolean).
-        var matched: [Bool]
-        /// [t × D + d]: ignored (matched to a crowd or ignored ground truth, or unmatched outside the area range).
-        var ignored: [Bool]
-        /// [t × D + d]: the position (in `groundTruthOrder`) of the ground truth each detection took, or -1.
-        var matchedIndex: [Int32]
-        /// Ground truth not ignored in this area range.
-        var groundTruthCount: Int
-        /// The order of the ground truth (ignored last).
-        var groundTruthOrder: [Int]
-
-        var detectionCount: Int { scores.count }
-    }
-
-    static func match(
-        _ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange,
-        detections: [Int], groundTruth: [Int], ious: [Double]
-    ) -> PerImage {
+    /// Matches the loaded image in every area range (pycocotools `evaluateImg`).
+    mutating func match(_ data: EvaluationData, parameters: COCOParameters) {
         let T = parameters.iouThresholds.count
-        let G = groundTruth.count
+        let D = detections.count
+        flags.removeAll(keepingCapacity: true)
+        flags.append(contentsOf: repeatElement(0, count: parameters.areaRanges.count * T * D))
+        counts.removeAll(keepingCapacity: true)
+        for (a, range) in parameters.areaRanges.enumerated() {
+            counts.append(match(data, parameters: parameters, range: range, base: a * T * D))
+        }
+    }
+
+    /// One area range: greedy matching at each threshold into `flags[base...]`.
+    /// - Returns: the ground truth not ignored in the range.
+    mutating func match(_ data: EvaluationData, parameters: COCOParameters, range: COCOParameters.AreaRange, base: Int)
+        -> Int
+    {
+        let G = truth.count
         let D = detections.count
         // Ground truth ignored when crowd or outside the area range (bounds inclusive), moved last (stable).
-        var order: [Int] = []
-        order.reserveCapacity(G)
-        var ignoreFlags = [Bool](repeating: false, count: G)
+        order.removeAll(keepingCapacity: true)
+        outside.removeAll(keepingCapacity: true)
         for g in 0..<G {
-            let truth = groundTruth[g]
-            let area = data.groundTruth.areas[truth]
-            ignoreFlags[g] = data.groundTruth.isCrowd[truth] || area < range.lower || area > range.upper
-            if !ignoreFlags[g] { order.append(g) }
+            let index = truth[g]
+            let area = data.groundTruth.areas[index]
+            let ignore = data.groundTruth.isCrowd[index] || area < range.lower || area > range.upper
+            outside.append(ignore)
+            if !ignore { order.append(g) }
         }
         let regular = order.count
-        for g in 0..<G where ignoreFlags[g] { order.append(g) }
-        var matched = [Bool](repeating: false, count: T * D)
-        var ignored = [Bool](repeating: false, count: T * D)
-        var matchedIndex = [Int32](repeating: -1, count: T * D)
+        for g in 0..<G where outside[g] { order.append(g) }
         if !ious.isEmpty {
-            var crowd = [Bool](repeating: false, count: G)
-            var zeroID = [Bool](repeating: false, count: G)
-            for (position, g) in order.enumerated() {
-                crowd[position] = data.groundTruth.isCrowd[groundTruth[g]]
-                zeroID[position] = data.groundTruth.ids[groundTruth[g]] == 0
+            crowd.removeAll(keepingCapacity: true)
+            zeroID.removeAll(keepingCapacity: true)
+            for g in order {
+                crowd.append(data.groundTruth.isCrowd[truth[g]])
+                zeroID.append(data.groundTruth.ids[truth[g]] == 0)
             }
-            var taken = [Bool](repeating: false, count: G)
             for (t, threshold) in parameters.iouThresholds.enumerated() {
-                for g in 0..<G { taken[g] = false }
+                taken.removeAll(keepingCapacity: true)
+                taken.append(contentsOf: repeatElement(false, count: G))
                 for d in 0..<D {
                     var best = min(threshold, 1 - 1e-10)
                     var m = -1
@@ -220,106 +211,20 @@ public enum COCOEvaluator {
                         m = g
                     }
                     if m == -1 { continue }
-                    ignored[t * D + d] = m >= regular
-                    matched[t * D + d] = !zeroID[m]
-                    matchedIndex[t * D + d] = Int32(m)
+                    flags[base + t * D + d] = (zeroID[m] ? 0 : 1) | (m >= regular ? 2 : 0)
                     taken[m] = true
                 }
             }
         }
         // Unmatched detections outside the area range are ignored.
+        let T = parameters.iouThresholds.count
         for d in 0..<D {
             let area = data.detections.areas[detections[d]]
             if area < range.lower || area > range.upper {
-                for t in 0..<T where !matched[t * D + d] { ignored[t * D + d] = true }
+                for t in 0..<T where flags[base + t * D + d] & 1 == 0 { flags[base + t * D + d] |= 2 }
             }
         }
-        return PerImage(
-            scores: detections.map { data.detections.scores[$0] }, matched: matched, ignored: ignored,
-            matchedIndex: matchedIndex, groundTruthCount: regular, groundTruthOrder: order)
-    }
-
-    // MARK: Accumulation (pycocotools accumulate)
-
-    static func accumulate(
-        category k: Int, evaluations: [[PerImage?]], parameters: COCOParameters, data: EvaluationData,
-        storage: PrecisionTable.Storage
-    ) {
-        let T = parameters.iouThresholds.count
-        let R = parameters.recallThresholds.count
-        let epsilon = 2.220446049250313e-16  // np.spacing(1)
-        let largest = parameters.maxDetections.max() ?? 0
-        var recall: [Double] = []
-        var precision: [Double] = []
-        for (a, perImage) in evaluations.enumerated() {
-            var groundTruthCount = 0
-            var any = false
-            // Every kept detection of every image (image-id order), with its flags per threshold.
-            var scores: [Double] = []
-            var ranks: [Int32] = []
-            var matchedFlags: [[Bool]] = Array(repeating: [], count: T)
-            var ignoredFlags: [[Bool]] = Array(repeating: [], count: T)
-            for evaluation in perImage {
-                guard let evaluation else { continue }
-                any = true
-                groundTruthCount += evaluation.groundTruthCount
-                let D = evaluation.detectionCount
-                let kept = min(largest, D)
-                scores.append(contentsOf: evaluation.scores[0..<kept])
-                for rank in 0..<kept { ranks.append(Int32(rank)) }
-                for t in 0..<T {
-                    matchedFlags[t].append(contentsOf: evaluation.matched[(t * D)..<(t * D + kept)])
-                    ignoredFlags[t].append(contentsOf: evaluation.ignored[(t * D)..<(t * D + kept)])
-                }
-            }
-            if !any || groundTruthCount == 0 { continue }
-            // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
-            let order = stableOrderByScoreDescending(scores)
-            for (m, maxDet) in parameters.maxDetections.enumerated() {
-                let kept = maxDet >= largest ? order : order.filter { Int(ranks[$0]) < maxDet }
-                for t in 0..<T {
-                    var tp = 0.0
-                    var fp = 0.0
-                    recall.removeAll(keepingCapacity: true)
-                    precision.removeAll(keepingCapacity: true)
-                    matchedFlags[t].withUnsafeBufferPointer { matched in
-                        ignoredFlags[t].withUnsafeBufferPointer { ignored in
-                            for index in kept {
-                                if !ignored[index] { if matched[index] { tp += 1 } else { fp += 1 } }
-                                recall.append(tp / Double(groundTruthCount))
-                                precision.append(tp / (fp + tp + epsilon))
-                            }
-                        }
-                    }
-                    storage.setRecall(recall.last ?? 0, t: t, k: k, a: a, m: m)
-                    // Precision made monotone from the right.
-                    if precision.count > 1 {
-                        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1]
-                        {
-                            precision[i - 1] = precision[i]
-                        }
-                    }
-                    // At each recall threshold, the first point reaching it (np.searchsorted, side left).
-                    var position = 0
-                    for (r, threshold) in parameters.recallThresholds.enumerated() {
-                        while position < recall.count && recall[position] < threshold { position += 1 }
-                        if position >= recall.count {
-                            for rest in r..<R { storage.setPrecision(0, score: 0, t: t, r: rest, k: k, a: a, m: m) }
-                            break
-                        }
-                        storage.setPrecision(
-                            precision[position], score: scores[kept[position]], t: t, r: r, k: k, a: a, m: m)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).
-    static func stableOrderByScoreDescending(_ scores: [Double]) -> [Int] {
-        var indices = Array(scores.indices)
-        indices.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        return indices
+        return regular
     }
 }
 

@@ -89,32 +89,3 @@ public struct PrecisionTable: Sendable {
         }
     }
 }
-
-/// One image and category's matching at the "all" area range (for match records and error analysis).
-public struct ImageCategoryMatches: Sendable {
-    /// Index into `EvaluationData.images`.
-    public var image: Int
-    /// Category index (0 when categories are not used).
-    public var category: Int
-    /// Detection indices (into `EvaluationData.detections`), best score first, cut to maxDets.
-    public var detections: [Int]
-    /// Ground-truth indices in file order.
-    public var groundTruth: [Int]
-    /// IoUs, detections × ground truth (in `groundTruth` order).
-    public var ious: [Double]
-    var evaluation: COCOEvaluator.PerImage
-
-    /// The ground-truth index (into `EvaluationData.groundTruth`) that detection `d` (a position in
-    /// `detections`) took at IoU threshold `t`, or nil.
-    public func matchedGroundTruth(detection d: Int, threshold t: Int) -> Int? {
-        let m = Int(evaluation.matchedIndex[t * detections.count + d])
-        return m < 0 ? nil : groundTruth[evaluation.groundTruthOrder[m]]
-    }
-
-    /// Whether detection `d` counts as a true positive at threshold `t` (matched, not ignored).
-    public func isTruePositive(detection d: Int, threshold t: Int) -> Bool {
-        evaluation.matched[t * detections.count + d] && !evaluation.ignored[t * detections.count + d]
-    }
-    /// Whether detection `d` is ignored at threshold `t` (matched to a crowd or ignored ground truth).
-    public func isIgnored(detection d: Int, threshold t: Int) -> Bool { evaluation.ignored[t * detections.count + d] }
-}

@@ -1,0 +1,137 @@
+extension COCOEvaluator {
+    /// pycocotools `accumulate` for one category, from its matchings: per area range and maxDets,
+    /// the detections of every image (in `entries`' order, which must be image-id order) sorted by
+    /// score (stable), cumulative true and false positives at each IoU threshold, interpolated
+    /// precision at the recall thresholds.
+    /// - Parameters:
+    ///   - matches: a table holding the category's entries (and maybe others').
+    ///   - entries: the category's entries in `matches`, in image-id order.
+    static func accumulate(
+        category k: Int, matches: COCOMatchTable, entries: [Int], parameters: COCOParameters,
+        storage: PrecisionTable.Storage
+    ) {
+        guard !entries.isEmpty else { return }
+        let T = parameters.iouThresholds.count
+        let A = parameters.areaRanges.count
+        let largest = parameters.maxDetections.max() ?? 0
+        // Every kept detection of every entry: score, rank in its image, and where its flags are
+        // (flag of area a, threshold t: flagBase + (a × T + t) × D).
+        var scores: [Double] = []
+        var ranks: [Int32] = []
+        var flagBase: [Int] = []
+        var flagStride: [Int] = []
+        for e in entries {
+            let start = matches.starts[e]
+            let D = matches.starts[e + 1] - start
+            let kept = min(largest, D)
+            scores.append(contentsOf: matches.scores[start..<(start + kept)])
+            for d in 0..<kept {
+                ranks.append(Int32(d))
+                flagBase.append(A * T * start + d)
+                flagStride.append(D)
+            }
+        }
+        // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
+        let order = stableOrderByScoreDescending(scores)
+        let sortedScores = order.map { scores[$0] }
+        var outcomes = [PositiveCurve.Outcome](repeating: .ignored, count: order.count * T)
+        var curve = PositiveCurve()
+        for a in 0..<A {
+            var groundTruthCount = 0
+            for e in entries { groundTruthCount += Int(matches.groundTruthCounts[e * A + a]) }
+            if groundTruthCount == 0 { continue }
+            matches.flags.withUnsafeBufferPointer { flags in
+                for (j, i) in order.enumerated() {
+                    let base = flagBase[i] + a * T * flagStride[i]
+                    for t in 0..<T {
+                        let flag = flags[base + t * flagStride[i]]
+                        outcomes[j * T + t] =
+                            flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
+                    }
+                }
+            }
+            for (m, maxDet) in parameters.maxDetections.enumerated() {
+                let kept = maxDet >= largest ? Array(order.indices) : order.indices.filter { ranks[order[$0]] < maxDet }
+                for t in 0..<T {
+                    curve.build(kept: kept, outcomes: outcomes, threshold: t, thresholds: T, scores: sortedScores)
+                    storage.setRecall(
+                        kept.isEmpty ? 0 : curve.truePositives / Double(groundTruthCount), t: t, k: k, a: a, m: m)
+                    curve.interpolate(
+                        at: parameters.recallThresholds, groundTruthCount: groundTruthCount,
+                        firstScore: kept.first.map { sortedScores[$0] }
+                    ) { r, precision, score in
+                        storage.setPrecision(precision, score: score, t: t, r: r, k: k, a: a, m: m)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One category's precision–recall curve at one IoU threshold, kept at its true positives only.
+///
+/// pycocotools' interpolated precision at recall threshold r is the largest precision among the
+/// points from the first whose recall reaches r. Recall grows only at true positives; a false
+/// positive lowers the precision of the point before it and an ignored detection repeats it, so
+/// that largest precision is always at a true positive, and for r > 0 the first point reaching r
+/// is one: the curve needs only the true positives' precisions and scores, the same numbers.
+struct PositiveCurve {
+    enum Outcome: UInt8 { case falsePositive, truePositive, ignored }
+
+    /// Each true positive's precision (made monotone from the right by `interpolate`) …
+    var precision: [Double] = []
+    /// … and score.
+    var scores: [Double] = []
+    /// The true positives, as pycocotools' cumulative sum.
+    var truePositives = 0.0
+
+    /// Walks the kept detections (positions in the score order, best first) at threshold t.
+    mutating func build(kept: [Int], outcomes: [Outcome], threshold t: Int, thresholds T: Int, scores all: [Double]) {
+        let epsilon = 2.220446049250313e-16  // np.spacing(1)
+        precision.removeAll(keepingCapacity: true)
+        scores.removeAll(keepingCapacity: true)
+        var tp = 0.0
+        var fp = 0.0
+        outcomes.withUnsafeBufferPointer { outcomes in
+            for index in kept {
+                switch outcomes[index * T + t] {
+                case .truePositive:
+                    tp += 1
+                    precision.append(tp / (fp + tp + epsilon))
+                    scores.append(all[index])
+                case .falsePositive: fp += 1
+                case .ignored: break
+                }
+            }
+        }
+        truePositives = tp
+    }
+
+    /// The interpolated precision and its score at each recall threshold (np.searchsorted, side
+    /// left; 0 and 0 beyond the last point). `firstScore` is the first kept detection's (the point
+    /// a threshold of 0 reaches), nil when there is none.
+    mutating func interpolate(
+        at thresholds: [Double], groundTruthCount: Int, firstScore: Double?, _ set: (Int, Double, Double) -> Void
+    ) {
+        if precision.count > 1 {
+            for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
+                precision[i - 1] = precision[i]
+            }
+        }
+        let total = Double(groundTruthCount)
+        var m = 0
+        for (r, threshold) in thresholds.enumerated() {
+            guard let firstScore else {
+                set(r, 0, 0)
+                continue
+            }
+            if threshold <= 0 {
+                // The first point of all, whatever it is: the largest precision of the curve.
+                set(r, precision.first ?? 0, firstScore)
+                continue
+            }
+            while m < precision.count && Double(m + 1) / total < threshold { m += 1 }
+            if m < precision.count { set(r, precision[m], scores[m]) } else { set(r, 0, 0) }
+        }
+    }
+}
