@@ -3,6 +3,10 @@
 (reading the files → metrics), bbox and segm, each run in its own process with its peak memory.
 
     python3 Benchmarks/coco_scale.py --argus .build/release/argus [--images 5000] [--types bbox,segm]
+
+Also times, in the same run, Argus's phases (`argus-bench coco-phases`, beside the argus binary):
+the parse floor (simdjson over the results file, nothing built), read, index, match, accumulate,
+summarize; and prints the whole evaluation as a multiple of the parse floor.
 """
 import argparse
 import json
@@ -138,6 +142,11 @@ def main():
 
         argus = evaluate(args.argus, "argus")
         rows = {"argus": argus}
+        bench = Path(args.argus).parent / "argus-bench"
+        phases = None
+        if bench.exists():
+            phases = run([str(bench), "coco-phases", str(gt), str(dt), iou_type])
+            argus["phases"] = phases
         if args.compare:
             rows["argus (compared)"] = evaluate(args.compare, "argus_compared")
         for peer in filter(None, args.peers.split(",")):
@@ -150,6 +159,10 @@ def main():
             ratio = row["seconds"] / argus["seconds"]
             memory = row["peak_rss_bytes"] / argus["peak_rss_bytes"]
             print(f"  {name:18} {row['seconds']:9.2f} {row['peak_rss_bytes'] / 1e6:12.0f} {ratio:10.1f}x {memory:12.1f}x  {row['stats'][0]:.12f}")
+        if phases:
+            listed = ", ".join(f"{name} {seconds:.3f}" for name, seconds in phases.items() if name != "AP")
+            print(f"  Argus phases (s): {listed}")
+            print(f"  whole evaluation / parse floor: {argus['seconds'] / phases['parse_floor']:.1f}x")
         if "pycocotools" in rows:
             difference = max(abs(a - b) for a, b in zip(argus["stats"], rows["pycocotools"]["stats"]))
             print(f"  largest difference from pycocotools over the 12 stats: {difference:.2e}")

@@ -66,7 +66,7 @@ extension DetectionEvaluationJob {
     /// the URL is not a local file) and its size in pixels (0 where unknown).
     public func imageEntries(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [ImageEntry] {
         let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
-        let folder = PathTools.absolute(outputFolder)
+        let folder = PathTools.lexicalAbsolute(outputFolder)
         // Resolving each path touches the file system: spread over the cores.
         var entries = [ImageEntry](
             repeating: ImageEntry(image: "", path: nil, width: 0, height: 0), count: data.images.count)

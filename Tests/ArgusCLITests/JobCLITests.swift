@@ -329,3 +329,53 @@ extension JobCLITests {
         #expect(refused.status == 2 && refused.err.contains("give either predictions or model_folder"))
     }
 }
+
+extension JobCLITests {
+    /// `job validate` asks the runner about every value, for the job's task and each model it trains.
+    @Test func valuesAreCheckedForTheTaskAndEachModel() throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Repository.path(".venv/bin/python")),
+            "the runner's environment is missing: run scripts/bootstrap.sh --runner (make test does)")
+        let folder = Scratch.folder()
+        let job = Scratch.write(
+            """
+            type: automl
+            task: image_classification
+            training_data: t.jsonl
+            limits: {max_trials: 2}
+            training_parameters:
+              min_size: 800
+              layers_to_freeze: 7
+            search_space:
+              - model_name: {type: choice, values: [vitb16r224]}
+                training_crop_size: {type: choice, values: [224, 256]}
+              - model_name: {type: choice, values: [resnet5O]}
+
+            """, folder, "job.yml")
+        let result = try ProgramRun.run(CLITests.binary, ["job", "validate", job])
+        #expect(result.status == 1)
+        let expected = [
+            "\(job):6:3: 'min_size' applies to detection and segmentation only, not to image_classification",
+            "\(job):7:3: 'layers_to_freeze' must be in [0, 6] for vitb16r224",
+            "'training_crop_size' must be 224 for vitb16r224",
+            "'model_name' must be a image_classification model, got 'resnet5O' (did you mean 'resnet50'?)",
+        ]
+        for line in expected { #expect(result.err.contains(line), "\(line)\n\(result.err)") }
+        // The same values where they fit: a ResNet takes 7 stages and any crop size.
+        let fitting = Scratch.write(
+            """
+            type: automl
+            task: image_classification
+            training_data: t.jsonl
+            limits: {max_trials: 2}
+            training_parameters:
+              layers_to_freeze: 7
+            search_space:
+              - model_name: {type: choice, values: [resnet50]}
+                training_crop_size: {type: choice, values: [224, 256]}
+
+            """, folder, "fitting.yml")
+        let passed = try ProgramRun.run(CLITests.binary, ["job", "validate", fitting])
+        #expect(passed.status == 0, "\(passed.err)")
+    }
+}

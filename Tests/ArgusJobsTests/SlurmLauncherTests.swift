@@ -97,4 +97,69 @@ import Testing
                     + "--nproc_per_node=4 --rdzv_backend=c10d --rdzv_id=\"$SLURM_JOB_ID\" --rdzv_endpoint=\"$head:29500\" "
                     + "-m argus_runner train --config '/jobs/t/config.json'"))
     }
+
+    /// `srun --nodes=N …` as Slurm runs it, every node on this machine: N copies of the command,
+    /// each with its node id, all waited for.
+    static let srunStandIn = #"""
+        #!/bin/sh
+        nodes=1
+        while [ $# -gt 0 ]; do
+          case "$1" in
+            --nodes=*) nodes=${1#--nodes=}; shift ;;
+            --ntasks-per-node=*) shift ;;
+            *) break ;;
+          esac
+        done
+        i=0
+        pids=""
+        while [ $i -lt "$nodes" ]; do
+          SLURM_NODEID=$i SLURM_PROCID=$i "$@" &
+          pids="$pids $!"
+          i=$((i + 1))
+        done
+        status=0
+        for pid in $pids; do wait "$pid" || status=$?; done
+        exit $status
+        """#
+
+    /// A trial over two nodes, for real: the launcher's batch script, with stand-ins for `srun` and
+    /// `scontrol` that start each node's `torchrun` on this machine; the two meet at the script's
+    /// rendezvous (c10d on the head node) and train one model together, as on a cluster.
+    @Test func aTwoNodeTrialTrainsThroughTheRendezvous() throws {
+        let python = Repository.path(".venv/bin/python")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: python),
+            "the runner's environment is missing: run scripts/bootstrap.sh --runner (make test does)")
+        let folder = Scratch.folder()
+        let digits = Repository.path("samples/digits")
+        let lines = try String(contentsOfFile: digits + "/train.jsonl", encoding: .utf8).split(separator: "\n")
+            .prefix(32).map { $0.replacingOccurrences(of: #""images/"#, with: "\"\(digits)/images/") }
+        Scratch.write(lines.joined(separator: "\n") + "\n", folder, "train.jsonl")
+        Scratch.write(
+            """
+            {"task": "image_classification", "model_name": "resnet18", "training_data": "\(folder)/train.jsonl",
+             "output": "\(folder)/run", "number_of_epochs": 1, "training_batch_size": 8, "number_of_workers": 0,
+             "valid_resize_size": 32, "valid_crop_size": 32, "training_crop_size": 32, "random_seed": 1,
+             "apply_automl_train_augmentations": false}
+            """, folder, "config.json")
+        let bin = folder + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        chmod(Scratch.write(Self.srunStandIn, bin, "srun"), 0o755)
+        chmod(Scratch.write("#!/bin/sh\necho localhost\n", bin, "scontrol"), 0o755)
+        let launcher = SlurmLauncher(python: python, nodes: 2, processesPerNode: 1)
+        Scratch.write(launcher.script(config: folder + "/config.json", folder: folder), folder, "trial.sbatch")
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let run = try ProgramRun.run(
+            "/bin/sh", [folder + "/trial.sbatch"],
+            environment: ["PATH": bin + ":" + path, "SLURM_JOB_ID": "4242", "SLURM_JOB_NODELIST": "localhost"])
+        #expect(run.status == 0, "\(run.err)")
+        let status = try String(contentsOfFile: folder + "/exit_status", encoding: .utf8)
+        let stderr = (try? String(contentsOfFile: folder + "/stderr.log", encoding: .utf8)) ?? ""
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(stderr.suffix(3000))")
+        let events = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        // 32 images over two nodes of one process each, 8 a batch: 2 steps an epoch; one process reports.
+        #expect(events.contains { $0.contains(#""event": "start""#) && $0.contains(#""steps_per_epoch": 2"#) })
+        #expect(events.filter { $0.contains(#""event": "done""#) }.count == 1, "\(events)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/run/model/model.pt"))
+    }
 }

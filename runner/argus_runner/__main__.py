@@ -1,8 +1,9 @@
 """``python -m argus_runner train|infer|explain|check --config FILE``: one command, one JSON configuration.
 
-``check`` reads ``{"probes": [{"key", "value"}, …]}`` (or that list as a JSON string, ``probes_json``) and reports each setting the runner would refuse
-as an ``invalid`` event (``index``, ``key``, ``message``): Argus's job files are checked by the one owner
-of the settings.
+``check`` reads ``{"task", "probes": [{"key", "value", "models"}, …]}`` (or that list as a JSON string,
+``probes_json``) and reports each setting the runner would refuse — for the task, and for each of the
+models it will train — as an ``invalid`` event (``index``, ``key``, ``message``): Argus's job files are
+checked by the one owner of the settings.
 
 Exit status 0 on success, 2 on a reported failure (one ``error`` event on standard output and the
 message on standard error), 130 when interrupted.
@@ -29,7 +30,7 @@ def main(argv=None):
         raw = settings.read(arguments.config)
         if arguments.command == "check":
             probes = json.loads(raw["probes_json"]) if "probes_json" in raw else raw.get("probes", [])
-            found = settings.problems(probes)
+            found = settings.problems(probes, task=raw.get("task"))
             for problem in found:
                 emit("invalid", **problem)
             emit("done", phase="check", problems=len(found))

@@ -12,24 +12,7 @@ import torchvision  # noqa: E402
 from torchvision.models import detection  # noqa: E402
 from torchvision.models.detection.backbone_utils import resnet_fpn_backbone  # noqa: E402
 
-RESNETS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
-TIMM_NAMES = {
-    "resnest50": "resnest50d",
-    "resnest101": "resnest101e",
-    "seresnext": "seresnext50_32x4d",
-    "vits16r224": "vit_small_patch16_224",
-    "vitb16r224": "vit_base_patch16_224",
-    "vitl16r224": "vit_large_patch16_224",
-}
-CLASSIFIERS = ("mobilenetv2",) + RESNETS + tuple(TIMM_NAMES)
-DETECTORS = tuple(f"fasterrcnn_{r}_fpn" for r in RESNETS) + ("retinanet_resnet50_fpn",)
-SEGMENTERS = tuple(f"maskrcnn_{r}_fpn" for r in RESNETS)
-
-
-def names_for(task):
-    if "classification" in task:
-        return CLASSIFIERS
-    return SEGMENTERS if task == "image_instance_segmentation" else DETECTORS
+from .catalog import CLASSIFIERS, DETECTORS, RESNETS, SEGMENTERS, TIMM_NAMES, names_for  # noqa: E402,F401
 
 
 def build(settings, class_count):

@@ -4,9 +4,11 @@ A configuration is one JSON object. Unknown keys and values of the wrong type or
 that name the key; nothing is guessed.
 """
 
+import difflib
 import json
 from pathlib import Path
 
+from . import catalog
 from .protocol import RunnerError
 
 TASKS = ("image_classification", "image_classification_multilabel", "image_object_detection",
@@ -86,6 +88,20 @@ PATHS = {
 }
 
 ALL = {**COMMON, **INFERENCE, **TRAINING, **PATHS}
+
+# The AutoML service's yolov5 settings: known, but yolov5 is not provided.
+YOLO_ONLY = ("image_size", "model_size", "multi_scale", "img_size")
+
+# Keys that only some tasks read: in a job for another task they are mistakes.
+TASK_ONLY = {
+    **dict.fromkeys(("valid_resize_size", "valid_crop_size", "training_crop_size", "weighted_loss"),
+                    "classification"),
+    "confidence_score_threshold_multilabel": "multi-label classification",
+    **dict.fromkeys(("min_size", "max_size", "box_score_thresh", "nms_iou_thresh", "box_detections_per_img",
+                     "tile_grid_size", "tile_overlap_ratio", "tile_predictions_nms_thresh"),
+                    "detection and segmentation"),
+    **dict.fromkeys(("mask_pixel_score_threshold", "max_number_of_polygon_points"), "instance segmentation"),
+}
 SAVED_WITH_MODEL = list(INFERENCE) + ["task", "model_name"]
 
 
@@ -137,12 +153,18 @@ def _checked(key, value, source):
     return value
 
 
-def problems(probes):
-    """Checks single settings without stopping at the first: ``probes`` is a list of ``{"key", "value"}``;
-    returns ``[{"index", "key", "message"}]`` for each one the runner would refuse."""
+def problems(probes, task=None):
+    """Checks single settings without stopping at the first: ``probes`` is a list of ``{"key", "value"}``,
+    each with the ``models`` it will train (when known); ``task`` is the job's. Returns
+    ``[{"index", "key", "message"}]`` for each one the runner would refuse: a wrong type or range, a key
+    the task does not read, a model name of another task, a value outside what one of the models allows."""
     found = []
     for index, probe in enumerate(probes):
         key = probe.get("key")
+        if key in YOLO_ONLY:
+            found.append({"index": index, "key": key,
+                          "message": f"'{key}' is a yolov5 setting, and yolov5 is not provided here (see the README)"})
+            continue
         if key not in ALL:
             found.append({"index": index, "key": key, "message": f"unknown setting '{key}'",
                           "known": sorted([*COMMON, *INFERENCE, *TRAINING])})
@@ -151,9 +173,40 @@ def problems(probes):
             value = _checked(key, probe.get("value"), "job")
             if key == "tile_grid_size" and value:
                 tile_grid(value, "job")
+            message = _for_task(key, value, task) or _for_models(key, value, probe.get("models") or [])
         except RunnerError as error:
-            found.append({"index": index, "key": key, "message": str(error).removeprefix("job: ")})
+            message = str(error).removeprefix("job: ")
+        if message:
+            found.append({"index": index, "key": key, "message": message})
     return found
+
+
+def _for_task(key, value, task):
+    """Why ``key`` (or the model ``value``) does not fit ``task``, or None."""
+    if task is None:
+        return None
+    group = TASK_ONLY.get(key)
+    if group and task not in catalog.TASK_GROUPS[group]:
+        return f"'{key}' applies to {group} only, not to {task}"
+    if key == "model_name" and value not in catalog.names_for(task):
+        if value == "yolov5":
+            return "'model_name' yolov5 is not provided here (see the README); choose another detection model"
+        close = difflib.get_close_matches(value, catalog.names_for(task), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"'model_name' must be a {task} model, got '{value}'{hint}: {', '.join(catalog.names_for(task))}"
+    return None
+
+
+def _for_models(key, value, models):
+    """Why ``value`` of ``key`` does not fit one of ``models``, or None."""
+    for model in models:
+        stages = catalog.FREEZABLE_STAGES.get(model)
+        if key == "layers_to_freeze" and stages is not None and value > stages:
+            return f"'layers_to_freeze' must be in [0, {stages}] for {model} (its stages before the head), got {value}"
+        size = catalog.FIXED_CROP_SIZE.get(model)
+        if key in ("training_crop_size", "valid_crop_size") and size is not None and value != size:
+            return f"'{key}' must be {size} for {model} (its position embeddings are for {size}-pixel inputs), got {value}"
+    return None
 
 
 def tile_grid(text, source="settings"):

@@ -20,6 +20,21 @@ public enum PathTools {
         return (full as NSString).standardizingPath
     }
 
+    /// An absolute path with `.`, `..` and repeated slashes folded, symbolic links not followed
+    /// (no file-system access but the working directory).
+    public static func lexicalAbsolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in full.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
     /// Whether `path` lies inside `root` once both are made absolute and `..`, `.` and symbolic
     /// links are resolved (for the parts that exist). A path equal to the root is inside it.
     public static func isInside(_ path: String, root: String) -> Bool {
@@ -55,13 +70,14 @@ public enum PathTools {
 
     /// `target` written relative to `folder` (both made absolute first).
     public static func relative(_ target: String, from folder: String) -> String {
-        relative(target, fromAbsolute: absolute(folder))
+        relative(target, fromAbsolute: lexicalAbsolute(folder))
     }
 
-    /// `target` written relative to `folder`, already made absolute with `absolute(_:)` (for many
-    /// targets relative to one folder).
+    /// `target` written relative to `folder`, already made absolute with `lexicalAbsolute(_:)`
+    /// (for many targets relative to one folder). Like Python's `os.path.relpath`, the paths are
+    /// compared as written (`.` and `..` folded, symbolic links not followed).
     public static func relative(_ target: String, fromAbsolute folder: String) -> String {
-        let a = absolute(target).split(separator: "/")
+        let a = lexicalAbsolute(target).split(separator: "/")
         let b = folder.split(separator: "/")
         var common = 0
         while common < a.count && common < b.count && a[common] == b[common] { common += 1 }

@@ -33,27 +33,35 @@ extension COCOEvaluator {
         }
         // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
         let order = stableOrderByScoreDescending(scores)
+        let n = order.count
         let sortedScores = order.map { scores[$0] }
-        var outcomes = [PositiveCurve.Outcome](repeating: .ignored, count: order.count * T)
+        let every = Array(0..<n)
+        let keptByMaxDets = parameters.maxDetections.map { maxDet in
+            maxDet >= largest ? every : every.filter { ranks[order[$0]] < maxDet }
+        }
+        // Per threshold, the outcome of each detection in score order ([t × n + j]).
+        var outcomes = [PositiveCurve.Outcome](repeating: .ignored, count: n * T)
         var curve = PositiveCurve()
         for a in 0..<A {
             var groundTruthCount = 0
             for e in entries { groundTruthCount += Int(matches.groundTruthCounts[e * A + a]) }
             if groundTruthCount == 0 { continue }
             matches.flags.withUnsafeBufferPointer { flags in
-                for (j, i) in order.enumerated() {
-                    let base = flagBase[i] + a * T * flagStride[i]
-                    for t in 0..<T {
-                        let flag = flags[base + t * flagStride[i]]
-                        outcomes[j * T + t] =
-                            flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
+                outcomes.withUnsafeMutableBufferPointer { outcomes in
+                    for (j, i) in order.enumerated() {
+                        let stride = flagStride[i]
+                        let base = flagBase[i] + a * T * stride
+                        for t in 0..<T {
+                            let flag = flags[base + t * stride]
+                            outcomes[t * n + j] =
+                                flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
+                        }
                     }
                 }
             }
-            for (m, maxDet) in parameters.maxDetections.enumerated() {
-                let kept = maxDet >= largest ? Array(order.indices) : order.indices.filter { ranks[order[$0]] < maxDet }
+            for (m, kept) in keptByMaxDets.enumerated() {
                 for t in 0..<T {
-                    curve.build(kept: kept, outcomes: outcomes, threshold: t, thresholds: T, scores: sortedScores)
+                    curve.build(kept: kept, outcomes: outcomes, offset: t * n, scores: sortedScores)
                     storage.setRecall(
                         kept.isEmpty ? 0 : curve.truePositives / Double(groundTruthCount), t: t, k: k, a: a, m: m)
                     curve.interpolate(
@@ -85,8 +93,9 @@ struct PositiveCurve {
     /// The true positives, as pycocotools' cumulative sum.
     var truePositives = 0.0
 
-    /// Walks the kept detections (positions in the score order, best first) at threshold t.
-    mutating func build(kept: [Int], outcomes: [Outcome], threshold t: Int, thresholds T: Int, scores all: [Double]) {
+    /// Walks the kept detections (positions in the score order, best first) at one threshold,
+    /// whose outcomes start at `offset`.
+    mutating func build(kept: [Int], outcomes: [Outcome], offset: Int, scores all: [Double]) {
         let epsilon = 2.220446049250313e-16  // np.spacing(1)
         precision.removeAll(keepingCapacity: true)
         scores.removeAll(keepingCapacity: true)
@@ -94,7 +103,7 @@ struct PositiveCurve {
         var fp = 0.0
         outcomes.withUnsafeBufferPointer { outcomes in
             for index in kept {
-                switch outcomes[index * T + t] {
+                switch outcomes[offset + index] {
                 case .truePositive:
                     tp += 1
                     precision.append(tp / (fp + tp + epsilon))
