@@ -221,16 +221,16 @@ public enum MaskOperations {
         var ye = 0
         var cc = 0
         var xp = 0
-        // The column of each run end, followed forward instead of divided (positions only grow).
+        // The column of each run end: divided when it moves on (t ≥ 0 then), stepped back by one at most.
         var column = 0
         var columnStart = 0
         mask.counts.withUnsafeBufferPointer { counts in
             for j in 0..<m {
                 cc += Int(counts[j])
                 let t = cc - j % 2
-                while t >= columnStart + h {
-                    column += 1
-                    columnStart += h
+                if t >= columnStart + h {
+                    column = t / h
+                    columnStart = column * h
                 }
                 while t < columnStart {
                     column -= 1

@@ -68,13 +68,16 @@ public enum ClassificationReport {
         if let calibration = calibrationSection(run, settingsLine: settingsLine) { sections.append(calibration) }
         if let gallery = gallerySection(run, options: options) { sections.append(gallery) }
         if let explanations = explanationSection(run, options: options) { sections.append(explanations) }
+        sections.append(run.glossarySection())
 
         let primary = run.primaryMetric
-        var headline: [(String, String)] = [(primary.name, primary.value.map { formatMetric($0) } ?? "—")]
+        var headline: [(String, String)] = [
+            (run.metricName(primary.name), primary.value.map { formatMetric($0) } ?? "—")
+        ]
         for name in run.isMultilabel
             ? ["f1_score_micro", "hamming_loss", "AUC_macro"] : ["f1_score_macro", "AUC_macro", "log_loss"]
-        {
-            if let v = run.scalar(name) { headline.append((name, formatMetric(v))) }
+        where name != primary.name {
+            if let v = run.scalar(name) { headline.append((run.metricName(name), formatMetric(v))) }
         }
         headline.append(("images", String(images)))
         var document = ReportDocument(
@@ -86,12 +89,14 @@ public enum ClassificationReport {
     }
 
     static func summarySection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
-        var rows: [[ReportDocument.Table.Cell]] = run.scalars.map { [.text($0.0), .number($0.1)] }
-        for (key, value) in run.countRows { rows.append([.text(key), .count(value)]) }
+        var rows: [[ReportDocument.Table.Cell]] = run.scalars.map {
+            [.text(run.metricName($0.0)), .text($0.0), .number($0.1)]
+        }
+        for (key, value) in run.countRows { rows.append([.text(key), .text(""), .count(value)]) }
         var blocks: [ReportDocument.Block] = [
             .table(
                 .init(
-                    id: "summary", title: "All metrics", settings: settingsLine, header: ["metric", "value"],
+                    id: "summary", title: "All metrics", settings: settingsLine, header: ["metric", "key", "value"],
                     rows: rows, sortable: false))
         ]
         if let absent = run.classificationMetrics?.classesAbsent, !absent.isEmpty {

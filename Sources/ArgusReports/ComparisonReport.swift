@@ -41,7 +41,7 @@ public enum ComparisonReport {
                 let delta = value - baseline
                 text += " (" + (delta >= 0 ? "+" : "") + formatMetric(delta) + ")"
             }
-            headline.append(("\(names[k]): \(primary)", text))
+            headline.append(("\(names[k]): \(base.metricName(primary))", text))
         }
         var document = ReportDocument(
             title: "Model comparison — " + names.joined(separator: " vs "),
@@ -65,7 +65,7 @@ public enum ComparisonReport {
         var extra: [(String, (EvaluationRun) -> Double?)] = []
         if runs[0].detectionMetrics?.coco != nil {
             for statistic in COCOStatistic.allCases {
-                extra.append(("COCO \(statistic.name)", { run in run.detectionMetrics?.coco?.value(statistic) }))
+                extra.append(("coco.\(statistic.name)", { run in run.detectionMetrics?.coco?.value(statistic) }))
             }
         }
         var header = ["metric"] + names
@@ -75,7 +75,7 @@ public enum ComparisonReport {
             metricNames.map { name in (name, { $0.scalar(name) }) } + extra
         for (name, get) in getters {
             let values = runs.map(get)
-            var row: [ReportDocument.Table.Cell] = [.text(name)] + values.map { .number($0) }
+            var row: [ReportDocument.Table.Cell] = [.text(runs[0].metricName(name))] + values.map { .number($0) }
             for v in values.dropFirst() {
                 var cell = ReportDocument.Table.Cell.delta(difference(v, values[0]))
                 if lowerIsBetter.contains(name) {

@@ -49,12 +49,17 @@ public enum DetectionReport {
         if let gallery = gallerySection(run, options: options, iou: iou, scoreThreshold: scoreThreshold) {
             sections.append(gallery)
         }
+        sections.append(run.glossarySection())
 
         let primary = run.primaryMetric
-        var headline: [(String, String)] = [(primary.name, primary.value.map { formatMetric($0) } ?? "—")]
-        for name in ["precision", "recall"] { if let v = run.scalar(name) { headline.append((name, formatMetric(v))) } }
+        var headline: [(String, String)] = [
+            (run.metricName(primary.name), primary.value.map { formatMetric($0) } ?? "—")
+        ]
+        for name in ["precision", "recall"] where name != primary.name {
+            if let v = run.scalar(name) { headline.append((run.metricName(name), formatMetric(v))) }
+        }
         if let ap = run.detectionMetrics?.coco?.stats.first {
-            headline.append(("COCO AP", ap < 0 ? "—" : formatMetric(ap)))
+            headline.append((MetricGlossary.cocoEntry(.ap).name, ap < 0 ? "—" : formatMetric(ap)))
         }
         headline.append(("images", String(images)))
         var document = ReportDocument(
@@ -68,17 +73,19 @@ public enum DetectionReport {
     // MARK: Sections
 
     static func summarySection(_ run: EvaluationRun, settingsLine: String) -> ReportDocument.Section {
-        var rows: [[ReportDocument.Table.Cell]] = run.scalars.map { [.text($0.0), .number($0.1)] }
-        for (key, value) in run.countRows { rows.append([.text(key), .count(value)]) }
+        var rows: [[ReportDocument.Table.Cell]] = run.scalars.map {
+            [.text(run.metricName($0.0)), .text($0.0), .number($0.1)]
+        }
+        for (key, value) in run.countRows { rows.append([.text(key), .text(""), .count(value)]) }
         if let file = run.detectionMetrics {
-            rows.append([.text("metric type"), .text(file.metricType.rawValue)])
-            rows.append([.text("iou threshold"), .text(formatNumber(file.iouThreshold))])
+            rows.append([.text("metric type"), .text("metric_type"), .text(file.metricType.rawValue)])
+            rows.append([.text("iou threshold"), .text("iou_threshold"), .text(formatNumber(file.iouThreshold))])
             if let interpolation = file.interpolation {
-                rows.append([.text("interpolation"), .text(interpolation.rawValue)])
+                rows.append([.text("interpolation"), .text("interpolation"), .text(interpolation.rawValue)])
             }
         }
         let table = ReportDocument.Table(
-            id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "value"],
+            id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "key", "value"],
             rows: rows, sortable: false)
         let notes = (run.detectionMetrics?.notes ?? []).map { ReportDocument.Block.paragraph("Note: " + $0) }
         return .init(id: "summary", title: "Summary", blocks: [.table(table)] + notes)

@@ -1,6 +1,7 @@
 import ArgusCharts
 import ArgusData
 import ArgusIO
+import ArgusMetrics
 import ArgusPipeline
 import ArgusResults
 import ArgusTestSupport
@@ -177,7 +178,7 @@ import Testing
         #expect(
             data["pr_overlay"]?["micro"] != nil && data["roc_overlay"]?["macro"] != nil && data["per_class_bars"] != nil
         )
-        #expect(document.headline.first?.0 == "iou")
+        #expect(document.headline.first?.0 == "IoU (over images)")
         #expect(Self.externalReferences(HTMLReport.render(document)) == [] && !PDFReport.render(document).isEmpty)
 
         // COCO-only detection: no VOC curves or match outcomes, the COCO table and per-category AP bars.
@@ -389,5 +390,46 @@ extension ReportsTests {
             if case .paragraph(let text) = $0 { text.contains("\"person\"") } else { false }
         }
         #expect(notes?.count == 1)
+    }
+}
+
+/// Names people read: every metric a report shows has a readable name and a definition.
+@Suite struct GlossaryTests {
+    @Test func everyMetricOfEveryTaskHasAReadableNameAndADefinition() throws {
+        let keys =
+            MulticlassMetrics(labels: ["a", "b"], truth: [0, 1], scores: [0.9, 0.1, 0.2, 0.8]).scalars().map(\.0)
+            + MultilabelMetrics(
+                labels: ["a", "b"], truth: [true, false, false, true], scores: [0.9, 0.2, 0.3, 0.7], threshold: 0.5
+            )
+            .scalars().map(\.0)
+            + COCOStatistic.allCases.map { "coco.\($0.name)" }
+        for key in keys {
+            let entry = MetricGlossary.entry(key)
+            #expect(entry != nil && entry?.name != key || key == "accuracy", "\(key)")
+            #expect((entry?.definition.count ?? 0) > 20, "\(key)")
+        }
+        let context = MetricGlossary.DetectionContext(iouThreshold: 0.5, interpolation: "all-point")
+        #expect(MetricGlossary.name("mean_average_precision", detection: context) == "mAP@0.5 (VOC, all-point)")
+        #expect(MetricGlossary.name("coco.AP") == "COCO AP@[.50:.95]")
+        #expect(MetricGlossary.name("f1_score_macro") == "F1 (macro over classes)")
+        #expect(
+            MetricGlossary.name("precision", detection: context) == "precision (macro over classes, all detections)")
+    }
+
+    @Test func reportsUseTheNamesAndEndWithTheGlossary() throws {
+        let folder = Scratch.folder()
+        let job = ClassificationEvaluationJob(
+            groundTruth: Repository.path("samples/digits/validation.jsonl"),
+            predictions: Repository.path("samples/digits/predictions.jsonl"))
+        try job.write(try job.run(), to: folder + "/eval", overwrite: false)
+        let document = ReportFiles.document(try EvaluationRun(folder: folder + "/eval"))
+        #expect(document.headline.map(\.0).contains("F1 (macro over classes)"))
+        #expect(document.sections.last?.id == "glossary")
+        let html = HTMLReport.render(document)
+        #expect(html.contains("ROC AUC (weighted by support) — AUC_weighted: The area under the ROC curve"))
+        let path = folder + "/r.pdf"
+        FileManager.default.createFile(atPath: path, contents: Data(PDFReport.render(document)))
+        let pdf = try ReportsTests.pdfText(path)
+        #expect(pdf.contains("Glossary") && pdf.contains("F1 (macro over classes)"))
     }
 }
