@@ -108,7 +108,8 @@ public func drawHeading(title: String, settings: String, on canvas: Canvas, x: D
     canvas.text(canvas.fitted(settings, width: available), x: x, y: 33, color: Palette.mutedText)
 }
 
-/// A legend box listing coloured entries; placed inside `area` at the bottom-right or top-right.
+/// A legend box listing coloured entries, placed inside `area` in a corner: a given one, or the one
+/// covering the fewest drawn points (`place(on:in:avoiding:)`).
 public struct Legend {
     /// One line of the legend.
     public struct Entry {
@@ -133,16 +134,43 @@ public struct Legend {
     /// A legend.
     public init(entries: [Entry]) { self.entries = entries }
 
+    static let lineHeight = 14.0
+
+    /// The legend's box in a corner of `area`.
+    public func box(on canvas: Canvas, in area: Rect, corner: Corner) -> Rect {
+        canvas.setFont(size: 9.5)
+        let textWidth = entries.map { canvas.textWidth($0.label) }.max() ?? 0
+        let width = min(area.width - 8, textWidth + 34)
+        let height = Double(entries.count) * Self.lineHeight + 8
+        let left = corner == .bottomLeft || corner == .topLeft
+        let top = corner == .topLeft || corner == .topRight
+        return Rect(
+            x: left ? area.x + 6 : area.maxX - width - 6, y: top ? area.y + 6 : area.maxY - height - 6,
+            width: width, height: height)
+    }
+
+    /// The corner whose box covers the fewest of `points` (canvas coordinates of what is drawn);
+    /// ties go to the earlier corner of `Corner.preference`.
+    public func place(on canvas: Canvas, in area: Rect, avoiding points: [(Double, Double)]) -> Corner {
+        var best = Corner.preference[0]
+        var fewest = Int.max
+        for corner in Corner.preference {
+            let box = box(on: canvas, in: area, corner: corner).inset(top: -3, left: -3, bottom: -3, right: -3)
+            let covered = points.reduce(0) { $0 + (box.contains(x: $1.0, y: $1.1) ? 1 : 0) }
+            if covered < fewest {
+                fewest = covered
+                best = corner
+            }
+        }
+        return best
+    }
+
     /// Draws the legend in a corner of `area`.
     public func draw(on canvas: Canvas, in area: Rect, corner: Corner = .bottomRight) {
         guard !entries.isEmpty else { return }
-        canvas.setFont(size: 9.5)
-        let lineHeight = 14.0
-        let textWidth = entries.map { canvas.textWidth($0.label) }.max() ?? 0
-        let width = min(area.width - 8, textWidth + 34)
-        let height = Double(entries.count) * lineHeight + 8
-        let x = area.maxX - width - 6
-        let y = corner == .bottomRight ? area.maxY - height - 6 : area.y + 6
+        let frame = box(on: canvas, in: area, corner: corner)
+        let lineHeight = Self.lineHeight
+        let (x, y, width, height) = (frame.x, frame.y, frame.width, frame.height)
         canvas.fill(Rect(x: x, y: y, width: width, height: height), Palette.background.with(alpha: 0.88))
         canvas.stroke(Rect(x: x, y: y, width: width, height: height), Palette.grid, width: 0.6)
         for (i, entry) in entries.enumerated() {
@@ -159,5 +187,37 @@ public struct Legend {
     }
 
     /// Where the legend goes.
-    public enum Corner { case bottomRight, topRight }
+    public enum Corner: Sendable, CaseIterable {
+        case bottomRight, topRight, topLeft, bottomLeft
+
+        /// The order corners are tried in.
+        public static let preference: [Corner] = [.bottomRight, .topRight, .topLeft, .bottomLeft]
+    }
+}
+
+/// Axis ranges that show how the data spread, instead of always 0 to 1.
+public enum AxisRange {
+    /// For values in [0, 1] bunched near the top (the smallest at least 0.5): from a round 0.05
+    /// below the smallest up to 1, so that 0.95 and 0.98 look different; 0...1 otherwise.
+    public static func unitValues(_ values: [Double]) -> ClosedRange<Double> {
+        let finite = values.filter(\.isFinite)
+        guard let smallest = finite.min(), smallest >= 0.5, (finite.max() ?? 1) <= 1 else { return 0...1 }
+        let twentieths = max(0, (smallest * 20).rounded(.down) - 1)
+        return (twentieths / 20)...1
+    }
+
+    /// For scores in [0, 1]: from the largest tenth at or below the smallest score up to 1 (0...1
+    /// when a score is under 0.1 or there is none).
+    public static func scores(_ values: [Double]) -> ClosedRange<Double> {
+        guard let smallest = values.filter(\.isFinite).min(), smallest >= 0.1, smallest < 1 else { return 0...1 }
+        return ((smallest * 10).rounded(.down) / 10)...1
+    }
+
+    /// Whether one category swamps the others' counts (the largest more than ten times the median
+    /// of the positive counts): a case for a logarithmic axis.
+    public static func dominated(_ counts: [Double]) -> Bool {
+        let positive = counts.filter { $0 > 0 }.sorted()
+        guard positive.count >= 3, let largest = positive.last else { return false }
+        return largest > 10 * positive[positive.count / 2]
+    }
 }

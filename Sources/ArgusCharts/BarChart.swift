@@ -1,3 +1,5 @@
+import Foundation
+
 /// Horizontal bars, one row per category, one bar per series in each row (per-class AP,
 /// precision, recall; support; the TIDE breakdown; per-class deltas between models).
 /// Negative values extend to the left of zero.
@@ -34,6 +36,8 @@ public struct BarChart: Drawable {
     public var signColored = false
     /// The chart's width.
     public var width: Double = 560
+    /// A logarithmic value axis (log10(1 + v): 0 stays 0), for counts one category dominates.
+    public var logScale = false
 
     /// A chart.
     public init(
@@ -63,6 +67,27 @@ public struct BarChart: Drawable {
         return low == high ? low...(low + 1) : low...high
     }
 
+    /// The value axis across `left...right`: where a value is drawn, where bars start (0, or the
+    /// domain's end nearest to it when the domain leaves 0 out) and the ticks.
+    func valueAxis(left: Double, right: Double) -> (position: (Double) -> Double, baseline: Double, ticks: [Double]) {
+        if logScale {
+            let top = max(1, series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+            let span = log10(1 + top)
+            let position = { (v: Double) in left + (right - left) * log10(1 + max(0, v)) / span }
+            var ticks: [Double] = [0]
+            var power = 1.0
+            while power <= top {
+                ticks.append(power)
+                power *= 10
+            }
+            return (position, left, ticks)
+        }
+        let domain = resolvedDomain
+        let scale = Scale(domain: domain, range: (left, right))
+        let clamped = { (v: Double) in scale(min(max(v, domain.lowerBound), domain.upperBound)) }
+        return (clamped, clamped(0), scale.ticks())
+    }
+
     /// Draws the chart.
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
@@ -71,12 +96,11 @@ public struct BarChart: Drawable {
         let top = 46 + legendHeight
         let plot = Rect(
             x: labelWidth + 14, y: top, width: width - labelWidth - 80, height: rowHeight * Double(categories.count))
-        let scale = Scale(domain: resolvedDomain, range: (plot.x, plot.maxX))
-        for t in scale.ticks() {
+        let (scale, zero, ticks) = valueAxis(left: plot.x, right: plot.maxX)
+        for t in ticks {
             canvas.strokeLine(from: (scale(t), plot.y), to: (scale(t), plot.maxY), Palette.grid, width: 0.6)
             canvas.text(formatNumber(t), x: scale(t), y: plot.maxY + 12, align: .center, color: Palette.mutedText)
         }
-        let zero = scale(0)
         for (row, category) in categories.enumerated() {
             let y = plot.y + Double(row) * rowHeight + 3
             canvas.setFont(size: 9.5)

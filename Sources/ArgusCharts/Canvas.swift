@@ -45,6 +45,8 @@ public struct Rect: Equatable, Sendable {
     public func inset(top: Double = 0, left: Double = 0, bottom: Double = 0, right: Double = 0) -> Rect {
         Rect(x: x + left, y: y + top, width: max(0, width - left - right), height: max(0, height - top - bottom))
     }
+    /// Whether the point lies inside (edges included).
+    public func contains(x px: Double, y py: Double) -> Bool { px >= x && px <= maxX && py >= y && py <= maxY }
 }
 
 /// How text sits on its anchor.

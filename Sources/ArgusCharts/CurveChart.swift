@@ -53,8 +53,8 @@ public struct CurveChart: Drawable {
     public var series: [Series]
     /// The guide lines.
     public var guide: Guide = .none
-    /// Where the legend goes.
-    public var legendCorner: Legend.Corner = .bottomRight
+    /// Where the legend goes; nil: the corner covering the fewest points of the curves.
+    public var legendCorner: Legend.Corner?
     /// Legend entries for what has no series of its own (e.g. "other classes").
     public var extraLegend: [Legend.Entry] = []
     /// The chart's size.
@@ -93,11 +93,30 @@ public struct CurveChart: Drawable {
                 canvas.stroke()
             }
         }
-        Legend(
+        let legend = Legend(
             entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) }
-                + extraLegend
-        )
-        .draw(on: canvas, in: frame.plot, corner: legendCorner)
+                + extraLegend)
+        let corner = legendCorner ?? legend.place(on: canvas, in: frame.plot, avoiding: drawnPoints(frame))
+        legend.draw(on: canvas, in: frame.plot, corner: corner)
+    }
+
+    /// Canvas points along every series (and its marker), densely enough that a legend box over a
+    /// line covers some of them.
+    func drawnPoints(_ frame: ChartFrame) -> [(Double, Double)] {
+        var points: [(Double, Double)] = []
+        for s in series {
+            let line = Self.thinned(s, frame)
+            for (a, b) in zip(line, line.dropFirst()) {
+                let steps = max(1, Int((abs(b.0 - a.0) + abs(b.1 - a.1)) / 4))
+                for k in 0..<steps {
+                    let t = Double(k) / Double(steps)
+                    points.append((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+                }
+            }
+            if let last = line.last { points.append(last) }
+            if let m = s.marker { points.append((frame.x(m.x), frame.y(m.y))) }
+        }
+        return points
     }
 
     func drawGuide(_ frame: ChartFrame, on canvas: Canvas) {

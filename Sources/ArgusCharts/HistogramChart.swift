@@ -56,8 +56,19 @@ public struct HistogramChart: Drawable {
                 canvas.fill(r, s.color)
             }
         }
-        Legend(entries: series.map { Legend.Entry(label: $0.name, color: $0.color, filled: true) })
-            .draw(on: canvas, in: frame.plot, corner: .topRight)
+        // The legend goes where the bars are lowest: the corner covering the fewest bar points.
+        var tops: [(Double, Double)] = []
+        for s in series {
+            for (i, c) in s.counts.enumerated() where c > 0 && i + 1 < edges.count {
+                var y = frame.y(c)
+                while y <= frame.y(0) {
+                    tops.append(((frame.x(edges[i]) + frame.x(edges[i + 1])) / 2, y))
+                    y += 4
+                }
+            }
+        }
+        let legend = Legend(entries: series.map { Legend.Entry(label: $0.name, color: $0.color, filled: true) })
+        legend.draw(on: canvas, in: frame.plot, corner: legend.place(on: canvas, in: frame.plot, avoiding: tops))
     }
 }
 

@@ -228,19 +228,20 @@ public enum ClassificationReport {
         let labels = entries.map { $0.label }
         func column(_ key: String) -> [Double?] { entries.map { $0.values[key] } }
         func filled(_ key: String) -> PlainJSON { .numbers(entries.map { $0.values[key] ?? .nan }) }
+        let barSeries: [BarChart.Series] = [
+            .init(name: "precision", values: column("precision"), color: Palette.category(0)),
+            .init(name: "recall", values: column("recall"), color: Palette.category(1)),
+            .init(name: "F1", values: column("f1"), color: Palette.category(2)),
+        ]
+        let axis = unitBarAxis(barSeries, settings: settingsLine)
         let bars = BarChart(
-            title: "Per-class precision, recall and F1 (sorted by F1)\(note)", settings: settingsLine,
-            categories: labels,
-            series: [
-                .init(name: "precision", values: column("precision"), color: Palette.category(0)),
-                .init(name: "recall", values: column("recall"), color: Palette.category(1)),
-                .init(name: "F1", values: column("f1"), color: Palette.category(2)),
-            ],
-            valueTitle: "value", domain: 0...1)
-        let support = BarChart(
-            title: "Support per class (images with the class)\(note)", settings: settingsLine, categories: labels,
-            series: [.init(name: "support", values: column("support"), color: Palette.groundTruth)],
-            valueTitle: "images")
+            title: "Per-class precision, recall and F1 (sorted by F1)\(note)", settings: axis.settings,
+            categories: labels, series: barSeries, valueTitle: "value", domain: axis.domain)
+        let support = countBars(
+            BarChart(
+                title: "Support per class (images with the class)\(note)", settings: settingsLine, categories: labels,
+                series: [.init(name: "support", values: column("support"), color: Palette.groundTruth)],
+                valueTitle: "images"))
         let header = ["class", "support", "precision", "recall", "F1", "AUC", "average precision"]
         let rows: [[ReportDocument.Table.Cell]] = run.perLabel.map { label, v in
             [

@@ -173,7 +173,6 @@ public enum DetectionReport {
             title:
                 "Precision–recall: all \(others.count + shown.count) classes (the \(shown.count) most frequent in colour), micro and macro",
             settings: settingsLine, xTitle: "recall", yTitle: "precision", series: series, guide: .isoF1)
-        overlay.legendCorner = .bottomRight
         if !others.isEmpty {
             overlay.extraLegend = [Legend.Entry(label: "other classes (\(others.count))", color: Palette.grid)]
         }
@@ -228,8 +227,12 @@ public enum DetectionReport {
                         name: "F1", x: curve.thresholds, y: curve.f1, color: Palette.category(2), width: 2,
                         marker: best.map { (x: $0.threshold, y: $0.f1) }),
                 ])
-            chart.legendCorner = .bottomRight
             chart.size = (400, 300)
+            // The score axis starts where the scores start (a model that keeps only scores ≥ 0.4).
+            chart.xDomain = AxisRange.scores(curve.thresholds)
+            if chart.xDomain.lowerBound > 0 {
+                chart.settings += " · score axis from \(formatNumber(chart.xDomain.lowerBound))"
+            }
             let kept = thinnedIndices(x: curve.thresholds, y: curve.f1.isEmpty ? curve.y : curve.f1)
             figures.append(
                 .init(
@@ -316,15 +319,15 @@ public enum DetectionReport {
             let labels = byAP.map { $0.label }
             func column(_ key: String) -> [Double?] { byAP.map { $0.values[key] } }
             func filled(_ key: String) -> PlainJSON { .numbers(byAP.map { $0.values[key] ?? .nan }) }
+            let barSeries: [BarChart.Series] = [
+                .init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
+                .init(name: "precision", values: column("precision"), color: Palette.category(1)),
+                .init(name: "recall", values: column("recall"), color: Palette.category(2)),
+            ]
+            let axis = unitBarAxis(barSeries, settings: settingsLine)
             let bars = BarChart(
-                title: "Per-class AP, precision and recall (sorted by AP)\(apNote)", settings: settingsLine,
-                categories: labels,
-                series: [
-                    .init(name: "AP", values: column("average_precision"), color: Palette.category(0)),
-                    .init(name: "precision", values: column("precision"), color: Palette.category(1)),
-                    .init(name: "recall", values: column("recall"), color: Palette.category(2)),
-                ],
-                valueTitle: "value", domain: 0...1)
+                title: "Per-class AP, precision and recall (sorted by AP)\(apNote)", settings: axis.settings,
+                categories: labels, series: barSeries, valueTitle: "value", domain: axis.domain)
             blocks.append(
                 .chart(
                     .init(
@@ -342,14 +345,15 @@ public enum DetectionReport {
             let truthCounts: [Double?] = bySupport.map { $0.values["ground_truth"] }
             let detectionCounts: [Double?] = bySupport.map { $0.values["detections"] }
             let supportLabels = bySupport.map { $0.label }
-            let support = BarChart(
-                title: "Ground-truth objects and detections per class\(supportNote)", settings: settingsLine,
-                categories: supportLabels,
-                series: [
-                    .init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
-                    .init(name: "detections", values: detectionCounts, color: Palette.category(4)),
-                ],
-                valueTitle: "count")
+            let support = countBars(
+                BarChart(
+                    title: "Ground-truth objects and detections per class\(supportNote)", settings: settingsLine,
+                    categories: supportLabels,
+                    series: [
+                        .init(name: "ground truth", values: truthCounts, color: Palette.groundTruth),
+                        .init(name: "detections", values: detectionCounts, color: Palette.category(4)),
+                    ],
+                    valueTitle: "count"))
             blocks.append(
                 .chart(
                     .init(
@@ -365,13 +369,14 @@ public enum DetectionReport {
                 let y = b.ap ?? -1
                 return x != y ? x > y : a.name < b.name
             }
+            let barSeries: [BarChart.Series] = [
+                .init(name: "AP", values: entries.map(\.ap), color: Palette.category(0)),
+                .init(name: "AP50", values: entries.map(\.ap50), color: Palette.category(1)),
+            ]
+            let axis = unitBarAxis(barSeries, settings: settingsLine)
             let bars = BarChart(
-                title: "Per-category COCO AP (sorted)", settings: settingsLine, categories: entries.map(\.name),
-                series: [
-                    .init(name: "AP", values: entries.map(\.ap), color: Palette.category(0)),
-                    .init(name: "AP50", values: entries.map(\.ap50), color: Palette.category(1)),
-                ],
-                valueTitle: "value", domain: 0...1)
+                title: "Per-category COCO AP (sorted)", settings: axis.settings, categories: entries.map(\.name),
+                series: barSeries, valueTitle: "value", domain: axis.domain)
             blocks.append(
                 .chart(
                     .init(

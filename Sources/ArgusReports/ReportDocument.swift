@@ -231,3 +231,19 @@ extension Array where Element == Double {
         indices.count == count ? self : indices.map { $0 < count ? self[$0] : .nan }
     }
 }
+
+/// A value axis for per-class bars of values in [0, 1]: zoomed in when they bunch near the top, with
+/// a note on the chart's settings line saying where the axis starts.
+func unitBarAxis(_ series: [BarChart.Series], settings: String) -> (domain: ClosedRange<Double>, settings: String) {
+    let domain = AxisRange.unitValues(series.flatMap { $0.values.compactMap { $0 } })
+    guard domain.lowerBound > 0 else { return (domain, settings) }
+    return (domain, settings + " · value axis from \(formatNumber(domain.lowerBound)), not 0")
+}
+
+/// A count chart one category swamps is drawn on a logarithmic axis, said in its settings line.
+func countBars(_ chart: BarChart) -> BarChart {
+    var chart = chart
+    chart.logScale = AxisRange.dominated(chart.series.flatMap { $0.values.compactMap { $0 } })
+    if chart.logScale { chart.settings += " · logarithmic axis (one class has far more than the others)" }
+    return chart
+}

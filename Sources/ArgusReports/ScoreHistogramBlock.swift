@@ -16,9 +16,19 @@ struct ScoreHistogramGroup {
         _ first: ScoreHistogramGroup, _ second: ScoreHistogramGroup
     ) -> ReportDocument.Block {
         let edges = first.histogram.edges
+        // The drawing starts at the tenth below the first score (the data keeps every bin).
+        let filled = edges.indices.dropLast().first {
+            first.histogram.counts[$0] > 0 || second.histogram.counts[$0] > 0
+        }
+        let start = filled.map { AxisRange.scores([edges[$0]]).lowerBound } ?? 0
+        let skip = edges.dropLast().firstIndex { $0 >= start - 1e-9 } ?? 0
+        var settings = settingsLine
+        if skip > 0 { settings += " · score axis from \(formatNumber(edges[skip]))" }
         let chart = HistogramChart(
-            title: title, settings: settingsLine, edges: edges,
-            series: [first, second].map { .init(name: $0.name, counts: $0.histogram.counts, color: $0.color) },
+            title: title, settings: settings, edges: Array(edges[skip...]),
+            series: [first, second].map {
+                .init(name: $0.name, counts: Array($0.histogram.counts[skip...]), color: $0.color)
+            },
             xTitle: xTitle)
         let data: PlainJSON = .object([
             ("edges", .numbers(edges)), (first.key, .numbers(first.histogram.counts)),

@@ -196,3 +196,72 @@ import Testing
         #expect(fits(long) == (6.5, true))
     }
 }
+
+/// Axis ranges that show the data: score axes from where the scores start, bars of values bunched
+/// near 1 zoomed in, counts one class swamps on a logarithmic axis.
+@Suite struct AxisRangeTests {
+    @Test func scoreAxesStartWhereTheScoresStart() {
+        #expect(AxisRange.scores([0.43, 0.9, 0.61]) == 0.4...1)
+        #expect(AxisRange.scores([0.05, 0.9]) == 0...1)
+        #expect(AxisRange.scores([]) == 0...1)
+    }
+
+    @Test func valuesBunchedNearOneAreZoomedIn() {
+        #expect(AxisRange.unitValues([0.95, 0.98, 0.97]) == 0.9...1)
+        #expect(AxisRange.unitValues([0.2, 0.98]) == 0...1)
+        let bars = BarChart(
+            title: "t", settings: "s", categories: ["a", "b"],
+            series: [.init(name: "F1", values: [0.95, 0.98], color: Palette.category(0))], valueTitle: "v",
+            domain: AxisRange.unitValues([0.95, 0.98]))
+        let axis = bars.valueAxis(left: 100, right: 500)
+        // Bars start at the axis's left end, not at a 0 far outside the plot, and 0.95 and 0.98 differ visibly.
+        #expect(axis.baseline == 100)
+        #expect(axis.position(0.98) - axis.position(0.95) > 100)
+        #expect(axis.ticks.first! >= 0.9 && axis.ticks.last! <= 1)
+    }
+
+    @Test func countsOneClassSwampsGoOnALogarithmicAxis() {
+        let counts: [Double] = [188, 12, 9, 7, 5, 3]
+        #expect(AxisRange.dominated(counts))
+        #expect(!AxisRange.dominated([30, 25, 20, 12]))
+        var bars = BarChart(
+            title: "t", settings: "s", categories: counts.map { "\($0)" },
+            series: [.init(name: "n", values: counts.map { $0 }, color: Palette.groundTruth)], valueTitle: "count")
+        bars.logScale = true
+        let axis = bars.valueAxis(left: 0, right: 300)
+        #expect(axis.ticks == [0, 1, 10, 100])
+        #expect(axis.position(0) == 0 && abs(axis.position(188) - 300) < 1e-9)
+        // On the logarithmic axis the small classes take a visible share of the width.
+        #expect(axis.position(5) > 90)
+    }
+}
+
+/// Legends go where the data is not.
+@Suite struct LegendPlacementTests {
+    func frame(_ chart: CurveChart) -> ChartFrame {
+        ChartFrame(
+            title: chart.title, settings: chart.settings, xTitle: chart.xTitle, yTitle: chart.yTitle,
+            xDomain: chart.xDomain, yDomain: chart.yDomain, size: chart.size)
+    }
+
+    @Test func aCurveEndingBottomRightPushesTheLegendElsewhere() {
+        // A precision–recall curve falling to recall 1 at precision 0.05, and a flat recall line along the top.
+        let chart = CurveChart(
+            title: "t", settings: "s", xTitle: "recall", yTitle: "precision",
+            series: [
+                .init(name: "precision", x: [0, 0.5, 0.9, 1], y: [1, 0.7, 0.3, 0.05], color: Palette.category(0)),
+                .init(name: "recall", x: [0, 1], y: [0.95, 0.95], color: Palette.category(1)),
+            ])
+        let canvas = Canvas.measuring()
+        let plot = frame(chart).plot
+        let legend = Legend(entries: chart.series.map { Legend.Entry(label: $0.name, color: $0.color) })
+        let points = chart.drawnPoints(frame(chart))
+        let corner = legend.place(on: canvas, in: plot, avoiding: points)
+        #expect(corner == .bottomLeft)
+        let box = legend.box(on: canvas, in: plot, corner: corner)
+        #expect(!points.contains { box.contains(x: $0.0, y: $0.1) })
+        // The bottom-right box, the old fixed place, covered the curve.
+        let old = legend.box(on: canvas, in: plot, corner: .bottomRight)
+        #expect(points.contains { old.contains(x: $0.0, y: $0.1) })
+    }
+}
