@@ -65,6 +65,8 @@ public final class Canvas {
 
     /// Set when the canvas owns its context (a measuring canvas).
     private var ownedSurface: OpaquePointer?
+    /// Set on an SVG canvas: text goes there as `<text>` elements instead of glyph outlines.
+    var textRuns: SVGTextRuns?
 
     /// A canvas that draws nowhere, for measuring text while laying out pages.
     public static func measuring() -> Canvas {
@@ -241,6 +243,10 @@ public final class Canvas {
     /// Draws `text` with its baseline at `y`, aligned on `x`.
     public func text(_ text: String, x: Double, y: Double, align: TextAlignment = .left, color: Color = Palette.text) {
         guard !text.isEmpty else { return }
+        if let textRuns {
+            textRuns.record(text, x: x, y: y, align: align, color: color, context: context)
+            return
+        }
         let w = align == .left ? 0 : textWidth(text)
         setColor(color)
         move(to: align == .left ? x : (align == .center ? x - w / 2 : x - w), y)

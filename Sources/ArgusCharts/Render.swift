@@ -56,8 +56,9 @@ extension AttributionGrid {
 
 /// Renders drawings to SVG, PNG and multi-page PDF, all through `Canvas`.
 public enum Render {
-    /// An SVG document (units px). `idPrefix` makes every id unique when several SVGs are
-    /// inlined into one HTML page (Cairo numbers glyph and clip ids from 1 in each document).
+    /// An SVG document (units px) with its text as `<text>` elements (the font named, not drawn as
+    /// glyph outlines). `idPrefix` makes every id unique when several SVGs are inlined into one
+    /// HTML page (Cairo numbers clip ids from 1 in each document).
     public static func svg(_ drawing: Drawable, idPrefix: String = "") -> String {
         let (width, height) = drawing.size
         let sink = ByteSink()
@@ -65,11 +66,17 @@ public enum Render {
             ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), width, height)!
         cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX)
         let context = cairo_create(surface)!
-        drawing.draw(on: Canvas(context: context, width: width, height: height))
+        let canvas = Canvas(context: context, width: width, height: height)
+        let text = SVGTextRuns()
+        canvas.textRuns = text
+        drawing.draw(on: canvas)
         cairo_destroy(context)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
-        return rewrite(sink.bytes, idPrefix: idPrefix)
+        let shapes = rewrite(sink.bytes, idPrefix: idPrefix)
+        // The text, as real <text> elements, goes last: above the shapes.
+        guard let close = shapes.range(of: "</svg>", options: .backwards) else { return shapes }
+        return shapes.replacingCharacters(in: close, with: text.group + "</svg>")
     }
 
     /// Cairo's SVG made ready to inline, in one pass over its bytes: the XML declaration dropped;

@@ -265,3 +265,23 @@ import Testing
         #expect(points.contains { old.contains(x: $0.0, y: $0.1) })
     }
 }
+
+/// SVG charts carry their text as real `<text>` elements, escaped, instead of glyph outlines.
+@Suite struct SVGTextTests {
+    @Test func chartTextIsRealEscapedText() {
+        let chart = BarChart(
+            title: "Per-class <F1> & \"more\"", settings: "s", categories: ["cat", "<script>alert(1)</script>"],
+            series: [.init(name: "F1", values: [0.5, 0.7], color: Palette.category(0))], valueTitle: "value")
+        let svg = Render.svg(chart, idPrefix: "t-")
+        #expect(svg.contains(">Per-class &lt;F1&gt; &amp; &quot;more&quot;</text>"))
+        #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;</text>") && !svg.contains("<script>"))
+        #expect(!svg.contains("<symbol") && !svg.contains("glyph"))
+        #expect(svg.contains("font-family=\"DejaVu Sans, sans-serif\"") && svg.hasSuffix("</g></svg>"))
+        // A rotated axis title keeps its rotation as a transform.
+        let curve = CurveChart(
+            title: "t", settings: "s", xTitle: "recall", yTitle: "precision",
+            series: [.init(name: "a", x: [0, 1], y: [1, 0], color: Palette.category(0))])
+        let curveSVG = Render.svg(curve)
+        #expect(curveSVG.contains("transform=\"matrix(0 -1 1 0 ") && curveSVG.contains(">precision</text>"))
+    }
+}
