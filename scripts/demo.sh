@@ -66,6 +66,13 @@ step "Reports: one self-contained HTML file, a PDF and a Markdown summary per ev
   --html "$out/reports/compare.html" --pdf "$out/reports/compare.pdf"
 cat "$out/reports/detection.md"
 
+step "Two detectors compared: all the boxes, and the same detector at an operating point (boxes scoring ≥ 0.6)"
+"$argus" convert "$out/predictions.jsonl" --min-score 0.6 --to scoring --output "$out/predictions_0.6.jsonl"
+"$argus" evaluate --task image_object_detection --ground-truth "$out/voc-mltable" \
+  --predictions "$out/predictions_0.6.jsonl" --metric-type coco_voc --output "$out/evaluation-0.6"
+"$argus" compare "$out/evaluation" "$out/evaluation-0.6" --names "all boxes,boxes ≥ 0.6" \
+  --html "$out/reports/compare-detectors.html" --pdf "$out/reports/compare-detectors.pdf"
+
 step "Remember the evaluations (a SQLite registry) and print the trend"
 registry="$out/argus.sqlite"
 "$argus" record "$out/digits-naive-bayes" --model digits@1-naive-bayes --dataset digits --registry "$registry"

@@ -25,6 +25,7 @@ public enum ComparisonReport {
         var sections: [ReportDocument.Section] = [metricsSection(runs, names: names)]
         if let curves = curvesSection(runs, names: names) { sections.append(curves) }
         if let perClass = perClassSection(runs, names: names) { sections.append(perClass) }
+        if let errors = errorSection(runs, names: names) { sections.append(errors) }
         if galleryImages > 0,
             let gallery = base.isDetection
                 ? detectionDisagreements(runs, names: names, limit: galleryImages)

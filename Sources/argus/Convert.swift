@@ -42,17 +42,34 @@ struct Convert: ParsableCommand {
         help: "Most points of a polygon traced from a mask.")
     var maxPolygonPoints = 100
 
+    @Option(
+        name: .customLong("min-score"), parsing: .unconditional,
+        help: "Keep only the predicted boxes scoring at least this (a detector's operating point), in [0, 1].")
+    var minScore: Double?
+
     @OptionGroup var overwriting: OverwriteOption
 
     func validate() throws {
         guard maxPolygonPoints >= 3 else { throw ValidationError("--max-polygon-points must be at least 3") }
+        if let minScore, !(0...1).contains(minScore) {
+            throw ValidationError("--min-score must be in [0, 1], got \(minScore)")
+        }
     }
 
     func run() throws {
         try Console.guarding {
-            let loaded = try input.load(inputPath)
+            var loaded = try input.load(inputPath)
             try Console.failIfErrors(loaded.diagnostics)
             Console.show(loaded.diagnostics)
+            if let minScore {
+                guard let (kept, dropped) = ScoreFilter.keeping(loaded.dataset, scoringAtLeast: minScore) else {
+                    Console.printError(
+                        "error: \(inputPath): --min-score applies to predictions; these objects have no scores")
+                    throw ExitCode(1)
+                }
+                loaded.dataset = kept
+                print("kept the boxes scoring at least \(minScore) (\(dropped) dropped)")
+            }
             var options = WriteOptions(overwrite: overwriting.overwrite)
             options.dataRoot = input.dataRoot
             options.maxPolygonPoints = maxPolygonPoints

@@ -169,3 +169,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/o"))
     }
 }
+
+extension CLITests {
+    /// `convert --min-score`: a detector's boxes at an operating point; ground truth has no scores.
+    @Test func convertKeepsTheBoxesAtAnOperatingPoint() throws {
+        let folder = Scratch.folder()
+        let converted = try argus(
+            "convert", Self.database + "/dets/abs_xyx2y2", "--from", "text", "--text-box", "xyxy", "--names",
+            Self.database + "/voc.names", "--images", Self.database + "/images", "--min-score", "0.6", "--to",
+            "scoring", "--output", folder + "/strict.jsonl")
+        #expect(converted.status == 0, "\(converted.err)")
+        #expect(converted.out.contains("kept the boxes scoring at least 0.6 ("))
+        let text = try String(contentsOfFile: folder + "/strict.jsonl", encoding: .utf8)
+        let scores = try text.split(separator: "\n").flatMap { line -> [Double] in
+            let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return (row?["boxes"] as? [[String: Any]] ?? []).compactMap { $0["score"] as? Double }
+        }
+        #expect(!scores.isEmpty && scores.allSatisfy { $0 >= 0.6 })
+        let truth = try argus(
+            "convert", Self.database + "/gts/pascalvoc_format", "--min-score", "0.5", "--to", "mltable", "--output",
+            folder + "/gt")
+        #expect(truth.status == 1 && truth.err.contains("--min-score applies to predictions"))
+        #expect(try argus("convert", "x", "--to", "coco", "--output", "y", "--min-score", "2").status == 64)
+    }
+}

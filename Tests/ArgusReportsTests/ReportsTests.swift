@@ -433,3 +433,39 @@ extension ReportsTests {
         #expect(pdf.contains("Glossary") && pdf.contains("F1 (macro over classes)"))
     }
 }
+
+/// Two detectors compared: per-class AP deltas, and their TIDE breakdowns side by side.
+@Suite struct DetectionComparisonTests {
+    @Test func tideBreakdownsSideBySide() throws {
+        let folder = Scratch.folder()
+        let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
+        var runs: [EvaluationRun] = []
+        for (name, minimum) in [("all", 0.0), ("strict", 0.6)] {
+            var options = ReadOptions()
+            options.labelNames = try TextReader.readNames(database + "/voc.names")
+            options.textLayout.boxForm = .xyxy
+            options.imagesFolder = database + "/images"
+            var loaded = try DatasetReader.read(database + "/dets/abs_xyx2y2", format: .text, options: options)
+            loaded.dataset = try #require(ScoreFilter.keeping(loaded.dataset, scoringAtLeast: minimum)).0
+            let predictions = folder + "/\(name).jsonl"
+            _ = try DatasetWriter.write(loaded, as: .scoring, to: predictions, options: WriteOptions())
+            var job = DetectionEvaluationJob(
+                task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format", predictions: predictions)
+            job.readOptions.imagesFolder = database + "/images"
+            job.metricType = .cocoVOC
+            try job.write(try job.run(), to: folder + "/" + name, overwrite: false)
+            runs.append(try EvaluationRun(folder: folder + "/" + name))
+        }
+        let document = try ComparisonReport.build(runs)
+        let errors = try #require(document.sections.first { $0.id == "errors" })
+        guard case .table(let table) = errors.blocks.last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(table.header == ["error type", "all ΔAP", "all errors", "strict ΔAP", "strict errors"])
+        #expect(table.rows.count == TIDEBreakdown.ErrorType.allCases.count)
+        // The strict operating point drops boxes: it makes fewer background errors than all boxes do.
+        let background = try #require(table.rows.first { $0.first?.text == "background" })
+        #expect((background[4].value ?? 0) < (background[2].value ?? 0))
+    }
+}
