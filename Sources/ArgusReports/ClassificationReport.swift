@@ -99,6 +99,7 @@ public enum ClassificationReport {
                     id: "summary", title: "All metrics", settings: settingsLine, header: ["metric", "key", "value"],
                     rows: rows, sortable: false))
         ]
+        if let explorer = ThresholdExplorer.classification(run) { blocks.append(.explorer(explorer)) }
         if let absent = run.classificationMetrics?.classesAbsent, !absent.isEmpty {
             blocks.append(
                 .paragraph(

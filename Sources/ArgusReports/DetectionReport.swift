@@ -88,7 +88,8 @@ public enum DetectionReport {
             id: "summary", title: "Figures and settings", settings: settingsLine, header: ["metric", "key", "value"],
             rows: rows, sortable: false)
         let notes = (run.detectionMetrics?.notes ?? []).map { ReportDocument.Block.paragraph("Note: " + $0) }
-        return .init(id: "summary", title: "Summary", blocks: [.table(table)] + notes)
+        let explorer = ThresholdExplorer.detection(run).map { [ReportDocument.Block.explorer($0)] } ?? []
+        return .init(id: "summary", title: "Summary", blocks: [.table(table)] + notes + explorer)
     }
 
     static func cocoSection(_ run: EvaluationRun) -> ReportDocument.Section? {

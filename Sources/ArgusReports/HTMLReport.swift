@@ -75,6 +75,7 @@ public enum HTMLReport {
                     html += "<div class=\"grid\">" + figures.map(figureHTML).joined() + "</div>\n"
                 case .table(let table): html += tableHTML(table)
                 case .paragraph(let text): html += "<p>\(escape(text))</p>\n"
+                case .explorer(let explorer): html += explorer.html
                 }
             }
             html += "</section>\n"
@@ -85,6 +86,12 @@ public enum HTMLReport {
             "<script type=\"application/json\" id=\"argus-chart-data\">\(scriptSafe(document.chartData.text))</script>\n"
         html +=
             "<script type=\"application/json\" id=\"argus-curve-data\">\(scriptSafe(document.curveData.text))</script>\n"
+        if let explorer = document.explorer {
+            html +=
+                "<script type=\"application/json\" id=\"argus-threshold-data\">\(scriptSafe(explorer.data.text))</script>\n"
+            html += "<script id=\"argus-threshold-model\">\n\(ThresholdExplorer.model)\n</script>\n"
+            html += "<script>\(ThresholdExplorer.wiring)</script>\n"
+        }
         html += "<script>\(script(zooming: document.hasZoomableFigure))</script>\n</body>\n</html>\n"
         return html
     }
@@ -164,6 +171,8 @@ public enum HTMLReport {
         th{background:var(--panel);position:sticky;top:0}.sortable th{cursor:pointer;user-select:none}.sortable th:after{content:" ⇅";color:var(--muted);font-size:11px}
         .num{text-align:right;font-variant-numeric:tabular-nums}tbody tr:nth-child(even){background:#fbfcfd}
         td.better{color:var(--better);font-weight:bold}td.worse{color:var(--worse);font-weight:bold}
+        .explorer{border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin:12px 0}.explorer input{width:min(480px,100%)}
+        .explorer td{font-variant-numeric:tabular-nums}
         footer{padding:16px 32px;color:var(--muted);border-top:1px solid var(--line);font-size:12px}
         @media print{nav,.zoombar{display:none}.zoomview{max-height:none;overflow:visible}}
         """

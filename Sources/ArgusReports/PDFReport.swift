@@ -120,6 +120,8 @@ public enum PDFReport {
                 case .grid(let figures): layout.placeGrid(figures.map(\.drawing))
                 case .table(let table): layout.placeTable(table)
                 case .paragraph(let text): layout.placeParagraph(text)
+                case .explorer(let explorer):
+                    layout.placeParagraph("In the HTML report a slider recomputes these figures. " + explorer.note)
                 }
             }
         }

@@ -42,6 +42,8 @@ public struct ReportDocument {
         case grid([Figure])
         case table(Table)
         case paragraph(String)
+        /// The HTML's score-threshold slider (a note in the PDF).
+        case explorer(ThresholdExplorer)
     }
 
     /// A chart with the data it was drawn from.
@@ -152,7 +154,7 @@ public struct ReportDocument {
                 switch block {
                 case .chart(let figure): figure.zoomable
                 case .grid(let figures): figures.contains(where: \.zoomable)
-                case .table, .paragraph: false
+                case .table, .paragraph, .explorer: false
                 }
             }
         }
@@ -167,7 +169,7 @@ public struct ReportDocument {
                 case .chart(let figure): members.append((figure.id, figure.data))
                 case .grid(let figures): members += figures.map { ($0.id, $0.data) }
                 case .table(let table): members.append((table.id, table.data))
-                case .paragraph: break
+                case .paragraph, .explorer: break
                 }
             }
         }
@@ -246,4 +248,14 @@ func countBars(_ chart: BarChart) -> BarChart {
     chart.logScale = AxisRange.dominated(chart.series.flatMap { $0.values.compactMap { $0 } })
     if chart.logScale { chart.settings += " · logarithmic axis (one class has far more than the others)" }
     return chart
+}
+
+extension ReportDocument {
+    /// The page's threshold slider, where a section holds one.
+    public var explorer: ThresholdExplorer? {
+        for section in sections {
+            for block in section.blocks { if case .explorer(let explorer) = block { return explorer } }
+        }
+        return nil
+    }
 }

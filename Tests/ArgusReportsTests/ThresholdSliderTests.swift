@@ -1,0 +1,158 @@
+import ArgusTestSupport
+import Foundation
+import Testing
+
+@testable import ArgusReports
+
+/// The HTML's score-threshold slider: its script, run by Node on the data the page embeds, gives
+/// metrics.json's figures at 0 and Argus's own recomputation at other thresholds.
+@Suite struct ThresholdSliderTests {
+    /// `argusAtThreshold(data, t)` for each threshold, run by Node on the page's own script and data;
+    /// nil (with the reason printed) where Node is missing.
+    static func slider(_ html: String, thresholds: [Double]) throws -> [[String: Any]]? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/node") else {
+            print("threshold slider test skipped: no /usr/bin/node (scripts/bootstrap.sh installs Debian's nodejs)")
+            return nil
+        }
+        func between(_ open: String, _ close: String) throws -> String {
+            let start = try #require(html.range(of: open)).upperBound
+            let end = try #require(html.range(of: close, range: start..<html.endIndex)).lowerBound
+            return String(html[start..<end])
+        }
+        let model = try between("<script id=\"argus-threshold-model\">", "</script>")
+        let data = try between("<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
+        let folder = Scratch.folder()
+        Scratch.write(data, folder, "data.json")
+        let script =
+            model
+            + "\nconst data = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));\n"
+            + "console.log(JSON.stringify(\(thresholds).map(t => argusAtThreshold(data, t))));\n"
+        Scratch.write(script, folder, "slider.js")
+        let run = try ProgramRun.run("/usr/bin/node", [folder + "/slider.js", folder + "/data.json"])
+        #expect(run.status == 0, "\(run.err)")
+        return try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [[String: Any]]
+    }
+
+    /// The page's slider script run against a minimal stand-in of the page's elements, moved to
+    /// `threshold`: the summary line it writes (no exception on the way).
+    static func moveSlider(_ html: String, to threshold: Double) throws -> String {
+        func between(_ open: String, _ close: String) throws -> String {
+            let start = try #require(html.range(of: open)).upperBound
+            let end = try #require(html.range(of: close, range: start..<html.endIndex)).lowerBound
+            return String(html[start..<end])
+        }
+        let data = try between("<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
+        let page = #"""
+            const fs = require('fs');
+            const cell = () => ({ textContent: "" });
+            const row = () => { const r = { cells: [], insertCell() { const c = cell(); r.cells.push(c); return c; },
+                                             appendChild(c) { r.cells.push(c); } }; return r; };
+            const section = () => { const s = { rows: [], set textContent(v) { s.rows = []; },
+                                                insertRow() { const r = row(); s.rows.push(r); return r; } }; return s; };
+            const table = () => ({ tHead: section(), tBodies: [section()] });
+            let listener = null;
+            const elements = {
+              "argus-threshold-data": { textContent: fs.readFileSync(process.argv[2], 'utf8') },
+              "threshold-input": { value: "0", addEventListener(kind, f) { listener = f; } },
+              "threshold-value": cell(), "threshold-summary": cell(),
+              "threshold-table": table(), "threshold-confusion": table() };
+            global.document = { getElementById: id => elements[id] || null, createElement: () => cell() };
+            """#
+        let folder = Scratch.folder()
+        Scratch.write(data, folder, "data.json")
+        let script =
+            page + "\n" + ThresholdExplorer.model + "\n" + ThresholdExplorer.wiring
+            + "\nelements['threshold-input'].value = '\(threshold)'; listener();\n"
+            + "console.log(elements['threshold-value'].textContent + ' | ' + elements['threshold-summary'].textContent"
+            + " + ' | ' + elements['threshold-table'].tBodies[0].rows.length);\n"
+        Scratch.write(script, folder, "page.js")
+        let run = try ProgramRun.run("/usr/bin/node", [folder + "/page.js", folder + "/data.json"])
+        #expect(run.status == 0, "\(run.err)")
+        return run.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Every inline script of the page parses (`node --check`).
+    static func scriptsParse(_ html: String) throws {
+        let folder = Scratch.folder()
+        var rest = html[...]
+        var count = 0
+        while let open = rest.range(of: "<script") {
+            let tagEnd = try #require(rest.range(of: ">", range: open.upperBound..<rest.endIndex))
+            let end = try #require(rest.range(of: "</script>", range: tagEnd.upperBound..<rest.endIndex))
+            defer { rest = rest[end.upperBound...] }
+            if rest[open.upperBound..<tagEnd.lowerBound].contains("application/json") { continue }
+            count += 1
+            let file = Scratch.write(String(rest[tagEnd.upperBound..<end.lowerBound]), folder, "script\(count).js")
+            let check = try ProgramRun.run("/usr/bin/node", ["--check", file])
+            #expect(check.status == 0, "script \(count): \(check.err)")
+        }
+        #expect(count >= 3)
+    }
+
+    static func close(_ a: Double?, _ b: Double?, _ what: String) {
+        #expect((a == nil) == (b == nil), "\(what): \(String(describing: a)) vs \(String(describing: b))")
+        if let a, let b { #expect(abs(a - b) <= 1e-12, "\(what): \(a) vs \(b)") }
+    }
+
+    static func number(_ value: Any?) -> Double? { value as? Double ?? (value as? Int).map(Double.init) }
+
+    @Test func classificationAtZeroIsMetricsJSONAndElsewhereArgusOwn() throws {
+        let run = try EvaluationRun(folder: try ReportsTests.digitsEvaluation())
+        let html = HTMLReport.render(ReportFiles.document(run))
+        #expect(html.contains("id=\"threshold-input\""))
+        guard let results = try Self.slider(html, thresholds: [0, 0.6]) else { return }
+        try Self.scriptsParse(html)
+        let moved = try Self.moveSlider(html, to: 0.6)
+        #expect(
+            moved.hasPrefix("0.60 | macro precision ") && moved.contains("coverage") && moved.hasSuffix("| 10"),
+            "\(moved)")
+        let zero = results[0]
+        let macro = try #require(zero["macro"] as? [String: Any])
+        Self.close(Self.number(macro["precision"]), run.scalar("precision_score_macro"), "macro precision")
+        Self.close(Self.number(macro["recall"]), run.scalar("recall_score_macro"), "macro recall")
+        Self.close(Self.number(macro["f1"]), run.scalar("f1_score_macro"), "macro F1")
+        Self.close(Self.number(zero["accuracy"]), run.scalar("accuracy"), "accuracy")
+        // At 0.6: images whose top score is lower get no prediction, recomputed here from the match records.
+        let records = try #require(run.classifications)
+        let labels = run.perLabel.map(\.label)
+        let rows = try #require(results[1]["rows"] as? [[String: Any]])
+        for (k, label) in labels.enumerated() {
+            let kept = records.filter { $0.score >= 0.6 }
+            let tp = Double(kept.filter { $0.label == label && $0.predicted == label }.count)
+            let predicted = Double(kept.filter { $0.predicted == label }.count)
+            let support = Double(records.filter { $0.label == label }.count)
+            Self.close(Self.number(rows[k]["precision"]), predicted > 0 ? tp / predicted : 0, "\(label) precision")
+            Self.close(Self.number(rows[k]["recall"]), support > 0 ? tp / support : 0, "\(label) recall")
+        }
+        let covered = Double(records.filter { $0.score >= 0.6 }.count) / Double(records.count)
+        Self.close(Self.number(results[1]["coverage"]), covered, "coverage")
+        #expect(covered < 1)
+    }
+
+    @Test func detectionAtZeroIsMetricsJSONAndElsewhereArgusOwn() throws {
+        let run = try EvaluationRun(folder: try ReportsTests.toyEvaluation())
+        let html = HTMLReport.render(ReportFiles.document(run))
+        guard let results = try Self.slider(html, thresholds: [0, 0.5]) else { return }
+        let moved = try Self.moveSlider(html, to: 0.5)
+        #expect(moved.hasPrefix("0.50 | macro precision ") && moved.hasSuffix("| \(run.perLabel.count)"), "\(moved)")
+        let macro = try #require(results[0]["macro"] as? [String: Any])
+        Self.close(Self.number(macro["precision"]), run.scalar("precision"), "precision")
+        Self.close(Self.number(macro["recall"]), run.scalar("recall"), "recall")
+        // At 0.5: only detections scoring at least 0.5, counted from the match records.
+        let records = try #require(run.detections)
+        let rows = try #require(results[1]["rows"] as? [[String: Any]])
+        for (k, entry) in run.perLabel.enumerated() {
+            let label = try #require(records.labelNames.firstIndex(of: entry.label)).advanced(by: 0)
+            var tp = 0.0
+            var fp = 0.0
+            for i in 0..<records.count where Int(records.label[i]) == label && records.score[i] >= 0.5 {
+                if records.outcome[i] == .truePositive { tp += 1 }
+                if records.outcome[i] == .falsePositive { fp += 1 }
+            }
+            let truth = entry.values["ground_truth"] ?? 0
+            Self.close(
+                Self.number(rows[k]["precision"]), tp + fp > 0 ? tp / (tp + fp) : nil, "\(entry.label) precision")
+            Self.close(Self.number(rows[k]["recall"]), truth > 0 ? tp / truth : nil, "\(entry.label) recall")
+        }
+    }
+}
