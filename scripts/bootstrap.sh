@@ -5,7 +5,7 @@
 #   scripts/bootstrap.sh --runner   also the compute plane: .venv with PyTorch and runner/ (CPU wheels suffice)
 set -euo pipefail
 
-packages=(python3-venv sqlite3 pkg-config libcairo2-dev libsimdjson-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev libpq-dev postgresql fonts-dejavu-core poppler-utils nodejs)
+packages=(python3-venv sqlite3 pkg-config libcairo2-dev libsimdjson-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev libpq-dev postgresql fonts-dejavu-core poppler-utils nodejs chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

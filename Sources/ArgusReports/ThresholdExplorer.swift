@@ -137,6 +137,9 @@ public struct ThresholdExplorer: Sendable {
           const input = document.getElementById("threshold-input");
           if (!source || !input) return;
           const data = JSON.parse(source.textContent);
+          // A link may carry its threshold: report.html#threshold=0.6
+          const asked = /threshold=([0-9.]+)/.exec(window.location.hash || "");
+          if (asked) input.value = asked[1];
           const f = v => (v === null || v === undefined || Number.isNaN(v)) ? "—" : v.toFixed(4);
           function fill(table, header, rows) {
             const head = table.tHead, body = table.tBodies[0];

@@ -57,6 +57,7 @@ import Testing
               "threshold-value": cell(), "threshold-summary": cell(),
               "threshold-table": table(), "threshold-confusion": table() };
             global.document = { getElementById: id => elements[id] || null, createElement: () => cell() };
+            global.window = { location: { hash: "" } };
             """#
         let folder = Scratch.folder()
         Scratch.write(data, folder, "data.json")
