@@ -343,6 +343,8 @@ public enum ClassificationReport {
                         ("image", .string(record.image)), ("label", .string(record.label)),
                         ("predicted", .string(record.predicted)),
                         ("score", .number(record.score)), ("image_file_found", .bool(tile.image != nil)),
+                        ("labels", .strings(Array(Set([record.label, record.predicted])).sorted())),
+                        ("boxes", .array([])),
                     ])))
         }
         var blocks: [ReportDocument.Block] = [

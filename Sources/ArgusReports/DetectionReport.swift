@@ -642,11 +642,12 @@ public enum DetectionReport {
             figures.append(
                 .init(
                     id: "gallery_\(k)", drawing: tile,
-                    data: .object([
-                        ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
-                        ("image_file_found", .bool(loaded.image != nil)),
-                        ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
-                    ])))
+                    data: .object(
+                        [
+                            ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
+                            ("image_file_found", .bool(loaded.image != nil)),
+                            ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
+                        ] + GalleryDetails.of(records, ofImage, scoreThreshold: scoreThreshold))))
         }
         var blocks: [ReportDocument.Block] = [
             .paragraph(

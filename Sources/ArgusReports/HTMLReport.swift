@@ -18,7 +18,7 @@ public enum HTMLReport {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="Argus">
             <title>\(escape(document.title))</title>
-            <style>\(style)</style>
+            <style>\(style)\(LinkedViews.style)</style>
             </head>
             <body>
             <header>
@@ -91,6 +91,9 @@ public enum HTMLReport {
                 "<script type=\"application/json\" id=\"argus-threshold-data\">\(scriptSafe(explorer.data.text))</script>\n"
             html += "<script id=\"argus-threshold-model\">\n\(ThresholdExplorer.model)\n</script>\n"
             html += "<script>\(ThresholdExplorer.wiring)</script>\n"
+        }
+        if document.sections.contains(where: { $0.id == "gallery" }) {
+            html += "<script>\(LinkedViews.script)</script>\n"
         }
         html += "<script>\(script(zooming: document.hasZoomableFigure))</script>\n</body>\n</html>\n"
         return html

@@ -1,3 +1,5 @@
+import ArgusData
+import ArgusPipeline
 import ArgusTestSupport
 import Foundation
 import Testing
@@ -79,5 +81,54 @@ import Testing
         #expect(
             Self.summary(page.dom)
                 == "macro precision \(Self.f(run.scalar("precision"))) · recall \(Self.f(run.scalar("recall")))")
+    }
+}
+
+extension BrowserTests {
+    /// A class row's link (`#class=NAME`, what a click on the row does) leaves in the gallery only the
+    /// images holding that class, and says so; each image carries its boxes' scores and IoUs for the
+    /// enlarged view.
+    @Test func aClassFiltersTheGallery() throws {
+        let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
+        var job = DetectionEvaluationJob(
+            task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
+            predictions: database + "/dets/abs_xyx2y2")
+        job.predictionsFormat = .text
+        job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
+        job.readOptions.textLayout.boxForm = .xyxy
+        job.readOptions.imagesFolder = database + "/images"
+        let folder = Scratch.folder() + "/voc"
+        try job.write(try job.run(), to: folder, overwrite: false)
+        let run = try EvaluationRun(folder: folder)
+        let document = ReportFiles.document(run)
+        let gallery = try #require(document.sections.first { $0.id == "gallery" })
+        var tiles: [(id: String, labels: [String], boxes: Int)] = []
+        for block in gallery.blocks {
+            guard case .grid(let figures) = block else { continue }
+            for figure in figures {
+                let labels = figure.data["labels"]?.array?.compactMap(\.string) ?? []
+                tiles.append(("fig-" + figure.id, labels, figure.data["boxes"]?.array?.count ?? 0))
+            }
+        }
+        #expect(tiles.count > 1 && tiles.allSatisfy { !$0.labels.isEmpty && $0.boxes > 0 })
+        // The class of the first tile that some other tile lacks.
+        let label = try #require(tiles.flatMap(\.labels).first { l in tiles.contains { !$0.labels.contains(l) } })
+        let path = Scratch.write(HTMLReport.render(document), Scratch.folder(), "toy.html")
+        let hash = "#class=" + (label.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? label)
+        guard let page = try Self.load(path, hash: hash) else { return }
+        #expect(!page.log.contains("Uncaught"), "\(page.log.suffix(2000))")
+        let shown = tiles.filter { $0.labels.contains(label) }
+        #expect(page.dom.contains("Showing the \(shown.count) of \(tiles.count) images holding \(label)"))
+        for tile in tiles {
+            #expect(dom(page.dom, isHidden: tile.id) == !tile.labels.contains(label), "\(tile.id) \(tile.labels)")
+        }
+    }
+
+    /// Whether the figure with `id` carries the `hidden` attribute in the dumped DOM.
+    func dom(_ dom: String, isHidden id: String) -> Bool {
+        guard let start = dom.range(of: "id=\"\(id)\"") else { return false }
+        let tagStart = dom[..<start.lowerBound].lastIndex(of: "<") ?? start.lowerBound
+        let tagEnd = dom[start.upperBound...].firstIndex(of: ">") ?? dom.endIndex
+        return dom[tagStart..<tagEnd].contains(" hidden")
     }
 }
