@@ -16,6 +16,7 @@ shot() {  # shot NAME.html OUT.png HEIGHT
 shot detection.html "$gallery/html-detection.png" 1500
 shot digits.html "$gallery/html-digits.png" 1500
 shot compare.html "$gallery/html-compare.png" 1100
+shot compare-detectors.html "$gallery/html-compare-detectors.png" 1100
 page() {  # page NAME.pdf "first line of the page" OUT: the first page that starts with that heading
   local n
   n=$(for i in $(seq 1 "$(pdfinfo "$reports/$1" | awk '/^Pages:/ {print $2}')"); do
@@ -31,4 +32,5 @@ page detection.pdf "Gallery: worst false positives and missed objects" pdf-detec
 page digits.pdf "Confidence and calibration" pdf-digits-calibration
 page digits.pdf "Explanations" pdf-digits-explanations
 page compare.pdf "Per-class changes" pdf-compare-per-class
+page compare-detectors.pdf "Errors side by side" pdf-compare-detectors-errors
 ls -la "$gallery"

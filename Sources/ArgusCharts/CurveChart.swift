@@ -77,9 +77,14 @@ public struct CurveChart: Drawable {
             title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,
             xDomain: xDomain, yDomain: yDomain, size: size)
         frame.draw(on: canvas)
+        let legend = Legend(
+            entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) }
+                + extraLegend)
+        let corner = legendCorner ?? legend.place(on: canvas, in: frame.plot, avoiding: drawnPoints(frame))
+        let legendBox = legend.entries.isEmpty ? nil : legend.box(on: canvas, in: frame.plot, corner: corner)
         canvas.isolated {
             canvas.clip(to: frame.plot)
-            drawGuide(frame, on: canvas)
+            drawGuide(frame, on: canvas, avoiding: legendBox)
             for s in series {
                 canvas.strokePolyline(Self.thinned(s, frame), s.color, width: s.width, dash: s.dash)
             }
@@ -93,10 +98,6 @@ public struct CurveChart: Drawable {
                 canvas.stroke()
             }
         }
-        let legend = Legend(
-            entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) }
-                + extraLegend)
-        let corner = legendCorner ?? legend.place(on: canvas, in: frame.plot, avoiding: drawnPoints(frame))
         legend.draw(on: canvas, in: frame.plot, corner: corner)
     }
 
@@ -119,7 +120,9 @@ public struct CurveChart: Drawable {
         return points
     }
 
-    func drawGuide(_ frame: ChartFrame, on canvas: Canvas) {
+    /// The diagonal or the iso-F1 lines with their labels (a label under the legend is left out: text
+    /// may be drawn above the legend's box).
+    func drawGuide(_ frame: ChartFrame, on canvas: Canvas, avoiding legendBox: Rect? = nil) {
         switch guide {
         case .none: break
         case .diagonal:
@@ -139,6 +142,12 @@ public struct CurveChart: Drawable {
                 canvas.strokePolyline(points, Palette.grid.with(alpha: 1), width: 0.8, dash: [2, 2])
                 let labelRecall = 0.9
                 let labelPrecision = f * labelRecall / (2 * labelRecall - f)
+                let anchor = (x: frame.x(labelRecall), y: frame.y(labelPrecision) - 3)
+                if let legendBox,
+                    legendBox.inset(top: -10, left: -20, bottom: -4, right: -20).contains(x: anchor.x, y: anchor.y)
+                {
+                    continue
+                }
                 canvas.text(
                     "F1=\(formatNumber(f))", x: frame.x(labelRecall), y: frame.y(labelPrecision) - 3,
                     align: .center, color: Palette.frame)

@@ -264,6 +264,17 @@ import Testing
         let old = legend.box(on: canvas, in: plot, corner: .bottomRight)
         #expect(points.contains { old.contains(x: $0.0, y: $0.1) })
     }
+
+    @Test func isoF1LabelsUnderTheLegendAreLeftOut() {
+        var chart = CurveChart(
+            title: "t", settings: "s", xTitle: "recall", yTitle: "precision",
+            series: [.init(name: "a long series name", x: [0, 1], y: [0.9, 0.9], color: Palette.category(0))],
+            guide: .isoF1)
+        chart.legendCorner = .bottomRight
+        let svg = Render.svg(chart)
+        // F1 = 0.2 is labelled at recall 0.9, precision 0.11: under the bottom-right legend.
+        #expect(!svg.contains(">F1=0.2</text>") && svg.contains(">F1=0.8</text>"))
+    }
 }
 
 /// SVG charts carry their text as real `<text>` elements, escaped, instead of glyph outlines.
