@@ -1,5 +1,7 @@
 /// The detection page's linked views: a click on a class row of the per-class table (or a link
-/// ending `#class=NAME`) shows only the gallery images holding that class; a click on a gallery
+/// ending `#class=NAME`) shows only the gallery images holding that class, a click on a row of the
+/// largest confusions (or `#confusion=TRUE|PREDICTED`) the images holding both classes (background
+/// left out); a click on a gallery
 /// image opens it large with every box's outcome, label, score and IoU (Escape or a click closes it).
 /// The page's data (`#argus-chart-data`, each gallery figure's `labels` and `boxes`) drives both;
 /// text from data is put in with `textContent`.
@@ -23,28 +25,35 @@ enum LinkedViews {
           bar.id = "gallery-filter";
           bar.hidden = true;
           gallery.insertBefore(bar, gallery.querySelector(".grid"));
-          function filter(label) {
+          function filter(wanted) {
+            const labels = wanted === null ? null : [].concat(wanted).filter(l => l !== "background");
             let shown = 0;
             for (const tile of tiles) {
-              tile.hidden = label !== null && (info(tile).labels || []).indexOf(label) < 0;
+              const held = info(tile).labels || [];
+              tile.hidden = labels !== null && !labels.every(l => held.indexOf(l) >= 0);
               if (!tile.hidden) shown++;
             }
-            bar.hidden = label === null;
+            bar.hidden = labels === null;
             bar.textContent = "";
-            if (label === null) return;
-            bar.append("Showing the " + shown + " of " + tiles.length + " images holding " + label + " · ");
+            if (labels === null) return;
+            bar.append("Showing the " + shown + " of " + tiles.length + " images holding " + labels.join(" and ") + " · ");
             const all = document.createElement("button");
             all.type = "button";
             all.textContent = "show all";
             all.addEventListener("click", () => filter(null));
             bar.appendChild(all);
           }
-          const table = document.getElementById("table-per_class_table");
-          if (table) for (const row of table.tBodies[0].rows) {
-            row.style.cursor = "pointer";
-            row.title = "show this class's images in the gallery";
-            row.addEventListener("click", () => { filter(row.cells[0].textContent); gallery.scrollIntoView(); });
+          function link(id, title, labelsOf) {
+            const table = document.getElementById(id);
+            if (table) for (const row of table.tBodies[0].rows) {
+              row.style.cursor = "pointer";
+              row.title = title;
+              row.addEventListener("click", () => { filter(labelsOf(row)); gallery.scrollIntoView(); });
+            }
           }
+          link("table-per_class_table", "show this class's images in the gallery", row => row.cells[0].textContent);
+          link("table-largest_confusions", "show the gallery's images holding both classes",
+               row => [row.cells[0].textContent, row.cells[1].textContent]);
           const large = document.createElement("div");
           large.id = "gallery-large";
           large.hidden = true;
@@ -77,6 +86,8 @@ enum LinkedViews {
           for (const tile of tiles) tile.addEventListener("click", () => open(tile));
           const asked = /class=([^&]+)/.exec(window.location.hash || "");
           if (asked) filter(decodeURIComponent(asked[1]));
+          const confusion = /confusion=([^&]+)/.exec(window.location.hash || "");
+          if (confusion) filter(decodeURIComponent(confusion[1]).split("|"));
         })();
         """#
 }

@@ -122,6 +122,18 @@ extension BrowserTests {
         for tile in tiles {
             #expect(dom(page.dom, isHidden: tile.id) == !tile.labels.contains(label), "\(tile.id) \(tile.labels)")
         }
+        // A confusion's link (a click on a row of the largest confusions): the images holding both classes.
+        let pair = try #require(tiles.first { $0.labels.count >= 2 }).labels.prefix(2)
+        let encoded = pair.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }
+        guard let both = try Self.load(path, hash: "#confusion=" + encoded.joined(separator: "%7C")) else { return }
+        let holding = tiles.filter { $0.labels.contains(pair.first!) && $0.labels.contains(pair.last!) }
+        #expect(
+            both.dom.contains(
+                "Showing the \(holding.count) of \(tiles.count) images holding \(pair.first!) and \(pair.last!)"))
+        for tile in tiles {
+            let held = tile.labels.contains(pair.first!) && tile.labels.contains(pair.last!)
+            #expect(dom(both.dom, isHidden: tile.id) == !held, "\(tile.id) \(tile.labels)")
+        }
     }
 
     /// Whether the figure with `id` carries the `hidden` attribute in the dumped DOM.
