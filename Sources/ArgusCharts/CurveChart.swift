@@ -169,3 +169,36 @@ public struct CurveChart: Drawable {
         return points
     }
 }
+
+extension CurveChart {
+    /// A point a page can show on hover: where it is drawn (SVG units) and its values.
+    public struct HoverPoint: Sendable {
+        /// The series' name.
+        public var series: Int
+        /// Where it is drawn.
+        public var x, y: Double
+        /// Its values.
+        public var valueX, valueY: Double
+    }
+
+    /// Points along every drawn series for a hover read-out: at most `limit` per series, spread
+    /// evenly over the series's points (the first and last kept), inside the axes' domains.
+    public func hoverPoints(limit: Int = 120) -> [HoverPoint] {
+        let frame = ChartFrame(
+            title: title, settings: settings, xTitle: xTitle, yTitle: yTitle, xDomain: xDomain, yDomain: yDomain,
+            size: size)
+        var points: [HoverPoint] = []
+        for (k, s) in series.enumerated() where s.inLegend {
+            let n = min(s.x.count, s.y.count)
+            guard n > 0 else { continue }
+            let step = max(1, (n + limit - 1) / limit)
+            var indices = Array(stride(from: 0, to: n, by: step))
+            if indices.last != n - 1 { indices.append(n - 1) }
+            for i in indices where xDomain.contains(s.x[i]) && yDomain.contains(s.y[i]) {
+                points.append(
+                    HoverPoint(series: k, x: frame.x(s.x[i]), y: frame.y(s.y[i]), valueX: s.x[i], valueY: s.y[i]))
+            }
+        }
+        return points
+    }
+}

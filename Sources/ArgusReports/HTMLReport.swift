@@ -18,7 +18,7 @@ public enum HTMLReport {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="Argus">
             <title>\(escape(document.title))</title>
-            <style>\(style)\(LinkedViews.style)</style>
+            <style>\(style)\(LinkedViews.style)\(CurveHover.style)</style>
             </head>
             <body>
             <header>
@@ -64,7 +64,7 @@ public enum HTMLReport {
                     + "<div class=\"zoomview\">\(svg)</div></figure>\n"
             }
             return
-                "<figure id=\"fig-\(escape(figure.id))\" role=\"img\" aria-label=\"\(escape(figure.drawing.caption))\">\(svg)</figure>\n"
+                "<figure id=\"fig-\(escape(figure.id))\" role=\"img\" aria-label=\"\(escape(figure.drawing.caption))\"\(CurveHover.attribute(figure.drawing))>\(svg)</figure>\n"
         }
         for section in document.sections {
             html += "<section id=\"\(section.id)\">\n<h2>\(escape(section.title))</h2>\n"
@@ -92,6 +92,7 @@ public enum HTMLReport {
             html += "<script id=\"argus-threshold-model\">\n\(ThresholdExplorer.model)\n</script>\n"
             html += "<script>\(ThresholdExplorer.wiring)</script>\n"
         }
+        html += "<script>\(CurveHover.script)</script>\n"
         if document.sections.contains(where: { $0.id == "gallery" }) {
             html += "<script>\(LinkedViews.script)</script>\n"
         }

@@ -296,3 +296,29 @@ import Testing
         #expect(curveSVG.contains("transform=\"matrix(0 -1 1 0 ") && curveSVG.contains(">precision</text>"))
     }
 }
+
+/// A curve chart's hover read-out: points where they are drawn, with their values.
+@Suite struct CurveHoverTests {
+    @Test func hoverPointsSitOnTheCurves() {
+        var hidden = CurveChart.Series(name: "hidden", x: [0, 1], y: [0, 1], color: Palette.grid)
+        hidden.inLegend = false
+        let chart = CurveChart(
+            title: "t", settings: "s", xTitle: "recall", yTitle: "precision",
+            series: [
+                .init(
+                    name: "a", x: Array(stride(from: 0.0, through: 1, by: 0.001)),
+                    y: Array(repeating: 0.5, count: 1001),
+                    color: Palette.category(0)),
+                hidden,
+            ])
+        let points = chart.hoverPoints(limit: 100)
+        let frame = ChartFrame(
+            title: "t", settings: "s", xTitle: "recall", yTitle: "precision", xDomain: chart.xDomain,
+            yDomain: chart.yDomain, size: chart.size)
+        #expect(points.count >= 90 && points.count <= 101 && points.allSatisfy { $0.series == 0 })
+        #expect(points.first?.valueX == 0 && points.last?.valueX == 1)
+        for p in points {
+            #expect(abs(p.x - frame.x(p.valueX)) < 1e-9 && abs(p.y - frame.y(0.5)) < 1e-9 && p.valueY == 0.5)
+        }
+    }
+}

@@ -144,3 +144,37 @@ extension BrowserTests {
         return dom[tagStart..<tagEnd].contains(" hidden")
     }
 }
+
+extension BrowserTests {
+    /// Hovering a curve shows its values: a pointer moved onto a chart's first hover point (a
+    /// synthetic mousemove, added to a copy of the page) makes the read-out show that point.
+    @Test func hoveringACurveShowsItsValues() throws {
+        let run = try EvaluationRun(folder: try ReportsTests.toyEvaluation())
+        let html = HTMLReport.render(ReportFiles.document(run))
+        let harness = #"""
+            <script>
+            const figure = document.querySelector("figure[data-hover]");
+            const svg = figure.querySelector("svg");
+            const q = JSON.parse(figure.getAttribute("data-hover")).points[0];
+            const p = svg.createSVGPoint(); p.x = q[1]; p.y = q[2];
+            const screen = p.matrixTransform(svg.getScreenCTM());
+            svg.dispatchEvent(new MouseEvent("mousemove", { clientX: screen.x, clientY: screen.y, bubbles: true }));
+            document.body.setAttribute("data-expected", q[3].toFixed(3) + "," + q[4].toFixed(3));
+            </script>
+            """#
+        let page = html.replacingOccurrences(of: "</body>", with: harness + "</body>")
+        let path = Scratch.write(page, Scratch.folder(), "hover.html")
+        guard let loaded = try Self.load(path) else { return }
+        #expect(!loaded.log.contains("Uncaught"), "\(loaded.log.suffix(2000))")
+        let expected = try #require(
+            loaded.dom.range(of: #"data-expected="([0-9.,]+)""#, options: .regularExpression).map {
+                String(loaded.dom[$0]).dropFirst(15).dropLast()
+            })
+        let values = expected.split(separator: ",")
+        let tip = try #require(
+            loaded.dom.range(of: #"<div id="curve-hover"[^>]*>[^<]*</div>"#, options: .regularExpression))
+        let text = String(loaded.dom[tip])
+        #expect(
+            !text.contains("hidden") && text.contains(String(values[0])) && text.contains(String(values[1])), "\(text)")
+    }
+}
