@@ -72,7 +72,7 @@ let package = Package(
         // The job driver: AutoML job files, samplers, early termination, trials as runner processes.
         .target(
             name: "ArgusJobs", dependencies: ["ArgusCore", "ArgusCompute", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ArgusCharts", dependencies: ["CCairo", "CImageCodecs"]),
+        .target(name: "ArgusCharts", dependencies: ["ArgusCore", "CCairo", "CImageCodecs"]),
         .target(
             name: "ArgusReports",
             dependencies: ["ArgusCharts", "ArgusCore", "ArgusIO", "ArgusMasks", "ArgusMetrics", "ArgusResults"]

@@ -1,3 +1,4 @@
+import ArgusCore
 import CCairo
 import Foundation
 
@@ -37,7 +38,7 @@ final class SVGTextRuns {
         case .center: attributes.append("text-anchor=\"middle\"")
         case .right: attributes.append("text-anchor=\"end\"")
         }
-        elements.append("<text \(attributes.joined(separator: " "))>\(Self.escaped(text))</text>")
+        elements.append("<text \(attributes.joined(separator: " "))>\(Markup.escaped(text))</text>")
     }
 
     /// The runs as one group, to close the SVG with.
@@ -52,19 +53,4 @@ final class SVGTextRuns {
         return String(format: "%.2f", rounded).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }
 
-    /// Text safe inside an XML element.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
 }

@@ -1,3 +1,4 @@
+import ArgusCore
 import ArgusIO
 
 extension GateDecision {
@@ -92,20 +93,7 @@ extension GateDecision {
 }
 
 /// Text made safe inside XML attributes and elements.
-func escapeXML(_ text: String) -> String {
-    var result = ""
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&apos;"
-        default: result.append(character)
-        }
-    }
-    return result
-}
+func escapeXML(_ text: String) -> String { Markup.escaped(text) }
 
 /// Text made safe inside a Markdown table cell.
 func escapeMarkdown(_ text: String) -> String {

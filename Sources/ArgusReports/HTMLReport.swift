@@ -1,4 +1,5 @@
 import ArgusCharts
+import ArgusCore
 import ArgusIO
 import ArgusMetrics
 import ArgusResults
@@ -133,20 +134,7 @@ public enum HTMLReport {
     }
 
     /// `s` with `&`, `<`, `>` and quotes escaped for HTML.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { Markup.escaped(s) }
 
     /// JSON that cannot end its `<script>` element early (`<` written as `\\u003c`).
     static func scriptSafe(_ json: String) -> String {
