@@ -72,16 +72,42 @@ public struct CurveChart: Drawable {
     }
 
     /// Draws the chart.
-    public func draw(on canvas: Canvas) {
-        let frame = ChartFrame(
-            title: title, settings: settings, xTitle: xTitle, yTitle: yTitle,
-            xDomain: xDomain, yDomain: yDomain, size: size)
-        frame.draw(on: canvas)
-        let legend = Legend(
+    /// The legend: the series shown in it, then the extra entries.
+    var legend: Legend {
+        Legend(
             entries: series.filter(\.inLegend).map { Legend.Entry(label: $0.name, color: $0.color, dash: $0.dash) }
                 + extraLegend)
-        let corner = legendCorner ?? legend.place(on: canvas, in: frame.plot, avoiding: drawnPoints(frame))
-        let legendBox = legend.entries.isEmpty ? nil : legend.box(on: canvas, in: frame.plot, corner: corner)
+    }
+
+    /// Legends of more entries than this go beside the plot, not over it.
+    public static let legendInsideLimit = 6
+
+    /// The chart's frame, narrowed on the right when the legend goes beside the plot.
+    func layout(_ legend: Legend, on canvas: Canvas) -> (frame: ChartFrame, beside: Rect?) {
+        let inside = legendCorner != nil || legend.entries.count <= Self.legendInsideLimit
+        var margin = 16.0
+        if !inside {
+            canvas.setFont(size: 9.5)
+            let width = (legend.entries.map { canvas.textWidth($0.label) }.max() ?? 0) + 34
+            margin = min(size.width * 0.45, width + 16)
+        }
+        let frame = ChartFrame(
+            title: title, settings: settings, xTitle: xTitle, yTitle: yTitle, xDomain: xDomain, yDomain: yDomain,
+            size: size, rightMargin: margin)
+        let beside =
+            inside ? nil : Rect(x: frame.plot.maxX + 4, y: frame.plot.y, width: margin - 4, height: frame.plot.height)
+        return (frame, beside)
+    }
+
+    public func draw(on canvas: Canvas) {
+        let (frame, beside) = layout(legend, on: canvas)
+        frame.draw(on: canvas)
+        let corner =
+            beside != nil
+            ? .topRight : legendCorner ?? legend.place(on: canvas, in: frame.plot, avoiding: drawnPoints(frame))
+        let legendArea = beside ?? frame.plot
+        let legendBox =
+            legend.entries.isEmpty || beside != nil ? nil : legend.box(on: canvas, in: legendArea, corner: corner)
         canvas.isolated {
             canvas.clip(to: frame.plot)
             drawGuide(frame, on: canvas, avoiding: legendBox)
@@ -98,7 +124,7 @@ public struct CurveChart: Drawable {
                 canvas.stroke()
             }
         }
-        legend.draw(on: canvas, in: frame.plot, corner: corner)
+        legend.draw(on: canvas, in: legendArea, corner: corner)
     }
 
     /// Canvas points along every series (and its marker), densely enough that a legend box over a
@@ -184,9 +210,7 @@ extension CurveChart {
     /// Points along every drawn series for a hover read-out: at most `limit` per series, spread
     /// evenly over the series's points (the first and last kept), inside the axes' domains.
     public func hoverPoints(limit: Int = 120) -> [HoverPoint] {
-        let frame = ChartFrame(
-            title: title, settings: settings, xTitle: xTitle, yTitle: yTitle, xDomain: xDomain, yDomain: yDomain,
-            size: size)
+        let frame = layout(legend, on: Canvas.measuring()).frame
         var points: [HoverPoint] = []
         for (k, s) in series.enumerated() where s.inLegend {
             let n = min(s.x.count, s.y.count)

@@ -322,3 +322,19 @@ import Testing
         }
     }
 }
+
+extension LegendPlacementTests {
+    @Test func longLegendsGoBesideThePlot() {
+        let many = (0..<10).map { k in
+            CurveChart.Series(name: "class \(k) (AP 0.5)", x: [0, 1], y: [1, Double(k) / 10], color: Palette.category(k))
+        }
+        let chart = CurveChart(title: "t", settings: "s", xTitle: "recall", yTitle: "precision", series: many)
+        let (frame, beside) = chart.layout(chart.legend, on: Canvas.measuring())
+        let area = try? #require(beside)
+        #expect(area.map { $0.x >= frame.plot.maxX && $0.maxX <= chart.size.width + 1e-9 } == true)
+        // A short legend stays inside, in its corner.
+        var few = chart
+        few.series = Array(many.prefix(3))
+        #expect(few.layout(few.legend, on: Canvas.measuring()).beside == nil)
+    }
+}
