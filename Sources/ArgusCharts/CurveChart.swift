@@ -99,6 +99,7 @@ public struct CurveChart: Drawable {
         return (frame, beside)
     }
 
+    /// Draws the chart.
     public func draw(on canvas: Canvas) {
         let (frame, beside) = layout(legend, on: canvas)
         frame.draw(on: canvas)

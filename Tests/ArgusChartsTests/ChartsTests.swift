@@ -326,7 +326,8 @@ import Testing
 extension LegendPlacementTests {
     @Test func longLegendsGoBesideThePlot() {
         let many = (0..<10).map { k in
-            CurveChart.Series(name: "class \(k) (AP 0.5)", x: [0, 1], y: [1, Double(k) / 10], color: Palette.category(k))
+            CurveChart.Series(
+                name: "class \(k) (AP 0.5)", x: [0, 1], y: [1, Double(k) / 10], color: Palette.category(k))
         }
         let chart = CurveChart(title: "t", settings: "s", xTitle: "recall", yTitle: "precision", series: many)
         let (frame, beside) = chart.layout(chart.legend, on: Canvas.measuring())
