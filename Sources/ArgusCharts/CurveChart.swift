@@ -71,7 +71,6 @@ public struct CurveChart: Drawable {
         self.guide = guide
     }
 
-    /// Draws the chart.
     /// The legend: the series shown in it, then the extra entries.
     var legend: Legend {
         Legend(
