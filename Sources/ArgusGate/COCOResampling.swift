@@ -328,17 +328,9 @@ struct WeightedCurves {
     /// The interpolated precision at each recall threshold (0 where recall never reaches it).
     mutating func interpolate(_ t: Int, at thresholds: [Double], _ set: (Int, Double) -> Void) {
         var precision = atPositives[t]
-        if precision.count > 1 {
-            for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
-                precision[i - 1] = precision[i]
-            }
-        }
-        // The m-th true positive (from 1) has recall m / truth.
-        var m = 0
-        let total = Double(truth)
-        for (r, threshold) in thresholds.enumerated() {
-            while m < precision.count && Double(m + 1) / total < threshold { m += 1 }
-            set(r, m < precision.count ? precision[m] : 0)
+        PositiveInterpolation.envelope(&precision)
+        PositiveInterpolation.forEachThreshold(thresholds, positives: precision.count, truth: truth) { r, m in
+            set(r, m.map { precision[$0] } ?? 0)
         }
     }
 }

@@ -87,7 +87,7 @@ extension DetectionEvaluationJob {
             spill.cocoShape == nil
             ? nil
             : COCOAccumulator(
-                imageIDs: state.imageIDs, categoryIDs: state.categoryIDs, categoryNames: names,
+                categoryIDs: state.categoryIDs, categoryNames: names,
                 parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
         // curves.json, written as `curvesJSON` would write it, a class at a time.
         let curves = try StreamingFile(path: curvesPath)

@@ -68,7 +68,7 @@ public enum ClassificationReport {
         if let calibration = calibrationSection(run, settingsLine: settingsLine) { sections.append(calibration) }
         if let gallery = gallerySection(run, options: options) { sections.append(gallery) }
         if let explanations = explanationSection(run, options: options) { sections.append(explanations) }
-        sections.append(run.glossarySection())
+        sections.append(MetricGlossary.section(for: run))
 
         let primary = run.primaryMetric
         var headline: [(String, String)] = [

@@ -49,7 +49,7 @@ public enum DetectionReport {
         if let gallery = gallerySection(run, options: options, iou: iou, scoreThreshold: scoreThreshold) {
             sections.append(gallery)
         }
-        sections.append(run.glossarySection())
+        sections.append(MetricGlossary.section(for: run))
 
         let primary = run.primaryMetric
         var headline: [(String, String)] = [

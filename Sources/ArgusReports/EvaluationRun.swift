@@ -225,21 +225,6 @@ public struct EvaluationRun {
     /// A metric's readable name in this evaluation's words.
     public func metricName(_ key: String) -> String { MetricGlossary.name(key, detection: glossaryContext) }
 
-    /// The glossary of every metric this evaluation's summary shows (and COCO's statistics, where
-    /// computed): one paragraph each — readable name, key and definition — so that it wraps on a page.
-    public func glossarySection() -> ReportDocument.Section {
-        var keys = scalars.map(\.0)
-        if detectionMetrics?.coco != nil { keys += COCOStatistic.allCases.map { "coco.\($0.name)" } }
-        let paragraphs: [ReportDocument.Block] = keys.compactMap { key in
-            MetricGlossary.entry(key, detection: glossaryContext).map {
-                .paragraph("\($0.name) — \(key): \($0.definition)")
-            }
-        }
-        let intro = ReportDocument.Block.paragraph(
-            "What each metric measures; the key is its name in metrics.json and in gate policies.")
-        return .init(id: "glossary", title: "Glossary", blocks: [intro] + paragraphs)
-    }
-
     /// A headline scalar by name (nil when absent or undefined).
     public func scalar(_ name: String) -> Double? { metrics.scalars.first { $0.name == name }?.value ?? nil }
 

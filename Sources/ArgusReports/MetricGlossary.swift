@@ -143,3 +143,20 @@ public enum MetricGlossary {
 
     static func capitalised(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 }
+
+extension MetricGlossary {
+    /// The glossary of every metric this evaluation's summary shows (and COCO's statistics, where
+    /// computed): one paragraph each — readable name, key and definition — so that it wraps on a page.
+    static func section(for run: EvaluationRun) -> ReportDocument.Section {
+        var keys = run.scalars.map(\.0)
+        if run.detectionMetrics?.coco != nil { keys += COCOStatistic.allCases.map { "coco.\($0.name)" } }
+        let paragraphs: [ReportDocument.Block] = keys.compactMap { key in
+            entry(key, detection: run.glossaryContext).map {
+                .paragraph("\($0.name) — \(key): \($0.definition)")
+            }
+        }
+        let intro = ReportDocument.Block.paragraph(
+            "What each metric measures; the key is its name in metrics.json and in gate policies.")
+        return .init(id: "glossary", title: "Glossary", blocks: [intro] + paragraphs)
+    }
+}

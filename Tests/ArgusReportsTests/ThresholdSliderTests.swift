@@ -14,13 +14,8 @@ import Testing
             print("threshold slider test skipped: no /usr/bin/node (scripts/bootstrap.sh installs Debian's nodejs)")
             return nil
         }
-        func between(_ open: String, _ close: String) throws -> String {
-            let start = try #require(html.range(of: open)).upperBound
-            let end = try #require(html.range(of: close, range: start..<html.endIndex)).lowerBound
-            return String(html[start..<end])
-        }
-        let model = try between("<script id=\"argus-threshold-model\">", "</script>")
-        let data = try between("<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
+        let model = try Self.between(html, "<script id=\"argus-threshold-model\">", "</script>")
+        let data = try Self.between(html, "<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
         let folder = Scratch.folder()
         Scratch.write(data, folder, "data.json")
         let script =
@@ -36,12 +31,7 @@ import Testing
     /// The page's slider script run against a minimal stand-in of the page's elements, moved to
     /// `threshold`: the summary line it writes (no exception on the way).
     static func moveSlider(_ html: String, to threshold: Double) throws -> String {
-        func between(_ open: String, _ close: String) throws -> String {
-            let start = try #require(html.range(of: open)).upperBound
-            let end = try #require(html.range(of: close, range: start..<html.endIndex)).lowerBound
-            return String(html[start..<end])
-        }
-        let data = try between("<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
+        let data = try Self.between(html, "<script type=\"application/json\" id=\"argus-threshold-data\">", "</script>")
         let page = #"""
             const fs = require('fs');
             const cell = () => ({ textContent: "" });
@@ -88,6 +78,13 @@ import Testing
             #expect(check.status == 0, "script \(count): \(check.err)")
         }
         #expect(count >= 3)
+    }
+
+    /// The text of `html` between the first `open` and the next `close`.
+    static func between(_ html: String, _ open: String, _ close: String) throws -> String {
+        let start = try #require(html.range(of: open)).upperBound
+        let end = try #require(html.range(of: close, range: start..<html.endIndex)).lowerBound
+        return String(html[start..<end])
     }
 
     static func close(_ a: Double?, _ b: Double?, _ what: String) {

@@ -122,25 +122,38 @@ struct PositiveCurve {
     mutating func interpolate(
         at thresholds: [Double], groundTruthCount: Int, firstScore: Double?, _ set: (Int, Double, Double) -> Void
     ) {
-        if precision.count > 1 {
-            for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
-                precision[i - 1] = precision[i]
-            }
+        PositiveInterpolation.envelope(&precision)
+        PositiveInterpolation.forEachThreshold(thresholds, positives: precision.count, truth: groundTruthCount) {
+            r, m in
+            guard let firstScore else { return set(r, 0, 0) }
+            // A threshold of 0 reaches the first point of all, whatever it is: the curve's largest precision.
+            if thresholds[r] <= 0 { return set(r, precision.first ?? 0, firstScore) }
+            if let m { set(r, precision[m], scores[m]) } else { set(r, 0, 0) }
         }
-        let total = Double(groundTruthCount)
+    }
+}
+
+/// pycocotools' interpolation of a precision–recall curve kept at its true positives (the m-th, from
+/// 0, has recall (m + 1) / truth): shared by the accumulation and the gate's resampled accumulation.
+public enum PositiveInterpolation {
+    /// Makes the true positives' precisions monotone from the right, in place.
+    public static func envelope(_ precision: inout [Double]) {
+        guard precision.count > 1 else { return }
+        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
+            precision[i - 1] = precision[i]
+        }
+    }
+
+    /// Calls `body(r, m)` for each recall threshold r (ascending): m is the first true positive whose
+    /// recall reaches it (np.searchsorted, side left), nil when none of the `positives` does.
+    public static func forEachThreshold(
+        _ thresholds: [Double], positives: Int, truth: Int, _ body: (Int, Int?) -> Void
+    ) {
+        let total = Double(truth)
         var m = 0
         for (r, threshold) in thresholds.enumerated() {
-            guard let firstScore else {
-                set(r, 0, 0)
-                continue
-            }
-            if threshold <= 0 {
-                // The first point of all, whatever it is: the largest precision of the curve.
-                set(r, precision.first ?? 0, firstScore)
-                continue
-            }
-            while m < precision.count && Double(m + 1) / total < threshold { m += 1 }
-            if m < precision.count { set(r, precision[m], scores[m]) } else { set(r, 0, 0) }
+            while m < positives && Double(m + 1) / total < threshold { m += 1 }
+            body(r, m < positives ? m : nil)
         }
     }
 }

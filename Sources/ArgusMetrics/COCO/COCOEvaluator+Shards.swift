@@ -144,9 +144,8 @@ public struct COCOAccumulator {
     let data: EvaluationData
     var table: PrecisionTable
 
-    /// - Parameter imageIDs: every evaluated image id (kept for the interface; the matchings are
-    ///   ordered by their own image ids).
-    public init(imageIDs: [Int], categoryIDs: [Int], categoryNames: [String], parameters: COCOParameters) {
+    /// An accumulator of the categories' matchings (each ordered by its own image ids).
+    public init(categoryIDs: [Int], categoryNames: [String], parameters: COCOParameters) {
         self.parameters = parameters
         data = EvaluationData(
             images: [], categoryIDs: categoryIDs, categoryNames: categoryNames, groundTruth: .init(),

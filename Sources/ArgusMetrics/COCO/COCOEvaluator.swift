@@ -129,14 +129,13 @@ struct Matcher {
         _ data: EvaluationData, groups: Groups, masks: MaskCache?, category k: Int, image: Int, maxDetection: Int,
         type: COCOParameters.IoUType
     ) -> Bool {
-        let cell = k * groups.images + image
-        let truthRange = groups.groundTruthStart[cell]..<groups.groundTruthStart[cell + 1]
-        let detectionRange = groups.detectionStart[cell]..<groups.detectionStart[cell + 1]
-        if truthRange.isEmpty && detectionRange.isEmpty { return false }
+        let truthItems = groups.groundTruth(category: k, image: image)
+        let detectionItems = groups.detections(category: k, image: image)
+        if truthItems.isEmpty && detectionItems.isEmpty { return false }
         truth.removeAll(keepingCapacity: true)
-        truth.append(contentsOf: groups.groundTruthItems[truthRange])
+        truth.append(contentsOf: truthItems)
         detections.removeAll(keepingCapacity: true)
-        detections.append(contentsOf: groups.detectionItems[detectionRange])
+        detections.append(contentsOf: detectionItems)
         // Stable, as pycocotools' mergesort; the scores read through a buffer, not a copy of `data`.
         data.detections.scores.withUnsafeBufferPointer { all in
             detections.sort { all[$0] > all[$1] }
@@ -270,14 +269,16 @@ struct Groups: Sendable {
         detectionItems = detections.1
     }
 
-    func groundTruth(category k: Int, image: Int) -> [Int] {
+    /// One image and category's ground truth, in file order (a view, no copy).
+    func groundTruth(category k: Int, image: Int) -> ArraySlice<Int> {
         let cell = k * images + image
-        return Array(groundTruthItems[groundTruthStart[cell]..<groundTruthStart[cell + 1]])
+        return groundTruthItems[groundTruthStart[cell]..<groundTruthStart[cell + 1]]
     }
 
-    func detections(category k: Int, image: Int) -> [Int] {
+    /// One image and category's detections, in file order (a view, no copy).
+    func detections(category k: Int, image: Int) -> ArraySlice<Int> {
         let cell = k * images + image
-        return Array(detectionItems[detectionStart[cell]..<detectionStart[cell + 1]])
+        return detectionItems[detectionStart[cell]..<detectionStart[cell + 1]]
     }
 }
 
