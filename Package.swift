@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "ArgusReportsTests",
             dependencies: [
-                "ArgusReports", "ArgusCharts", "ArgusIO", "ArgusPipeline", "ArgusResults", "ArgusTestSupport",
+                "ArgusReports", "ArgusCharts", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusResults",
+                "ArgusTestSupport",
             ]
         ),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG"]),

@@ -38,6 +38,13 @@ public struct MatrixChart: Drawable {
         return (max(420, labelMargin + side + 30), labelMargin + side + 92)
     }
 
+    /// The cells' square in the chart's coordinates: row `i`, column `j` is the cell at
+    /// (`x + j·cellSize`, `y + i·cellSize`). A page maps a click to a cell with it.
+    public var grid: Rect {
+        let side = cellSize * Double(labels.count)
+        return Rect(x: labelMargin + 16, y: labelMargin + 46, width: side, height: side)
+    }
+
     /// Each row divided by its sum (0 for an empty row).
     public var rowFractions: [[Double]] {
         counts.map { row in
@@ -56,7 +63,7 @@ public struct MatrixChart: Drawable {
     public func draw(on canvas: Canvas) {
         drawHeading(title: title, settings: settings, on: canvas, width: size.width)
         let n = labels.count
-        let origin = (x: labelMargin + 16, y: labelMargin + 46)
+        let origin = (x: grid.x, y: grid.y)
         let fractions = rowFractions
         canvas.setFont(size: fontSize)
         for i in 0..<n {

@@ -14,6 +14,15 @@ public struct DetectionConfusionMatrix: Sendable {
     public var iouThreshold: Double
     /// The score below which detections are not counted.
     public var scoreThreshold: Double
+    /// The score thresholds of `sweep`, ascending (empty when no sweep was asked for).
+    public var sweepThresholds: [Double] = []
+    /// The counts at each of `sweepThresholds`, for a page that moves the score threshold.
+    public var sweep: [[[Int]]] = []
+
+    /// The thresholds a sweep uses: 0, 0.05, …, 1 and the evaluation's own score threshold.
+    public static func sweepThresholds(including scoreThreshold: Double) -> [Double] {
+        Array(Set((0...20).map { Double($0) / 20 } + [scoreThreshold])).sorted()
+    }
 
     /// An empty matrix over `labels` (counts are filled in by the caller, e.g. when merging shards).
     public init(labels: [String], iouThreshold: Double, scoreThreshold: Double) {
@@ -26,22 +35,27 @@ public struct DetectionConfusionMatrix: Sendable {
     /// Detections with score ≥ `scoreThreshold` are paired one-to-one with non-crowd objects of the
     /// same image by IoU ≥ `iouThreshold`, whatever their classes, highest IoU first (ties: higher
     /// score, then file order). Unpaired detections overlapping a crowd region are not counted.
+    /// With `sweep`, the same counts at each of `sweepThresholds(including:)` come out of the same
+    /// pairs (the pairing at a threshold is the pairing of the pairs whose detection scores at least it).
     ///
-    /// Complexity: O(Σ G·D log(G·D)) over images.
+    /// Complexity: O(Σ G·D log(G·D)) over images, and O(Σ (G + D)·T) for a sweep of T thresholds.
     public init(
         _ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false,
-        masks given: MaskCache? = nil
+        masks given: MaskCache? = nil, sweep: Bool = false
     ) {
         let K = data.categoryIDs.count
         labels = data.categoryNames
         self.iouThreshold = iouThreshold
         self.scoreThreshold = scoreThreshold
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: K + 1), count: K + 1)
+        // The evaluation's threshold first, then the sweep's.
+        let thresholds = [scoreThreshold] + (sweep ? Self.sweepThresholds(including: scoreThreshold) : [])
+        let lowest = thresholds.min() ?? scoreThreshold
+        let empty = [[Int]](repeating: [Int](repeating: 0, count: K + 1), count: K + 1)
         let masks = segm ? (given ?? MaskCache(data)) : nil
         var truthByImage = [[Int]](repeating: [], count: data.images.count)
         for g in 0..<data.groundTruth.count { truthByImage[Int(data.groundTruth.image[g])].append(g) }
         var detectionsByImage = [[Int]](repeating: [], count: data.images.count)
-        for d in 0..<data.detections.count where data.detections.scores[d] >= scoreThreshold {
+        for d in 0..<data.detections.count where data.detections.scores[d] >= lowest {
             detectionsByImage[Int(data.detections.image[d])].append(d)
         }
         @Sendable func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
@@ -57,7 +71,7 @@ public struct DetectionConfusionMatrix: Sendable {
         }
         // Images in parallel, each block with its own counts, added up at the end.
         let blocks = max(1, min(64, data.images.count / 64))
-        var partial = [[[Int]]](repeating: counts, count: blocks)
+        var partial = [[[[Int]]]](repeating: [[[Int]]](repeating: empty, count: thresholds.count), count: blocks)
         let truthLists = truthByImage
         let detectionLists = detectionsByImage
         partial.withUnsafeMutableBufferPointer { buffer in
@@ -67,20 +81,28 @@ public struct DetectionConfusionMatrix: Sendable {
                 for image in stride(from: block, to: data.images.count, by: blocks) {
                     Self.count(
                         image: image, data: data, truths: truthLists[image], detections: detectionLists[image], K: K,
-                        iouThreshold: iouThreshold, iou: iou, into: &local)
+                        iouThreshold: iouThreshold, thresholds: thresholds, iou: iou, into: &local)
                 }
                 box.buffer[block] = local
             }
         }
-        for block in partial { for r in 0...K { for c in 0...K { counts[r][c] += block[r][c] } } }
-        self.counts = counts
+        var total = [[[Int]]](repeating: empty, count: thresholds.count)
+        for block in partial {
+            for k in thresholds.indices { for r in 0...K { for c in 0...K { total[k][r][c] += block[k][r][c] } } }
+        }
+        counts = total[0]
+        if sweep {
+            sweepThresholds = Array(thresholds.dropFirst())
+            self.sweep = Array(total.dropFirst())
+        }
     }
 }
 
 extension DetectionConfusionMatrix {
+    /// Adds one image's pairings to `counts[k]` at each of `thresholds[k]`.
     static func count(
         image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-        iou: (Int, Int, Bool) -> Double, into counts: inout [[Int]]
+        thresholds: [Double], iou: (Int, Int, Bool) -> Double, into counts: inout [[[Int]]]
     ) {
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
         let crowds = all.filter { data.groundTruth.isCrowd[$0] }
@@ -91,24 +113,29 @@ extension DetectionConfusionMatrix {
                 if v >= iouThreshold { pairs.append((v, d, g)) }
             }
         }
+        let scores = data.detections.scores
         pairs.sort { a, b in
             if a.iou != b.iou { return a.iou > b.iou }
-            let sa = data.detections.scores[a.d]
-            let sb = data.detections.scores[b.d]
-            if sa != sb { return sa > sb }
+            if scores[a.d] != scores[b.d] { return scores[a.d] > scores[b.d] }
             return (a.d, a.g) < (b.d, b.g)
         }
-        var usedDetections = Set<Int>()
-        var usedTruths = Set<Int>()
-        for pair in pairs where !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
-            usedDetections.insert(pair.d)
-            usedTruths.insert(pair.g)
-            counts[Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
-        }
-        for g in truths where !usedTruths.contains(g) { counts[Int(data.groundTruth.category[g])][K] += 1 }
-        for d in detections where !usedDetections.contains(d) {
-            if crowds.contains(where: { iou(d, $0, true) >= iouThreshold }) { continue }
-            counts[K][Int(data.detections.category[d])] += 1
+        // Whether an unpaired detection overlaps a crowd region, asked at most once per detection.
+        var overCrowd: [Int: Bool] = [:]
+        for (k, threshold) in thresholds.enumerated() {
+            var usedDetections = Set<Int>()
+            var usedTruths = Set<Int>()
+            for pair in pairs
+            where scores[pair.d] >= threshold && !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
+                usedDetections.insert(pair.d)
+                usedTruths.insert(pair.g)
+                counts[k][Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
+            }
+            for g in truths where !usedTruths.contains(g) { counts[k][Int(data.groundTruth.category[g])][K] += 1 }
+            for d in detections where scores[d] >= threshold && !usedDetections.contains(d) {
+                let covered = overCrowd[d] ?? crowds.contains { iou(d, $0, true) >= iouThreshold }
+                overCrowd[d] = covered
+                if !covered { counts[k][K][Int(data.detections.category[d])] += 1 }
+            }
         }
     }
 }

@@ -145,15 +145,21 @@ extension DetectionEvaluationJob {
     }
 
     /// The content of `curves.json`: PR curve points per class (VOC), one per counted detection in
-    /// score order.
+    /// score order, and the confusion matrix at a sweep of score thresholds.
     public func curvesFile(_ outcome: Outcome) -> CurvesFile {
         guard let voc = outcome.voc else { return CurvesFile() }
         return CurvesFile(
             detection: .init(
                 labels: voc.classes.map(\.name), curves: voc.classes.map(Self.curve),
-                bestF1: voc.classes.map { Self.bestF1($0.bestF1) }
+                bestF1: voc.classes.map { Self.bestF1($0.bestF1) }, confusionSweep: Self.sweep(outcome.confusion)
             )
         )
+    }
+
+    /// The confusion matrix's sweep as curves.json holds it (nil without one).
+    static func sweep(_ confusion: DetectionConfusionMatrix) -> CurvesFile.ConfusionSweep? {
+        confusion.sweep.isEmpty
+            ? nil : CurvesFile.ConfusionSweep(thresholds: confusion.sweepThresholds, counts: confusion.sweep)
     }
 
     /// A class's PR curve.
@@ -181,7 +187,7 @@ extension DetectionEvaluationJob {
                 try writer.appendLines(Array(line.utf8) + [UInt8(ascii: "\n")])
             }
             if outcome.matchLines == nil, let voc = outcome.voc {
-                try appendMatchRecords(voc, data: outcome.data, to: &writer)
+                try appendMatchRecords(voc, errors: outcome.tideErrors, data: outcome.data, to: &writer)
             }
             try writer.flush()
             try stream.commit()
@@ -192,25 +198,43 @@ extension DetectionEvaluationJob {
     }
 
     /// Appends every detection's and missed object's record.
+    /// - Parameter errors: TIDE's error of each VOC match (aligned with `voc.matches`), when classified.
     func appendMatchRecords(
-        _ voc: VOCEvaluator.Result, data: EvaluationData, to writer: inout RecordLinesWriter
+        _ voc: VOCEvaluator.Result, errors: [TIDEBreakdown.DetectionError?]?, data: EvaluationData,
+        to writer: inout RecordLinesWriter
     ) throws(DataError) {
-        for match in voc.matches {
-            let record = detectionRecord(match, data: data)
-            try writer.append { record.write(to: &$0) }
-        }
-        for g in voc.missed {
-            let record = missedRecord(g, data: data)
+        for record in matchRecords(voc, errors: errors, data: data) {
             try writer.append { record.write(to: &$0) }
         }
     }
 
     /// The match lines of a shard's state (without the header line).
-    func matchLineList(_ voc: VOCEvaluator.Result, data: EvaluationData) -> [String] {
-        voc.matches.map { detectionRecord($0, data: data).line } + voc.missed.map { missedRecord($0, data: data).line }
+    func matchLineList(
+        _ voc: VOCEvaluator.Result, errors: [TIDEBreakdown.DetectionError?]?, data: EvaluationData
+    ) -> [String] {
+        matchRecords(voc, errors: errors, data: data).map(\.line)
     }
 
-    func detectionRecord(_ match: VOCEvaluator.Match, data: EvaluationData) -> DetectionMatchRecord {
+    /// Every detection's record, then every missed object's, made one at a time as they are read.
+    /// A missed object is TIDE's `missed` unless a classification or localisation error points at it.
+    func matchRecords(
+        _ voc: VOCEvaluator.Result, errors: [TIDEBreakdown.DetectionError?]?, data: EvaluationData
+    ) -> some Sequence<DetectionMatchRecord> {
+        let pointedAt = Set((errors ?? []).compactMap { $0?.target })
+        let detections = voc.matches.indices.lazy.map { k in
+            detectionRecord(voc.matches[k], data: data, error: errors.flatMap { $0[k]?.type })
+        }
+        let missed = voc.missed.lazy.map { g in
+            missedRecord(
+                g, data: data,
+                countedMissed: errors != nil && !pointedAt.contains(data.groundTruth.ids[g]))
+        }
+        return [AnySequence(detections), AnySequence(missed)].joined()
+    }
+
+    func detectionRecord(
+        _ match: VOCEvaluator.Match, data: EvaluationData, error: TIDEBreakdown.ErrorType?
+    ) -> DetectionMatchRecord {
         let d = match.detection
         let image = data.images[Int(data.detections.image[d])]
         var shape: MatchShape?
@@ -232,11 +256,11 @@ extension DetectionEvaluationJob {
                 score: data.detections.scores[d], outcome: Self.outcome(match.outcome), iou: match.iou,
                 groundTruthBox: truthBox, groundTruthShape: truthShape
             ),
-            groundTruthID: match.groundTruth.map { data.groundTruth.ids[$0] }
+            groundTruthID: match.groundTruth.map { data.groundTruth.ids[$0] }, tideError: error
         )
     }
 
-    func missedRecord(_ g: Int, data: EvaluationData) -> DetectionMatchRecord {
+    func missedRecord(_ g: Int, data: EvaluationData, countedMissed: Bool) -> DetectionMatchRecord {
         var shape: MatchShape?
         if g < data.groundTruth.segmentations.count, let segmentation = data.groundTruth.segmentations[g] {
             shape = Self.shape(segmentation)
@@ -244,7 +268,8 @@ extension DetectionEvaluationJob {
         return DetectionMatchRecord(
             image: data.images[Int(data.groundTruth.image[g])].name,
             label: data.categoryNames[Int(data.groundTruth.category[g])],
-            box: data.groundTruth.box(g), shape: shape, detection: nil, groundTruthID: data.groundTruth.ids[g]
+            box: data.groundTruth.box(g), shape: shape, detection: nil, groundTruthID: data.groundTruth.ids[g],
+            tideError: countedMissed ? .missed : nil
         )
     }
 

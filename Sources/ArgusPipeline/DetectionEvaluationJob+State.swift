@@ -37,8 +37,10 @@ struct EvaluationParts {
                 cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, masks: masks)
             }
         }
+        // The sweep serves the report's score-threshold slider, which VOC pages have.
         confusion = DetectionConfusionMatrix(
-            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, masks: masks)
+            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, masks: masks,
+            sweep: job.metricType.includesVOC)
         imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: job.scoreThreshold) }
         tideErrors = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
     }
@@ -59,7 +61,7 @@ extension DetectionEvaluationJob {
     /// - Returns: the state and the reader's diagnostics.
     /// - Throws: `DataError` naming the file, line and field of bad input, or what `matches` throws.
     public func runState(
-        matches: ((VOCEvaluator.Result, EvaluationData) throws -> Void)? = nil
+        matches: ((VOCEvaluator.Result, [TIDEBreakdown.DetectionError?]?, EvaluationData) throws -> Void)? = nil
     ) throws -> (EvaluationState, Diagnostics) {
         let prepared = try prepare()
         let data = prepared.data
@@ -77,12 +79,15 @@ extension DetectionEvaluationJob {
             cocoMatches: parts.cocoMatches,
             confusion: parts.confusion.counts,
             imageLevel: level.map { [$0.truePositives, $0.falseNegatives, $0.falsePositives, $0.trueNegatives] },
-            matchLines: matches == nil ? parts.voc.map { matchLineList($0, data: data) } ?? [] : [])
+            matchLines: matches == nil
+                ? parts.voc.map { matchLineList($0, errors: parts.tideErrors?.errors, data: data) } ?? [] : [])
+        state.confusionSweepThresholds = parts.confusion.sweepThresholds
+        state.confusionSweep = parts.confusion.sweep
         state.notes = prepared.notes
         state.imageNames = data.images.map(\.name)
         state.shard = shard
         if let matches, let voc = parts.voc {
-            try matches(voc, data)
+            try matches(voc, parts.tideErrors?.errors, data)
         }
         return (state, diagnostics)
     }

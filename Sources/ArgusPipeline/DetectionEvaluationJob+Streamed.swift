@@ -25,8 +25,8 @@ extension DetectionEvaluationJob {
                 job.passes = 1
                 job.shard = (pass, passes)
                 // Match records go to the output as each pass ends, so that memory holds one pass.
-                var (state, problems) = try job.runState { voc, data in
-                    try appendMatchRecords(voc, data: data, to: &matches)
+                var (state, problems) = try job.runState { voc, errors, data in
+                    try appendMatchRecords(voc, errors: errors, data: data, to: &matches)
                     let entries = imageEntries(data, imageFolder: imageFolderGuess, outputFolder: outputFolder)
                     images += zip(data.images, entries).map { ($0.id, $1) }
                 }
@@ -160,7 +160,10 @@ extension DetectionEvaluationJob {
                 accumulator!.add(category: k, matches: matches)
             }
         }
-        try curvesWriter.finish()
+        try curvesWriter.finish(
+            confusionSweep: state.confusionSweep.isEmpty
+                ? nil
+                : CurvesFile.ConfusionSweep(thresholds: state.confusionSweepThresholds, counts: state.confusionSweep))
         try curves.commit()
 
         var voc: VOCEvaluator.Result?
@@ -190,6 +193,8 @@ extension DetectionEvaluationJob {
         var confusion = DetectionConfusionMatrix(
             labels: names, iouThreshold: iouThreshold, scoreThreshold: scoreThreshold)
         confusion.counts = state.confusion
+        confusion.sweepThresholds = state.confusionSweepThresholds
+        confusion.sweep = state.confusionSweep
         var level: ImageLevelMetrics?
         if let counts = state.imageLevel {
             level = ImageLevelMetrics(

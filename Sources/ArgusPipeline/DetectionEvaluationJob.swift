@@ -56,6 +56,8 @@ public struct DetectionEvaluationJob: Sendable {
         public var imageLevel: ImageLevelMetrics?
         /// TIDE's error breakdown, in VOC mode.
         public var tide: TIDEBreakdown?
+        /// TIDE's error of each VOC match (aligned with `voc.matches`), for the match records.
+        public var tideErrors: [TIDEBreakdown.DetectionError?]?
         /// Detections of labels the ground truth does not have, left out.
         public var skippedDetections: Int
         /// What reading the inputs found (notes and warnings).
@@ -130,6 +132,7 @@ public struct DetectionEvaluationJob: Sendable {
         var outcome = Outcome(
             data: data, voc: parts.voc, coco: parts.coco, confusion: parts.confusion, imageLevel: parts.imageLevel,
             tide: tide, skippedDetections: skipped, diagnostics: diagnostics)
+        outcome.tideErrors = parts.tideErrors?.errors
         if let coco = parts.coco, let table = coco.matchTable {
             outcome.cocoMatches = COCOMatchesFile(
                 parameters: coco.parameters, categoryIDs: data.categoryIDs, categoryNames: data.categoryNames,

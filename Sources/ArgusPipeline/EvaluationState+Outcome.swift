@@ -47,6 +47,8 @@ extension EvaluationState {
         var confusion = DetectionConfusionMatrix(
             labels: categoryNames, iouThreshold: settings.iouThreshold, scoreThreshold: settings.scoreThreshold)
         confusion.counts = self.confusion
+        confusion.sweepThresholds = confusionSweepThresholds
+        confusion.sweep = confusionSweep
         var level: ImageLevelMetrics?
         if let counts = imageLevel {
             level = ImageLevelMetrics(

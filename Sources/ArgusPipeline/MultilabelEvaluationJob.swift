@@ -36,6 +36,12 @@ public struct MultilabelEvaluationJob: Sendable {
         public var missingPredictions: Int
         /// What reading the inputs found.
         public var diagnostics: Diagnostics
+        /// Each row's image URL.
+        public var images: [String] = []
+        /// The folder relative image URLs are relative to.
+        public var imageFolder = "."
+        /// The rows without a prediction.
+        public var missingRows: Set<Int> = []
     }
 
     /// Reads the inputs and evaluates them. A missing prediction (all probabilities 0) predicts
@@ -54,15 +60,39 @@ public struct MultilabelEvaluationJob: Sendable {
         }
         let metrics = MultilabelMetrics(
             labels: joined.labels, truth: truth, scores: joined.scores, threshold: threshold)
-        return Outcome(metrics: metrics, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics)
+        return Outcome(
+            metrics: metrics, missingPredictions: joined.missing.count, diagnostics: joined.diagnostics,
+            images: joined.images, imageFolder: joined.imageFolder, missingRows: joined.missing)
     }
 
-    /// Writes `metrics.json` and `curves.json` into `folder` (whole or not at all).
+    /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
         try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
         try OutputFile.writeFolder(at: folder) { partial in
             try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
             try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
+            let records = matchRecords(outcome, outputFolder: folder)
+            let bytes = RecordLinesWriter.bytes(.matches, records) { record, json in record.write(to: &json) }
+            try OutputFile.write(bytes, to: ResultsSchema.File.matches.path(in: partial))
+        }
+    }
+
+    /// One record per image: its URL, its file relative to the evaluation folder, its true labels,
+    /// the labels predicted at the threshold and every label's probability.
+    public func matchRecords(_ outcome: Outcome, outputFolder: String) -> [MultilabelMatchRecord] {
+        let metrics = outcome.metrics
+        let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
+        let count = metrics.classCount
+        return (0..<min(metrics.sampleCount, outcome.images.count)).map { i in
+            let row = (i * count)..<((i + 1) * count)
+            return MultilabelMatchRecord(
+                image: outcome.images[i],
+                path: locator.localPath(outcome.images[i]).map { PathTools.relative($0, from: outputFolder) },
+                labels: row.filter { metrics.truth[$0] }.map { metrics.labels[$0 - row.lowerBound] },
+                predicted: row.filter { metrics.scores[$0] > metrics.threshold }.map {
+                    metrics.labels[$0 - row.lowerBound]
+                },
+                probabilities: Array(metrics.scores[row]), missing: outcome.missingRows.contains(i))
         }
     }
 

@@ -99,7 +99,9 @@ public enum ClassificationReport {
                     id: "summary", title: "All metrics", settings: settingsLine, header: ["metric", "key", "value"],
                     rows: rows, sortable: false))
         ]
-        if let explorer = ThresholdExplorer.classification(run) { blocks.append(.explorer(explorer)) }
+        if let explorer = ThresholdExplorer.classification(run) ?? ThresholdExplorer.multilabel(run) {
+            blocks.append(.explorer(explorer))
+        }
         if let absent = run.classificationMetrics?.classesAbsent, !absent.isEmpty {
             blocks.append(
                 .paragraph(

@@ -15,10 +15,14 @@ extension DetectionReport {
             "IoU ≥ \(formatNumber(iouSetting)) · score ≥ \(formatNumber(scoreThreshold)) · \(images) images · last row and column: background"
         let big = labels.count > 30
         var blocks: [ReportDocument.Block] = []
-        let data: PlainJSON = .object([("labels", .strings(labels)), ("counts", .array(counts.map { .numbers($0) }))])
         let raw = MatrixChart(
             title: "Confusion matrix (counts)", settings: settings, labels: labels, counts: counts, normalized: false,
             cellSize: big ? 14 : nil)
+        // Where the cells are, so that a click on one filters the gallery (LinkedViews).
+        let grid: PlainJSON = .numbers([raw.grid.x, raw.grid.y, raw.cellSize])
+        let data: PlainJSON = .object([
+            ("labels", .strings(labels)), ("counts", .array(counts.map { .numbers($0) })), ("grid", grid),
+        ])
         let normalized = MatrixChart(
             title: "Confusion matrix (row-normalised)", settings: settings, labels: labels, counts: counts,
             normalized: true,
@@ -30,7 +34,7 @@ extension DetectionReport {
                     id: "confusion_normalized", drawing: normalized,
                     data: .object([
                         ("labels", .strings(labels)),
-                        ("fractions", .array(normalized.rowFractions.map { .numbers($0) })),
+                        ("fractions", .array(normalized.rowFractions.map { .numbers($0) })), ("grid", grid),
                     ]), zoomable: big)))
         blocks.append(.table(largestConfusions(labels: labels, counts: counts, settings: settings)))
         return .init(id: "confusion", title: "Confusion matrix", blocks: blocks)
@@ -43,6 +47,18 @@ extension DetectionReport {
         return (
             Array(sorted.prefix(50)) + Array(sorted.suffix(50)), ": the 50 first and 50 last of \(sorted.count) classes"
         )
+    }
+
+    /// What a TIDE error type is, in words (foreground IoU: the VOC threshold; background: 0.1).
+    static func tideMeaning(_ type: TIDEBreakdown.ErrorType) -> String {
+        switch type {
+        case .classification: "wrong class, boxes overlap at the foreground IoU"
+        case .localization: "right class, box overlaps between the background and the foreground IoU"
+        case .both: "wrong class and a loose box"
+        case .duplicate: "right class and place, but a better detection already took the object"
+        case .background: "overlaps no object (IoU below the background IoU)"
+        case .missed: "an object no detection found and no other error points at"
+        }
     }
 
     /// The largest off-diagonal cells: which class is taken for which (background included).
@@ -112,6 +128,18 @@ extension DetectionReport {
                             ("counts", .numbers(types.map { tide.errors[$0].map(Double.init) ?? .nan })),
                             ("delta_ap", .numbers(types.map { (tide.deltaAP[$0] ?? nil) ?? .nan })),
                         ]))))
+            let rows: [[ReportDocument.Table.Cell]] = types.map { type in
+                [
+                    .text(type.rawValue), .count(tide.errors[type] ?? 0), .number(tide.deltaAP[type] ?? nil),
+                    .text(tideMeaning(type)),
+                ]
+            }
+            blocks.append(
+                .table(
+                    .init(
+                        id: "tide_errors", title: "TIDE error types",
+                        settings: "each false positive has one type; missed: objects no error explains",
+                        header: ["error type", "count", "ΔAP", "what it is"], rows: rows, sortable: false)))
         }
         if let level = run.detectionMetrics?.imageLevel {
             // Without images that have no objects, no image can be a false positive or a true

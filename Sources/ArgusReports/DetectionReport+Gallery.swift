@@ -95,7 +95,7 @@ extension DetectionReport {
                             ("image", .string(name)), ("false_positives", .integer(fp)), ("missed", .integer(missed)),
                             ("image_file_found", .bool(loaded.image != nil)),
                             ("masks_drawn", .integer(marks.filter { !$0.polygons.isEmpty }.count)),
-                        ] + GalleryDetails.of(records, ofImage, scoreThreshold: scoreThreshold))))
+                        ] + GalleryDetails.of(records, ofImage, size: size, scoreThreshold: scoreThreshold))))
         }
         var blocks: [ReportDocument.Block] = [
             .paragraph(

@@ -23,6 +23,8 @@ public struct EvaluationRun {
     public var detections: DetectionRecords?
     /// Classification match records.
     public var classifications: [ClassificationRecord]?
+    /// Multi-label match records: each image's labels and probabilities.
+    public var multilabelRecords: [MultilabelMatchRecord]?
     /// Image name → file path (relative to the current folder) and size.
     public var images: [String: ImageInfo] = [:]
 
@@ -64,6 +66,8 @@ public struct EvaluationRun {
         public var macroROC: Curve?
         /// Per label: the threshold of the best F1, with the precision and recall there.
         public var bestF1: [String: (threshold: Double, f1: Double, precision: Double, recall: Double)] = [:]
+        /// Detection: the confusion matrix at a sweep of score thresholds, where the evaluation made one.
+        public var confusionSweep: CurvesFile.ConfusionSweep?
     }
 
     /// One classified image.
@@ -98,7 +102,7 @@ public struct EvaluationRun {
         public var outcome: [Outcome] = []
         /// Each record's score (NaN for a missed object).
         public var score: [Double] = []
-        /// Each record's box `(x1, y1, x2, y2)` in pixels.
+        /// Each record's box `(x, y, width, height)` in pixels.
         public var box: [(Double, Double, Double, Double)] = []
         /// The matched ground truth's box, where there is one.
         public var truthBox: [(Double, Double, Double, Double)?] = []
@@ -106,6 +110,8 @@ public struct EvaluationRun {
         public var shape: [Shape?] = []
         /// The matched ground truth's mask, where there is one.
         public var truthShape: [Shape?] = []
+        /// TIDE's error type of a false positive or of an object TIDE counts as missed.
+        public var tideError: [TIDEBreakdown.ErrorType?] = []
         /// The number of records.
         public var count: Int { outcome.count }
 
@@ -179,6 +185,8 @@ public struct EvaluationRun {
         if FileManager.default.fileExists(atPath: matchesPath) {
             if isDetection {
                 detections = try Self.readDetections(matchesPath)
+            } else if isMultilabel {
+                multilabelRecords = try MultilabelMatchRecord.read(matchesPath)
             } else {
                 classifications = try ClassificationMatchRecord.read(matchesPath).map {
                     ClassificationRecord(
@@ -310,6 +318,7 @@ public struct EvaluationRun {
             records.truthBox.append(record.detection?.groundTruthBox)
             records.shape.append(record.shape.map(DetectionRecords.Shape.init))
             records.truthShape.append(record.detection?.groundTruthShape.map(DetectionRecords.Shape.init))
+            records.tideError.append(record.tideError)
         }
         return records
     }
@@ -320,6 +329,7 @@ extension EvaluationRun.Curves {
     init(_ file: CurvesFile) {
         self.init()
         if let detection = file.detection {
+            confusionSweep = detection.confusionSweep
             for (index, label) in detection.labels.enumerated() {
                 let curve = detection.curves[index]
                 precisionRecall[label] = EvaluationRun.Curve(

@@ -1,4 +1,5 @@
 import ArgusIO
+import ArgusMetrics
 import Foundation
 
 /// The common match record — boxes only, every key present once with its type — read in one walk
@@ -17,6 +18,7 @@ enum BoxRecordReader {
         var iou: Double?
         var truthID: Int??
         var truthBox: (Double, Double, Double, Double)?
+        var tideError: TIDEBreakdown.ErrorType??
     }
 
     static func read(_ row: JSONValue) -> DetectionMatchRecord? {
@@ -31,14 +33,16 @@ enum BoxRecordReader {
         if isMissed {
             guard let truthID else { return nil }
             return DetectionMatchRecord(
-                image: image, label: label, box: box, shape: nil, detection: nil, groundTruthID: truthID)
+                image: image, label: label, box: box, shape: nil, detection: nil, groundTruthID: truthID,
+                tideError: fields.tideError ?? nil)
         }
         guard let score = fields.score, let outcome = fields.outcome, let iou = fields.iou else { return nil }
         let detection = DetectionMatchRecord.Detection(
             score: score, outcome: outcome, iou: iou, groundTruthBox: fields.truthBox,
             groundTruthShape: nil)
         return DetectionMatchRecord(
-            image: image, label: label, box: box, shape: nil, detection: detection, groundTruthID: truthID)
+            image: image, label: label, box: box, shape: nil, detection: detection, groundTruthID: truthID,
+            tideError: fields.tideError ?? nil)
     }
 
     private typealias Key = DetectionMatchRecord.Key
@@ -92,6 +96,10 @@ enum BoxRecordReader {
             guard fields.outcome == nil, let text = value.stringBytes else { return false }
             fields.outcome = match(text, in: DetectionMatchRecord.Outcome.self)
             return fields.outcome != nil
+        case .tideError:
+            guard fields.tideError == nil, let text = value.stringBytes else { return false }
+            fields.tideError = .some(match(text, in: TIDEBreakdown.ErrorType.self))
+            return fields.tideError! != nil
         case .groundTruthID:
             guard fields.truthID == nil else { return false }
             if value.isNull {

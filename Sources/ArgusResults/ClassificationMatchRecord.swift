@@ -92,6 +92,87 @@ public struct ClassificationMatchRecord: Sendable, Equatable {
     }
 }
 
+/// One line of a multi-label `matches.jsonl`: an image's true labels, the labels predicted at the
+/// evaluation's threshold, and every label's probability.
+///
+/// ```
+/// {"image":"a.png","path":"../images/a.png","labels":["cat"],"predicted":["cat","dog"],"probabilities":[0.9,0.6,0.1]}
+/// ```
+/// `probabilities` are in metrics.json's label order; `missing: true` marks an image without a
+/// prediction (every probability 0).
+public struct MultilabelMatchRecord: Sendable, Equatable {
+    /// The keys of a record's line, spelled here only.
+    enum Key: String {
+        case image, path, labels, predicted, probabilities, missing
+    }
+
+    /// The image's URL, as the ground truth gives it.
+    public var image: String
+    /// The image file relative to the evaluation folder (nil when not a local file).
+    public var path: String?
+    /// The true labels.
+    public var labels: [String]
+    /// The labels whose probability is greater than the evaluation's threshold.
+    public var predicted: [String]
+    /// Every label's probability, in metrics.json's label order.
+    public var probabilities: [Double]
+    /// Whether the image had no prediction.
+    public var missing: Bool
+
+    /// A record with every field given.
+    public init(
+        image: String, path: String?, labels: [String], predicted: [String], probabilities: [Double],
+        missing: Bool = false
+    ) {
+        self.image = image
+        self.path = path
+        self.labels = labels
+        self.predicted = predicted
+        self.probabilities = probabilities
+        self.missing = missing
+    }
+
+    /// Appends the record's line (without its newline) to `json`.
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field(Key.image.rawValue, image)
+        json.key(Key.path.rawValue)
+        if let path { json.string(path) } else { json.null() }
+        json.key(Key.labels.rawValue)
+        json.strings(labels)
+        json.key(Key.predicted.rawValue)
+        json.strings(predicted)
+        json.key(Key.probabilities.rawValue)
+        json.numbers(probabilities)
+        if missing {
+            json.field(Key.missing.rawValue, true)
+        }
+        json.endObject()
+    }
+
+    static func decode(_ row: LocatedValue) throws(DataError) -> MultilabelMatchRecord {
+        let path = try row.member(Key.path.rawValue)
+        return MultilabelMatchRecord(
+            image: try row.member(Key.image.rawValue).string(),
+            path: path.value.isNull ? nil : try path.string(),
+            labels: try row.member(Key.labels.rawValue).strings(),
+            predicted: try row.member(Key.predicted.rawValue).strings(),
+            probabilities: try row.member(Key.probabilities.rawValue).doubles(),
+            missing: try row.optionalMember(Key.missing.rawValue)?.bool() ?? false
+        )
+    }
+
+    /// Reads a multi-label `matches.jsonl`.
+    /// - Throws: `DataError` naming the file, line and key of a malformed record.
+    public static func read(_ path: String) throws(DataError) -> [MultilabelMatchRecord] {
+        var records: [MultilabelMatchRecord] = []
+        try ResultsFileReader.forEachRecord(path, .matches) { (row) throws(DataError) in
+            records.append(try decode(row))
+        }
+        return records
+    }
+}
+
 /// One line of `images.jsonl`: an evaluated image, its file and its size.
 ///
 /// ```

@@ -67,12 +67,61 @@ public struct CurvesFile: Sendable {
         public var curves: [DetectionCurve]
         /// nil for a label without a best F1 (no true positive).
         public var bestF1: [BestF1?]
+        /// The confusion matrix at a sweep of score thresholds, where the evaluation made one.
+        public var confusionSweep: ConfusionSweep?
 
         /// Curves per label.
-        public init(labels: [String], curves: [DetectionCurve], bestF1: [BestF1?]) {
+        public init(
+            labels: [String], curves: [DetectionCurve], bestF1: [BestF1?], confusionSweep: ConfusionSweep? = nil
+        ) {
             self.labels = labels
             self.curves = curves
             self.bestF1 = bestF1
+            self.confusionSweep = confusionSweep
+        }
+    }
+
+    /// The detection confusion matrix (metrics.json's labels and background, same IoU) counted
+    /// again at each of a list of score thresholds.
+    public struct ConfusionSweep: Sendable, Equatable {
+        /// The score thresholds, ascending.
+        public var thresholds: [Double]
+        /// `counts[k][truth][predicted]` at `thresholds[k]`.
+        public var counts: [[[Int]]]
+
+        /// A sweep.
+        public init(thresholds: [Double], counts: [[[Int]]]) {
+            self.thresholds = thresholds
+            self.counts = counts
+        }
+
+        func write(to json: inout JSONWriter) {
+            json.key("confusion_sweep")
+            json.beginObject()
+            json.key("thresholds")
+            json.numbers(thresholds)
+            json.key("counts")
+            json.beginArray()
+            for matrix in counts {
+                json.beginArray()
+                for row in matrix { json.integers(row) }
+                json.endArray()
+            }
+            json.endArray()
+            json.endObject()
+        }
+
+        static func decode(_ value: LocatedValue) throws(DataError) -> ConfusionSweep {
+            let thresholds = try value.member("thresholds").doubles()
+            let counts = try value.member("counts").elements().map { (matrix) throws(DataError) in
+                try matrix.elements().map { (row) throws(DataError) in try row.ints() }
+            }
+            guard counts.count == thresholds.count else {
+                throw DataError(
+                    .invalidData, value.location, field: value.path + ".counts",
+                    "\(counts.count) matrices for \(thresholds.count) thresholds")
+            }
+            return ConfusionSweep(thresholds: thresholds, counts: counts)
         }
     }
 
@@ -174,8 +223,8 @@ public struct DetectionCurvesWriter {
         json.removeAllBytes()
     }
 
-    /// Writes the best-F1 table and closes the file.
-    public mutating func finish() throws(DataError) {
+    /// Writes the best-F1 table (and the confusion sweep, where there is one) and closes the file.
+    public mutating func finish(confusionSweep: CurvesFile.ConfusionSweep? = nil) throws(DataError) {
         if hasCurves {
             json.endObject()
             json.key("best_f1")
@@ -194,6 +243,7 @@ public struct DetectionCurvesWriter {
                 }
             }
             json.endObject()
+            confusionSweep?.write(to: &json)
         }
         json.endObject()
         try sink(json.bytes + [UInt8(ascii: "\n")])
@@ -219,7 +269,7 @@ extension CurvesFile {
                     )
                 }
             }
-            try writer.finish()
+            try writer.finish(confusionSweep: detection?.confusionSweep)
         } catch {
             // The sink above cannot fail.
         }
@@ -316,6 +366,9 @@ extension CurvesFile {
                         )
                     )
                 }
+            }
+            detection.confusionSweep = try top.optionalMember("confusion_sweep").map {
+                (value) throws(DataError) in try ConfusionSweep.decode(value)
             }
             file.detection = detection
         }

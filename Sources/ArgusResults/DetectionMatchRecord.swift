@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import ArgusMetrics
 
 /// A mask in a match record, as COCO writes it: polygons in pixels, or compressed RLE.
 public enum MatchShape: Sendable, Equatable {
@@ -39,11 +40,14 @@ public enum MatchShape: Sendable, Equatable {
 /// One line of a detection `matches.jsonl`: a detection with its VOC outcome, or a missed object.
 ///
 /// ```
-/// {"kind":"detection","image":"a.jpg","label":"cat","score":0.9,"bbox":[x1,y1,x2,y2],"outcome":"tp",
+/// {"kind":"detection","image":"a.jpg","label":"cat","score":0.9,"bbox":[x,y,w,h],"outcome":"tp",
 ///  "ground_truth_id":3,"iou":0.82,"ground_truth_bbox":[…],"segmentation":…,"ground_truth_segmentation":…}
-/// {"kind":"missed","image":"a.jpg","label":"dog","ground_truth_id":4,"bbox":[…],"segmentation":…}
+/// {"kind":"detection",…,"outcome":"fp",…,"tide_error":"localization"}
+/// {"kind":"missed","image":"a.jpg","label":"dog","ground_truth_id":4,"bbox":[…],"segmentation":…,"tide_error":"missed"}
 /// ```
-/// Boxes are `[x1, y1, x2, y2]` in pixels.
+/// Boxes are `[x, y, width, height]` in pixels. `tide_error` is TIDE's error type of a false
+/// positive, and `missed` for an object TIDE counts as missed (one no classification or
+/// localisation error points at).
 public struct DetectionMatchRecord: Sendable, Equatable {
     /// The keys of a record's line, spelled here only (the writer, the strict decoder and
     /// `BoxRecordReader` read them from here).
@@ -52,6 +56,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         case groundTruthID = "ground_truth_id"
         case groundTruthBox = "ground_truth_bbox"
         case groundTruthSegmentation = "ground_truth_segmentation"
+        case tideError = "tide_error"
     }
 
     /// The values of `kind`.
@@ -70,7 +75,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     public var image: String
     /// The detection's label, or the missed object's.
     public var label: String
-    /// The box `[x1, y1, x2, y2]` in pixels.
+    /// The box `[x, y, width, height]` in pixels.
     public var box: (Double, Double, Double, Double)
     /// The mask, for instance segmentation.
     public var shape: MatchShape?
@@ -78,6 +83,8 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     public var detection: Detection?
     /// The matched (or, for a missed object, the missed) ground truth's id.
     public var groundTruthID: Int?
+    /// TIDE's error type: of a false positive, or `.missed` for an object TIDE counts as missed.
+    public var tideError: TIDEBreakdown.ErrorType?
 
     /// What a detection line adds.
     public struct Detection: Sendable, Equatable {
@@ -87,7 +94,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         public var outcome: Outcome
         /// Its IoU with the ground truth it matched best (0 without any).
         public var iou: Double
-        /// That ground truth's box `[x1, y1, x2, y2]`, when there is one.
+        /// That ground truth's box `[x, y, width, height]`, when there is one.
         public var groundTruthBox: (Double, Double, Double, Double)?
         /// That ground truth's mask, for instance segmentation.
         public var groundTruthShape: MatchShape?
@@ -115,7 +122,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
     /// A record: a detection (with `detection`) or a missed object (without).
     public init(
         image: String, label: String, box: (Double, Double, Double, Double), shape: MatchShape?,
-        detection: Detection?, groundTruthID: Int?
+        detection: Detection?, groundTruthID: Int?, tideError: TIDEBreakdown.ErrorType? = nil
     ) {
         self.image = image
         self.label = label
@@ -123,12 +130,13 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         self.shape = shape
         self.detection = detection
         self.groundTruthID = groundTruthID
+        self.tideError = tideError
     }
 
     /// Whether two records are the same (boxes compared by their numbers).
     public static func == (a: DetectionMatchRecord, b: DetectionMatchRecord) -> Bool {
         a.image == b.image && a.label == b.label && boxArray(a.box) == boxArray(b.box) && a.shape == b.shape
-            && a.detection == b.detection && a.groundTruthID == b.groundTruthID
+            && a.detection == b.detection && a.groundTruthID == b.groundTruthID && a.tideError == b.tideError
     }
 
     static func boxArray(_ box: (Double, Double, Double, Double)) -> [Double] { [box.0, box.1, box.2, box.3] }
@@ -171,6 +179,9 @@ public struct DetectionMatchRecord: Sendable, Equatable {
                 shape.write(to: &json)
             }
         }
+        if let tideError {
+            json.field(Key.tideError.rawValue, tideError.rawValue)
+        }
         json.endObject()
     }
 
@@ -187,11 +198,12 @@ public struct DetectionMatchRecord: Sendable, Equatable {
         let image = try row.member(Key.image.rawValue).string()
         let label = try row.member(Key.label.rawValue).string()
         let shape = try MatchShape.read(try row.optionalMember(Key.segmentation.rawValue))
+        let tideError = try row.optionalMember(Key.tideError.rawValue)?.enumeration(TIDEBreakdown.ErrorType.self)
         switch kind {
         case Kind.missed.rawValue:
             return DetectionMatchRecord(
                 image: image, label: label, box: box, shape: shape, detection: nil,
-                groundTruthID: try row.member(Key.groundTruthID.rawValue).int()
+                groundTruthID: try row.member(Key.groundTruthID.rawValue).int(), tideError: tideError
             )
         case Kind.detection.rawValue:
             let truthID = try row.member(Key.groundTruthID.rawValue)
@@ -206,7 +218,7 @@ public struct DetectionMatchRecord: Sendable, Equatable {
             )
             return DetectionMatchRecord(
                 image: image, label: label, box: box, shape: shape, detection: detection,
-                groundTruthID: truthID.value.isNull ? nil : try truthID.int()
+                groundTruthID: truthID.value.isNull ? nil : try truthID.int(), tideError: tideError
             )
         default:
             throw DataError(

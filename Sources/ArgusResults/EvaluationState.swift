@@ -90,6 +90,10 @@ public struct EvaluationState: Sendable {
     public var cocoMatches: COCOMatchTable?
     /// The detection confusion matrix's counts (labels, then background).
     public var confusion: [[Int]]
+    /// The confusion matrix at each of these score thresholds (empty without a sweep) …
+    public var confusionSweepThresholds: [Double] = []
+    /// … and its counts there.
+    public var confusionSweep: [[[Int]]] = []
     /// true positives, false negatives, false positives, true negatives
     public var imageLevel: [Int]?
     /// The match records' lines, when the state keeps them.
@@ -191,6 +195,11 @@ public struct EvaluationState: Sendable {
             throw DataError(
                 .invalidData, location, field: "image_ids", "image id \(id) is in two states: shards must not overlap")
         }
+        guard state.confusionSweepThresholds == confusionSweepThresholds else {
+            throw DataError(
+                .invalidData, location, field: "confusion_sweep.thresholds",
+                "the confusion sweep's thresholds differ from the first state's: evaluate the shards again")
+        }
         let named = imageNames.count == imageIDs.count && state.imageNames.count == state.imageIDs.count
         imageNames = named ? imageNames + state.imageNames : []
         imageIDs += state.imageIDs
@@ -209,6 +218,9 @@ public struct EvaluationState: Sendable {
             if cocoMatches == nil { cocoMatches = matches } else { cocoMatches!.append(contentsOf: matches) }
         }
         confusion = zip(confusion, state.confusion).map { zip($0, $1).map(+) }
+        confusionSweep = zip(confusionSweep, state.confusionSweep).map { matrix in
+            zip(matrix.0, matrix.1).map { zip($0, $1).map(+) }
+        }
         if let level = state.imageLevel { imageLevel = zip(imageLevel ?? [0, 0, 0, 0], level).map(+) }
         matchLines += state.matchLines
     }
@@ -295,6 +307,21 @@ public struct EvaluationState: Sendable {
         json.beginArray()
         for row in confusion { json.integers(row) }
         json.endArray()
+        if !confusionSweep.isEmpty {
+            json.key("confusion_sweep")
+            json.beginObject()
+            json.key("thresholds")
+            json.numbers(confusionSweepThresholds)
+            json.key("counts")
+            json.beginArray()
+            for matrix in confusionSweep {
+                json.beginArray()
+                for row in matrix { json.integers(row) }
+                json.endArray()
+            }
+            json.endArray()
+            json.endObject()
+        }
         if let level = imageLevel {
             json.key("image_level")
             json.integers(level)
@@ -369,6 +396,16 @@ public struct EvaluationState: Sendable {
                 tideErrors: nil, tideMissed: nil, cocoMatches: nil,
                 confusion: confusion, imageLevel: ints(root["image_level"]),
                 matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
+            if let sweep = root["confusion_sweep"] {
+                result.confusionSweepThresholds = sweep["thresholds"]?.doubles ?? []
+                result.confusionSweep = sweep["counts"]?.elements.map { $0.elements.map { ints($0) ?? [] } } ?? []
+                guard result.confusionSweep.count == result.confusionSweepThresholds.count else {
+                    problem =
+                        "confusion_sweep has \(result.confusionSweep.count) matrices for "
+                        + "\(result.confusionSweepThresholds.count) thresholds"
+                    return
+                }
+            }
             result.notes = root["notes"]?.elements.compactMap(\.string) ?? []
             result.imageNames = root["image_names"]?.elements.compactMap(\.string) ?? []
             if let shard = ints(root["shard"]), shard.count == 2 { result.shard = (shard[0], shard[1]) }

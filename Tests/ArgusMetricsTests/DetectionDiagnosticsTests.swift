@@ -27,6 +27,30 @@ import Testing
         #expect(matrix.counts.joined().reduce(0, +) == 4)
     }
 
+    /// A sweep's matrix at each threshold is the matrix counted afresh at that threshold (crowd
+    /// regions, cross-class pairs and detections below the evaluation's threshold included).
+    @Test func aConfusionSweepEqualsEachThresholdCountedAfresh() {
+        let data = rules.data(
+            truth: [
+                (0, [0, 0, 10, 10], false), (1, [20, 20, 10, 10], false), (2, [40, 40, 10, 10], false),
+                (3, [80, 80, 10, 10], true), (0, [1, 1, 10, 10], false),
+            ],
+            detections: [
+                (0, [0, 0, 10, 10], 0.9), (0, [20, 20, 10, 10], 0.8), (1, [60, 60, 10, 10], 0.7),
+                (2, [40, 40, 10, 10], 0.1), (1, [82, 82, 5, 5], 0.9), (0, [1, 1, 10, 10], 0.42),
+                (2, [0, 0, 10, 10], 0.55), (1, [40, 40, 10, 10], 0.33),
+            ])
+        let swept = DetectionConfusionMatrix(data, iouThreshold: 0.5, scoreThreshold: 0.33, sweep: true)
+        #expect(swept.sweepThresholds == DetectionConfusionMatrix.sweepThresholds(including: 0.33))
+        #expect(swept.sweepThresholds.count == 22 && swept.sweep.count == 22)
+        #expect(swept.counts == DetectionConfusionMatrix(data, iouThreshold: 0.5, scoreThreshold: 0.33).counts)
+        for (threshold, counts) in zip(swept.sweepThresholds, swept.sweep) {
+            let afresh = DetectionConfusionMatrix(data, iouThreshold: 0.5, scoreThreshold: threshold)
+            #expect(counts == afresh.counts, "at \(threshold)")
+        }
+        #expect(Set(swept.sweep.map { $0.joined().reduce(0, +) }).count > 3)
+    }
+
     @Test func imageLevelHits() {
         var data = rules.data(truth: [(0, [0, 0, 10, 10], false)], detections: [(0, [0, 0, 10, 10], 0.9)])
         data.images.append(.init(id: 2, width: 100, height: 100, name: "b.jpg", sourceIndex: 1))

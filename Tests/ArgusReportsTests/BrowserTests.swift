@@ -73,6 +73,20 @@ import Testing
             "\(shown)")
     }
 
+    @Test func theMultilabelSliderStartsAtTheEvaluationsThreshold() throws {
+        let run = try EvaluationRun(folder: try ThresholdSliderTests.multilabelEvaluation())
+        let path = Scratch.write(HTMLReport.render(ReportFiles.document(run)), Scratch.folder(), "multilabel.html")
+        guard let page = try Self.load(path) else { return }
+        #expect(!page.log.contains("Uncaught"), "\(page.log.suffix(2000))")
+        #expect(page.dom.contains("<output id=\"threshold-value\">0.50</output>"))
+        let s = { (key: String) in Self.f(run.scalar(key)) }
+        #expect(
+            Self.summary(page.dom)
+                == "macro precision \(s("precision_score_macro")) · recall \(s("recall_score_macro")) · F1 "
+                + "\(s("f1_score_macro")) · micro F1 \(s("f1_score_micro")) · samples F1 \(s("f1_score_samples")) · "
+                + "Hamming loss \(s("hamming_loss")) · subset accuracy \(s("subset_accuracy"))")
+    }
+
     @Test func theDetectionPageRunsAndStartsAtMetricsJSON() throws {
         let run = try EvaluationRun(folder: try ReportsTests.toyEvaluation())
         let path = Scratch.write(HTMLReport.render(ReportFiles.document(run)), Scratch.folder(), "toy.html")
@@ -85,10 +99,8 @@ import Testing
 }
 
 extension BrowserTests {
-    /// A class row's link (`#class=NAME`, what a click on the row does) leaves in the gallery only the
-    /// images holding that class, and says so; each image carries its boxes' scores and IoUs for the
-    /// enlarged view.
-    @Test func aClassFiltersTheGallery() throws {
+    /// The peers' VOC detections with their image files (a gallery with several classes).
+    static func vocEvaluation() throws -> String {
         let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
         var job = DetectionEvaluationJob(
             task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
@@ -99,6 +111,14 @@ extension BrowserTests {
         job.readOptions.imagesFolder = database + "/images"
         let folder = Scratch.folder() + "/voc"
         try job.write(try job.run(), to: folder, overwrite: false)
+        return folder
+    }
+
+    /// A class row's link (`#class=NAME`, what a click on the row does) leaves in the gallery only the
+    /// images holding that class, and says so; each image carries its boxes' scores and IoUs for the
+    /// enlarged view.
+    @Test func aClassFiltersTheGallery() throws {
+        let folder = try Self.vocEvaluation()
         let run = try EvaluationRun(folder: folder)
         let document = ReportFiles.document(run)
         let gallery = try #require(document.sections.first { $0.id == "gallery" })

@@ -29,14 +29,19 @@ import Testing
         return folder
     }
 
-    static func toyEvaluation() throws -> String {
+    /// The peers' toy example: VOC ground truth, COCO results, both metric kinds.
+    static var toyJob: DetectionEvaluationJob {
         var job = DetectionEvaluationJob(
             task: .imageObjectDetection, groundTruth: toy + "/gts_vocpascal_format",
             predictions: toy + "/dets_coco_format/coco_dets.json")
         job.readOptions.imagesFolder = toy + "/images"
         job.metricType = .cocoVOC
+        return job
+    }
+
+    static func toyEvaluation() throws -> String {
         let folder = scratch() + "/toy"
-        try job.write(try job.run(), to: folder, overwrite: false)
+        try toyJob.write(try toyJob.run(), to: folder, overwrite: false)
         return folder
     }
 

@@ -1,3 +1,5 @@
+import ArgusMetrics
+import ArgusPipeline
 import ArgusTestSupport
 import Foundation
 import Testing
@@ -44,7 +46,7 @@ import Testing
             const elements = {
               "argus-threshold-data": { textContent: fs.readFileSync(process.argv[2], 'utf8') },
               "threshold-input": { value: "0", addEventListener(kind, f) { listener = f; } },
-              "threshold-value": cell(), "threshold-summary": cell(),
+              "threshold-value": cell(), "threshold-summary": cell(), "threshold-images": cell(),
               "threshold-table": table(), "threshold-confusion": table() };
             global.document = { getElementById: id => elements[id] || null, createElement: () => cell() };
             global.window = { location: { hash: "" } };
@@ -151,6 +153,113 @@ import Testing
             Self.close(
                 Self.number(rows[k]["precision"]), tp + fp > 0 ? tp / (tp + fp) : nil, "\(entry.label) precision")
             Self.close(Self.number(rows[k]["recall"]), truth > 0 ? tp / truth : nil, "\(entry.label) recall")
+        }
+    }
+}
+
+extension ThresholdSliderTests {
+    /// scikit-learn's multi-label case (400 images, 12 labels) as an evaluation folder: a CSV truth
+    /// and scoring predictions with the case's probabilities.
+    static func multilabelEvaluation() throws -> String {
+        let path = Repository.path("golden/classification/multilabel_fine.json")
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let labels = try #require(root["labels"] as? [String])
+        let truth = try #require(root["truth"] as? [[Int]])
+        let probs = try #require(root["probs"] as? [[Double]])
+        var truthLines = ["filename,labels"]
+        var predictionLines: [String] = []
+        let quoted = labels.map { "\"\($0)\"" }.joined(separator: ", ")
+        for (i, (row, scores)) in zip(truth, probs).enumerated() {
+            let held = labels.indices.filter { row[$0] == 1 }.map { labels[$0] }
+            truthLines.append("i\(i).jpg,\(held.joined(separator: " "))")
+            let values = scores.map { "\($0)" }.joined(separator: ", ")
+            predictionLines.append(#"{"filename": "i\#(i).jpg", "probs": [\#(values)], "labels": [\#(quoted)]}"#)
+        }
+        let folder = Scratch.folder()
+        Scratch.write(truthLines.joined(separator: "\n") + "\n", folder, "gt.csv")
+        Scratch.write(predictionLines.joined(separator: "\n") + "\n", folder, "p.jsonl")
+        let job = MultilabelEvaluationJob(groundTruth: folder + "/gt.csv", predictions: folder + "/p.jsonl")
+        try job.write(try job.run(), to: folder + "/eval", overwrite: false)
+        return folder + "/eval"
+    }
+
+    /// Multi-label: at the evaluation's threshold the page's figures are metrics.json's (themselves
+    /// scikit-learn's on this case); at 0.3 and 0.7 they are Argus's own `MultilabelMetrics` there.
+    @Test func multilabelAtItsThresholdIsMetricsJSONAndElsewhereArgusOwn() throws {
+        let run = try EvaluationRun(folder: try Self.multilabelEvaluation())
+        let records = try #require(run.multilabelRecords)
+        #expect(records.count == 400)
+        let html = HTMLReport.render(ReportFiles.document(run))
+        guard let results = try Self.slider(html, thresholds: [0.5, 0.3, 0.7]) else { return }
+        let moved = try Self.moveSlider(html, to: 0.3)
+        #expect(moved.hasPrefix("0.30 | macro precision ") && moved.contains("subset accuracy"), "\(moved)")
+        #expect(moved.hasSuffix("| 12"), "\(moved)")
+        let labels = run.perLabel.map(\.label)
+        let truth = records.flatMap { record in labels.map { record.labels.contains($0) } }
+        let scores = records.flatMap(\.probabilities)
+        for (k, threshold) in [0.5, 0.3, 0.7].enumerated() {
+            let expected: (String) -> Double?
+            if k == 0 {
+                expected = { run.scalar($0) }
+            } else {
+                let ours = MultilabelMetrics(labels: labels, truth: truth, scores: scores, threshold: threshold)
+                let values = Dictionary(uniqueKeysWithValues: ours.scalars())
+                expected = { values[$0] }
+            }
+            let result = results[k]
+            for average in ["macro", "micro", "weighted", "samples"] {
+                let means = try #require(result[average] as? [String: Any])
+                for (name, key) in [("precision", "precision_score"), ("recall", "recall_score"), ("f1", "f1_score")] {
+                    Self.close(
+                        Self.number(means[name]), expected("\(key)_\(average)"), "\(threshold) \(key)_\(average)")
+                }
+            }
+            Self.close(Self.number(result["hamming"]), expected("hamming_loss"), "\(threshold) hamming_loss")
+            Self.close(Self.number(result["subset"]), expected("subset_accuracy"), "\(threshold) subset_accuracy")
+        }
+    }
+}
+
+extension ThresholdSliderTests {
+    /// Detection: the image-level hits and the confusion matrix at the evaluation's score threshold
+    /// are metrics.json's; at 0.9 (half the toy's 12 detections score lower) they are Argus's own `ImageLevelMetrics` and
+    /// `DetectionConfusionMatrix` computed there from the data.
+    @Test func detectionImageLevelAndConfusionFollowTheSlider() throws {
+        let job = ReportsTests.toyJob
+        let outcome = try job.run()
+        let folder = Scratch.folder() + "/toy"
+        try job.write(outcome, to: folder, overwrite: false)
+        let run = try EvaluationRun(folder: folder)
+        let html = HTMLReport.render(ReportFiles.document(run))
+        guard let results = try Self.slider(html, thresholds: [job.scoreThreshold, 0.9]) else { return }
+        let moved = try Self.moveSlider(html, to: 0.9)
+        #expect(moved.hasPrefix("0.90 | "), "\(moved)")
+        let voc = try #require(outcome.voc)
+        let file = try #require(run.detectionMetrics)
+        let level = try #require(file.imageLevel)
+        let atNinety = ImageLevelMetrics(outcome.data, matches: voc.matches, scoreThreshold: 0.9)
+        let confusionAtNinety = DetectionConfusionMatrix(
+            outcome.data, iouThreshold: job.iouThreshold, scoreThreshold: 0.9)
+        let expected: [([Int], [[Int]])] = [
+            (
+                [level.truePositives, level.falseNegatives, level.falsePositives, level.trueNegatives],
+                file.confusionMatrix.counts
+            ),
+            (
+                [atNinety.truePositives, atNinety.falseNegatives, atNinety.falsePositives, atNinety.trueNegatives],
+                confusionAtNinety.counts
+            ),
+        ]
+        #expect(expected[0].1 != expected[1].1 && expected[0].0 != expected[1].0)
+        for (result, (figures, counts)) in zip(results, expected) {
+            let images = try #require(result["images"] as? [String: Any])
+            let shown = ["truePositives", "falseNegatives", "falsePositives", "trueNegatives"].map {
+                images[$0] as? Int ?? -1
+            }
+            #expect(shown == figures, "\(shown) vs \(figures)")
+            let confusion = try #require(result["confusion"] as? [String: Any])
+            #expect((confusion["counts"] as? [[Int]]) == counts)
         }
     }
 }

@@ -75,6 +75,10 @@ import Testing
         labelMetrics.inputs = Self.inputs
         Golden.expectSnapshot(labelMetrics.encoded(), Self.snapshots + "multilabel_metrics.json")
         Golden.expectSnapshot(labelJob.curvesFile(labelOutcome).encoded(), Self.snapshots + "multilabel_curves.json")
+        try labelJob.write(labelOutcome, to: folder.file("multilabel"), overwrite: false)
+        Golden.expectSnapshot(
+            try #require(Golden.bytes(at: folder.file("multilabel/matches.jsonl"))),
+            Self.snapshots + "multilabel_matches.jsonl")
     }
 
     /// Every file of the three kinds of evaluation, read and written again, gives the same bytes.
@@ -102,6 +106,12 @@ import Testing
             record, json in record.write(to: &json)
         }
         #expect(classLines == Golden.bytes(at: folder.file("multiclass/matches.jsonl")))
+        let labelLines = RecordLinesWriter.bytes(
+            .matches, try MultilabelMatchRecord.read(folder.file("multilabel/matches.jsonl"))
+        ) {
+            record, json in record.write(to: &json)
+        }
+        #expect(labelLines == Golden.bytes(at: folder.file("multilabel/matches.jsonl")))
         let images = RecordLinesWriter.bytes(.images, try ImageEntry.read(folder.file("detection/images.jsonl"))) {
             entry, json in entry.write(to: &json)
         }
@@ -140,6 +150,7 @@ import Testing
             (#""outcome":"fp""#, #""outcome":"maybe""#, "outcome"),
             (#""ground_truth_id":25,"#, "", "ground_truth_id"),
             (#""score":1.0"#, #""score":"high""#, "score"),
+            (#""tide_error":"background""#, #""tide_error":"noise""#, "tide_error"),
         ]
         for (from, to, key) in bad {
             let edited = [lines[0], lines[1].replacingOccurrences(of: from, with: to)]
