@@ -1,4 +1,5 @@
 import ArgusData
+import ArgusMetrics
 import ArgusPipeline
 import ArgusTestSupport
 import Foundation
@@ -85,6 +86,28 @@ import Testing
                 == "macro precision \(s("precision_score_macro")) · recall \(s("recall_score_macro")) · F1 "
                 + "\(s("f1_score_macro")) · micro F1 \(s("f1_score_micro")) · samples F1 \(s("f1_score_samples")) · "
                 + "Hamming loss \(s("hamming_loss")) · subset accuracy \(s("subset_accuracy"))")
+        // The slider dragged to 0.3 (its value set and an input event sent, as a drag does): Argus's
+        // own multi-label metrics at 0.3.
+        let labels = run.perLabel.map(\.label)
+        let records = try #require(run.multilabelRecords)
+        let at = MultilabelMetrics(
+            labels: labels, truth: records.flatMap { r in labels.map { r.labels.contains($0) } },
+            scores: records.flatMap(\.probabilities), threshold: 0.3)
+        let values = Dictionary(uniqueKeysWithValues: at.scalars())
+        let harness = """
+            const input = document.getElementById("threshold-input");
+            input.value = "0.3";
+            input.dispatchEvent(new Event("input"));
+            """
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        guard let dragged = try Self.clicked(html, harness) else { return }
+        let v = { (key: String) in Self.f(values[key]) }
+        #expect(dragged.dom.contains("<output id=\"threshold-value\">0.30</output>"))
+        #expect(
+            Self.summary(dragged.dom)
+                == "macro precision \(v("precision_score_macro")) · recall \(v("recall_score_macro")) · F1 "
+                + "\(v("f1_score_macro")) · micro F1 \(v("f1_score_micro")) · samples F1 \(v("f1_score_samples")) · "
+                + "Hamming loss \(v("hamming_loss")) · subset accuracy \(v("subset_accuracy"))")
     }
 
     @Test func theDetectionPageRunsAndStartsAtMetricsJSON() throws {
@@ -196,5 +219,31 @@ extension BrowserTests {
         let text = String(loaded.dom[tip])
         #expect(
             !text.contains("hidden") && text.contains(String(values[0])) && text.contains(String(values[1])), "\(text)")
+    }
+}
+
+extension BrowserTests {
+    /// Every kind of page the demo writes — detection, classification, multi-label, and the
+    /// comparisons of two classifiers and of two detectors — loads offline in Chromium with no
+    /// script error and no request for anything outside the page.
+    @Test func everyKindOfPageLoadsWithoutScriptErrors() throws {
+        let detection = try EvaluationRun(folder: try Self.vocEvaluation())
+        let toy = try EvaluationRun(folder: try ReportsTests.toyEvaluation())
+        let digits = try EvaluationRun(folder: try ReportsTests.digitsEvaluation())
+        let bayes = try EvaluationRun(
+            folder: try ReportsTests.digitsEvaluation(predictions: "predictions_naive_bayes.jsonl", name: "bayes"))
+        let multilabel = try EvaluationRun(folder: try ThresholdSliderTests.multilabelEvaluation())
+        let pages: [(String, ReportDocument)] = [
+            ("detection", ReportFiles.document(detection)), ("digits", ReportFiles.document(digits)),
+            ("multilabel", ReportFiles.document(multilabel)),
+            ("compare", try ComparisonReport.build([digits, bayes])),
+            ("compare-detectors", try ComparisonReport.build([toy, detection])),
+        ]
+        for (name, document) in pages {
+            let path = Scratch.write(HTMLReport.render(document), Scratch.folder(), name + ".html")
+            guard let page = try Self.load(path) else { return }
+            #expect(!page.log.contains("Uncaught") && !page.log.contains("ERR_"), "\(name): \(page.log.suffix(2000))")
+            #expect(page.dom.contains("</main>") || page.dom.contains("</body>"), "\(name)")
+        }
     }
 }
