@@ -42,6 +42,15 @@ public enum Segmentation: Hashable, Sendable {
         return nil
     }
 
+    /// An RLE mask's height and width; nil for polygons (no array made, for per-object checks).
+    public var rleDimensions: (height: Int, width: Int)? {
+        switch self {
+        case .polygons: nil
+        case .rle(let mask): (mask.height, mask.width)
+        case .compressedRLE(_, let height, let width): (height, width)
+        }
+    }
+
     /// An RLE mask's `[height, width]`; nil for polygons.
     public var rleSize: [Int]? {
         switch self {

@@ -30,13 +30,11 @@ public enum MaskOperations {
             xs[k] = xs[0]
             ys[k] = ys[0]
         }
-        // Dense points along every edge.
-        var u: [Int] = []
-        var v: [Int] = []
+        // Dense points along every edge, each compared with the one before as it comes (no list
+        // of points is kept): where the boundary crosses a column centre, back on the pixel grid.
         var total = 0
         for j in 0..<k { total += max(abs(xs[j] - xs[j + 1]), abs(ys[j] - ys[j + 1])) + 1 }
-        u.reserveCapacity(total)
-        v.reserveCapacity(total)
+        var crossings = ColumnCrossings(height: height, width: width, capacity: total / 5 + 2)
         for j in 0..<k {
             var x0 = xs[j]
             var x1 = xs[j + 1]
@@ -54,35 +52,19 @@ public enum MaskOperations {
                 let slope = Double(y1 - y0) / Double(dx)
                 for d in 0...dx {
                     let t = flip ? dx - d : d
-                    u.append(t + x0)
-                    v.append(truncatingInt(Double(y0) + slope * Double(t) + 0.5))
+                    crossings.visit(t + x0, truncatingInt(Double(y0) + slope * Double(t) + 0.5))
                 }
             } else {
                 let slope = Double(x1 - x0) / Double(dy)
                 for d in 0...dy {
                     let t = flip ? dy - d : d
-                    v.append(t + y0)
-                    u.append(truncatingInt(Double(x0) + slope * Double(t) + 0.5))
+                    crossings.visit(truncatingInt(Double(x0) + slope * Double(t) + 0.5), t + y0)
                 }
             }
         }
-        // Points where the boundary crosses a column centre, back on the pixel grid.
-        var boundary: [UInt32] = []
-        boundary.reserveCapacity(u.count / 5 + 2)
+        var boundary = crossings.boundary
         let h = height
         let w = width
-        if u.count > 1 {
-            for j in 1..<u.count where u[j] != u[j - 1] {
-                var xd = Double(u[j] < u[j - 1] ? u[j] : u[j] - 1)
-                xd = (xd + 0.5) / scale - 0.5
-                if xd.rounded(.down) != xd || xd < 0 || xd > Double(w - 1) { continue }
-                var yd = Double(v[j] < v[j - 1] ? v[j] : v[j - 1])
-                yd = (yd + 0.5) / scale - 0.5
-                if yd < 0 { yd = 0 } else if yd > Double(h) { yd = Double(h) }
-                yd = yd.rounded(.up)
-                boundary.append(UInt32(truncatingIfNeeded: Int(xd) * h + Int(yd)))
-            }
-        }
         boundary.append(UInt32(truncatingIfNeeded: h * w))
         boundary.sort()
         // Differences give the runs; a zero-length run merges its neighbours.
@@ -149,6 +131,34 @@ public enum MaskOperations {
 
     /// C's `(int)` conversion of a double as x86-64 performs it (`cvttsd2si`): truncation toward
     /// zero, and INT_MIN for NaN or a value out of range (pycocotools meets NaN on repeated vertices).
+    /// The column-centre crossings of a dense walk along a polygon's edges on the 5× grid
+    /// (pycocotools' `rleFrPoly`), from each point and the one before it.
+    struct ColumnCrossings {
+        let height: Int
+        let width: Int
+        var boundary: [UInt32] = []
+        var previous: (u: Int, v: Int)?
+
+        init(height: Int, width: Int, capacity: Int) {
+            self.height = height
+            self.width = width
+            boundary.reserveCapacity(capacity)
+        }
+
+        @inline(__always) mutating func visit(_ u: Int, _ v: Int) {
+            defer { previous = (u, v) }
+            guard let (pu, pv) = previous, u != pu else { return }
+            var xd = Double(u < pu ? u : u - 1)
+            xd = (xd + 0.5) / 5 - 0.5
+            if xd.rounded(.down) != xd || xd < 0 || xd > Double(width - 1) { return }
+            var yd = Double(v < pv ? v : pv)
+            yd = (yd + 0.5) / 5 - 0.5
+            if yd < 0 { yd = 0 } else if yd > Double(height) { yd = Double(height) }
+            yd = yd.rounded(.up)
+            boundary.append(UInt32(truncatingIfNeeded: Int(xd) * height + Int(yd)))
+        }
+    }
+
     @inline(__always) static func truncatingInt(_ value: Double) -> Int {
         guard value.isFinite, value > -2_147_483_649, value < 2_147_483_648 else { return -2_147_483_648 }
         return Int(value.rounded(.towardZero))

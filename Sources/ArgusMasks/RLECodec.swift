@@ -10,9 +10,21 @@ public enum RLECodec {
     /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
     public static func decode(_ text: String) -> [UInt32]? {
         var counts: [UInt32] = []
-        counts.reserveCapacity(text.utf8.count)
+        // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is allocated
+        // once at its size (half a million masks would otherwise hold 4 bytes per character).
+        counts.reserveCapacity(runCount(text))
         let complete = walk(text) { counts.append(UInt32($0)) }
         return complete ? counts : nil
+    }
+
+    /// The number of runs a well-formed compressed counts string holds: its characters that end a group.
+    static func runCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var n = 0
+            for byte in bytes where (byte &- 48) & 0x20 == 0 { n += 1 }
+            return n
+        }
     }
 
     /// The number of pixels a compressed counts string covers (the sum of its runs), without

@@ -37,6 +37,9 @@ public struct EvaluationData: Sendable {
         public var scores: [Double] = []
         /// Shapes, for `segm` (empty for `bbox`).
         public var segmentations: [Segmentation?] = []
+        /// Each shape's mask bounding box `(x, y, w, h)` where it was worked out with the mask
+        /// (detections decoded from RLE; NaN where not), or empty: `MaskCache` works out the rest.
+        public var maskBoxes: [(Double, Double, Double, Double)] = []
 
         /// No objects.
         public init() {}
@@ -184,36 +187,50 @@ extension EvaluationData {
         // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
         // takes its area from it; without, areas (and missing boxes) come from the masks.
         let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
-        // Masks decoded once, on every core (they serve the areas here and the IoUs later).
-        var decoded = [RunLengthMask?](repeating: nil, count: segm || !boxBranch ? results.count : 0)
-        if !decoded.isEmpty {
-            let sizes = images
-            let indexOfImage = imageIndex
+        // Masks decoded once, on every core (they serve the areas here and the IoUs later), each
+        // with its bounding box and area; the checks that may fail stay in order below.
+        let decoding = segm || !boxBranch
+        var decoded = [RunLengthMask?](repeating: nil, count: decoding ? results.count : 0)
+        var decodedBoxes = [(Double, Double, Double, Double)](repeating: (0, 0, 0, 0), count: decoded.count)
+        var decodedAreas = [Double](repeating: 0, count: decoded.count)
+        var slots = [Int32](repeating: 0, count: results.count)
+        let sizes = images
+        let indexOfImage = imageIndex
+        slots.withUnsafeMutableBufferPointer { slotBuffer in
             decoded.withUnsafeMutableBufferPointer { buffer in
-                let box = UnsafeMutableBufferPointerBox(buffer)
-                DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
-                    for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
-                        guard let shape = results.segmentation(at: i) else { continue }
-                        let size = sizes[Int(indexOfImage[results.imageIDs[i]]!)]
-                        box.buffer[i] = shape.mask(height: size.height, width: size.width)
+                decodedBoxes.withUnsafeMutableBufferPointer { boxes in
+                    decodedAreas.withUnsafeMutableBufferPointer { areas in
+                        let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
+                        let masks = UnsafeMutableBufferPointerBox(buffer)
+                        let bounds = UnsafeMutableBufferPointerBox(boxes)
+                        let pixels = UnsafeMutableBufferPointerBox(areas)
+                        DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
+                            for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
+                                let slot = indexOfImage[results.imageIDs[i]]!
+                                slotsOut.buffer[i] = slot
+                                guard decoding, let shape = results.segmentation(at: i) else { continue }
+                                let size = sizes[Int(slot)]
+                                guard let mask = shape.mask(height: size.height, width: size.width) else { continue }
+                                masks.buffer[i] = mask
+                                bounds.buffer[i] = MaskOperations.boundingBox(mask)
+                                pixels.buffer[i] = Double(mask.area)
+                            }
+                        }
                     }
                 }
             }
         }
         for i in 0..<results.count {
-            let image = imageIndex[results.imageIDs[i]]!
+            let image = slots[i]
             var box = results.box(at: i)
-            let mask = decoded.isEmpty ? nil : decoded[i]
-            if let size = results.segmentation(at: i)?.rleSize,
-                size != [images[Int(image)].height, images[Int(image)].width],
-                images[Int(image)].height > 0
-            {
+            let shape = results.segmentation(at: i)
+            let size = images[Int(image)]
+            if let given = shape?.rleDimensions, given != (size.height, size.width), size.height > 0 {
                 throw EvaluationError(
-                    "result \(results.position(at: i) + 1): the mask is \(size[0])×\(size[1]) (height × width) but the "
-                        + "image is \(images[Int(image)].height)×\(images[Int(image)].width)")
+                    "result \(results.position(at: i) + 1): the mask is \(given.height)×\(given.width) (height × width) "
+                        + "but the image is \(size.height)×\(size.width)")
             }
-            if !decoded.isEmpty, case .polygons(let rings)? = results.segmentation(at: i) {
-                let size = images[Int(image)]
+            if decoding, case .polygons(let rings)? = shape {
                 if let point = MaskOperations.farPoint(rings, width: Double(size.width), height: Double(size.height)) {
                     throw EvaluationError(
                         "result \(results.position(at: i) + 1): polygon point (\(point.0), \(point.1)) lies far outside "
@@ -229,12 +246,12 @@ extension EvaluationData {
                 }
                 area = given.width * given.height
             } else {
-                guard let mask else {
+                guard shape != nil, decoded[i] != nil else {
                     throw EvaluationError("result \(results.position(at: i) + 1) has neither a bbox nor a segmentation")
                 }
-                area = Double(mask.area)
+                area = decodedAreas[i]
                 if box == nil {
-                    let b = MaskOperations.boundingBox(mask)
+                    let b = decodedBoxes[i]
                     box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
                 }
             }
@@ -245,12 +262,19 @@ extension EvaluationData {
             }
             objects.image.append(image)
             objects.category.append(category)
-            objects.boxes += [box!.minX, box!.minY, box!.width, box!.height]
+            objects.boxes.append(box!.minX)
+            objects.boxes.append(box!.minY)
+            objects.boxes.append(box!.width)
+            objects.boxes.append(box!.height)
             objects.areas.append(area)
             objects.ids.append(results.position(at: i) + 1)
             objects.isCrowd.append(false)
             objects.scores.append(results.scores[i])
-            if segm { objects.segmentations.append(mask.map { .rle($0) } ?? .polygons([Self.boxPolygon(box!)])) }
+            if segm {
+                let mask = decoded[i]
+                objects.segmentations.append(mask.map { .rle($0) } ?? .polygons([Self.boxPolygon(box!)]))
+                objects.maskBoxes.append(mask == nil ? (.nan, .nan, .nan, .nan) : decodedBoxes[i])
+            }
         }
         detections = objects
         return skipped

@@ -29,6 +29,8 @@ extension DetectionEvaluationJob {
             truthFormat = decision.format
             diagnostics.note(SourceLocation(file: groundTruthPath), "read as \(decision.format): \(decision.reason)")
         }
+        // COCO results are read on another core while the ground truth is read (see `EarlyResults`).
+        let early = EarlyResults.start(self)
         var truth = try DatasetReader.read(groundTruthPath, format: truthFormat, options: options)
         diagnostics.append(contentsOf: truth.diagnostics)
         guard !truth.diagnostics.hasErrors else {
@@ -70,8 +72,10 @@ extension DetectionEvaluationJob {
                 let table = positions
                 keep = { id in table[id].map { $0 % shard.count == shard.index } ?? true }
             }
-            let (results, problems) = try COCOReader.readResults(
-                predictionsPath, keep: keep, imageIDs: truth.dataset.stringImageIDs)
+            let read = try early?.results(usable: truth.dataset.stringImageIDs.isEmpty)
+            let (results, problems) =
+                try read
+                ?? COCOReader.readResults(predictionsPath, keep: keep, imageIDs: truth.dataset.stringImageIDs)
             diagnostics.append(contentsOf: problems)
             guard !problems.hasErrors else {
                 throw DataError(
@@ -145,5 +149,45 @@ extension DetectionEvaluationJob {
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: groundTruthPath, isDirectory: &isFolder)
         return exists && isFolder.boolValue ? groundTruthPath : PathTools.folder(of: groundTruthPath)
+    }
+}
+
+/// COCO results read on a core of their own while the ground truth is read on this one: only for
+/// a whole evaluation (a shard keeps its images' results, which needs the ground truth first) of a
+/// COCO results list. Results whose image ids are strings need the ground truth's table: when it
+/// has one, the early read is not used and the results are read again with it.
+final class EarlyResults: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var outcome: Result<(DetectionResults, Diagnostics), DataError>?
+
+    private init(path: String) {
+        done.enter()
+        DispatchQueue.global().async {
+            do throws(DataError) {
+                self.outcome = .success(try COCOReader.readResults(path))
+            } catch {
+                self.outcome = .failure(error)
+            }
+            self.done.leave()
+        }
+    }
+
+    /// The read begun for `job`, or nil where it does not apply (a shard, another format, a file
+    /// whose format cannot be told yet: those are read as before, after the ground truth).
+    static func start(_ job: DetectionEvaluationJob) -> EarlyResults? {
+        guard job.shard == nil else { return nil }
+        let format = job.predictionsFormat ?? (try? DatasetReader.explainFormat(job.predictionsPath))?.format
+        guard format == .cocoResults, (try? FileSize.firstNonSpaceByte(job.predictionsPath)) == UInt8(ascii: "[")
+        else { return nil }
+        return EarlyResults(path: job.predictionsPath)
+    }
+
+    /// The results and the reader's diagnostics; nil when they cannot be used (`usable` false: the
+    /// ground truth's image ids are strings).
+    /// - Throws: what the read threw (a file that cannot be read).
+    func results(usable: Bool) throws(DataError) -> (DetectionResults, Diagnostics)? {
+        done.wait()
+        guard usable, let outcome else { return nil }
+        return try outcome.get()
     }
 }

@@ -171,3 +171,38 @@ import Testing
         expectRefusal([("a.state", state)], "incomplete", "missing 1/2")
     }
 }
+
+extension DetectionEvaluationJobTests {
+    /// COCO results are read while the ground truth is; ids given as strings (which need the
+    /// ground truth's table) are read again with it: the same metrics as with numeric ids.
+    @Test func stringImageIDsGiveTheSameMetricsAsNumbers() throws {
+        let folder = scratch()
+        func files(_ a: String, _ b: String) -> (String, String) {
+            let truth = Scratch.write(
+                """
+                {"images": [{"id": \(a), "file_name": "a.jpg", "width": 100, "height": 80},
+                            {"id": \(b), "file_name": "b.jpg", "width": 100, "height": 80}],
+                 "categories": [{"id": 1, "name": "cat"}, {"id": 2, "name": "dog"}],
+                 "annotations": [
+                   {"id": 1, "image_id": \(a), "category_id": 1, "bbox": [10, 10, 30, 20], "area": 600, "iscrowd": 0},
+                   {"id": 2, "image_id": \(b), "category_id": 2, "bbox": [50, 40, 20, 20], "area": 400, "iscrowd": 0},
+                   {"id": 3, "image_id": \(b), "category_id": 1, "bbox": [5, 5, 10, 10], "area": 100, "iscrowd": 0}]}
+                """, folder, "truth_\(a.count).json")
+            let results = Scratch.write(
+                """
+                [{"image_id": \(a), "category_id": 1, "bbox": [11, 10, 30, 20], "score": 0.9},
+                 {"image_id": \(b), "category_id": 2, "bbox": [50, 42, 20, 20], "score": 0.8},
+                 {"image_id": \(b), "category_id": 1, "bbox": [60, 5, 10, 10], "score": 0.7}]
+                """, folder, "results_\(a.count).json")
+            return (truth, results)
+        }
+        var stats: [[Double]] = []
+        for (a, b) in [("1", "2"), ("\"a\"", "\"b\"")] {
+            let (truth, results) = files(a, b)
+            var job = DetectionEvaluationJob(task: .imageObjectDetection, groundTruth: truth, predictions: results)
+            job.metricType = .coco
+            stats.append(try #require(try job.run().coco?.stats))
+        }
+        #expect(stats[0] == stats[1] && stats[0][0] > 0, "\(stats)")
+    }
+}

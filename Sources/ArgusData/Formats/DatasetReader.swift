@@ -101,6 +101,8 @@ public enum DatasetReader {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "csv" { return .multilabelCSV }
         if (path as NSString).lastPathComponent == "MLTable" { return .mltable }
+        // A list is told by its first byte, without reading the (often large) file.
+        if (try? FileSize.firstNonSpaceByte(path)) == UInt8(ascii: "[") { return .cocoResults }
         let bytes = try PaddedBytes(contentsOfFile: path)
         let first = bytes.firstNonSpaceByte
         if first == UInt8(ascii: "[") { return .cocoResults }

@@ -307,7 +307,8 @@ public final class MaskCache: @unchecked Sendable {
                             objects.segmentations[i]?.mask(height: image.height, width: image.width)
                             ?? RunLengthMask(
                                 height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
-                        box.buffer[i] = Entry(mask: mask, box: MaskOperations.boundingBox(mask))
+                        let known = i < objects.maskBoxes.count ? objects.maskBoxes[i] : (.nan, .nan, .nan, .nan)
+                        box.buffer[i] = Entry(mask: mask, box: known.0.isNaN ? MaskOperations.boundingBox(mask) : known)
                     }
                 }
             }
