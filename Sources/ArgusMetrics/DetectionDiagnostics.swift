@@ -50,7 +50,6 @@ public struct DetectionConfusionMatrix: Sendable {
         // The evaluation's threshold first, then the sweep's.
         let thresholds = [scoreThreshold] + (sweep ? Self.sweepThresholds(including: scoreThreshold) : [])
         let lowest = thresholds.min() ?? scoreThreshold
-        let empty = [[Int]](repeating: [Int](repeating: 0, count: K + 1), count: K + 1)
         let masks = segm ? (given ?? MaskCache(data)) : nil
         var truthByImage = [[Int]](repeating: [], count: data.images.count)
         for g in 0..<data.groundTruth.count { truthByImage[Int(data.groundTruth.image[g])].append(g) }
@@ -69,9 +68,12 @@ public struct DetectionConfusionMatrix: Sendable {
             return MaskOperations.iou(
                 detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
         }
-        // Images in parallel, each block with its own counts, added up at the end.
+        // Images in parallel, each block with its own counts (flat: threshold, truth, predicted),
+        // added up at the end.
+        let side = K + 1
+        let size = thresholds.count * side * side
         let blocks = max(1, min(64, data.images.count / 64))
-        var partial = [[[[Int]]]](repeating: [[[Int]]](repeating: empty, count: thresholds.count), count: blocks)
+        var partial = [[Int]](repeating: [Int](repeating: 0, count: size), count: blocks)
         let truthLists = truthByImage
         let detectionLists = detectionsByImage
         partial.withUnsafeMutableBufferPointer { buffer in
@@ -86,9 +88,10 @@ public struct DetectionConfusionMatrix: Sendable {
                 box.buffer[block] = local
             }
         }
-        var total = [[[Int]]](repeating: empty, count: thresholds.count)
-        for block in partial {
-            for k in thresholds.indices { for r in 0...K { for c in 0...K { total[k][r][c] += block[k][r][c] } } }
+        var flat = [Int](repeating: 0, count: size)
+        for block in partial { for i in 0..<size { flat[i] += block[i] } }
+        let total = thresholds.indices.map { k in
+            (0..<side).map { r in Array(flat[((k * side + r) * side)..<((k * side + r + 1) * side)]) }
         }
         counts = total[0]
         if sweep {
@@ -99,42 +102,51 @@ public struct DetectionConfusionMatrix: Sendable {
 }
 
 extension DetectionConfusionMatrix {
-    /// Adds one image's pairings to `counts[k]` at each of `thresholds[k]`.
+    /// Adds one image's pairings to `counts` at each of `thresholds[k]` (flat: cell
+    /// `(k × (K + 1) + truth) × (K + 1) + predicted`). `truths` and `detections` are in index order,
+    /// so that pairs compare by their positions in them as by the indices.
     static func count(
         image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-        thresholds: [Double], iou: (Int, Int, Bool) -> Double, into counts: inout [[[Int]]]
+        thresholds: [Double], iou: (Int, Int, Bool) -> Double, into counts: inout [Int]
     ) {
+        let side = K + 1
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
         let crowds = all.filter { data.groundTruth.isCrowd[$0] }
+        let scores = detections.map { data.detections.scores[$0] }
+        let predicted = detections.map { Int(data.detections.category[$0]) }
+        let actual = truths.map { Int(data.groundTruth.category[$0]) }
+        // Pairs by positions in `detections` and `truths`.
         var pairs: [(iou: Double, d: Int, g: Int)] = []
-        for d in detections {
-            for g in truths {
-                let v = iou(d, g, false)
+        for (d, detection) in detections.enumerated() {
+            for (g, truth) in truths.enumerated() {
+                let v = iou(detection, truth, false)
                 if v >= iouThreshold { pairs.append((v, d, g)) }
             }
         }
-        let scores = data.detections.scores
         pairs.sort { a, b in
             if a.iou != b.iou { return a.iou > b.iou }
             if scores[a.d] != scores[b.d] { return scores[a.d] > scores[b.d] }
             return (a.d, a.g) < (b.d, b.g)
         }
-        // Whether an unpaired detection overlaps a crowd region, asked at most once per detection.
-        var overCrowd: [Int: Bool] = [:]
+        // Whether an unpaired detection overlaps a crowd region (0 no, 1 yes, 2 not asked yet).
+        var overCrowd = [UInt8](repeating: 2, count: detections.count)
+        var usedDetections = [Bool](repeating: false, count: detections.count)
+        var usedTruths = [Bool](repeating: false, count: truths.count)
         for (k, threshold) in thresholds.enumerated() {
-            var usedDetections = Set<Int>()
-            var usedTruths = Set<Int>()
-            for pair in pairs
-            where scores[pair.d] >= threshold && !usedDetections.contains(pair.d) && !usedTruths.contains(pair.g) {
-                usedDetections.insert(pair.d)
-                usedTruths.insert(pair.g)
-                counts[k][Int(data.groundTruth.category[pair.g])][Int(data.detections.category[pair.d])] += 1
+            let base = k * side * side
+            for d in usedDetections.indices { usedDetections[d] = false }
+            for g in usedTruths.indices { usedTruths[g] = false }
+            for pair in pairs where scores[pair.d] >= threshold && !usedDetections[pair.d] && !usedTruths[pair.g] {
+                usedDetections[pair.d] = true
+                usedTruths[pair.g] = true
+                counts[base + actual[pair.g] * side + predicted[pair.d]] += 1
             }
-            for g in truths where !usedTruths.contains(g) { counts[k][Int(data.groundTruth.category[g])][K] += 1 }
-            for d in detections where scores[d] >= threshold && !usedDetections.contains(d) {
-                let covered = overCrowd[d] ?? crowds.contains { iou(d, $0, true) >= iouThreshold }
-                overCrowd[d] = covered
-                if !covered { counts[k][K][Int(data.detections.category[d])] += 1 }
+            for g in truths.indices where !usedTruths[g] { counts[base + actual[g] * side + K] += 1 }
+            for d in detections.indices where scores[d] >= threshold && !usedDetections[d] {
+                if overCrowd[d] == 2 {
+                    overCrowd[d] = crowds.contains { iou(detections[d], $0, true) >= iouThreshold } ? 1 : 0
+                }
+                if overCrowd[d] == 0 { counts[base + K * side + predicted[d]] += 1 }
             }
         }
     }

@@ -227,8 +227,8 @@ extension EvaluationData {
             let size = images[Int(image)]
             if let given = shape?.rleDimensions, given != (size.height, size.width), size.height > 0 {
                 throw EvaluationError(
-                    "result \(results.position(at: i) + 1): the mask is \(given.height)×\(given.width) (height × width) "
-                        + "but the image is \(size.height)×\(size.width)")
+                    "result \(results.position(at: i) + 1): the mask is \(given.height)×\(given.width) "
+                        + "(height × width) but the image is \(size.height)×\(size.width)")
             }
             if decoding, case .polygons(let rings)? = shape {
                 if let point = MaskOperations.farPoint(rings, width: Double(size.width), height: Double(size.height)) {

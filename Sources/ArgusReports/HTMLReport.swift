@@ -164,7 +164,8 @@ public enum HTMLReport {
         .num{text-align:right;font-variant-numeric:tabular-nums}tbody tr:nth-child(even){background:#fbfcfd}
         td.better{color:var(--better);font-weight:bold}td.worse{color:var(--worse);font-weight:bold}
         .explorer{border:1px solid var(--line);border-radius:6px;padding:8px 14px;margin:12px 0}.explorer input{width:min(480px,100%)}
-        .explorer td{font-variant-numeric:tabular-nums}#threshold-confusion{display:block;overflow-x:auto;max-width:100%}
+        .explorer td{font-variant-numeric:tabular-nums}
+        #threshold-confusion{display:block;overflow-x:auto;max-width:100%}
         footer{padding:16px 32px;color:var(--muted);border-top:1px solid var(--line);font-size:12px}
         @media print{nav,.zoombar{display:none}.zoomview{max-height:none;overflow:visible}}
         """

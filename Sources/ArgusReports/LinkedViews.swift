@@ -14,7 +14,9 @@ enum LinkedViews {
     static let style = """
         #gallery figure{cursor:zoom-in}#gallery-filter button{font:inherit}
         #gallery-large{position:fixed;inset:0;background:rgba(0,0,0,.55);display:flex;align-items:center;justify-content:center;z-index:10}
-        #gallery-large[hidden]{display:none}#gallery-large .panel{background:#fff;padding:12px 16px;max-height:94vh;max-width:96vw;overflow:auto;border-radius:6px}
+        #gallery-large[hidden]{display:none}
+        #gallery-large .panel{background:#fff;padding:12px 16px;max-height:94vh;max-width:96vw;overflow:auto}
+        #gallery-large .panel{border-radius:6px}
         #gallery-large .sides{display:flex;gap:12px;flex-wrap:wrap}#gallery-large figure{margin:0}
         #gallery-large .sides svg{width:min(45vw,560px);height:auto;border:1px solid #ccc}
         """
@@ -62,8 +64,8 @@ enum LinkedViews {
                      keep: i => labels.every(l => (i.labels || []).indexOf(l) >= 0) };
           }
           function withError(type) {
-            return { what: type === "missed" ? "with an object TIDE counts as missed" : "with a TIDE " + type + " error",
-                     keep: i => (i.errors || []).indexOf(type) >= 0 };
+            const what = type === "missed" ? "with an object TIDE counts as missed" : "with a TIDE " + type + " error";
+            return { what, keep: i => (i.errors || []).indexOf(type) >= 0 };
           }
           const show = rule => { filter(rule); gallery.scrollIntoView(); };
           function link(id, title, ruleOf) {
@@ -74,10 +76,11 @@ enum LinkedViews {
               row.addEventListener("click", () => show(ruleOf(row)));
             }
           }
-          link("table-per_class_table", "show this class's images in the gallery", row => holding(row.cells[0].textContent));
+          const first = row => row.cells[0].textContent;
+          link("table-per_class_table", "show this class's images in the gallery", row => holding(first(row)));
           link("table-largest_confusions", "show the gallery's images holding both classes",
                row => holding([row.cells[0].textContent, row.cells[1].textContent]));
-          link("table-tide_errors", "show the gallery's images with this error", row => withError(row.cells[0].textContent));
+          link("table-tide_errors", "show the gallery's images with this error", row => withError(first(row)));
           for (const id of ["confusion_counts", "confusion_normalized"]) {
             const figure = document.getElementById("fig-" + id), data = charts[id];
             const svg = figure && figure.querySelector("svg");
@@ -112,7 +115,9 @@ enum LinkedViews {
             const svg = element("svg", { viewBox: "0 0 " + w + " " + h, role: "img", "aria-label": title });
             const picture = tile.querySelector("svg defs image");
             const href = picture && (picture.getAttribute("xlink:href") || picture.getAttribute("href"));
-            if (href) svg.appendChild(element("image", { href, x: 0, y: 0, width: w, height: h, preserveAspectRatio: "none" }));
+            if (href) {
+              svg.appendChild(element("image", { href, x: 0, y: 0, width: w, height: h, preserveAspectRatio: "none" }));
+            }
             else svg.appendChild(element("rect", { x: 0, y: 0, width: w, height: h, fill: "#f2f2f2" }));
             const font = Math.max(w, h) / 45;
             for (const m of marks) {
@@ -120,8 +125,9 @@ enum LinkedViews {
               svg.appendChild(element("rect", { x, y, width: bw, height: bh, fill: "none", stroke: colours[m.kind],
                 "stroke-width": m.kind === "missed" ? 3 : 2, "vector-effect": "non-scaling-stroke",
                 "stroke-dasharray": m.kind === "false positive" ? "6 3" : "none" }));
-              const label = element("text", { x: x + 2, y: Math.max(font, y - 2), "font-size": font, fill: colours[m.kind],
-                "font-weight": "bold", "paint-order": "stroke", stroke: "#fff", "stroke-width": font / 5 });
+              const label = element("text", { x: x + 2, y: Math.max(font, y - 2), "font-size": font,
+                fill: colours[m.kind], "font-weight": "bold", "paint-order": "stroke", stroke: "#fff",
+                "stroke-width": font / 5 });
               label.textContent = m.text;
               svg.appendChild(label);
             }
@@ -163,7 +169,9 @@ enum LinkedViews {
             const f = v => v === null || v === undefined ? "—" : v.toFixed(3);
             boxes.forEach((b, k) => {
               const row = body.insertRow();
-              for (const v of [String(k + 1), b.kind, b.label, f(b.score), f(b.iou), b.error || "—"]) row.insertCell().textContent = v;
+              for (const v of [String(k + 1), b.kind, b.label, f(b.score), f(b.iou), b.error || "—"]) {
+                row.insertCell().textContent = v;
+              }
             });
             panel.append(heading, sides, table);
             large.textContent = "";

@@ -249,7 +249,8 @@ public struct ThresholdExplorer: Sendable {
               if (im.truth[i] === 1) { if (im.found[i] !== null && im.found[i] >= t) tp++; else fn++; }
               else if (im.predicted[i] !== null && im.predicted[i] >= t) fp++;
             }
-            images = { truePositives: tp, falseNegatives: fn, falsePositives: fp, trueNegatives: im.total - tp - fn - fp };
+            images = { truePositives: tp, falseNegatives: fn, falsePositives: fp,
+                       trueNegatives: im.total - tp - fn - fp };
           }
           return { rows, confusion, images,
                    macro: { precision: defined("precision").length ? p / defined("precision").length : null,
@@ -291,7 +292,8 @@ public struct ThresholdExplorer: Sendable {
               fill(table, ["class", "precision", "recall", "F1", "predicted", "support"],
                    r.rows.map(x => [x.label, f(x.precision), f(x.recall), f(x.f1), x.predicted, x.support]));
               if (r.confusion) fill(document.getElementById("threshold-confusion"),
-                   ["true \\ predicted"].concat(data.labels, ["below threshold"]), r.confusion.map((row, k) => [data.labels[k]].concat(row)));
+                   ["true \\ predicted"].concat(data.labels, ["below threshold"]),
+                   r.confusion.map((row, k) => [data.labels[k]].concat(row)));
             } else {
               fill(table, ["class", "precision", "recall", "F1", "detections"],
                    r.rows.map(x => [x.label, f(x.precision), f(x.recall), f(x.f1), x.detections]));
@@ -303,7 +305,8 @@ public struct ThresholdExplorer: Sendable {
                   + m.trueNegatives + " true negatives among the images without objects";
               }
               if (r.confusion) fill(document.getElementById("threshold-confusion"),
-                   ["true \\ predicted (score ≥ " + r.confusion.threshold.toFixed(2) + ")"].concat(data.confusion.labels),
+                   ["true \\ predicted (score ≥ " + r.confusion.threshold.toFixed(2) + ")"]
+                     .concat(data.confusion.labels),
                    r.confusion.counts.map((row, k) => [data.confusion.labels[k]].concat(row)));
             }
           }

@@ -43,7 +43,8 @@ public enum MatchShape: Sendable, Equatable {
 /// {"kind":"detection","image":"a.jpg","label":"cat","score":0.9,"bbox":[x,y,w,h],"outcome":"tp",
 ///  "ground_truth_id":3,"iou":0.82,"ground_truth_bbox":[…],"segmentation":…,"ground_truth_segmentation":…}
 /// {"kind":"detection",…,"outcome":"fp",…,"tide_error":"localization"}
-/// {"kind":"missed","image":"a.jpg","label":"dog","ground_truth_id":4,"bbox":[…],"segmentation":…,"tide_error":"missed"}
+/// {"kind":"missed","image":"a.jpg","label":"dog","ground_truth_id":4,"bbox":[…],"segmentation":…,
+///  "tide_error":"missed"}
 /// ```
 /// Boxes are `[x, y, width, height]` in pixels. `tide_error` is TIDE's error type of a false
 /// positive, and `missed` for an object TIDE counts as missed (one no classification or

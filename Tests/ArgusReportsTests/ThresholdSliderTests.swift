@@ -223,8 +223,8 @@ extension ThresholdSliderTests {
 
 extension ThresholdSliderTests {
     /// Detection: the image-level hits and the confusion matrix at the evaluation's score threshold
-    /// are metrics.json's; at 0.9 (half the toy's 12 detections score lower) they are Argus's own `ImageLevelMetrics` and
-    /// `DetectionConfusionMatrix` computed there from the data.
+    /// are metrics.json's; at 0.9 (half the toy's 12 detections score lower) they are Argus's own
+    /// `ImageLevelMetrics` and `DetectionConfusionMatrix` computed there from the data.
     @Test func detectionImageLevelAndConfusionFollowTheSlider() throws {
         let job = ReportsTests.toyJob
         let outcome = try job.run()
