@@ -77,14 +77,10 @@ public struct ClassificationEvaluationJob: Sendable {
 
     /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
-        try OutputFile.writeFolder(at: folder) { partial in
-            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
-            try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
-            let records = matchRecords(outcome, outputFolder: folder)
-            let bytes = RecordLinesWriter.bytes(.matches, records) { record, json in record.write(to: &json) }
-            try OutputFile.write(bytes, to: ResultsSchema.File.matches.path(in: partial))
-        }
+        try ClassificationJoin.writeFolder(
+            folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath], metrics: metricsFile(outcome),
+            curves: curvesFile(outcome), records: matchRecords(outcome, outputFolder: folder)
+        ) { record, json in record.write(to: &json) }
     }
 
     /// One record per image: its URL, its file relative to the evaluation folder, the true and
@@ -181,6 +177,21 @@ struct ClassificationJoin {
     /// Each row's image URL, and the folder relative URLs are relative to.
     var images: [String] = []
     var imageFolder = "."
+
+    /// Writes a classification evaluation's folder (whole or not at all): `metrics.json`,
+    /// `curves.json` and `matches.jsonl` with one line per record.
+    static func writeFolder<Record>(
+        _ folder: String, overwrite: Bool, inputs: [String], metrics: ClassificationMetricsFile, curves: CurvesFile,
+        records: [Record], line: (Record, inout JSONWriter) -> Void
+    ) throws {
+        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: inputs)
+        let matches = RecordLinesWriter.bytes(.matches, records, line)
+        try OutputFile.writeFolder(at: folder) { partial in
+            try OutputFile.write(metrics.encoded(), to: ResultsSchema.File.metrics.path(in: partial))
+            try OutputFile.write(curves.encoded(), to: ResultsSchema.File.curves.path(in: partial))
+            try OutputFile.write(matches, to: ResultsSchema.File.matches.path(in: partial))
+        }
+    }
 
     /// Curves of every label, the micro average and the macro averages.
     static func curves(

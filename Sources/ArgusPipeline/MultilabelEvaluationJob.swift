@@ -67,14 +67,10 @@ public struct MultilabelEvaluationJob: Sendable {
 
     /// Writes `metrics.json`, `curves.json` and `matches.jsonl` into `folder` (whole or not at all).
     public func write(_ outcome: Outcome, to folder: String, overwrite: Bool) throws {
-        try OutputFile.checkDestination(folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath])
-        try OutputFile.writeFolder(at: folder) { partial in
-            try OutputFile.write(metricsFile(outcome).encoded(), to: ResultsSchema.File.metrics.path(in: partial))
-            try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
-            let records = matchRecords(outcome, outputFolder: folder)
-            let bytes = RecordLinesWriter.bytes(.matches, records) { record, json in record.write(to: &json) }
-            try OutputFile.write(bytes, to: ResultsSchema.File.matches.path(in: partial))
-        }
+        try ClassificationJoin.writeFolder(
+            folder, overwrite: overwrite, inputs: [groundTruthPath, predictionsPath], metrics: metricsFile(outcome),
+            curves: curvesFile(outcome), records: matchRecords(outcome, outputFolder: folder)
+        ) { record, json in record.write(to: &json) }
     }
 
     /// One record per image: its URL, its file relative to the evaluation folder, its true labels,

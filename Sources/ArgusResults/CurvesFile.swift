@@ -89,6 +89,12 @@ public struct CurvesFile: Sendable {
         /// `counts[k][truth][predicted]` at `thresholds[k]`.
         public var counts: [[[Int]]]
 
+        /// The keys, spelled here only (curves.json and a shard's state hold the same object).
+        enum Key: String {
+            case sweep = "confusion_sweep"
+            case thresholds, counts
+        }
+
         /// A sweep.
         public init(thresholds: [Double], counts: [[[Int]]]) {
             self.thresholds = thresholds
@@ -96,11 +102,11 @@ public struct CurvesFile: Sendable {
         }
 
         func write(to json: inout JSONWriter) {
-            json.key("confusion_sweep")
+            json.key(Key.sweep.rawValue)
             json.beginObject()
-            json.key("thresholds")
+            json.key(Key.thresholds.rawValue)
             json.numbers(thresholds)
-            json.key("counts")
+            json.key(Key.counts.rawValue)
             json.beginArray()
             for matrix in counts {
                 json.beginArray()
@@ -112,8 +118,8 @@ public struct CurvesFile: Sendable {
         }
 
         static func decode(_ value: LocatedValue) throws(DataError) -> ConfusionSweep {
-            let thresholds = try value.member("thresholds").doubles()
-            let counts = try value.member("counts").elements().map { (matrix) throws(DataError) in
+            let thresholds = try value.member(Key.thresholds.rawValue).doubles()
+            let counts = try value.member(Key.counts.rawValue).elements().map { (matrix) throws(DataError) in
                 try matrix.elements().map { (row) throws(DataError) in try row.ints() }
             }
             guard counts.count == thresholds.count else {
@@ -367,7 +373,7 @@ extension CurvesFile {
                     )
                 }
             }
-            detection.confusionSweep = try top.optionalMember("confusion_sweep").map {
+            detection.confusionSweep = try top.optionalMember(ConfusionSweep.Key.sweep.rawValue).map {
                 (value) throws(DataError) in try ConfusionSweep.decode(value)
             }
             file.detection = detection

@@ -308,19 +308,7 @@ public struct EvaluationState: Sendable {
         for row in confusion { json.integers(row) }
         json.endArray()
         if !confusionSweep.isEmpty {
-            json.key("confusion_sweep")
-            json.beginObject()
-            json.key("thresholds")
-            json.numbers(confusionSweepThresholds)
-            json.key("counts")
-            json.beginArray()
-            for matrix in confusionSweep {
-                json.beginArray()
-                for row in matrix { json.integers(row) }
-                json.endArray()
-            }
-            json.endArray()
-            json.endObject()
+            CurvesFile.ConfusionSweep(thresholds: confusionSweepThresholds, counts: confusionSweep).write(to: &json)
         }
         if let level = imageLevel {
             json.key("image_level")
@@ -396,9 +384,11 @@ public struct EvaluationState: Sendable {
                 tideErrors: nil, tideMissed: nil, cocoMatches: nil,
                 confusion: confusion, imageLevel: ints(root["image_level"]),
                 matchLines: root["matches"]?.elements.compactMap(\.string) ?? [])
-            if let sweep = root["confusion_sweep"] {
-                result.confusionSweepThresholds = sweep["thresholds"]?.doubles ?? []
-                result.confusionSweep = sweep["counts"]?.elements.map { $0.elements.map { ints($0) ?? [] } } ?? []
+            typealias SweepKey = CurvesFile.ConfusionSweep.Key
+            if let sweep = root[SweepKey.sweep.rawValue] {
+                result.confusionSweepThresholds = sweep[SweepKey.thresholds.rawValue]?.doubles ?? []
+                result.confusionSweep =
+                    sweep[SweepKey.counts.rawValue]?.elements.map { $0.elements.map { ints($0) ?? [] } } ?? []
                 guard result.confusionSweep.count == result.confusionSweepThresholds.count else {
                     problem =
                         "confusion_sweep has \(result.confusionSweep.count) matrices for "
