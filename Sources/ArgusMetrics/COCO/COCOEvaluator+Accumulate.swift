@@ -33,40 +33,41 @@ extension COCOEvaluator {
         }
         // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
         let order = stableOrderByScoreDescending(scores)
-        let n = order.count
-        let sortedScores = order.map { scores[$0] }
-        let every = Array(0..<n)
-        let keptByMaxDets = parameters.maxDetections.map { maxDet in
-            maxDet >= largest ? every : every.filter { ranks[order[$0]] < maxDet }
-        }
-        // Per threshold, the outcome of each detection in score order ([t × n + j]).
-        var outcomes = [PositiveCurve.Outcome](repeating: .ignored, count: n * T)
-        var curve = PositiveCurve()
+        let maxDetections = parameters.maxDetections
+        let M = maxDetections.count
+        // One curve per (maxDets m, threshold t), all built in one walk down the score order.
+        var curves = [PositiveCurve](repeating: PositiveCurve(), count: M * T)
+        var firstScores = [Double?](repeating: nil, count: M)
         for a in 0..<A {
             var groundTruthCount = 0
             for e in entries { groundTruthCount += Int(matches.groundTruthCounts[e * A + a]) }
             if groundTruthCount == 0 { continue }
+            for c in curves.indices { curves[c].reset() }
+            for m in 0..<M { firstScores[m] = nil }
             matches.flags.withUnsafeBufferPointer { flags in
-                outcomes.withUnsafeMutableBufferPointer { outcomes in
-                    for (j, i) in order.enumerated() {
+                curves.withUnsafeMutableBufferPointer { curves in
+                    for i in order {
+                        let rank = Int(ranks[i])
+                        let score = scores[i]
                         let stride = flagStride[i]
                         let base = flagBase[i] + a * T * stride
+                        for m in 0..<M where rank < maxDetections[m] && firstScores[m] == nil { firstScores[m] = score }
                         for t in 0..<T {
                             let flag = flags[base + t * stride]
-                            outcomes[t * n + j] =
+                            let outcome: PositiveCurve.Outcome =
                                 flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
+                            for m in 0..<M where rank < maxDetections[m] { curves[m * T + t].add(outcome, score: score) }
                         }
                     }
                 }
             }
-            for (m, kept) in keptByMaxDets.enumerated() {
+            for m in 0..<M {
                 for t in 0..<T {
-                    curve.build(kept: kept, outcomes: outcomes, offset: t * n, scores: sortedScores)
                     storage.setRecall(
-                        kept.isEmpty ? 0 : curve.truePositives / Double(groundTruthCount), t: t, k: k, a: a, m: m)
-                    curve.interpolate(
-                        at: parameters.recallThresholds, groundTruthCount: groundTruthCount,
-                        firstScore: kept.first.map { sortedScores[$0] }
+                        firstScores[m] == nil ? 0 : curves[m * T + t].truePositives / Double(groundTruthCount), t: t,
+                        k: k, a: a, m: m)
+                    curves[m * T + t].interpolate(
+                        at: parameters.recallThresholds, groundTruthCount: groundTruthCount, firstScore: firstScores[m]
                     ) { r, precision, score in
                         storage.setPrecision(precision, score: score, t: t, r: r, k: k, a: a, m: m)
                     }
@@ -93,27 +94,27 @@ struct PositiveCurve {
     /// The true positives, as pycocotools' cumulative sum.
     var truePositives = 0.0
 
-    /// Walks the kept detections (positions in the score order, best first) at one threshold,
-    /// whose outcomes start at `offset`.
-    mutating func build(kept: [Int], outcomes: [Outcome], offset: Int, scores all: [Double]) {
-        let epsilon = 2.220446049250313e-16  // np.spacing(1)
+    /// The false positives so far.
+    var falsePositives = 0.0
+
+    /// Empties the curve, keeping its storage.
+    mutating func reset() {
         precision.removeAll(keepingCapacity: true)
         scores.removeAll(keepingCapacity: true)
-        var tp = 0.0
-        var fp = 0.0
-        outcomes.withUnsafeBufferPointer { outcomes in
-            for index in kept {
-                switch outcomes[offset + index] {
-                case .truePositive:
-                    tp += 1
-                    precision.append(tp / (fp + tp + epsilon))
-                    scores.append(all[index])
-                case .falsePositive: fp += 1
-                case .ignored: break
-                }
-            }
+        truePositives = 0
+        falsePositives = 0
+    }
+
+    /// Adds the next kept detection in score order (best first).
+    @inline(__always) mutating func add(_ outcome: Outcome, score: Double) {
+        switch outcome {
+        case .truePositive:
+            truePositives += 1
+            precision.append(truePositives / (falsePositives + truePositives + 2.220446049250313e-16))  // np.spacing(1)
+            scores.append(score)
+        case .falsePositive: falsePositives += 1
+        case .ignored: break
         }
-        truePositives = tp
     }
 
     /// The interpolated precision and its score at each recall threshold (np.searchsorted, side
