@@ -56,7 +56,9 @@ extension COCOEvaluator {
                             let flag = flags[base + t * stride]
                             let outcome: PositiveCurve.Outcome =
                                 flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
-                            for m in 0..<M where rank < maxDetections[m] { curves[m * T + t].add(outcome, score: score) }
+                            for m in 0..<M where rank < maxDetections[m] {
+                                curves[m * T + t].add(outcome, score: score)
+                            }
                         }
                     }
                 }
