@@ -20,6 +20,8 @@ extension DetectionEvaluationJob {
     /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
     func prepare() throws -> Prepared {
         let segm = task == .imageInstanceSegmentation
+        // COCO results are read on another core while the ground truth is told and read (`EarlyResults`).
+        let early = EarlyResults.start(self)
         var diagnostics = Diagnostics()
         var options = readOptions
         options.task = task
@@ -29,8 +31,6 @@ extension DetectionEvaluationJob {
             truthFormat = decision.format
             diagnostics.note(SourceLocation(file: groundTruthPath), "read as \(decision.format): \(decision.reason)")
         }
-        // COCO results are read on another core while the ground truth is read (see `EarlyResults`).
-        let early = EarlyResults.start(self)
         var truth = try DatasetReader.read(groundTruthPath, format: truthFormat, options: options)
         diagnostics.append(contentsOf: truth.diagnostics)
         guard !truth.diagnostics.hasErrors else {
