@@ -50,13 +50,4 @@ public enum Segmentation: Hashable, Sendable {
         case .compressedRLE(_, let height, let width): (height, width)
         }
     }
-
-    /// An RLE mask's `[height, width]`; nil for polygons.
-    public var rleSize: [Int]? {
-        switch self {
-        case .polygons: nil
-        case .rle(let mask): [mask.height, mask.width]
-        case .compressedRLE(_, let height, let width): [height, width]
-        }
-    }
 }

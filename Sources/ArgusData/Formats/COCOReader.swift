@@ -91,12 +91,13 @@ public enum COCOReader {
                         field: "\(field).segmentation", at: file, into: &local)
                     for item in local.items { report(steps, item.field, item.message) }
                 }
-                if let size = parsed.segmentation?.rleSize, let width = dataset.images[slot].width,
-                    let height = dataset.images[slot].height, size != [height, width]
+                if let size = parsed.segmentation?.rleDimensions, let width = dataset.images[slot].width,
+                    let height = dataset.images[slot].height, size != (height, width)
                 {
                     report(
                         steps, "\(field).segmentation.size",
-                        "the mask is \(size[0])×\(size[1]) (height × width) but the image is \(height)×\(width)")
+                        "the mask is \(size.height)×\(size.width) (height × width) but the image is \(height)×\(width)"
+                    )
                 }
                 if let id = parsed.id {
                     if id == 0 && !warnedZeroID {
