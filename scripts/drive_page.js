@@ -24,10 +24,15 @@ const browser = spawn("chromium", [
   "--user-data-dir=" + profile, "about:blank"], { stdio: ["ignore", "ignore", "pipe"] });
 
 function finish(code, output) {
-  browser.kill("SIGKILL");
-  fs.rmSync(profile, { recursive: true, force: true });
   if (output) console.log(JSON.stringify(output));
-  process.exit(code);
+  // The profile goes once Chromium has exited (it writes there until it does).
+  const done = () => {
+    try { fs.rmSync(profile, { recursive: true, force: true }); } catch (_) { /* a temporary folder */ }
+    process.exit(code);
+  };
+  if (browser.exitCode !== null || browser.signalCode !== null) return done();
+  browser.once("exit", done);
+  browser.kill("SIGKILL");
 }
 setTimeout(() => { console.error("drive_page: timed out"); finish(2); }, 60000);
 

@@ -16,6 +16,13 @@ extension BrowserTests {
             print("DevTools tests skipped: Chromium or Node is missing (scripts/bootstrap.sh installs both)")
             return nil
         }
+        // The driver speaks WebSocket, built into Node from 20.10 (behind a flag until 22).
+        let check = "process.exit(typeof WebSocket === 'function' ? 0 : 1)"
+        let probe = try ProgramRun.run("/usr/bin/node", ["--experimental-websocket", "-e", check])
+        guard probe.status == 0 else {
+            print("DevTools tests skipped: this Node has no WebSocket (Node 20.10 or later has)")
+            return nil
+        }
         let folder = Scratch.folder()
         let page = Scratch.write(html, folder, "page.html")
         let plan = Scratch.write(
