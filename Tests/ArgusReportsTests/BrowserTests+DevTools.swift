@@ -100,3 +100,19 @@ extension BrowserTests {
         #expect(page.values.last as? [String] == holding.map(\.id))
     }
 }
+
+extension BrowserTests {
+    /// The driver reports what goes wrong in a page: an uncaught exception and a console error; a
+    /// clean page reports nothing.
+    @Test func theDriverReportsAPagesErrors() throws {
+        let broken = """
+            <html><body><script>console.error("bad"); throw new Error("at load")</script></body></html>
+            """
+        guard let page = try Self.drive(broken, [["read": "1 + 1"]]) else { return }
+        #expect(page.values.first as? Int == 2)
+        #expect(page.errors.contains("console.error: bad"), "\(page.errors)")
+        #expect(page.errors.contains { $0.hasPrefix("Error: at load") }, "\(page.errors)")
+        guard let clean = try Self.drive("<html><body><p>fine</p></body></html>", [["read": "1"]]) else { return }
+        #expect(clean.errors.isEmpty, "\(clean.errors)")
+    }
+}
