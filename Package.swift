@@ -101,6 +101,9 @@ let package = Package(
 
         // What the tests share: the repository root, scratch folders, golden files, the CLI.
         .target(name: "ArgusTestSupport", path: "Tests/ArgusTestSupport"),
+        .target(
+            name: "ArgusPipelineTestSupport", dependencies: ["ArgusPipeline", "ArgusData", "ArgusTestSupport"],
+            path: "Tests/ArgusPipelineTestSupport"),
         .testTarget(name: "ArgusCoreTests", dependencies: ["ArgusCore", "ArgusTestSupport"]),
         .testTarget(name: "ArgusMasksTests", dependencies: ["ArgusMasks", "ArgusTestSupport"]),
         .testTarget(name: "ArgusDataTests", dependencies: ["ArgusData", "ArgusIO", "ArgusTestSupport"]),
@@ -112,13 +115,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ArgusPipelineTests",
-            dependencies: ["ArgusPipeline", "ArgusData", "ArgusIO", "ArgusResults", "ArgusTestSupport"]
+            dependencies: [
+                "ArgusPipeline", "ArgusData", "ArgusIO", "ArgusResults", "ArgusTestSupport", "ArgusPipelineTestSupport",
+            ]
         ),
         .testTarget(
             name: "ArgusRegistryTests",
             dependencies: [
                 "ArgusCore", "ArgusData", "ArgusRegistry", "ArgusGate", "ArgusPipeline", "ArgusResults", "ArgusIO",
-                "ArgusTestSupport",
+                "ArgusTestSupport", "ArgusPipelineTestSupport",
             ]
         ),
         .testTarget(name: "ArgusComputeTests", dependencies: ["ArgusCompute", "ArgusTestSupport"]),
@@ -130,7 +135,7 @@ let package = Package(
             name: "ArgusReportsTests",
             dependencies: [
                 "ArgusReports", "ArgusCharts", "ArgusIO", "ArgusMetrics", "ArgusPipeline", "ArgusResults",
-                "ArgusTestSupport",
+                "ArgusTestSupport", "ArgusPipelineTestSupport",
             ]
         ),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CJPEG"]),

@@ -173,11 +173,11 @@ final class EarlyResults: @unchecked Sendable {
     }
 
     /// The read begun for `job`, or nil where it does not apply (a shard, another format, a file
-    /// whose format cannot be told yet: those are read as before, after the ground truth).
+    /// that is not a list: those are read as before, after the ground truth).
     static func start(_ job: DetectionEvaluationJob) -> EarlyResults? {
-        guard job.shard == nil else { return nil }
-        let format = job.predictionsFormat ?? (try? DatasetReader.explainFormat(job.predictionsPath))?.format
-        guard format == .cocoResults, (try? FileSize.firstNonSpaceByte(job.predictionsPath)) == UInt8(ascii: "[")
+        // Told from the first byte: the file is not read twice to tell its format.
+        guard job.shard == nil, job.predictionsFormat == nil || job.predictionsFormat == .cocoResults,
+            DatasetReader.isResultsList(job.predictionsPath)
         else { return nil }
         return EarlyResults(path: job.predictionsPath)
     }

@@ -2,6 +2,7 @@ import ArgusCore
 import ArgusData
 import ArgusIO
 import ArgusMetrics
+import ArgusPipelineTestSupport
 import ArgusResults
 import ArgusTestSupport
 import Foundation
@@ -126,13 +127,7 @@ import Testing
 
     @Test func passesOnThePeersVOCData() throws {
         // The peers' Pascal VOC sample with a detector's boxes: TIDE finds every error type here.
-        let database = DetectionEvaluationJobTests.root + "/golden/peers/review_object_detection_metrics/data/database"
-        var job = DetectionEvaluationJob(
-            task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
-            predictions: database + "/dets/abs_xyx2y2")
-        job.predictionsFormat = .text
-        job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
-        job.readOptions.textLayout.boxForm = .xyxy
+        var job = try PeerEvaluations.vocJob()
         job.metricType = .cocoVOC
         let single = try job.run()
         #expect((single.tide?.counts[.classification] ?? 0) > 0 && (single.tide?.counts[.localization] ?? 0) > 0)

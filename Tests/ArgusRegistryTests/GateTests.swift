@@ -2,6 +2,7 @@ import ArgusData
 import ArgusGate
 import ArgusIO
 import ArgusPipeline
+import ArgusPipelineTestSupport
 import ArgusResults
 import ArgusTestSupport
 import Foundation
@@ -100,15 +101,7 @@ import Testing
             #expect(abs(value - (lr.scalars[name]!)!) < 1e-12, "\(name)")
         }
         // Detection: VOC mAP, precision and recall from the match records equal metrics.json's.
-        let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
-        var job = DetectionEvaluationJob(
-            task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
-            predictions: database + "/dets/abs_xyx2y2")
-        job.predictionsFormat = .text
-        job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
-        job.readOptions.textLayout.boxForm = .xyxy
-        job.readOptions.imagesFolder = database + "/images"
-        _ = try job.evaluate(into: folder.file("det"), overwrite: false)
+        _ = try PeerEvaluations.vocJob().evaluate(into: folder.file("det"), overwrite: false)
         let detection = try GateInput(folder: folder.file("det"))
         let detectionRecords = try detection.resampling()
         let all = [Int32](repeating: 1, count: detectionRecords.imageNames.count)

@@ -1,6 +1,7 @@
 import ArgusData
 import ArgusMetrics
 import ArgusPipeline
+import ArgusPipelineTestSupport
 import ArgusTestSupport
 import Foundation
 import Testing
@@ -124,14 +125,7 @@ import Testing
 extension BrowserTests {
     /// The peers' VOC detections with their image files (a gallery with several classes).
     static func vocEvaluation() throws -> String {
-        let database = Repository.path("golden/peers/review_object_detection_metrics/data/database")
-        var job = DetectionEvaluationJob(
-            task: .imageObjectDetection, groundTruth: database + "/gts/pascalvoc_format",
-            predictions: database + "/dets/abs_xyx2y2")
-        job.predictionsFormat = .text
-        job.readOptions.labelNames = try TextReader.readNames(database + "/voc.names")
-        job.readOptions.textLayout.boxForm = .xyxy
-        job.readOptions.imagesFolder = database + "/images"
+        let job = try PeerEvaluations.vocJob()
         let folder = Scratch.folder() + "/voc"
         try job.write(try job.run(), to: folder, overwrite: false)
         return folder

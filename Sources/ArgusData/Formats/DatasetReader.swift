@@ -87,6 +87,15 @@ public enum DatasetReader {
         }
     }
 
+    /// Whether `path` is a COCO results list, told without reading the (often large) file: a file,
+    /// neither `.csv` nor `MLTable`, whose first non-space byte is `[`.
+    public static func isResultsList(_ path: String) -> Bool {
+        guard !FolderListing.isFolder(path), (path as NSString).pathExtension.lowercased() != "csv",
+            (path as NSString).lastPathComponent != "MLTable"
+        else { return false }
+        return (try? FileSize.firstNonSpaceByte(path)) == UInt8(ascii: "[")
+    }
+
     /// The format by the layout of a folder, or a file's extension and first bytes.
     static func formatByLayout(_ path: String) throws(DataError) -> DataFormat {
         let fm = FileManager.default
@@ -101,8 +110,7 @@ public enum DatasetReader {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "csv" { return .multilabelCSV }
         if (path as NSString).lastPathComponent == "MLTable" { return .mltable }
-        // A list is told by its first byte, without reading the (often large) file.
-        if (try? FileSize.firstNonSpaceByte(path)) == UInt8(ascii: "[") { return .cocoResults }
+        if isResultsList(path) { return .cocoResults }
         let bytes = try PaddedBytes(contentsOfFile: path)
         let first = bytes.firstNonSpaceByte
         if first == UInt8(ascii: "[") { return .cocoResults }
