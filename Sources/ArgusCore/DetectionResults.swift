@@ -15,6 +15,9 @@ public struct DetectionResults: Sendable, Hashable {
     public var segmentationIndex: [Int32] = []
     /// The masks of the detections that had one.
     public var segmentations: [Segmentation] = []
+    /// Each mask's area and box where its reader worked them out (compressed RLE, on the walk that
+    /// checks it), parallel to `segmentations`: the evaluation then needs not decode the mask for them.
+    public var footprints: [MaskFootprint?] = []
 
     /// Each detection's position in its file, when only some of the file's detections were kept
     /// (empty: the positions are the indices).
@@ -44,7 +47,7 @@ public struct DetectionResults: Sendable, Hashable {
     /// Appends one detection.
     public mutating func append(
         imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
-        segmentation: Segmentation?
+        segmentation: Segmentation?, footprint: MaskFootprint? = nil
     ) {
         imageIDs.append(imageID)
         categoryIDs.append(categoryID)
@@ -57,9 +60,24 @@ public struct DetectionResults: Sendable, Hashable {
         if let segmentation {
             segmentationIndex.append(Int32(segmentations.count))
             segmentations.append(segmentation)
+            footprints.append(footprint)
         } else {
             segmentationIndex.append(-1)
         }
+    }
+
+    /// Appends `other`'s detections, read from a later part of the same file: their positions (where
+    /// only some were kept) are moved on by `positionOffset`, the detections before them in the file.
+    public mutating func append(contentsOf other: DetectionResults, positionOffset: Int) {
+        imageIDs += other.imageIDs
+        categoryIDs += other.categoryIDs
+        scores += other.scores
+        boxes += other.boxes
+        let shapesBefore = Int32(segmentations.count)
+        segmentationIndex += other.segmentationIndex.lazy.map { $0 < 0 ? $0 : $0 + shapesBefore }
+        segmentations += other.segmentations
+        footprints += other.footprints
+        positions += other.positions.lazy.map { $0 + Int32(truncatingIfNeeded: positionOffset) }
     }
 
     /// The box of detection `i`, or nil.
@@ -73,5 +91,11 @@ public struct DetectionResults: Sendable, Hashable {
     public func segmentation(at i: Int) -> Segmentation? {
         let index = segmentationIndex[i]
         return index < 0 ? nil : segmentations[Int(index)]
+    }
+
+    /// The area and box of detection `i`'s mask, where its reader worked them out.
+    public func footprint(at i: Int) -> MaskFootprint? {
+        let index = segmentationIndex[i]
+        return index < 0 ? nil : footprints[Int(index)]
     }
 }

@@ -27,6 +27,20 @@ public struct RunLengthMask: Hashable, Sendable {
     }
 }
 
+/// What a mask's runs tell without keeping them: how many pixels it holds and where.
+public struct MaskFootprint: Hashable, Sendable {
+    /// The number of foreground pixels.
+    public var area: Int
+    /// The bounding box of the foreground `(x, y, w, h)` in pixels (pycocotools `toBbox`).
+    public var box: Box
+
+    /// A footprint of `area` pixels within `box` `(x, y, w, h)`.
+    public init(area: Int, box: (Double, Double, Double, Double)) {
+        self.area = area
+        self.box = Box(x: box.0, y: box.1, width: box.2, height: box.3)
+    }
+}
+
 /// An instance's shape, as its source gave it.
 public enum Segmentation: Hashable, Sendable {
     /// One or more rings `[x1, y1, x2, y2, …]`, in the dataset's coordinate space.

@@ -50,10 +50,20 @@ public enum MaskOperations {
             if dx >= dy {
                 // A repeated vertex gives 0/0 = NaN here, as in C.
                 let slope = Double(y1 - y0) / Double(dx)
-                for d in 0...dx {
-                    let t = flip ? dx - d : d
-                    crossings.visit(t + x0, truncatingInt(Double(y0) + slope * Double(t) + 0.5))
+                let start = Double(y0)
+                @inline(__always) func row(_ t: Int) -> Int { truncatingInt(start + slope * Double(t) + 0.5) }
+                // The edge's points step one column at a time: only the steps from a column ≡ 2 (mod 5)
+                // cross a column centre, so only those are worked out (the order of the crossings
+                // does not matter: they are sorted), and the edge's ends for the joins.
+                let first = flip ? dx : 0
+                let last = flip ? 0 : dx
+                crossings.visit(first + x0, row(first))
+                var t = ((2 - x0) % 5 + 5) % 5
+                while t < dx {
+                    crossings.cross(column: t + x0, row: min(row(t), row(t + 1)))
+                    t += 5
                 }
+                crossings.previous = (last + x0, row(last))
             } else {
                 let slope = Double(x1 - x0) / Double(dy)
                 for d in 0...dy {
@@ -148,10 +158,16 @@ public enum MaskOperations {
         @inline(__always) mutating func visit(_ u: Int, _ v: Int) {
             defer { previous = (u, v) }
             guard let (pu, pv) = previous, u != pu else { return }
-            var xd = Double(u < pu ? u : u - 1)
+            cross(column: u < pu ? u : u - 1, row: v < pv ? v : pv)
+        }
+
+        /// A step from `column` to the next (or back), `row` the lower of its two rows: a
+        /// crossing where `column` lies on a pixel's centre line.
+        @inline(__always) mutating func cross(column u: Int, row v: Int) {
+            var xd = Double(u)
             xd = (xd + 0.5) / 5 - 0.5
             if xd.rounded(.down) != xd || xd < 0 || xd > Double(width - 1) { return }
-            var yd = Double(v < pv ? v : pv)
+            var yd = Double(v)
             yd = (yd + 0.5) / 5 - 0.5
             if yd < 0 { yd = 0 } else if yd > Double(height) { yd = Double(height) }
             yd = yd.rounded(.up)
@@ -221,46 +237,12 @@ public enum MaskOperations {
     /// The bounding box of a mask as `[x, y, w, h]` (pycocotools `toBbox`, with its rule that a run
     /// crossing a column boundary spans the full height).
     public static func boundingBox(_ mask: RunLengthMask) -> (Double, Double, Double, Double) {
-        let h = mask.height
-        let w = mask.width
         let m = (mask.counts.count / 2) * 2
-        guard m > 0, h > 0 else { return (0, 0, 0, 0) }
-        var xs = w
-        var ys = h
-        var xe = 0
-        var ye = 0
-        var cc = 0
-        var xp = 0
-        // The column of each run end: divided when it moves on (t ≥ 0 then), stepped back by one at most.
-        var column = 0
-        var columnStart = 0
+        var walk = BoxWalk(height: mask.height, width: mask.width)
         mask.counts.withUnsafeBufferPointer { counts in
-            for j in 0..<m {
-                cc += Int(counts[j])
-                let t = cc - j % 2
-                if t >= columnStart + h {
-                    column = t / h
-                    columnStart = column * h
-                }
-                while t < columnStart {
-                    column -= 1
-                    columnStart -= h
-                }  // an empty run can step back one
-                let x = column
-                let y = t - columnStart
-                if j % 2 == 0 {
-                    xp = x
-                } else if xp < x {
-                    ys = 0
-                    ye = h - 1
-                }
-                xs = min(xs, x)
-                xe = max(xe, x)
-                ys = min(ys, y)
-                ye = max(ye, y)
-            }
+            for j in stride(from: 0, to: m, by: 2) { walk.add(zeros: Int(counts[j]), ones: Int(counts[j + 1])) }
         }
-        return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
+        return walk.box
     }
 
     /// IoU of two boxes `[x, y, w, h]` (pycocotools `bbIou`); with `crowd`, the intersection over
@@ -281,46 +263,59 @@ public enum MaskOperations {
 
     /// IoU of two masks (pycocotools `rleIou`): the boxes are compared first; masks of different
     /// sizes give -1; with `crowd`, the intersection over the detection's area.
+    /// - Parameter areas: the masks' areas where known (else they are counted here).
     public static func iou(
         detection d: RunLengthMask, groundTruth g: RunLengthMask, crowd: Bool,
-        detectionBox: (Double, Double, Double, Double), groundTruthBox: (Double, Double, Double, Double)
+        detectionBox: (Double, Double, Double, Double), groundTruthBox: (Double, Double, Double, Double),
+        areas: (detection: Int, groundTruth: Int)? = nil
     ) -> Double {
         if iou(detection: detectionBox, groundTruth: groundTruthBox, crowd: crowd) <= 0 { return 0 }
         if d.height != g.height || d.width != g.width { return -1 }
         guard !d.counts.isEmpty && !g.counts.isEmpty else { return 0 }
-        var ca = d.counts[0]
-        var cb = g.counts[0]
-        var va = false
-        var vb = false
-        var ia = 1
-        var ib = 1
-        var intersection: UInt32 = 0
-        var union: UInt32 = 0
-        var remaining: UInt32 = 1
-        while remaining > 0 {
-            let c = min(ca, cb)
-            if va || vb {
-                union &+= c
-                if va && vb { intersection &+= c }
-            }
-            remaining = 0
-            ca -= c
-            if ca == 0 && ia < d.counts.count {
-                ca = d.counts[ia]
-                ia += 1
-                va.toggle()
-            }
-            remaining &+= ca
-            cb -= c
-            if cb == 0 && ib < g.counts.count {
-                cb = g.counts[ib]
-                ib += 1
-                vb.toggle()
-            }
-            remaining &+= cb
+        let (detectionArea, truthArea) = areas ?? (d.area, g.area)
+        let overlap = d.counts.withUnsafeBufferPointer { a in
+            g.counts.withUnsafeBufferPointer { b in intersection(a, b) }
         }
-        if intersection == 0 { union = 1 } else if crowd { union = UInt32(truncatingIfNeeded: d.area) }
-        return Double(intersection) / Double(union)
+        // pycocotools counts in 32 bits as it merges the runs: the union is both areas less the
+        // intersection (the masks cover the same pixels), wrapped as its sum would be.
+        let common = UInt32(truncatingIfNeeded: overlap)
+        var union = UInt32(truncatingIfNeeded: detectionArea + truthArea - overlap)
+        if common == 0 { union = 1 } else if crowd { union = UInt32(truncatingIfNeeded: detectionArea) }
+        return Double(common) / Double(union)
+    }
+
+    /// The pixels two masks' runs both cover: their runs of ones taken as intervals, walked side
+    /// by side (each step moves past the interval that ends first).
+    @inline(__always)
+    static func intersection(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Int {
+        var ia = 0
+        var ib = 0
+        var endA = 0
+        var endB = 0
+        var startA = 0
+        var startB = 0
+        /// The next run of ones of `runs` from `index`: its start and end; false after the last.
+        @inline(__always) func next(
+            _ runs: UnsafeBufferPointer<UInt32>, _ index: inout Int, _ start: inout Int, _ end: inout Int
+        ) -> Bool {
+            guard index + 1 < runs.count else { return false }
+            start = end + Int(runs[index])
+            end = start + Int(runs[index + 1])
+            index += 2
+            return true
+        }
+        guard next(a, &ia, &startA, &endA), next(b, &ib, &startB, &endB) else { return 0 }
+        var total = 0
+        while true {
+            let overlap = min(endA, endB) - max(startA, startB)
+            if overlap > 0 { total += overlap }
+            if endA < endB {
+                guard next(a, &ia, &startA, &endA) else { break }
+            } else {
+                guard next(b, &ib, &startB, &endB) else { break }
+            }
+        }
+        return total
     }
 }
 
@@ -332,5 +327,76 @@ extension Segmentation {
         case .rle(let mask): mask
         case .compressedRLE(let counts, let h, let w): RunLengthMask(compressed: counts, height: h, width: w)
         }
+    }
+}
+
+/// The bounding box of a mask's runs, worked out as they come (pycocotools `rleToBbox`): give it
+/// the runs in pairs (zeros, then ones), a trailing run of zeros left out.
+struct BoxWalk {
+    let height: Int
+    let width: Int
+    private var xs: Int
+    private var ys: Int
+    private var xe = 0
+    private var ye = 0
+    private var covered = 0
+    // The column of each run end: divided when it moves on (t ≥ 0 then), stepped back by one at most.
+    private var column = 0
+    private var columnStart = 0
+    private var runs = 0
+
+    init(height: Int, width: Int) {
+        self.height = height
+        self.width = width
+        xs = width
+        ys = height
+    }
+
+    /// Adds a run of zeros and the run of ones after it.
+    @inline(__always)
+    mutating func add(zeros: Int, ones: Int) {
+        guard height > 0 else { return }
+        runs += 1
+        covered += zeros
+        let (x0, y0) = place(covered)
+        covered += ones
+        let (x1, y1) = place(covered - 1)
+        // A run of ones that crosses into another column spans the full height.
+        if x0 < x1 {
+            ys = 0
+            ye = height - 1
+        }
+        // An empty run of ones ends in the column before, at most.
+        xs = min(xs, min(x0, x1))
+        xe = max(xe, max(x0, x1))
+        ys = min(ys, min(y0, y1))
+        ye = max(ye, max(y0, y1))
+    }
+
+    /// The column and row of pixel `t` (column-major), from the column of the run end before:
+    /// forward by a step or a division, back by one step at most (after an empty run).
+    @inline(__always)
+    private mutating func place(_ t: Int) -> (Int, Int) {
+        if t >= columnStart + height {
+            // Most runs end in the next column: a step, not a division.
+            if t < columnStart + 2 * height {
+                column += 1
+                columnStart += height
+            } else {
+                column = t / height
+                columnStart = column * height
+            }
+        }
+        while t < columnStart {
+            column -= 1
+            columnStart -= height
+        }
+        return (column, t - columnStart)
+    }
+
+    /// The box `(x, y, w, h)`; zero without runs.
+    var box: (Double, Double, Double, Double) {
+        guard runs > 0 else { return (0, 0, 0, 0) }
+        return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
     }
 }

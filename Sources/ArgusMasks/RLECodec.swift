@@ -36,40 +36,83 @@ public enum RLECodec {
         return complete ? total : nil
     }
 
+    /// What one walk over a compressed counts string tells without keeping its runs: the pixels
+    /// it covers, its area and its bounding box (as `MaskOperations.boundingBox` gives them).
+    /// - Returns: nil when the string is malformed, as `decode` would.
+    public static func footprint(_ text: String, height: Int, width: Int) -> (pixels: Int, footprint: MaskFootprint)? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var runs = Runs(bytes)
+            var total = 0
+            var area = 0
+            var box = BoxWalk(height: height, width: width)
+            while let zeros = runs.next() {
+                total += zeros
+                guard let ones = runs.next() else { break }
+                total += ones
+                area += ones
+                box.add(zeros: zeros, ones: ones)
+            }
+            guard !runs.malformed else { return nil }
+            return (total, MaskFootprint(area: area, box: box.box))
+        }
+    }
+
     /// Calls `body` with each run of a compressed counts string, in order.
     /// - Returns: false when the string is malformed (a negative run, or a truncated group).
     static func walk(_ text: String, _ body: (Int) -> Void) -> Bool {
         var text = text
         return text.withUTF8 { bytes -> Bool in
-            var p = 0
+            var runs = Runs(bytes)
+            while let run = runs.next() { body(run) }
+            return !runs.malformed
+        }
+    }
+
+    /// The runs of a compressed counts string, one at a time (nothing allocated).
+    public struct Runs {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var p = 0
+        var decoded = 0
+        var older = 0
+        var previous = 0
+        /// Whether the walk stopped at a malformed group (a negative run, or a truncated group).
+        public private(set) var malformed = false
+
+        /// The runs of `bytes`, which must stay valid while they are read.
+        public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The next run; nil at the end of the string or at a malformed group.
+        @inline(__always)
+        public mutating func next() -> Int? {
             let n = bytes.count
-            var decoded = 0
-            var older = 0
-            var previous = 0
-            while p < n {
-                var value = 0
-                var shift = 0
-                var more = true
-                while more {
-                    guard p < n else { return false }
-                    let c = Int(bytes[p]) - 48
-                    p += 1
-                    guard c >= 0 && c < 64 else { return false }
-                    value |= (c & 0x1F) << shift
-                    more = (c & 0x20) != 0
-                    shift += 5
-                    if !more && (c & 0x10) != 0 { value |= -1 << shift }
-                    guard shift < 64 else { return false }
-                }
-                // From the third run on, the difference to the run two places earlier is written.
-                if decoded > 2 { value += older }
-                guard value >= 0 && value <= Int(UInt32.max) else { return false }
-                older = previous
-                previous = value
-                decoded += 1
-                body(value)
+            guard p < n, !malformed else { return nil }
+            var value = 0
+            var shift = 0
+            var more = true
+            while more {
+                guard p < n else { return fail() }
+                let c = Int(bytes[p]) - 48
+                p += 1
+                guard c >= 0 && c < 64 else { return fail() }
+                value |= (c & 0x1F) << shift
+                more = (c & 0x20) != 0
+                shift += 5
+                if !more && (c & 0x10) != 0 { value |= -1 << shift }
+                guard shift < 64 else { return fail() }
             }
-            return true
+            // From the third run on, the difference to the run two places earlier is written.
+            if decoded > 2 { value += older }
+            guard value >= 0 && value <= Int(UInt32.max) else { return fail() }
+            older = previous
+            previous = value
+            decoded += 1
+            return value
+        }
+
+        mutating func fail() -> Int? {
+            malformed = true
+            return nil
         }
     }
 

@@ -57,16 +57,16 @@ public struct DetectionConfusionMatrix: Sendable {
         for d in 0..<data.detections.count where data.detections.scores[d] >= lowest {
             detectionsByImage[Int(data.detections.image[d])].append(d)
         }
-        @Sendable func iou(_ d: Int, _ g: Int, crowd: Bool) -> Double {
+        @Sendable func ious(_ d: Int, _ truths: [Int], crowd: Bool, _ into: inout [Double]) {
+            into.removeAll(keepingCapacity: true)
             if let masks {
-                let dm = masks.detection(d)
-                let gm = masks.groundTruth(g)
-                return MaskOperations.iou(
-                    detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box
-                )
+                return masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in crowd }, to: &into)
             }
-            return MaskOperations.iou(
-                detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
+            for g in truths {
+                into.append(
+                    MaskOperations.iou(
+                        detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd))
+            }
         }
         // Images in parallel, each block with its own counts (flat: threshold, truth, predicted),
         // added up at the end.
@@ -83,7 +83,7 @@ public struct DetectionConfusionMatrix: Sendable {
                 for image in stride(from: block, to: data.images.count, by: blocks) {
                     Self.count(
                         image: image, data: data, truths: truthLists[image], detections: detectionLists[image], K: K,
-                        iouThreshold: iouThreshold, thresholds: thresholds, iou: iou, into: &local)
+                        iouThreshold: iouThreshold, thresholds: thresholds, ious: ious, into: &local)
                 }
                 box.buffer[block] = local
             }
@@ -107,7 +107,7 @@ extension DetectionConfusionMatrix {
     /// so that pairs compare by their positions in them as by the indices.
     static func count(
         image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-        thresholds: [Double], iou: (Int, Int, Bool) -> Double, into counts: inout [Int]
+        thresholds: [Double], ious: (Int, [Int], Bool, inout [Double]) -> Void, into counts: inout [Int]
     ) {
         let side = K + 1
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
@@ -117,11 +117,10 @@ extension DetectionConfusionMatrix {
         let actual = truths.map { Int(data.groundTruth.category[$0]) }
         // Pairs by positions in `detections` and `truths`.
         var pairs: [(iou: Double, d: Int, g: Int)] = []
+        var values: [Double] = []
         for (d, detection) in detections.enumerated() {
-            for (g, truth) in truths.enumerated() {
-                let v = iou(detection, truth, false)
-                if v >= iouThreshold { pairs.append((v, d, g)) }
-            }
+            ious(detection, truths, false, &values)
+            for (g, v) in values.enumerated() where v >= iouThreshold { pairs.append((v, d, g)) }
         }
         pairs.sort { a, b in
             if a.iou != b.iou { return a.iou > b.iou }
@@ -144,7 +143,8 @@ extension DetectionConfusionMatrix {
             for g in truths.indices where !usedTruths[g] { counts[base + actual[g] * side + K] += 1 }
             for d in detections.indices where scores[d] >= threshold && !usedDetections[d] {
                 if overCrowd[d] == 2 {
-                    overCrowd[d] = crowds.contains { iou(detections[d], $0, true) >= iouThreshold } ? 1 : 0
+                    ious(detections[d], crowds, true, &values)
+                    overCrowd[d] = values.contains { $0 >= iouThreshold } ? 1 : 0
                 }
                 if overCrowd[d] == 0 { counts[base + K * side + predicted[d]] += 1 }
             }

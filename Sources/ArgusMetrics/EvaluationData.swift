@@ -187,35 +187,25 @@ extension EvaluationData {
         // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
         // takes its area from it; without, areas (and missing boxes) come from the masks.
         let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
-        // Masks decoded once, on every core (they serve the areas here and the IoUs later), each
-        // with its bounding box and area; the checks that may fail stay in order below.
+        // Masks measured once, on every core (their areas serve here, their boxes the IoUs later):
+        // from the footprint the reader worked out on the walk that checked a compressed RLE, else
+        // decoded (kept for the IoUs). The checks that may fail stay in order below.
         let decoding = segm || !boxBranch
-        var decoded = [RunLengthMask?](repeating: nil, count: decoding ? results.count : 0)
-        var decodedBoxes = [(Double, Double, Double, Double)](repeating: (0, 0, 0, 0), count: decoded.count)
-        var decodedAreas = [Double](repeating: 0, count: decoded.count)
+        var measures = [Measure](repeating: Measure(), count: decoding ? results.count : 0)
         var slots = [Int32](repeating: 0, count: results.count)
         let sizes = images
         let indexOfImage = imageIndex
         slots.withUnsafeMutableBufferPointer { slotBuffer in
-            decoded.withUnsafeMutableBufferPointer { buffer in
-                decodedBoxes.withUnsafeMutableBufferPointer { boxes in
-                    decodedAreas.withUnsafeMutableBufferPointer { areas in
-                        let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
-                        let masks = UnsafeMutableBufferPointerBox(buffer)
-                        let bounds = UnsafeMutableBufferPointerBox(boxes)
-                        let pixels = UnsafeMutableBufferPointerBox(areas)
-                        DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
-                            for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
-                                let slot = indexOfImage[results.imageIDs[i]]!
-                                slotsOut.buffer[i] = slot
-                                guard decoding, let shape = results.segmentation(at: i) else { continue }
-                                let size = sizes[Int(slot)]
-                                guard let mask = shape.mask(height: size.height, width: size.width) else { continue }
-                                masks.buffer[i] = mask
-                                bounds.buffer[i] = MaskOperations.boundingBox(mask)
-                                pixels.buffer[i] = Double(mask.area)
-                            }
-                        }
+            measures.withUnsafeMutableBufferPointer { buffer in
+                let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
+                let measured = UnsafeMutableBufferPointerBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
+                    for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
+                        let slot = indexOfImage[results.imageIDs[i]]!
+                        slotsOut.buffer[i] = slot
+                        guard decoding else { continue }
+                        let size = sizes[Int(slot)]
+                        measured.buffer[i] = Measure(results, i, height: size.height, width: size.width)
                     }
                 }
             }
@@ -246,14 +236,11 @@ extension EvaluationData {
                 }
                 area = given.width * given.height
             } else {
-                guard shape != nil, decoded[i] != nil else {
+                guard let footprint = measures[i].footprint else {
                     throw EvaluationError("result \(results.position(at: i) + 1) has neither a bbox nor a segmentation")
                 }
-                area = decodedAreas[i]
-                if box == nil {
-                    let b = decodedBoxes[i]
-                    box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
-                }
+                area = Double(footprint.area)
+                if box == nil { box = footprint.box }
             }
             // Results of categories the ground truth does not have take no part (pycocotools filters them).
             guard let category = categoryIndex[results.categoryIDs[i]] else {
@@ -271,13 +258,37 @@ extension EvaluationData {
             objects.isCrowd.append(false)
             objects.scores.append(results.scores[i])
             if segm {
-                let mask = decoded[i]
-                objects.segmentations.append(mask.map { .rle($0) } ?? .polygons([Self.boxPolygon(box!)]))
-                objects.maskBoxes.append(mask == nil ? (.nan, .nan, .nan, .nan) : decodedBoxes[i])
+                let measure = measures[i]
+                objects.segmentations.append(measure.shape ?? .polygons([Self.boxPolygon(box!)]))
+                let known = measure.footprint?.box
+                objects.maskBoxes.append(
+                    known.map { ($0.minX, $0.minY, $0.width, $0.height) } ?? (.nan, .nan, .nan, .nan))
             }
         }
         detections = objects
         return skipped
+    }
+
+    /// A detection's mask as the evaluation keeps it, with its area and box.
+    struct Measure {
+        /// A compressed RLE as given (its footprint known), else the mask decoded; nil without a mask.
+        var shape: Segmentation?
+        var footprint: MaskFootprint?
+
+        init() {}
+
+        /// Detection `i`'s mask in a `width` × `height` image: its reader's footprint, or decoded.
+        init(_ results: DetectionResults, _ i: Int, height: Int, width: Int) {
+            guard let given = results.segmentation(at: i) else { return }
+            if let known = results.footprint(at: i) {
+                shape = given
+                footprint = known
+                return
+            }
+            guard let mask = given.mask(height: height, width: width) else { return }
+            shape = .rle(mask)
+            footprint = MaskFootprint(area: mask.area, box: MaskOperations.boundingBox(mask))
+        }
     }
 
     /// Adds predictions given as a dataset in pixels (AutoML scoring output, text layouts, …),

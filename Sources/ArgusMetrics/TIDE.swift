@@ -75,16 +75,19 @@ public struct TIDEBreakdown: Sendable {
         for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] {
             truthByImage[Int(data.groundTruth.image[g])].append(g)
         }
-        func iou(_ d: Int, _ g: Int) -> Double {
+        var values: [Double] = []
+        func ious(_ d: Int, _ truths: [Int]) -> [Double] {
+            values.removeAll(keepingCapacity: true)
             if let masks {
-                let dm = masks.detection(d)
-                let gm = masks.groundTruth(g)
-                return MaskOperations.iou(
-                    detection: dm.mask, groundTruth: gm.mask, crowd: false, detectionBox: dm.box, groundTruthBox: gm.box
-                )
+                masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in false }, to: &values)
+                return values
             }
-            return MaskOperations.iou(
-                detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false)
+            for g in truths {
+                values.append(
+                    MaskOperations.iou(
+                        detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false))
+            }
+            return values
         }
         var taken = Set<Int>()
         for match in voc.matches where match.outcome == .truePositive {
@@ -97,8 +100,8 @@ public struct TIDEBreakdown: Sendable {
             let category = data.detections.category[d]
             var bestSame = (-1.0, -1)
             var bestOther = (-1.0, -1)
-            for g in truthByImage[Int(data.detections.image[d])] {
-                let value = iou(d, g)
+            let truths = truthByImage[Int(data.detections.image[d])]
+            for (g, value) in zip(truths, ious(d, truths)) {
                 if data.groundTruth.category[g] == category {
                     if value > bestSame.0 { bestSame = (value, g) }
                 } else if value > bestOther.0 {

@@ -65,7 +65,7 @@ extension DetectionEvaluationJob {
         if predictionsFormat == .cocoResults, try FileSize.firstNonSpaceByte(predictionsPath) == UInt8(ascii: "[") {
             readsShardOnly = true
             // The fast path: COCO results straight into columns, joined by id; in a shard, only its images' detections are kept.
-            var keep: ((Int) -> Bool)?
+            var keep: (@Sendable (Int) -> Bool)?
             if let shard {
                 var positions: [Int: Int] = [:]
                 for (position, image) in data.images.enumerated() { positions[image.id] = position }

@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import ArgusMasks
 import Foundation
 import Testing
 
@@ -73,6 +74,91 @@ import Testing
             }
         }
         #expect(count == 0)
+    }
+
+    @Test(arguments: [64, 1000, 1 << 22])
+    func concurrentSlicesSeeEveryElementInOrder(chunk: Int) throws {
+        let text =
+            " [" + (0..<3000).map { #"{"image_id": \#($0), "v": [\#($0), {"w": 1}]}"# }.joined(separator: ",\n")
+            + "] \n"
+        let folder = Fixtures.scratch()
+        for source in [
+            JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: chunk),
+            JSONArrayChunks(file: Fixtures.write(text, folder, "list.json"), chunkBytes: chunk),
+        ] {
+            var reader = source
+            reader.readBytes = 100  // elements straddle reads
+            var seen: [Int] = []
+            var slices = 0
+            try reader.forEachSliceConcurrently(
+                lanes: 3, parse: { root, _ in root.elements.map { $0["image_id"]?.int ?? -1 } },
+                merge: { ids, slice in
+                    #expect(ids == Array(slice.firstIndex..<(slice.firstIndex + slice.count)))
+                    seen += ids
+                    slices += 1
+                })
+            #expect(seen == Array(0..<3000), "chunk \(chunk)")
+            #expect(chunk > 1000 || slices > 3, "chunk \(chunk): \(slices) slices")
+        }
+        // An empty list has no slices with elements.
+        var count = 0
+        try JSONArrayChunks(bytes: PaddedBytes(string: " [ ] "), chunkBytes: 1).forEachSliceConcurrently(
+            lanes: 2, parse: { root, _ in root.count }, merge: { n, _ in count += n })
+        #expect(count == 0)
+    }
+
+    @Test func concurrentSlicesRefuseWhatOnlyTheExactScanCanRead() {
+        // A guessed cut inside a string, bad syntax, trailing content, a parse that declines:
+        // the caller is told to read the list in order.
+        let guessInString = "[" + (0..<50).map { #"{"name": "a }, { b", "i": \#($0)}"# }.joined(separator: ", ") + "]"
+        for (text, why) in [
+            (guessInString, "a guess inside a string"), ("[1, 2", "unterminated"), ("[1] x", "trailing content"),
+            ("{\"a\": 1}", "not a list"), ("", "empty"), ("[{\"a\": }, {\"b\": 2}]", "bad value"),
+        ] {
+            #expect(throws: JSONArrayChunks.Unsliceable.self, "\(why)") {
+                try JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: 4).forEachSliceConcurrently(
+                    lanes: 2, parse: { root, _ in root.count }, merge: { _, _ in })
+            }
+        }
+        #expect(throws: JSONArrayChunks.Unsliceable.self) {
+            try JSONArrayChunks(bytes: PaddedBytes(string: "[1, 2, 3]"), chunkBytes: 1).forEachSliceConcurrently(
+                lanes: 2, parse: { _, _ -> Int? in nil }, merge: { _, _ in })
+        }
+    }
+
+    @Test func resultsReadInConcurrentSlicesAsInOrder() throws {
+        // Boxes, compressed RLE and polygons mixed; read in slices on several cores, the detections,
+        // masks, footprints and positions (with only some images kept) come out as the whole
+        // document read in order gives them (the same list inside an object's `annotations`).
+        let masks = [[3, 5, 12], [0, 20], [19, 1]].map { RLECodec.encode($0) }
+        var items: [String] = []
+        for i in 0..<1500 {
+            let shape =
+                i % 3 == 0
+                ? #", "segmentation": {"size": [4, 5], "counts": "\#(masks[i % 9 / 3])"}"#
+                : i % 3 == 1 ? #", "segmentation": [[1, 1, 3, 1, 3, 3]]"# : ""
+            items.append(
+                #"{"image_id": \#(i % 37), "category_id": \#(i % 5), "score": 0.\#(i), "bbox": [\#(i), 2, 3, 4]\#(shape)}"#
+            )
+        }
+        let folder = Fixtures.scratch()
+        let list = Fixtures.write("[" + items.joined(separator: ",\n") + "]", folder, "results.json")
+        let object = Fixtures.write(
+            #"{"annotations": ["# + items.joined(separator: ",\n") + "]}", folder, "object.json")
+        let size = FileSize.of(list)
+        for keep in [nil, { @Sendable (id: Int) in id % 2 == 0 }] {
+            let kept = items.indices.filter { keep?($0 % 37) ?? true }
+            let sliced = COCOReader.resultsReadConcurrently(
+                list, keep: keep, imageIDs: [:], fileSize: size, chunkBytes: 300)
+            let (ordered, diagnostics) = try COCOReader.readResults(object, keep: keep)
+            #expect(!diagnostics.hasErrors && sliced == ordered)
+            #expect(sliced?.count == kept.count)
+            #expect(sliced?.positions == (keep == nil ? [] : kept.map(Int32.init)))
+            #expect(sliced?.footprints.compactMap { $0 }.count == kept.filter { $0 % 3 == 0 }.count)
+            #expect(sliced?.firstResultHasBox == true)
+            let (entry, _) = try COCOReader.readResults(list, keep: keep)
+            #expect(entry == ordered)
+        }
     }
 
     @Test func cocoResultsListAndAnnotationsAgree() throws {

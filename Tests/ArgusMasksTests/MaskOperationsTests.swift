@@ -57,6 +57,13 @@ import Testing
             #expect(mask.area == item.area, "case \(index)")
             let box = MaskOperations.boundingBox(mask)
             #expect([box.0, box.1, box.2, box.3] == item.bbox, "case \(index)")
+            // One walk over pycocotools' string tells the same area and box.
+            let walked = RLECodec.footprint(item.compressed, height: item.height, width: item.width)
+            #expect(walked?.pixels == item.height * item.width, "case \(index)")
+            #expect(walked?.footprint.area == item.area, "case \(index)")
+            let footprintBox = walked.map { [$0.footprint.box.minX, $0.footprint.box.minY] }
+            #expect(footprintBox == [item.bbox[0], item.bbox[1]], "case \(index)")
+            #expect(walked.map { [$0.footprint.box.width, $0.footprint.box.height] } == [item.bbox[2], item.bbox[3]])
         }
         #expect(failures == 0)
     }
@@ -86,6 +93,13 @@ import Testing
                         detectionBox: MaskOperations.boundingBox(dtMasks[d]),
                         groundTruthBox: MaskOperations.boundingBox(gtMasks[g]))
                     #expect(maskIoU == item.mask_iou[d][g], "case \(index) mask \(d),\(g)")
+                    // With the areas given (as the mask cache gives them).
+                    let withAreas = MaskOperations.iou(
+                        detection: dtMasks[d], groundTruth: gtMasks[g], crowd: crowd,
+                        detectionBox: MaskOperations.boundingBox(dtMasks[d]),
+                        groundTruthBox: MaskOperations.boundingBox(gtMasks[g]),
+                        areas: (dtMasks[d].area, gtMasks[g].area))
+                    #expect(withAreas == item.mask_iou[d][g], "case \(index) mask with areas \(d),\(g)")
                 }
             }
         }

@@ -33,6 +33,12 @@ import Testing
             #expect(RLECodec.decode(item.compressed) == item.counts, "case \(index)")
             let mask = RunLengthMask(height: item.height, width: item.width, counts: item.counts)
             #expect(mask.area == item.area, "case \(index)")
+            // The walk that checks a string tells pycocotools' area and box without keeping the runs.
+            let walked = RLECodec.footprint(item.compressed, height: item.height, width: item.width)
+            #expect(walked?.pixels == Int(item.counts.reduce(0, +)), "case \(index)")
+            #expect(walked?.footprint.area == item.area, "case \(index)")
+            let box = walked.map { [$0.footprint.box.minX, $0.footprint.box.minY, $0.footprint.box.width] }
+            #expect(box == Array(item.bbox.prefix(3)) && walked?.footprint.box.height == item.bbox[3], "case \(index)")
             // Pixels → runs → pixels is the identity.
             let pixels = mask.columnMajorPixels()
             #expect(
@@ -44,6 +50,8 @@ import Testing
     @Test func malformedStringsAreRejected() {
         #expect(RLECodec.decode("\u{7F}") == nil)
         #expect(RLECodec.decode("o") == nil)  // a group that says more follows, then nothing
+        #expect(RLECodec.footprint("\u{7F}", height: 1, width: 1) == nil)
+        #expect(RLECodec.footprint("o", height: 1, width: 1) == nil)
     }
 
     @Test func contoursOfTwoRegions() {

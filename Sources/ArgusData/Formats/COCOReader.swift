@@ -275,7 +275,7 @@ public enum COCOReader {
     /// - Parameter imageIDs: the ground truth's string image ids and their numbers
     ///   (`Dataset.stringImageIDs`), for results that name images by string ids.
     public static func readResults(
-        _ path: String, keep: ((Int) -> Bool)? = nil, imageIDs: [String: Int] = [:]
+        _ path: String, keep: (@Sendable (Int) -> Bool)? = nil, imageIDs: [String: Int] = [:]
     ) throws(DataError) -> (
         DetectionResults, Diagnostics
     ) {
@@ -312,7 +312,7 @@ public enum COCOReader {
             }
             results.append(
                 imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
-                box: parsed.box, segmentation: parsed.segmentation)
+                box: parsed.box, segmentation: parsed.segmentation, footprint: parsed.footprint)
         }
 
         var isList = false
@@ -323,6 +323,9 @@ public enum COCOReader {
             throw DataError(.unreadable, file, "\(error)")
         }
         if isList {
+            if let read = resultsReadConcurrently(path, keep: keep, imageIDs: imageIDs, fileSize: fileSize) {
+                return (read, diagnostics)
+            }
             do {
                 try JSONArrayChunks(file: path).forEachSlice { root, first, sliceBytes in
                     if first == 0 {
@@ -472,6 +475,8 @@ public enum COCOReader {
         var categoryID: Int
         var box: (Double, Double, Double, Double)?
         var segmentation: Segmentation?
+        /// A compressed RLE's area and box, from the walk that checked it.
+        var footprint: MaskFootprint?
         var score: Double?
         var area: Double?
         var isCrowd = false
@@ -549,7 +554,9 @@ public enum COCOReader {
         }
         if let segmentation, !segmentation.isNull {
             switch parseSegmentation(segmentation) {
-            case .success(let shape): parsed.segmentation = shape
+            case .success(let shape):
+                parsed.segmentation = shape?.segmentation
+                parsed.footprint = shape?.footprint
             case .failure(let problem):
                 problems.append(("segmentation", problem.message))
                 return nil
@@ -583,7 +590,10 @@ public enum COCOReader {
 
     /// Polygons (`[[x, y, …], …]`), uncompressed RLE (`{counts: [..], size: [h, w]}`) or
     /// compressed RLE (`{counts: "…", size: [h, w]}`). An empty list means no mask.
-    static func parseSegmentation(_ value: JSONValue) -> Result<Segmentation?, Problem> {
+    /// A compressed RLE comes with its area and box, from the walk that checks it.
+    static func parseSegmentation(_ value: JSONValue) -> Result<
+        (segmentation: Segmentation, footprint: MaskFootprint?)?, Problem
+    > {
         switch value.kind {
         case .array:
             if value.count == 0 { return .success(nil) }
@@ -594,7 +604,7 @@ public enum COCOReader {
                 }
                 rings.append(numbers)
             }
-            return .success(.polygons(rings))
+            return .success((.polygons(rings), nil))
         case .object:
             guard let size = value["size"]?.doubles, size.count == 2,
                 let height = Int(exactly: size[0]), let width = Int(exactly: size[1]), height >= 0, width >= 0
@@ -603,14 +613,14 @@ public enum COCOReader {
             }
             guard let counts = value["counts"] else { return .failure(Problem(message: "RLE needs counts")) }
             if let text = counts.string {
-                guard let total = RLECodec.pixelCount(text) else {
+                guard let (total, footprint) = RLECodec.footprint(text, height: height, width: width) else {
                     return .failure(Problem(message: "RLE counts are not a valid compressed RLE string"))
                 }
                 guard total == height * width else {
                     return .failure(
                         Problem(message: "RLE counts cover \(total) pixels, not height × width = \(height * width)"))
                 }
-                return .success(.compressedRLE(counts: text, height: height, width: width))
+                return .success((.compressedRLE(counts: text, height: height, width: width), footprint))
             }
             guard counts.kind == .array else {
                 return .failure(Problem(message: "RLE counts must be a list or a string"))
@@ -629,7 +639,7 @@ public enum COCOReader {
                 return .failure(
                     Problem(message: "RLE counts add up to \(total), not height × width = \(height * width)"))
             }
-            return .success(.rle(RunLengthMask(height: height, width: width, counts: runs)))
+            return .success((.rle(RunLengthMask(height: height, width: width, counts: runs)), nil))
         default:
             return .failure(Problem(message: "expected polygons or an RLE object, got \(value.kind)"))
         }

@@ -76,24 +76,6 @@ public enum COCOEvaluator {
         return table
     }
 
-    /// IoU of one detection and one ground truth (pycocotools `computeIoU`'s entry).
-    @inline(__always)
-    static func iou(
-        _ data: EvaluationData, masks: MaskCache?, detection: Int, groundTruth truth: Int, type: COCOParameters.IoUType
-    ) -> Double {
-        let crowd = data.groundTruth.isCrowd[truth]
-        switch type {
-        case .bbox:
-            return MaskOperations.iou(
-                detection: data.detections.box(detection), groundTruth: data.groundTruth.box(truth), crowd: crowd)
-        case .segm:
-            let dm = masks!.detection(detection)
-            let gm = masks!.groundTruth(truth)
-            return MaskOperations.iou(
-                detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box, groundTruthBox: gm.box)
-        }
-    }
-
     /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).
     static func stableOrderByScoreDescending(_ scores: [Double]) -> [Int] {
         var indices = Array(scores.indices)
@@ -146,8 +128,16 @@ struct Matcher {
         ious.removeAll(keepingCapacity: true)
         if !detections.isEmpty && !truth.isEmpty {
             for detection in detections {
+                if let masks, type == .segm {
+                    masks.appendIoUs(
+                        detection: detection, groundTruths: truth, crowd: { data.groundTruth.isCrowd[$0] }, to: &ious)
+                    continue
+                }
                 for g in truth {
-                    ious.append(COCOEvaluator.iou(data, masks: masks, detection: detection, groundTruth: g, type: type))
+                    ious.append(
+                        MaskOperations.iou(
+                            detection: data.detections.box(detection), groundTruth: data.groundTruth.box(g),
+                            crowd: data.groundTruth.isCrowd[g]))
                 }
             }
         }
@@ -283,41 +273,73 @@ struct Groups: Sendable {
 }
 
 /// Masks of every object, rasterised once (in parallel) with their bounding boxes; build one and
-/// pass it to each evaluation of the same data.
+/// pass it to each evaluation of the same data. A detection given as a compressed RLE whose box is
+/// known stays compressed: its IoUs read the string as they merge it with the ground truth's runs.
 public final class MaskCache: @unchecked Sendable {
     struct Entry {
-        var mask: RunLengthMask
+        /// The runs; nil where the object's compressed RLE is decoded when an IoU needs it.
+        var mask: RunLengthMask?
         var box: (Double, Double, Double, Double)
+        var area = 0
     }
-    private var groundTruthMasks: [Entry]
-    private var detectionMasks: [Entry]
+    private let groundTruthMasks: [Entry]
+    private let detectionMasks: [Entry]
+    private let detectionShapes: [Segmentation?]
 
     /// The masks of every ground truth and detection of `data`, rasterised once.
     public init(_ data: EvaluationData) {
-        func build(_ objects: EvaluationData.Objects) -> [Entry] {
-            var entries = [Entry](
-                repeating: Entry(mask: RunLengthMask(height: 0, width: 0, counts: []), box: (0, 0, 0, 0)),
-                count: objects.count)
+        func build(_ objects: EvaluationData.Objects, compressedKept: Bool) -> [Entry] {
+            var entries = [Entry](repeating: Entry(mask: nil, box: (0, 0, 0, 0)), count: objects.count)
             entries.withUnsafeMutableBufferPointer { buffer in
                 let box = UnsafeMutableBufferPointerBox(buffer)
                 DispatchQueue.concurrentPerform(iterations: max(1, (objects.count + 1023) / 1024)) { block in
                     for i in (block * 1024)..<min(objects.count, (block + 1) * 1024) {
+                        let known = i < objects.maskBoxes.count ? objects.maskBoxes[i] : (.nan, .nan, .nan, .nan)
+                        if compressedKept, !known.0.isNaN, case .compressedRLE? = objects.segmentations[i] {
+                            box.buffer[i] = Entry(mask: nil, box: known)
+                            continue
+                        }
                         let image = data.images[Int(objects.image[i])]
                         let mask =
                             objects.segmentations[i]?.mask(height: image.height, width: image.width)
                             ?? RunLengthMask(
                                 height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
-                        let known = i < objects.maskBoxes.count ? objects.maskBoxes[i] : (.nan, .nan, .nan, .nan)
-                        box.buffer[i] = Entry(mask: mask, box: known.0.isNaN ? MaskOperations.boundingBox(mask) : known)
+                        box.buffer[i] = Entry(
+                            mask: mask, box: known.0.isNaN ? MaskOperations.boundingBox(mask) : known, area: mask.area)
                     }
                 }
             }
             return entries
         }
-        groundTruthMasks = build(data.groundTruth)
-        detectionMasks = build(data.detections)
+        groundTruthMasks = build(data.groundTruth, compressedKept: false)
+        detectionMasks = build(data.detections, compressedKept: true)
+        detectionShapes = data.detections.segmentations
     }
 
-    func groundTruth(_ i: Int) -> Entry { groundTruthMasks[i] }
-    func detection(_ i: Int) -> Entry { detectionMasks[i] }
+    /// The mask IoUs (pycocotools `maskUtils.iou`) of detection `d` with each of `truths`, in order,
+    /// appended to `ious`; `crowd(g)` tells how each ground truth counts. A detection kept as a
+    /// compressed RLE is decoded once for them, and only where a box overlaps.
+    func appendIoUs(
+        detection d: Int, groundTruths truths: some Sequence<Int>, crowd: (Int) -> Bool, to ious: inout [Double]
+    ) {
+        let dm = detectionMasks[d]
+        var mask = dm.mask
+        var area = dm.area
+        for g in truths {
+            let gm = groundTruthMasks[g]
+            let isCrowd = crowd(g)
+            if MaskOperations.iou(detection: dm.box, groundTruth: gm.box, crowd: isCrowd) <= 0 {
+                ious.append(0)
+                continue
+            }
+            if mask == nil {
+                mask = detectionShapes[d]?.runLengthMask ?? RunLengthMask(height: 0, width: 0, counts: [])
+                area = mask!.area
+            }
+            ious.append(
+                MaskOperations.iou(
+                    detection: mask!, groundTruth: gm.mask!, crowd: isCrowd, detectionBox: dm.box,
+                    groundTruthBox: gm.box, areas: (area, gm.area)))
+        }
+    }
 }

@@ -130,6 +130,7 @@ public enum VOCEvaluator {
         var matches: [Match] = []
         var taken = Set<Int>()
         var records: [Record] = []
+        var values: [Double] = []
         for k in 0..<K {
             var order = detectionsByCategory[k]
             let scores = data.detections.scores
@@ -138,15 +139,17 @@ public enum VOCEvaluator {
                 let cell = k * data.images.count + Int(data.detections.image[d])
                 var best: Int?
                 var bestIoU = -1.0
-                for g in truthByCell[cell] ?? [] {
+                let truths = truthByCell[cell] ?? []
+                values.removeAll(keepingCapacity: true)
+                if let masks {
+                    masks.appendIoUs(
+                        detection: d, groundTruths: truths, crowd: { data.groundTruth.isCrowd[$0] }, to: &values)
+                }
+                for (index, g) in truths.enumerated() {
                     let crowd = data.groundTruth.isCrowd[g]
                     let iou: Double
-                    if let masks {
-                        let dm = masks.detection(d)
-                        let gm = masks.groundTruth(g)
-                        iou = MaskOperations.iou(
-                            detection: dm.mask, groundTruth: gm.mask, crowd: crowd, detectionBox: dm.box,
-                            groundTruthBox: gm.box)
+                    if masks != nil {
+                        iou = values[index]
                     } else if pixelInclusive {
                         iou = inclusiveIoU(data.detections.box(d), data.groundTruth.box(g), crowd: crowd)
                     } else {

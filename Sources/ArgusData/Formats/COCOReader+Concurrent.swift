@@ -1,0 +1,61 @@
+import ArgusCore
+import ArgusIO
+
+extension COCOReader {
+    /// A results list read in slices on every core (see `JSONArrayChunks.forEachSliceConcurrently`);
+    /// nil where it must be read again in order: an element with a problem (the ordered read gives
+    /// its diagnostics, with lines), a list that cannot be cut by guess, or a single core.
+    /// - Parameter chunkBytes: how much of the list a slice holds.
+    static func resultsReadConcurrently(
+        _ path: String, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int], fileSize: Int,
+        chunkBytes: Int = 4 << 20
+    ) -> DetectionResults? {
+        let lanes = min(4, JSONArrayChunks.processorCount)
+        guard lanes > 1 else { return nil }
+        var results = DetectionResults()
+        do {
+            try JSONArrayChunks(file: path, chunkBytes: chunkBytes).forEachSliceConcurrently(
+                lanes: lanes,
+                parse: { root, _ in resultsSlice(root, keep: keep, imageIDs: imageIDs) },
+                merge: { part, slice in
+                    if slice.firstIndex == 0 {
+                        results.firstResultHasBox = part.firstResultHasBox
+                        // Size the columns from the first slice's density.
+                        let perElement = max(1, slice.bytes / max(1, slice.count))
+                        results.reserveCapacity(Int(Double(fileSize / perElement) * 1.02) + 16)
+                    }
+                    results.append(contentsOf: part, positionOffset: slice.firstIndex)
+                })
+        } catch {
+            return nil
+        }
+        return results
+    }
+
+    /// One slice's detections, positions counted from the slice's start; nil at the first element
+    /// with a problem.
+    private static func resultsSlice(
+        _ root: JSONValue, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int]
+    ) -> DetectionResults? {
+        var part = DetectionResults()
+        part.reserveCapacity(root.count)
+        var problems: [(String, String)] = []
+        var position = 0
+        for element in root.elements {
+            defer { position += 1 }
+            let parsed = parseAnnotation(element, requireScore: true, imageIDs: imageIDs, problems: &problems)
+            guard let parsed, problems.isEmpty, let score = parsed.score,
+                parsed.box != nil || parsed.segmentation != nil
+            else { return nil }
+            if position == 0 { part.firstResultHasBox = parsed.box != nil }
+            if let keep {
+                guard keep(parsed.imageID) else { continue }
+                part.positions.append(Int32(truncatingIfNeeded: position))
+            }
+            part.append(
+                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
+                segmentation: parsed.segmentation, footprint: parsed.footprint)
+        }
+        return part
+    }
+}
