@@ -9,22 +9,29 @@ public enum RLECodec {
     /// Decodes a compressed counts string into runs.
     /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
     public static func decode(_ text: String) -> [UInt32]? {
-        var counts: [UInt32] = []
-        // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is allocated
-        // once at its size (half a million masks would otherwise hold 4 bytes per character).
-        counts.reserveCapacity(runCount(text))
-        let complete = walk(text) { counts.append(UInt32($0)) }
-        return complete ? counts : nil
+        var text = text
+        return text.withUTF8 { bytes -> [UInt32]? in
+            // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is
+            // allocated once at its size and filled in place.
+            let capacity = runCount(bytes)
+            var runs = Runs(bytes)
+            let counts = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, count in
+                while count < capacity, let run = runs.next() {
+                    buffer[count] = UInt32(truncatingIfNeeded: run)
+                    count += 1
+                }
+            }
+            // A malformed string stops early, or has more (or a truncated group) past the count.
+            let beyond = runs.next()
+            return runs.malformed || beyond != nil ? nil : counts
+        }
     }
 
     /// The number of runs a well-formed compressed counts string holds: its characters that end a group.
-    static func runCount(_ text: String) -> Int {
-        var text = text
-        return text.withUTF8 { bytes in
-            var n = 0
-            for byte in bytes where (byte &- 48) & 0x20 == 0 { n += 1 }
-            return n
-        }
+    static func runCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        for byte in bytes where (byte &- 48) & 0x20 == 0 { n += 1 }
+        return n
     }
 
     /// The number of pixels a compressed counts string covers (the sum of its runs), without
@@ -90,6 +97,13 @@ public enum RLECodec {
             var value = 0
             var shift = 0
             var more = true
+            // Most runs are one group (the differences between columns are small).
+            let first = Int(bytes[p]) - 48
+            if first >= 0 && first < 32 {
+                p += 1
+                value = first & 0x10 != 0 ? first - 32 : first
+                more = false
+            }
             while more {
                 guard p < n else { return fail() }
                 let c = Int(bytes[p]) - 48

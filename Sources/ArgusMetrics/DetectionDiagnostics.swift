@@ -60,7 +60,9 @@ public struct DetectionConfusionMatrix: Sendable {
         @Sendable func ious(_ d: Int, _ truths: [Int], crowd: Bool, _ into: inout [Double]) {
             into.removeAll(keepingCapacity: true)
             if let masks {
-                return masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in crowd }, to: &into)
+                // Only pairs reaching the threshold count: masks are not compared for the others.
+                return masks.appendIoUs(
+                    detection: d, groundTruths: truths, crowd: { _ in crowd }, minimum: iouThreshold, to: &into)
             }
             for g in truths {
                 into.append(

@@ -23,7 +23,7 @@ extension EvaluationData {
                 result.isCrowd.append(objects.isCrowd[i])
                 if !objects.scores.isEmpty { result.scores.append(objects.scores[i]) }
                 if !objects.segmentations.isEmpty { result.segmentations.append(objects.segmentations[i]) }
-                if !objects.maskBoxes.isEmpty { result.maskBoxes.append(objects.maskBoxes[i]) }
+                if !objects.footprints.isEmpty { result.footprints.append(objects.footprints[i]) }
             }
             return result
         }

@@ -37,9 +37,9 @@ public struct EvaluationData: Sendable {
         public var scores: [Double] = []
         /// Shapes, for `segm` (empty for `bbox`).
         public var segmentations: [Segmentation?] = []
-        /// Each shape's mask bounding box `(x, y, w, h)` where it was worked out with the mask
-        /// (detections decoded from RLE; NaN where not), or empty: `MaskCache` works out the rest.
-        public var maskBoxes: [(Double, Double, Double, Double)] = []
+        /// Each shape's area and bounding box where they were worked out with the mask (detections
+        /// read from RLE; nil where not), or empty: `MaskCache` works out the rest.
+        public var footprints: [MaskFootprint?] = []
 
         /// No objects.
         public init() {}
@@ -260,9 +260,7 @@ extension EvaluationData {
             if segm {
                 let measure = measures[i]
                 objects.segmentations.append(measure.shape ?? .polygons([Self.boxPolygon(box!)]))
-                let known = measure.footprint?.box
-                objects.maskBoxes.append(
-                    known.map { ($0.minX, $0.minY, $0.width, $0.height) } ?? (.nan, .nan, .nan, .nan))
+                objects.footprints.append(measure.footprint)
             }
         }
         detections = objects

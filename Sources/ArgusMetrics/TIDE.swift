@@ -79,7 +79,8 @@ public struct TIDEBreakdown: Sendable {
         func ious(_ d: Int, _ truths: [Int]) -> [Double] {
             values.removeAll(keepingCapacity: true)
             if let masks {
-                masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in false }, to: &values)
+                // Below the background threshold every overlap counts alike: masks are not compared there.
+                masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in false }, minimum: tb, to: &values)
                 return values
             }
             for g in truths {

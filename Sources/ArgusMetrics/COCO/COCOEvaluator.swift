@@ -61,6 +61,7 @@ public enum COCOEvaluator {
         var table = COCOMatchTable(
             areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)
         var matcher = Matcher()
+        matcher.minimumIoU = parameters.iouThresholds.min() ?? 0
         let maxDetection = parameters.maxDetections.max() ?? 100
         for image in 0..<data.images.count {
             guard
@@ -86,6 +87,8 @@ public enum COCOEvaluator {
 
 /// One image and category's candidates and matching, in buffers reused from image to image.
 struct Matcher {
+    /// The lowest IoU threshold: masks are not compared where their IoU cannot reach it.
+    var minimumIoU = 0.0
     /// The kept detections (best score first, stable, cut to the largest maxDets) and their scores.
     var detections: [Int] = []
     var scores: [Double] = []
@@ -129,8 +132,10 @@ struct Matcher {
         if !detections.isEmpty && !truth.isEmpty {
             for detection in detections {
                 if let masks, type == .segm {
+                    // An IoU below the lowest threshold matches nothing.
                     masks.appendIoUs(
-                        detection: detection, groundTruths: truth, crowd: { data.groundTruth.isCrowd[$0] }, to: &ious)
+                        detection: detection, groundTruths: truth, crowd: { data.groundTruth.isCrowd[$0] },
+                        minimum: minimumIoU, to: &ious)
                     continue
                 }
                 for g in truth {
@@ -272,15 +277,15 @@ struct Groups: Sendable {
     }
 }
 
-/// Masks of every object, rasterised once (in parallel) with their bounding boxes; build one and
-/// pass it to each evaluation of the same data. A detection given as a compressed RLE whose box is
-/// known stays compressed: its IoUs read the string as they merge it with the ground truth's runs.
+/// Masks of every object, rasterised once (in parallel) with their bounding boxes and areas; build
+/// one and pass it to each evaluation of the same data. A detection given as a compressed RLE whose
+/// footprint is known stays compressed until an IoU needs its runs.
 public final class MaskCache: @unchecked Sendable {
     struct Entry {
         /// The runs; nil where the object's compressed RLE is decoded when an IoU needs it.
         var mask: RunLengthMask?
         var box: (Double, Double, Double, Double)
-        var area = 0
+        var area: Int
     }
     private let groundTruthMasks: [Entry]
     private let detectionMasks: [Entry]
@@ -289,14 +294,15 @@ public final class MaskCache: @unchecked Sendable {
     /// The masks of every ground truth and detection of `data`, rasterised once.
     public init(_ data: EvaluationData) {
         func build(_ objects: EvaluationData.Objects, compressedKept: Bool) -> [Entry] {
-            var entries = [Entry](repeating: Entry(mask: nil, box: (0, 0, 0, 0)), count: objects.count)
+            var entries = [Entry](repeating: Entry(mask: nil, box: (0, 0, 0, 0), area: 0), count: objects.count)
             entries.withUnsafeMutableBufferPointer { buffer in
-                let box = UnsafeMutableBufferPointerBox(buffer)
+                let out = UnsafeMutableBufferPointerBox(buffer)
                 DispatchQueue.concurrentPerform(iterations: max(1, (objects.count + 1023) / 1024)) { block in
                     for i in (block * 1024)..<min(objects.count, (block + 1) * 1024) {
-                        let known = i < objects.maskBoxes.count ? objects.maskBoxes[i] : (.nan, .nan, .nan, .nan)
-                        if compressedKept, !known.0.isNaN, case .compressedRLE? = objects.segmentations[i] {
-                            box.buffer[i] = Entry(mask: nil, box: known)
+                        let known = i < objects.footprints.count ? objects.footprints[i] : nil
+                        let box = known.map { ($0.box.minX, $0.box.minY, $0.box.width, $0.box.height) }
+                        if compressedKept, let known, let box, case .compressedRLE? = objects.segmentations[i] {
+                            out.buffer[i] = Entry(mask: nil, box: box, area: known.area)
                             continue
                         }
                         let image = data.images[Int(objects.image[i])]
@@ -304,8 +310,8 @@ public final class MaskCache: @unchecked Sendable {
                             objects.segmentations[i]?.mask(height: image.height, width: image.width)
                             ?? RunLengthMask(
                                 height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
-                        box.buffer[i] = Entry(
-                            mask: mask, box: known.0.isNaN ? MaskOperations.boundingBox(mask) : known, area: mask.area)
+                        out.buffer[i] = Entry(
+                            mask: mask, box: box ?? MaskOperations.boundingBox(mask), area: known?.area ?? mask.area)
                     }
                 }
             }
@@ -318,28 +324,50 @@ public final class MaskCache: @unchecked Sendable {
 
     /// The mask IoUs (pycocotools `maskUtils.iou`) of detection `d` with each of `truths`, in order,
     /// appended to `ious`; `crowd(g)` tells how each ground truth counts. A detection kept as a
-    /// compressed RLE is decoded once for them, and only where a box overlaps.
+    /// compressed RLE is decoded once for them, and only if an IoU may reach `minimum`.
+    ///
+    /// - Parameter minimum: IoUs that cannot reach it come out as 0, their masks not compared:
+    ///   the intersection is at most the smaller area and the boxes' overlap, the union at least
+    ///   the larger area (the detection's, for a crowd), and rounding keeps that bound.
     func appendIoUs(
-        detection d: Int, groundTruths truths: some Sequence<Int>, crowd: (Int) -> Bool, to ious: inout [Double]
+        detection d: Int, groundTruths truths: some Sequence<Int>, crowd: (Int) -> Bool, minimum: Double = 0,
+        to ious: inout [Double]
     ) {
         let dm = detectionMasks[d]
         var mask = dm.mask
-        var area = dm.area
         for g in truths {
             let gm = groundTruthMasks[g]
             let isCrowd = crowd(g)
-            if MaskOperations.iou(detection: dm.box, groundTruth: gm.box, crowd: isCrowd) <= 0 {
+            let overlap = Self.boxOverlap(dm.box, gm.box)
+            if overlap <= 0 || (minimum > 0 && Self.bound(overlap, dm.area, gm.area, crowd: isCrowd) < minimum) {
                 ious.append(0)
                 continue
             }
             if mask == nil {
                 mask = detectionShapes[d]?.runLengthMask ?? RunLengthMask(height: 0, width: 0, counts: [])
-                area = mask!.area
             }
             ious.append(
                 MaskOperations.iou(
                     detection: mask!, groundTruth: gm.mask!, crowd: isCrowd, detectionBox: dm.box,
-                    groundTruthBox: gm.box, areas: (area, gm.area)))
+                    groundTruthBox: gm.box, areas: (dm.area, gm.area)))
         }
+    }
+
+    /// The pixels two whole-pixel boxes share.
+    @inline(__always)
+    static func boxOverlap(_ a: (Double, Double, Double, Double), _ b: (Double, Double, Double, Double)) -> Double {
+        let w = min(a.0 + a.2, b.0 + b.2) - max(a.0, b.0)
+        let h = min(a.1 + a.3, b.1 + b.3) - max(a.1, b.1)
+        return w > 0 && h > 0 ? w * h : 0
+    }
+
+    /// The largest IoU two masks of these areas can have when their boxes share `overlap` pixels.
+    @inline(__always)
+    static func bound(_ overlap: Double, _ detection: Int, _ truth: Int, crowd: Bool) -> Double {
+        // pycocotools' 32-bit union could wrap past this bound (masks of over 2^31 pixels): no bound.
+        guard detection + truth < 1 << 32 else { return 1 }
+        let intersection = min(overlap, Double(min(detection, truth)))
+        let union = crowd ? detection : max(detection, truth)
+        return union > 0 ? intersection / Double(union) : 0
     }
 }
