@@ -238,6 +238,7 @@ public enum MaskOperations {
     /// crossing a column boundary spans the full height).
     public static func boundingBox(_ mask: RunLengthMask) -> (Double, Double, Double, Double) {
         let m = (mask.counts.count / 2) * 2
+        guard mask.height > 0 else { return (0, 0, 0, 0) }
         var walk = BoxWalk(height: mask.height, width: mask.width)
         mask.counts.withUnsafeBufferPointer { counts in
             for j in stride(from: 0, to: m, by: 2) { walk.add(zeros: Int(counts[j]), ones: Int(counts[j + 1])) }
@@ -334,20 +335,19 @@ extension Segmentation {
 /// the runs in pairs (zeros, then ones), a trailing run of zeros left out.
 struct BoxWalk {
     let height: Int
-    let width: Int
     private var xs: Int
     private var ys: Int
-    private var xe = 0
+    private var xe = -1
     private var ye = 0
-    private var covered = 0
+    /// The pixels the runs added so far cover.
+    private(set) var covered = 0
     // The column of each run end: divided when it moves on (t ≥ 0 then), stepped back by one at most.
     private var column = 0
     private var columnStart = 0
-    private var runs = 0
 
+    /// A walk over the runs of a mask of `height` rows (at least one) and `width` columns.
     init(height: Int, width: Int) {
         self.height = height
-        self.width = width
         xs = width
         ys = height
     }
@@ -355,16 +355,14 @@ struct BoxWalk {
     /// Adds a run of zeros and the run of ones after it.
     @inline(__always)
     mutating func add(zeros: Int, ones: Int) {
-        guard height > 0 else { return }
-        runs += 1
-        covered += zeros
+        covered &+= zeros
         let (x0, y0) = place(covered)
-        covered += ones
-        let (x1, y1) = place(covered - 1)
+        covered &+= ones
+        let (x1, y1) = place(covered &- 1)
         // A run of ones that crosses into another column spans the full height.
         if x0 < x1 {
             ys = 0
-            ye = height - 1
+            ye = height &- 1
         }
         // An empty run of ones ends in the column before, at most.
         xs = min(xs, min(x0, x1))
@@ -377,26 +375,26 @@ struct BoxWalk {
     /// forward by a step or a division, back by one step at most (after an empty run).
     @inline(__always)
     private mutating func place(_ t: Int) -> (Int, Int) {
-        if t >= columnStart + height {
+        if t >= columnStart &+ height {
             // Most runs end in the next column: a step, not a division.
-            if t < columnStart + 2 * height {
-                column += 1
-                columnStart += height
+            if t < columnStart &+ 2 &* height {
+                column &+= 1
+                columnStart &+= height
             } else {
                 column = t / height
-                columnStart = column * height
+                columnStart = column &* height
             }
         }
         while t < columnStart {
-            column -= 1
-            columnStart -= height
+            column &-= 1
+            columnStart &-= height
         }
-        return (column, t - columnStart)
+        return (column, t &- columnStart)
     }
 
-    /// The box `(x, y, w, h)`; zero without runs.
+    /// The box `(x, y, w, h)`; zero without runs (a run of ones places a column, 0 or more).
     var box: (Double, Double, Double, Double) {
-        guard runs > 0 else { return (0, 0, 0, 0) }
+        guard xe >= 0 else { return (0, 0, 0, 0) }
         return (Double(xs), Double(ys), Double(xe - xs + 1), Double(ye - ys + 1))
     }
 }

@@ -50,18 +50,24 @@ public enum RLECodec {
         var text = text
         return text.withUTF8 { bytes in
             var runs = Runs(bytes)
-            var total = 0
             var area = 0
+            var trailing = 0
+            guard height > 0 else {
+                // No rows: nothing to place, only runs to add up.
+                while let run = runs.next() { trailing &+= run }
+                return runs.malformed ? nil : (trailing, MaskFootprint(area: 0, box: (0, 0, 0, 0)))
+            }
             var box = BoxWalk(height: height, width: width)
             while let zeros = runs.next() {
-                total += zeros
-                guard let ones = runs.next() else { break }
-                total += ones
-                area += ones
+                guard let ones = runs.next() else {
+                    trailing = zeros
+                    break
+                }
+                area &+= ones
                 box.add(zeros: zeros, ones: ones)
             }
             guard !runs.malformed else { return nil }
-            return (total, MaskFootprint(area: area, box: box.box))
+            return (box.covered &+ trailing, MaskFootprint(area: area, box: box.box))
         }
     }
 
