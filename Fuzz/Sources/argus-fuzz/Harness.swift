@@ -45,6 +45,10 @@ enum Target: String, CaseIterable {
             _ = try? DatasetReader.read(table, format: .mltable)
         case .rle:
             let text = String(decoding: data, as: UTF8.self)
+            // The walk that checks a string as it is read agrees with decoding it.
+            let walked = RLECodec.footprint(text, height: 3, width: 2)
+            precondition((walked == nil) == (RLECodec.decode(text) == nil))
+            precondition(walked?.pixels == RLECodec.pixelCount(text))
             if let runs = RLECodec.decode(text) {
                 let total = runs.reduce(0) { $0 + Int($1) }
                 _ = RLECodec.pixelCount(text)
