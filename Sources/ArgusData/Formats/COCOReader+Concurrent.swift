@@ -45,16 +45,8 @@ extension COCOReader {
             defer { position += 1 }
             let parsed = parseAnnotation(element, requireScore: true, imageIDs: imageIDs, problems: &problems)
             guard let parsed, problems.isEmpty, let score = parsed.score,
-                parsed.box != nil || parsed.segmentation != nil
+                addResult(parsed, score: score, at: position, keep: keep, to: &part) == nil
             else { return nil }
-            if position == 0 { part.firstResultHasBox = parsed.box != nil }
-            if let keep {
-                guard keep(parsed.imageID) else { continue }
-                part.positions.append(Int32(truncatingIfNeeded: position))
-            }
-            part.append(
-                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
-                segmentation: parsed.segmentation, footprint: parsed.footprint)
         }
         return part
     }

@@ -300,19 +300,10 @@ public enum COCOReader {
             }
             defer { position += 1 }
             guard let parsed, let score = parsed.score else { return }
-            if parsed.box == nil && parsed.segmentation == nil {
+            if let problem = addResult(parsed, score: score, at: position, keep: keep, to: &results) {
                 pending.append((diagnostics.items.count, steps()))
-                diagnostics.error(file, field: prefix(), "a result needs a bbox or a segmentation")
-                return
+                diagnostics.error(file, field: prefix(), problem)
             }
-            if position == 0 { results.firstResultHasBox = parsed.box != nil }
-            if let keep {
-                guard keep(parsed.imageID) else { return }
-                results.positions.append(Int32(truncatingIfNeeded: position))
-            }
-            results.append(
-                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score,
-                box: parsed.box, segmentation: parsed.segmentation, footprint: parsed.footprint)
         }
 
         var isList = false
@@ -384,6 +375,25 @@ public enum COCOReader {
             diagnostics.items[index].location.line = JSONLocator.line(of: steps, in: bytes.bytes)
         }
         return (results, diagnostics)
+    }
+
+    /// Adds one parsed result at `position` in its list: the first result tells whether areas come
+    /// from boxes; with `keep`, only the results of the images it accepts, with their positions.
+    /// - Returns: the problem, where the result has neither a bbox nor a segmentation.
+    static func addResult(
+        _ parsed: ParsedAnnotation, score: Double, at position: Int, keep: (@Sendable (Int) -> Bool)?,
+        to results: inout DetectionResults
+    ) -> String? {
+        if parsed.box == nil && parsed.segmentation == nil { return "a result needs a bbox or a segmentation" }
+        if position == 0 { results.firstResultHasBox = parsed.box != nil }
+        if let keep {
+            guard keep(parsed.imageID) else { return nil }
+            results.positions.append(Int32(truncatingIfNeeded: position))
+        }
+        results.append(
+            imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
+            segmentation: parsed.segmentation, footprint: parsed.footprint)
+        return nil
     }
 
     /// Joins results to ground truth by image and category id, giving a dataset of predictions.
