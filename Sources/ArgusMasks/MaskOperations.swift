@@ -66,10 +66,13 @@ public enum MaskOperations {
                 crossings.previous = (last + x0, row(last))
             } else {
                 let slope = Double(x1 - x0) / Double(dy)
-                for d in 0...dy {
-                    let t = flip ? dy - d : d
-                    crossings.visit(truncatingInt(Double(x0) + slope * Double(t) + 0.5), t + y0)
-                }
+                let start = Double(x0)
+                @inline(__always) func column(_ t: Int) -> Int { truncatingInt(start + slope * Double(t) + 0.5) }
+                let first = flip ? dy : 0
+                let last = flip ? 0 : dy
+                crossings.visit(column(first), first + y0)
+                crossings.crossSteep(column: column, rows: dy, firstRow: y0, slope: slope, start: start)
+                crossings.previous = (column(last), last + y0)
             }
         }
         var boundary = crossings.boundary
@@ -159,6 +162,37 @@ public enum MaskOperations {
             defer { previous = (u, v) }
             guard let (pu, pv) = previous, u != pu else { return }
             cross(column: u < pu ? u : u - 1, row: v < pv ? v : pv)
+        }
+
+        /// The crossings inside an edge that steps one row at a time (`rows` steps from `firstRow`),
+        /// its column a monotone function of the step moving by one column at most: each column
+        /// step from a column ≡ 2 (mod 5) is found from where the line reaches it, corrected
+        /// against `column` itself, instead of working out every point.
+        @inline(__always) mutating func crossSteep(
+            column: (Int) -> Int, rows: Int, firstRow: Int, slope: Double, start: Double
+        ) {
+            let (u0, u1) = (column(0), column(rows))
+            guard u0 != u1 else { return }
+            let rising = u1 > u0
+            // The columns K ≡ 2 (mod 5) whose step to K + 1 lies inside the edge.
+            var k = rising ? u0 + ((2 - u0) % 5 + 5) % 5 : (u0 - 1) - (((u0 - 1) - 2) % 5 + 5) % 5
+            var low = 0  // the first step left to search
+            while rising ? k < u1 : k >= u1 {
+                // The first t with column(t) past K (≥ K + 1 rising, ≤ K falling).
+                @inline(__always) func past(_ t: Int) -> Bool { rising ? column(t) > k : column(t) <= k }
+                // Where the line itself reaches it (truncation toward zero can move that by a column
+                // left of 0): a guess, held inside the steps left before it becomes an index.
+                let estimate = ((Double(k) + 0.5 - start) / slope).rounded(.up)
+                var t = estimate.isNaN ? low + 1 : Int(min(max(estimate, Double(low + 1)), Double(rows)))
+                if past(t) {
+                    while t - 1 > low && past(t - 1) { t -= 1 }
+                } else {
+                    while t < rows && !past(t) { t += 1 }
+                }
+                cross(column: k, row: t - 1 + firstRow)
+                low = t
+                k += rising ? 5 : -5
+            }
         }
 
         /// A step from `column` to the next (or back), `row` the lower of its two rows: a

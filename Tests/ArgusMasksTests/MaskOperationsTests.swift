@@ -39,9 +39,12 @@ import Testing
         var cases: [BoxCase]
     }
 
-    @Test func polygonsRasteriseAsPycocotools() {
-        guard let golden = Self.load("polygon_cases.json", as: PolygonGolden.self) else { return }
-        #expect(golden.cases.count >= 2000 && golden.versions["pycocotools"] != nil)
+    /// Small images with every kind of polygon; COCO-sized ones with long steep and shallow edges
+    /// and points far outside the image.
+    @Test(arguments: [("polygon_cases.json", 2000), ("polygon_large_cases.json", 300)])
+    func polygonsRasteriseAsPycocotools(file: String, cases: Int) {
+        guard let golden = Self.load(file, as: PolygonGolden.self) else { return }
+        #expect(golden.cases.count >= cases && golden.versions["pycocotools"] != nil)
         var failures = 0
         for (index, item) in golden.cases.enumerated() {
             let mask = MaskOperations.rasterize(polygons: item.polygons, height: item.height, width: item.width)

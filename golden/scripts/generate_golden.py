@@ -102,6 +102,35 @@ def polygon_cases(seed=7, count=2000):
     return cases
 
 
+def large_polygon_cases(seed=13, count=300):
+    """Polygons in COCO-sized images: steep and shallow edges hundreds of pixels long, thin
+    slivers, and points far outside the image (up to 16 image sizes, as the readers allow)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for index in range(count):
+        h, w = int(rng.integers(200, 640)), int(rng.integers(200, 640))
+        kind = index % 4
+        n = int(rng.integers(3, 10))
+        if kind == 0:    # tall and thin: steep edges
+            cx = rng.uniform(0, w)
+            xs, ys = cx + rng.uniform(-8, 8, n), rng.uniform(-20, h + 20, n)
+        elif kind == 1:  # wide and flat: shallow edges
+            cy = rng.uniform(0, h)
+            xs, ys = rng.uniform(-20, w + 20, n), cy + rng.uniform(-8, 8, n)
+        elif kind == 2:  # far outside on any side
+            xs, ys = rng.uniform(-16 * w, 17 * w, n), rng.uniform(-16 * h, 17 * h, n)
+        else:            # anywhere near the image, real-valued
+            xs, ys = rng.uniform(-w / 2, 1.5 * w, n), rng.uniform(-h / 2, 1.5 * h, n)
+        ring = np.empty(2 * n)
+        ring[0::2], ring[1::2] = xs, ys
+        rings = [[round(float(v), 3) for v in ring]]
+        rle = mask_utils.merge(mask_utils.frPyObjects(rings, h, w))
+        cases.append({"height": h, "width": w, "polygons": rings,
+                      "compressed": rle["counts"].decode("ascii"), "area": int(mask_utils.area(rle)),
+                      "bbox": [float(v) for v in mask_utils.toBbox(rle)]})
+    return cases
+
+
 def box_and_iou_cases(seed=11, count=300):
     """Boxes rasterised (frPyObjects on [x, y, w, h]) and IoU matrices of masks and boxes, crowd flags included."""
     rng = np.random.default_rng(seed)
@@ -398,6 +427,7 @@ def main():
     random.seed(0)
     write(ROOT / "masks/rle_cases.json", {"description": "random masks with pycocotools RLE encodings", "cases": rle_cases()})
     write(ROOT / "masks/polygon_cases.json", {"description": "random polygons rasterised by pycocotools (frPyObjects + merge)", "cases": polygon_cases()})
+    write(ROOT / "masks/polygon_large_cases.json", {"description": "polygons in COCO-sized images, steep, shallow and far outside, rasterised by pycocotools", "cases": large_polygon_cases()})
     write(ROOT / "masks/box_iou_cases.json", {"description": "boxes rasterised by pycocotools and IoU matrices (rows: detections)", "cases": box_and_iou_cases()})
     detection_cases()
     classification_cases()
