@@ -142,8 +142,6 @@ public enum MaskOperations {
         return rasterize(ring: [xs, ys, xs, ye, xe, ye, xe, ys], height: height, width: width)
     }
 
-    /// C's `(int)` conversion of a double as x86-64 performs it (`cvttsd2si`): truncation toward
-    /// zero, and INT_MIN for NaN or a value out of range (pycocotools meets NaN on repeated vertices).
     /// The column-centre crossings of a dense walk along a polygon's edges on the 5× grid
     /// (pycocotools' `rleFrPoly`), from each point and the one before it.
     struct ColumnCrossings {
@@ -209,6 +207,8 @@ public enum MaskOperations {
         }
     }
 
+    /// C's `(int)` conversion of a double as x86-64 performs it (`cvttsd2si`): truncation toward
+    /// zero, and INT_MIN for NaN or a value out of range (pycocotools meets NaN on repeated vertices).
     @inline(__always) static func truncatingInt(_ value: Double) -> Int {
         guard value.isFinite, value > -2_147_483_649, value < 2_147_483_648 else { return -2_147_483_648 }
         return Int(value.rounded(.towardZero))

@@ -204,8 +204,7 @@ extension EvaluationData {
                         let slot = indexOfImage[results.imageIDs[i]]!
                         slotsOut.buffer[i] = slot
                         guard decoding else { continue }
-                        let size = sizes[Int(slot)]
-                        measured.buffer[i] = Measure(results, i, height: size.height, width: size.width)
+                        measured.buffer[i] = Measure(results, i, in: sizes[Int(slot)])
                     }
                 }
             }
@@ -213,20 +212,13 @@ extension EvaluationData {
         for i in 0..<results.count {
             let image = slots[i]
             var box = results.box(at: i)
-            let shape = results.segmentation(at: i)
+            // The mask's problem, found with it on every core where masks are measured.
             let size = images[Int(image)]
-            if let given = shape?.rleDimensions, given != (size.height, size.width), size.height > 0 {
-                throw EvaluationError(
-                    "result \(results.position(at: i) + 1): the mask is \(given.height)×\(given.width) "
-                        + "(height × width) but the image is \(size.height)×\(size.width)")
-            }
-            if decoding, case .polygons(let rings)? = shape {
-                if let point = MaskOperations.farPoint(rings, width: Double(size.width), height: Double(size.height)) {
-                    throw EvaluationError(
-                        "result \(results.position(at: i) + 1): polygon point (\(point.0), \(point.1)) lies far outside "
-                            + "the \(size.width)×\(size.height) image")
-                }
-            }
+            let problem =
+                decoding
+                ? measures[i].problem
+                : Self.problem(of: results.segmentation(at: i), in: size, decoding: false)
+            if let problem { throw EvaluationError("result \(results.position(at: i) + 1): \(problem)") }
             let area: Double
             if boxBranch {
                 guard let given = box else {
@@ -267,17 +259,37 @@ extension EvaluationData {
         return skipped
     }
 
+    /// What is wrong with a result's mask for `image`: RLE of another size, or (where masks are
+    /// measured) a polygon point far outside the image.
+    static func problem(of shape: Segmentation?, in image: Image, decoding: Bool) -> String? {
+        if let given = shape?.rleDimensions, given != (image.height, image.width), image.height > 0 {
+            return "the mask is \(given.height)×\(given.width) (height × width) but the image is "
+                + "\(image.height)×\(image.width)"
+        }
+        if decoding, case .polygons(let rings)? = shape,
+            let point = MaskOperations.farPoint(rings, width: Double(image.width), height: Double(image.height))
+        {
+            return "polygon point (\(point.0), \(point.1)) lies far outside the \(image.width)×\(image.height) image"
+        }
+        return nil
+    }
+
     /// A detection's mask as the evaluation keeps it, with its area and box.
     struct Measure {
         /// A compressed RLE as given (its footprint known), else the mask decoded; nil without a mask.
         var shape: Segmentation?
         var footprint: MaskFootprint?
+        /// What is wrong with the mask (`EvaluationData.problem`), which stops the evaluation.
+        var problem: String?
 
         init() {}
 
-        /// Detection `i`'s mask in a `width` × `height` image: its reader's footprint, or decoded.
-        init(_ results: DetectionResults, _ i: Int, height: Int, width: Int) {
+        /// Detection `i`'s mask in `image`: its reader's footprint, or decoded.
+        init(_ results: DetectionResults, _ i: Int, in image: Image) {
             guard let given = results.segmentation(at: i) else { return }
+            problem = EvaluationData.problem(of: given, in: image, decoding: true)
+            if problem != nil { return }
+            let (height, width) = (image.height, image.width)
             if let known = results.footprint(at: i) {
                 shape = given
                 footprint = known

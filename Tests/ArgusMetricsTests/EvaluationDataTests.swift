@@ -1,0 +1,61 @@
+import ArgusCore
+import ArgusMasks
+import Testing
+
+@testable import ArgusMetrics
+
+/// Results that cannot be evaluated stop the evaluation with a message naming the first of them
+/// in file order, whether masks are measured on every core (segm) or not (bbox).
+@Suite struct EvaluationDataTests {
+    static func data() -> EvaluationData {
+        let images = (0..<2).map {
+            EvaluationData.Image(id: $0 + 1, width: 40, height: 30, name: "\($0)", sourceIndex: $0)
+        }
+        return EvaluationData(
+            images: images, categoryIDs: [1], categoryNames: ["a"], groundTruth: .init(), detections: .init())
+    }
+
+    static func results(bad: [Int: Segmentation]) -> DetectionResults {
+        var results = DetectionResults()
+        let good = RunLengthMask(height: 30, width: 40, counts: [100, 20, 1080])
+        for i in 0..<12 {
+            let shape = bad[i] ?? .compressedRLE(counts: good.compressedCounts, height: 30, width: 40)
+            let footprint: MaskFootprint? =
+                if case .compressedRLE(let counts, let h, let w) = shape {
+                    RLECodec.footprint(counts, height: h, width: w)?.footprint
+                } else { nil }
+            results.append(
+                imageID: 1 + i % 2, categoryID: 1, score: 0.5, box: (1, 2, 3, 4), segmentation: shape,
+                footprint: footprint)
+        }
+        return results
+    }
+
+    @Test func theFirstBadMaskInFileOrderIsNamed() {
+        let otherSize = RunLengthMask(height: 4, width: 5, counts: [3, 5, 12])
+        let far: Segmentation = .polygons([[1, 1, 5000, 1, 5000, 9]])
+        let cases: [([Int: Segmentation], Bool, String)] = [
+            (
+                [9: .rle(otherSize), 4: far], true,
+                "result 5: polygon point (5000.0, 1.0) lies far outside the 40×30 image"
+            ),
+            (
+                [9: far, 6: .compressedRLE(counts: otherSize.compressedCounts, height: 4, width: 5)], true,
+                "result 7: the mask is 4×5 (height × width) but the image is 30×40"
+            ),
+            // Boxes evaluated: a polygon is not rasterised, so only the size of an RLE is checked.
+            ([2: far, 8: .rle(otherSize)], false, "result 9: the mask is 4×5 (height × width) but the image is 30×40"),
+        ]
+        for (bad, segm, message) in cases {
+            var data = Self.data()
+            #expect {
+                _ = try data.addResults(Self.results(bad: bad), segm: segm)
+            } throws: { error in
+                (error as? EvaluationError)?.message == message
+            }
+        }
+        var data = Self.data()
+        #expect(throws: Never.self) { _ = try data.addResults(Self.results(bad: [:]), segm: true) }
+        #expect(data.detections.count == 12 && data.detections.footprints.allSatisfy { $0?.area == 20 })
+    }
+}
