@@ -34,15 +34,6 @@ public enum RLECodec {
         return n
     }
 
-    /// The number of pixels a compressed counts string covers (the sum of its runs), without
-    /// keeping the runs.
-    /// - Returns: nil when the string is malformed, as `decode` would.
-    public static func pixelCount(_ text: String) -> Int? {
-        var total = 0
-        let complete = walk(text) { total += $0 }
-        return complete ? total : nil
-    }
-
     /// What one walk over a compressed counts string tells without keeping its runs: the pixels
     /// it covers, its area and its bounding box (as `MaskOperations.boundingBox` gives them).
     /// - Returns: nil when the string is malformed, as `decode` would.
@@ -68,17 +59,6 @@ public enum RLECodec {
             }
             guard !runs.malformed else { return nil }
             return (box.covered &+ trailing, MaskFootprint(area: area, box: box.box))
-        }
-    }
-
-    /// Calls `body` with each run of a compressed counts string, in order.
-    /// - Returns: false when the string is malformed (a negative run, or a truncated group).
-    static func walk(_ text: String, _ body: (Int) -> Void) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes -> Bool in
-            var runs = Runs(bytes)
-            while let run = runs.next() { body(run) }
-            return !runs.malformed
         }
     }
 

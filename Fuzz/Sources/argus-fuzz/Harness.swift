@@ -47,11 +47,11 @@ enum Target: String, CaseIterable {
             let text = String(decoding: data, as: UTF8.self)
             // The walk that checks a string as it is read agrees with decoding it.
             let walked = RLECodec.footprint(text, height: 3, width: 2)
-            precondition((walked == nil) == (RLECodec.decode(text) == nil))
-            precondition(walked?.pixels == RLECodec.pixelCount(text))
-            if let runs = RLECodec.decode(text) {
+            let runs = RLECodec.decode(text)
+            precondition((walked == nil) == (runs == nil))
+            if let runs {
                 let total = runs.reduce(0) { $0 + Int($1) }
-                _ = RLECodec.pixelCount(text)
+                precondition(walked?.pixels == total)
                 if total > 0 && total < 1 << 20 {
                     _ = RunLengthMask(height: 1, width: total, counts: runs).area
                 }
