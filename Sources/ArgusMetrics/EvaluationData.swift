@@ -193,18 +193,32 @@ extension EvaluationData {
         let decoding = segm || !boxBranch
         var measures = [Measure](repeating: Measure(), count: decoding ? results.count : 0)
         var slots = [Int32](repeating: 0, count: results.count)
-        let sizes = images
+        // Plain values for the workers: copying `results` or an `Image` (its name) on every core
+        // would bounce shared reference counts between them.
+        let sizes = images.map { (height: $0.height, width: $0.width) }
         let indexOfImage = imageIndex
+        let imageIDs = results.imageIDs
+        let shapeIndex = results.segmentationIndex
+        let shapes = results.segmentations
+        let footprints = results.footprints
+        // Where every result has a compressed RLE its reader measured, in order, the detections take
+        // the results' shapes and footprints as they are (shared, not copied), unless some are left out.
+        let shared =
+            segm && shapes.count == imageIDs.count && footprints.count == shapes.count
+            && !footprints.contains { $0 == nil } && shapeIndex.indices.allSatisfy { shapeIndex[$0] == $0 }
         slots.withUnsafeMutableBufferPointer { slotBuffer in
             measures.withUnsafeMutableBufferPointer { buffer in
                 let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
                 let measured = UnsafeMutableBufferPointerBox(buffer)
-                DispatchQueue.concurrentPerform(iterations: (results.count + 4095) / 4096) { block in
-                    for i in (block * 4096)..<min(results.count, (block + 1) * 4096) {
-                        let slot = indexOfImage[results.imageIDs[i]]!
+                DispatchQueue.concurrentPerform(iterations: (imageIDs.count + 4095) / 4096) { block in
+                    for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
+                        let slot = indexOfImage[imageIDs[i]]!
                         slotsOut.buffer[i] = slot
-                        guard decoding else { continue }
-                        measured.buffer[i] = Measure(results, i, in: sizes[Int(slot)])
+                        let shape = Int(shapeIndex[i])
+                        guard decoding, shape >= 0 else { continue }
+                        let size = sizes[Int(slot)]
+                        measured.buffer[i] = Measure(
+                            shapes[shape], footprint: footprints[shape], height: size.height, width: size.width)
                     }
                 }
             }
@@ -213,11 +227,12 @@ extension EvaluationData {
             let image = slots[i]
             var box = results.box(at: i)
             // The mask's problem, found with it on every core where masks are measured.
-            let size = images[Int(image)]
+            let size = sizes[Int(image)]
             let problem =
                 decoding
                 ? measures[i].problem
-                : Self.problem(of: results.segmentation(at: i), in: size, decoding: false)
+                : Self.problem(
+                    of: results.segmentation(at: i), height: size.height, width: size.width, decoding: false)
             if let problem { throw EvaluationError("result \(results.position(at: i) + 1): \(problem)") }
             let area: Double
             if boxBranch {
@@ -228,7 +243,7 @@ extension EvaluationData {
                 }
                 area = given.width * given.height
             } else {
-                guard let footprint = measures[i].footprint else {
+                guard let footprint = measures[i].footprint ?? results.footprint(at: i) else {
                     throw EvaluationError("result \(results.position(at: i) + 1) has neither a bbox nor a segmentation")
                 }
                 area = Double(footprint.area)
@@ -249,11 +264,17 @@ extension EvaluationData {
             objects.ids.append(results.position(at: i) + 1)
             objects.isCrowd.append(false)
             objects.scores.append(results.scores[i])
-            if segm {
-                let measure = measures[i]
-                objects.segmentations.append(measure.shape ?? .polygons([Self.boxPolygon(box!)]))
-                objects.footprints.append(measure.footprint)
+            if segm && !shared {
+                // A decoded mask moved, not copied: the measures go with this loop.
+                let decoded = measures[i].decoded.take().map(Segmentation.rle)
+                let given = measures[i].unreadable ? nil : results.segmentation(at: i)
+                objects.segmentations.append(decoded ?? given ?? .polygons([Self.boxPolygon(box!)]))
+                objects.footprints.append(measures[i].footprint ?? results.footprint(at: i))
             }
+        }
+        if shared {
+            objects.segmentations = skipped == 0 ? shapes : keptShapes(results, categoryIndex)
+            objects.footprints = skipped == 0 ? footprints : keptFootprints(results, categoryIndex)
         }
         detections = objects
         return skipped
@@ -261,42 +282,54 @@ extension EvaluationData {
 
     /// What is wrong with a result's mask for `image`: RLE of another size, or (where masks are
     /// measured) a polygon point far outside the image.
-    static func problem(of shape: Segmentation?, in image: Image, decoding: Bool) -> String? {
-        if let given = shape?.rleDimensions, given != (image.height, image.width), image.height > 0 {
-            return "the mask is \(given.height)×\(given.width) (height × width) but the image is "
-                + "\(image.height)×\(image.width)"
+    static func problem(of shape: Segmentation?, height: Int, width: Int, decoding: Bool) -> String? {
+        if let given = shape?.rleDimensions, given != (height, width), height > 0 {
+            return "the mask is \(given.height)×\(given.width) (height × width) but the image is \(height)×\(width)"
         }
         if decoding, case .polygons(let rings)? = shape,
-            let point = MaskOperations.farPoint(rings, width: Double(image.width), height: Double(image.height))
+            let point = MaskOperations.farPoint(rings, width: Double(width), height: Double(height))
         {
-            return "polygon point (\(point.0), \(point.1)) lies far outside the \(image.width)×\(image.height) image"
+            return "polygon point (\(point.0), \(point.1)) lies far outside the \(width)×\(height) image"
         }
         return nil
     }
 
-    /// A detection's mask as the evaluation keeps it, with its area and box.
+    /// The shapes of the results of known categories (`shared` with some left out).
+    private func keptShapes(_ results: DetectionResults, _ categoryIndex: [Int: Int32]) -> [Segmentation?] {
+        results.categoryIDs.indices.compactMap { i in
+            categoryIndex[results.categoryIDs[i]] == nil ? nil : Optional(results.segmentation(at: i))
+        }
+    }
+
+    /// The footprints of the results of known categories (`shared` with some left out).
+    private func keptFootprints(_ results: DetectionResults, _ categoryIndex: [Int: Int32]) -> [MaskFootprint?] {
+        results.categoryIDs.indices.compactMap { i in
+            categoryIndex[results.categoryIDs[i]] == nil ? nil : Optional(results.footprint(at: i))
+        }
+    }
+
+    /// What the evaluation learns of a detection's mask beyond what its reader measured.
     struct Measure {
-        /// A compressed RLE as given (its footprint known), else the mask decoded; nil without a mask.
-        var shape: Segmentation?
+        /// The mask decoded, where its reader had not measured it (nil: as given, or no mask) …
+        var decoded: RunLengthMask?
+        /// … and its area and box.
         var footprint: MaskFootprint?
         /// What is wrong with the mask (`EvaluationData.problem`), which stops the evaluation.
         var problem: String?
+        /// Whether the mask cannot be decoded: the detection has none then.
+        var unreadable = false
 
         init() {}
 
-        /// Detection `i`'s mask in `image`: its reader's footprint, or decoded.
-        init(_ results: DetectionResults, _ i: Int, in image: Image) {
-            guard let given = results.segmentation(at: i) else { return }
-            problem = EvaluationData.problem(of: given, in: image, decoding: true)
-            if problem != nil { return }
-            let (height, width) = (image.height, image.width)
-            if let known = results.footprint(at: i) {
-                shape = given
-                footprint = known
+        /// A detection's mask `given` in an image of this size, decoded unless its reader measured it.
+        init(_ given: Segmentation, footprint known: MaskFootprint?, height: Int, width: Int) {
+            problem = EvaluationData.problem(of: given, height: height, width: width, decoding: true)
+            guard problem == nil, known == nil else { return }
+            guard let mask = given.mask(height: height, width: width) else {
+                unreadable = true
                 return
             }
-            guard let mask = given.mask(height: height, width: width) else { return }
-            shape = .rle(mask)
+            decoded = mask
             footprint = MaskFootprint(area: mask.area, box: MaskOperations.boundingBox(mask))
         }
     }

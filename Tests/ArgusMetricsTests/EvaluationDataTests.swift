@@ -58,4 +58,30 @@ import Testing
         #expect(throws: Never.self) { _ = try data.addResults(Self.results(bad: [:]), segm: true) }
         #expect(data.detections.count == 12 && data.detections.footprints.allSatisfy { $0?.area == 20 })
     }
+
+    /// Results of a category the ground truth lacks are left out; the kept detections' shapes and
+    /// footprints stay with them, whether the results' own are taken as they are (every result a
+    /// measured compressed RLE) or each is kept or decoded (a polygon among them).
+    @Test func keptDetectionsKeepTheirShapes() throws {
+        let polygon: Segmentation = .polygons([[2, 2, 12, 2, 12, 9]])
+        for bad in [[:], [5: polygon]] as [[Int: Segmentation]] {
+            var results = Self.results(bad: bad)
+            for i in [3, 8] { results.categoryIDs[i] = 7 }
+            var data = Self.data()
+            let skipped = try data.addResults(results, segm: true)
+            #expect(skipped == 2)
+            let kept = (0..<12).filter { $0 != 3 && $0 != 8 }
+            #expect(data.detections.ids == kept.map { $0 + 1 })
+            for (d, i) in kept.enumerated() {
+                let shape = data.detections.segmentations[d]
+                let footprint = data.detections.footprints[d]
+                if i == 5 && !bad.isEmpty {
+                    let mask = try #require(polygon.mask(height: 30, width: 40))
+                    #expect(shape == .rle(mask) && footprint?.area == mask.area)
+                } else {
+                    #expect(shape == results.segmentation(at: i) && footprint?.area == 20)
+                }
+            }
+        }
+    }
 }

@@ -114,7 +114,18 @@ public enum DatasetReader {
         let bytes = try PaddedBytes(contentsOfFile: path)
         let first = bytes.firstNonSpaceByte
         if first == UInt8(ascii: "[") { return .cocoResults }
-        if ext == "jsonl" || ext == "ndjson" || (first == UInt8(ascii: "{") && !isSingleDocument(bytes)) {
+        // One parse tells a single object (COCO-style: detections when its annotations carry
+        // scores) from JSON lines.
+        var objectHasScores: Bool?
+        if first == UInt8(ascii: "{") && ext != "jsonl" && ext != "ndjson" {
+            _ = JSONDocument().parse(bytes) { root in
+                guard root.kind == .object else { return }
+                let firstAnnotation = root["annotations"]?.elements.first(where: { _ in true })
+                objectHasScores = firstAnnotation?["score"] != nil
+            }
+        }
+        if let objectHasScores { return objectHasScores ? .cocoResults : .coco }
+        if ext == "jsonl" || ext == "ndjson" || first == UInt8(ascii: "{") {
             var format = DataFormat.jsonl
             bytes.forEachLine { line, number in
                 guard number == firstContentLine(bytes) else { return }
@@ -122,16 +133,6 @@ public enum DatasetReader {
                 if text.contains("\"probs\"") || text.contains("\"boxes\"") { format = .scoring }
             }
             return format
-        }
-        if first == UInt8(ascii: "{") {
-            // A COCO-style object: detections when its annotations carry scores.
-            var hasScores = false
-            _ = JSONDocument().parse(bytes) { root in
-                if let first = root["annotations"]?.elements.first(where: { _ in true }) {
-                    hasScores = first["score"] != nil
-                }
-            }
-            return hasScores ? .cocoResults : .coco
         }
         throw DataError(.unsupported, location, "cannot tell the format; pass --from")
     }
@@ -177,14 +178,9 @@ public enum DatasetReader {
         return loaded
     }
 
+    /// The first byte that is not white space, read without reading the whole file.
     private static func firstByte(_ path: String) -> UInt8? {
-        (try? PaddedBytes(contentsOfFile: path))?.firstNonSpaceByte
-    }
-
-    private static func isSingleDocument(_ bytes: PaddedBytes) -> Bool {
-        var ok = false
-        _ = JSONDocument().parse(bytes) { root in ok = root.kind == .object }
-        return ok
+        try? FileSize.firstNonSpaceByte(path)
     }
 
     private static func firstContentLine(_ bytes: PaddedBytes) -> Int {

@@ -13,63 +13,61 @@ extension COCOEvaluator {
         guard !entries.isEmpty else { return }
         let T = parameters.iouThresholds.count
         let A = parameters.areaRanges.count
+        let AT = A * T
         let largest = parameters.maxDetections.max() ?? 0
-        // Every kept detection of every entry: score, rank in its image, and where its flags are
-        // (flag of area a, threshold t: flagBase + (a × T + t) × D).
-        var scores: [Double] = []
-        var ranks: [Int32] = []
-        var flagBase: [Int] = []
-        var flagStride: [Int] = []
-        for e in entries {
-            let start = matches.starts[e]
-            let D = matches.starts[e + 1] - start
-            let kept = min(largest, D)
-            scores.append(contentsOf: matches.scores[start..<(start + kept)])
-            for d in 0..<kept {
-                ranks.append(Int32(d))
-                flagBase.append(A * T * start + d)
-                flagStride.append(D)
-            }
-        }
-        // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
-        let order = stableOrderByScoreDescending(scores)
-        let maxDetections = parameters.maxDetections
-        let M = maxDetections.count
-        // One curve per (maxDets m, threshold t), all built in one walk down the score order.
-        var curves = [PositiveCurve](repeating: PositiveCurve(), count: M * T)
-        var firstScores = [Double?](repeating: nil, count: M)
-        for a in 0..<A {
-            var groundTruthCount = 0
-            for e in entries { groundTruthCount += Int(matches.groundTruthCounts[e * A + a]) }
-            if groundTruthCount == 0 { continue }
-            for c in curves.indices { curves[c].reset() }
-            for m in 0..<M { firstScores[m] = nil }
-            matches.flags.withUnsafeBufferPointer { flags in
-                curves.withUnsafeMutableBufferPointer { curves in
-                    for i in order {
-                        let rank = Int(ranks[i])
-                        let score = scores[i]
-                        let stride = flagStride[i]
-                        let base = flagBase[i] + a * T * stride
-                        for m in 0..<M where rank < maxDetections[m] && firstScores[m] == nil { firstScores[m] = score }
-                        for t in 0..<T {
-                            let flag = flags[base + t * stride]
-                            let outcome: PositiveCurve.Outcome =
-                                flag & 2 != 0 ? .ignored : flag & 1 != 0 ? .truePositive : .falsePositive
-                            for m in 0..<M where rank < maxDetections[m] {
-                                curves[m * T + t].add(outcome, score: score)
-                            }
-                        }
+        // Every kept detection of every entry: score, rank in its image, and its flags gathered
+        // detection by detection (area a, threshold t at [i × A × T + a × T + t]), read in the
+        // image tables' order.
+        var count = 0
+        for e in entries { count += min(largest, matches.starts[e + 1] - matches.starts[e]) }
+        var scores = [Double](repeating: 0, count: count)
+        var ranks = [Int32](repeating: 0, count: count)
+        var outcomes = [UInt8](repeating: 0, count: count * AT)
+        matches.flags.withUnsafeBufferPointer { flags in
+            outcomes.withUnsafeMutableBufferPointer { outcomes in
+                var i = 0
+                for e in entries {
+                    let start = matches.starts[e]
+                    let D = matches.starts[e + 1] - start
+                    let base = AT * start
+                    for d in 0..<min(largest, D) {
+                        scores[i] = matches.scores[start + d]
+                        ranks[i] = Int32(d)
+                        // Bits 0 and 1 only: `PositiveCurve.build` reads whole words of them.
+                        for at in 0..<AT { outcomes[i * AT + at] = flags[base + at * D + d] & 3 }
+                        i += 1
                     }
                 }
             }
-            for m in 0..<M {
+        }
+        let truthCounts = (0..<A).map { a in entries.reduce(0) { $0 + Int(matches.groundTruthCounts[$1 * A + a]) } }
+        // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
+        let order = stableOrderByScoreDescending(scores)
+        var curve = PositiveCurve()
+        for (m, maxDetection) in parameters.maxDetections.enumerated() {
+            let kept = maxDetection >= largest ? order : order.filter { Int(ranks[$0]) < maxDetection }
+            let keptScores = kept.map { scores[$0] }
+            let n = kept.count
+            // The kept detections' flags, one row per area and threshold, in score order.
+            let table = [UInt8](unsafeUninitializedCapacity: AT * n) { rows, filled in
+                outcomes.withUnsafeBufferPointer { outcomes in
+                    for (p, i) in kept.enumerated() {
+                        for at in 0..<AT { rows[at * n + p] = outcomes[i * AT + at] }
+                    }
+                }
+                filled = AT * n
+            }
+            for a in 0..<A where truthCounts[a] > 0 {
                 for t in 0..<T {
+                    table.withUnsafeBufferPointer { rows in
+                        curve.build(
+                            UnsafeBufferPointer(rebasing: rows[((a * T + t) * n)..<((a * T + t + 1) * n)]),
+                            scores: keptScores)
+                    }
                     storage.setRecall(
-                        firstScores[m] == nil ? 0 : curves[m * T + t].truePositives / Double(groundTruthCount), t: t,
-                        k: k, a: a, m: m)
-                    curves[m * T + t].interpolate(
-                        at: parameters.recallThresholds, groundTruthCount: groundTruthCount, firstScore: firstScores[m]
+                        n == 0 ? 0 : curve.truePositives / Double(truthCounts[a]), t: t, k: k, a: a, m: m)
+                    curve.interpolate(
+                        at: parameters.recallThresholds, groundTruthCount: truthCounts[a], firstScore: keptScores.first
                     ) { r, precision, score in
                         storage.setPrecision(precision, score: score, t: t, r: r, k: k, a: a, m: m)
                     }
@@ -87,8 +85,6 @@ extension COCOEvaluator {
 /// that largest precision is always at a true positive, and for r > 0 the first point reaching r
 /// is one: the curve needs only the true positives' precisions and scores, the same numbers.
 struct PositiveCurve {
-    enum Outcome: UInt8 { case falsePositive, truePositive, ignored }
-
     /// Each true positive's precision (made monotone from the right by `interpolate`) …
     var precision: [Double] = []
     /// … and score.
@@ -96,27 +92,38 @@ struct PositiveCurve {
     /// The true positives, as pycocotools' cumulative sum.
     var truePositives = 0.0
 
-    /// The false positives so far.
-    var falsePositives = 0.0
-
-    /// Empties the curve, keeping its storage.
-    mutating func reset() {
+    /// Builds the curve of detections in score order (best first) from their matching flags (0 a
+    /// false positive, 1 a true positive, 2 or 3 ignored) and scores, reusing the storage.
+    mutating func build(_ flags: UnsafeBufferPointer<UInt8>, scores given: [Double]) {
         precision.removeAll(keepingCapacity: true)
         scores.removeAll(keepingCapacity: true)
-        truePositives = 0
-        falsePositives = 0
-    }
-
-    /// Adds the next kept detection in score order (best first).
-    @inline(__always) mutating func add(_ outcome: Outcome, score: Double) {
-        switch outcome {
-        case .truePositive:
-            truePositives += 1
-            precision.append(truePositives / (falsePositives + truePositives + 2.220446049250313e-16))  // np.spacing(1)
-            scores.append(score)
-        case .falsePositive: falsePositives += 1
-        case .ignored: break
+        // Counted as integers (exact, and no chain of floating-point additions), divided as Doubles.
+        var positives = 0
+        var falsePositives = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var p = 0
+        while p < flags.count {
+            // Eight flags at a time while they hold no true positive: the false positives are the
+            // zero bytes (a byte is 0…3).
+            if p + 8 <= flags.count {
+                let word = UnsafeRawPointer(flags.baseAddress! + p).loadUnaligned(as: UInt64.self)
+                if word & ~(word >> 1) & ones == 0 {
+                    falsePositives &+= 8 &- ((word | (word >> 1)) & ones).nonzeroBitCount
+                    p &+= 8
+                    continue
+                }
+            }
+            let flag = flags[p]
+            falsePositives &+= flag == 0 ? 1 : 0
+            if flag == 1 {
+                positives &+= 1
+                let tp = Double(positives)
+                precision.append(tp / (Double(falsePositives) + tp + 2.220446049250313e-16))  // np.spacing(1)
+                scores.append(given[p])
+            }
+            p &+= 1
         }
+        truePositives = Double(positives)
     }
 
     /// The interpolated precision and its score at each recall threshold (np.searchsorted, side

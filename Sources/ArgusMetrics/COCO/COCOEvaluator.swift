@@ -107,6 +107,9 @@ struct Matcher {
     var crowd: [Bool] = []
     var zeroID: [Bool] = []
     var taken: [Bool] = []
+    /// The detections with an IoU that may match at the lowest threshold (in order): no other
+    /// matches at any threshold, so the greedy matching walks only these.
+    var candidates: [Int] = []
 
     /// Loads one image and category (pycocotools `computeIoU`); false when it has neither
     /// detections nor ground truth.
@@ -156,8 +159,26 @@ struct Matcher {
         flags.removeAll(keepingCapacity: true)
         flags.append(contentsOf: repeatElement(0, count: parameters.areaRanges.count * T * D))
         counts.removeAll(keepingCapacity: true)
+        findCandidates(lowest: min(parameters.iouThresholds.min() ?? 0, 1 - 1e-10))
         for (a, range) in parameters.areaRanges.enumerated() {
             counts.append(match(data, parameters: parameters, range: range, base: a * T * D))
+        }
+    }
+
+    /// Keeps in `candidates` the detections with an IoU not below `lowest` (or NaN, which
+    /// pycocotools' comparison lets match).
+    mutating func findCandidates(lowest: Double) {
+        candidates.removeAll(keepingCapacity: true)
+        let G = truth.count
+        guard G > 0 else { return }
+        ious.withUnsafeBufferPointer { ious in
+            for d in 0..<detections.count {
+                let row = d * G
+                for g in 0..<G where !(ious[row + g] < lowest) {
+                    candidates.append(d)
+                    break
+                }
+            }
         }
     }
 
@@ -190,7 +211,7 @@ struct Matcher {
             for (t, threshold) in parameters.iouThresholds.enumerated() {
                 taken.removeAll(keepingCapacity: true)
                 taken.append(contentsOf: repeatElement(false, count: G))
-                for d in 0..<D {
+                for d in candidates {
                     var best = min(threshold, 1 - 1e-10)
                     var m = -1
                     let row = d * G
@@ -293,6 +314,8 @@ public final class MaskCache: @unchecked Sendable {
 
     /// The masks of every ground truth and detection of `data`, rasterised once.
     public init(_ data: EvaluationData) {
+        // Plain sizes for the workers: an `Image` copied on every core bounces its name's reference count.
+        let sizes = data.images.map { (height: $0.height, width: $0.width) }
         func build(_ objects: EvaluationData.Objects, compressedKept: Bool) -> [Entry] {
             var entries = [Entry](repeating: Entry(mask: nil, box: (0, 0, 0, 0), area: 0), count: objects.count)
             entries.withUnsafeMutableBufferPointer { buffer in
@@ -305,11 +328,10 @@ public final class MaskCache: @unchecked Sendable {
                             out.buffer[i] = Entry(mask: nil, box: box, area: known.area)
                             continue
                         }
-                        let image = data.images[Int(objects.image[i])]
+                        let (height, width) = sizes[Int(objects.image[i])]
                         let mask =
-                            objects.segmentations[i]?.mask(height: image.height, width: image.width)
-                            ?? RunLengthMask(
-                                height: image.height, width: image.width, counts: [UInt32(image.height * image.width)])
+                            objects.segmentations[i]?.mask(height: height, width: width)
+                            ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
                         out.buffer[i] = Entry(
                             mask: mask, box: box ?? MaskOperations.boundingBox(mask), area: known?.area ?? mask.area)
                     }
