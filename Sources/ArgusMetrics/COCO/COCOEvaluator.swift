@@ -89,9 +89,11 @@ public enum COCOEvaluator {
 struct Matcher {
     /// The lowest IoU threshold: masks are not compared where their IoU cannot reach it.
     var minimumIoU = 0.0
-    /// The kept detections (best score first, stable, cut to the largest maxDets) and their scores.
+    /// The kept detections (best score first, stable, cut to the largest maxDets) as positions in
+    /// `Groups`' order, and their scores and areas.
     var detections: [Int] = []
     var scores: [Double] = []
+    var areas: [Double] = []
     /// The ground truth, in file order.
     var truth: [Int] = []
     /// IoUs, detections × ground truth.
@@ -118,33 +120,35 @@ struct Matcher {
         type: COCOParameters.IoUType
     ) -> Bool {
         let truthItems = groups.groundTruth(category: k, image: image)
-        let detectionItems = groups.detections(category: k, image: image)
-        if truthItems.isEmpty && detectionItems.isEmpty { return false }
+        let detectionPositions = groups.detectionPositions(category: k, image: image)
+        if truthItems.isEmpty && detectionPositions.isEmpty { return false }
         truth.removeAll(keepingCapacity: true)
         truth.append(contentsOf: truthItems)
         detections.removeAll(keepingCapacity: true)
-        detections.append(contentsOf: detectionItems)
-        // Stable, as pycocotools' mergesort; the scores read through a buffer, not a copy of `data`.
-        data.detections.scores.withUnsafeBufferPointer { all in
+        detections.append(contentsOf: detectionPositions)
+        // Stable, as pycocotools' mergesort (positions keep file order within the group).
+        groups.scores.withUnsafeBufferPointer { all in
             detections.sort { all[$0] > all[$1] }
             if detections.count > maxDetection { detections.removeSubrange(maxDetection...) }
             scores.removeAll(keepingCapacity: true)
             for d in detections { scores.append(all[d]) }
         }
+        areas.removeAll(keepingCapacity: true)
+        for d in detections { areas.append(groups.areas[d]) }
         ious.removeAll(keepingCapacity: true)
         if !detections.isEmpty && !truth.isEmpty {
             for detection in detections {
                 if let masks, type == .segm {
                     // An IoU below the lowest threshold matches nothing.
                     masks.appendIoUs(
-                        detection: detection, groundTruths: truth, crowd: { data.groundTruth.isCrowd[$0] },
-                        minimum: minimumIoU, to: &ious)
+                        detection: groups.detectionItems[detection], groundTruths: truth,
+                        crowd: { data.groundTruth.isCrowd[$0] }, minimum: minimumIoU, to: &ious)
                     continue
                 }
                 for g in truth {
                     ious.append(
                         MaskOperations.iou(
-                            detection: data.detections.box(detection), groundTruth: data.groundTruth.box(g),
+                            detection: groups.box(detection), groundTruth: data.groundTruth.box(g),
                             crowd: data.groundTruth.isCrowd[g]))
                 }
             }
@@ -234,7 +238,7 @@ struct Matcher {
         // Unmatched detections outside the area range are ignored.
         let T = parameters.iouThresholds.count
         for d in 0..<D {
-            let area = data.detections.areas[detections[d]]
+            let area = areas[d]
             if area < range.lower || area > range.upper {
                 for t in 0..<T where flags[base + t * D + d] & 1 == 0 { flags[base + t * D + d] |= 2 }
             }
@@ -243,11 +247,14 @@ struct Matcher {
     }
 }
 
-/// Ground truth and detections grouped by category and image, in file order within a group.
+/// Ground truth and detections grouped by category and image, in file order within a group; the
+/// detections' scores, areas and boxes copied in that order, so that a group reads them side by side.
 struct Groups: Sendable {
     let images: Int
     let groundTruthStart: [Int], groundTruthItems: [Int]
     let detectionStart: [Int], detectionItems: [Int]
+    /// The detections' scores, areas and boxes (four values each), at their positions in `detectionItems`.
+    let scores: [Double], areas: [Double], boxes: [Double]
 
     init(_ data: EvaluationData, categories K: Int, useCategories: Bool) {
         let images = data.images.count
@@ -283,6 +290,19 @@ struct Groups: Sendable {
         groundTruthItems = truth.1
         detectionStart = detections.0
         detectionItems = detections.1
+        let all = data.detections
+        scores = detectionItems.map { all.scores[$0] }
+        areas = detectionItems.map { all.areas[$0] }
+        var boxes = [Double](repeating: 0, count: 4 * detectionItems.count)
+        for (p, i) in detectionItems.enumerated() {
+            for c in 0..<4 { boxes[4 * p + c] = all.boxes[4 * i + c] }
+        }
+        self.boxes = boxes
+    }
+
+    /// The box `(x, y, w, h)` of the detection at `position`.
+    @inline(__always) func box(_ position: Int) -> (Double, Double, Double, Double) {
+        (boxes[4 * position], boxes[4 * position + 1], boxes[4 * position + 2], boxes[4 * position + 3])
     }
 
     /// One image and category's ground truth, in file order (a view, no copy).
@@ -291,10 +311,10 @@ struct Groups: Sendable {
         return groundTruthItems[groundTruthStart[cell]..<groundTruthStart[cell + 1]]
     }
 
-    /// One image and category's detections, in file order (a view, no copy).
-    func detections(category k: Int, image: Int) -> ArraySlice<Int> {
+    /// One image and category's detections, in file order, as positions in `detectionItems`.
+    func detectionPositions(category k: Int, image: Int) -> Range<Int> {
         let cell = k * images + image
-        return detectionItems[detectionStart[cell]..<detectionStart[cell + 1]]
+        return detectionStart[cell]..<detectionStart[cell + 1]
     }
 }
 
