@@ -273,8 +273,8 @@ extension EvaluationData {
             }
         }
         if shared {
-            objects.segmentations = skipped == 0 ? shapes : keptShapes(results, categoryIndex)
-            objects.footprints = skipped == 0 ? footprints : keptFootprints(results, categoryIndex)
+            objects.segmentations = skipped == 0 ? shapes : keptValues(results, categoryIndex, results.segmentation)
+            objects.footprints = skipped == 0 ? footprints : keptValues(results, categoryIndex, results.footprint)
         }
         detections = objects
         return skipped
@@ -294,18 +294,9 @@ extension EvaluationData {
         return nil
     }
 
-    /// The shapes of the results of known categories (`shared` with some left out).
-    private func keptShapes(_ results: DetectionResults, _ categoryIndex: [Int: Int32]) -> [Segmentation?] {
-        results.categoryIDs.indices.compactMap { i in
-            categoryIndex[results.categoryIDs[i]] == nil ? nil : Optional(results.segmentation(at: i))
-        }
-    }
-
-    /// The footprints of the results of known categories (`shared` with some left out).
-    private func keptFootprints(_ results: DetectionResults, _ categoryIndex: [Int: Int32]) -> [MaskFootprint?] {
-        results.categoryIDs.indices.compactMap { i in
-            categoryIndex[results.categoryIDs[i]] == nil ? nil : Optional(results.footprint(at: i))
-        }
+    /// `value(i)` of each result `i` of a category the ground truth has (`shared` with some left out).
+    private func keptValues<T>(_ results: DetectionResults, _ categoryIndex: [Int: Int32], _ value: (Int) -> T) -> [T] {
+        results.categoryIDs.indices.compactMap { i in categoryIndex[results.categoryIDs[i]] == nil ? nil : value(i) }
     }
 
     /// What the evaluation learns of a detection's mask beyond what its reader measured.
