@@ -35,8 +35,8 @@ public struct EvaluationData: Sendable {
         public var isCrowd: [Bool] = []
         /// Detection scores (empty for ground truth).
         public var scores: [Double] = []
-        /// Shapes, for `segm` (empty for `bbox`).
-        public var segmentations: [Segmentation?] = []
+        /// Shapes, for `segm` (empty for `bbox`): a box's polygon for an object given without one.
+        public var segmentations: [Segmentation] = []
         /// Each shape's area and bounding box where they were worked out with the mask (detections
         /// read from RLE; nil where not), or empty: `MaskCache` works out the rest.
         public var footprints: [MaskFootprint?] = []
@@ -191,38 +191,20 @@ extension EvaluationData {
         // from the footprint the reader worked out on the walk that checked a compressed RLE, else
         // decoded (kept for the IoUs). The checks that may fail stay in order below.
         let decoding = segm || !boxBranch
-        var measures = [Measure](repeating: Measure(), count: decoding ? results.count : 0)
-        var slots = [Int32](repeating: 0, count: results.count)
-        // Plain values for the workers: copying `results` or an `Image` (its name) on every core
-        // would bounce shared reference counts between them.
         let sizes = images.map { (height: $0.height, width: $0.width) }
-        let indexOfImage = imageIndex
-        let imageIDs = results.imageIDs
-        let shapeIndex = results.segmentationIndex
-        let shapes = results.segmentations
-        let footprints = results.footprints
+        var measures: [Measure] = []
+        let (slots, firstProblem) = Self.measure(
+            results, imageIndex: imageIndex, sizes: sizes, decoding: decoding, into: &measures)
+        // A mask's area and box: measured by its reader, or here.
+        func footprint(_ i: Int) -> MaskFootprint? {
+            (measures.isEmpty ? nil : measures[i].footprint) ?? results.footprint(at: i)
+        }
         // Where every result has a compressed RLE its reader measured, in order, the detections take
         // the results' shapes and footprints as they are (shared, not copied), unless some are left out.
+        let shapeIndex = results.segmentationIndex
         let shared =
-            segm && shapes.count == imageIDs.count && footprints.count == shapes.count
-            && !footprints.contains { $0 == nil } && shapeIndex.indices.allSatisfy { shapeIndex[$0] == $0 }
-        slots.withUnsafeMutableBufferPointer { slotBuffer in
-            measures.withUnsafeMutableBufferPointer { buffer in
-                let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
-                let measured = UnsafeMutableBufferPointerBox(buffer)
-                DispatchQueue.concurrentPerform(iterations: (imageIDs.count + 4095) / 4096) { block in
-                    for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
-                        let slot = indexOfImage[imageIDs[i]]!
-                        slotsOut.buffer[i] = slot
-                        let shape = Int(shapeIndex[i])
-                        guard decoding, shape >= 0 else { continue }
-                        let size = sizes[Int(slot)]
-                        measured.buffer[i] = Measure(
-                            shapes[shape], footprint: footprints[shape], height: size.height, width: size.width)
-                    }
-                }
-            }
-        }
+            segm && measures.isEmpty && results.segmentations.count == results.count
+            && shapeIndex.indices.allSatisfy { shapeIndex[$0] == $0 }
         for i in 0..<results.count {
             let image = slots[i]
             var box = results.box(at: i)
@@ -230,7 +212,7 @@ extension EvaluationData {
             let size = sizes[Int(image)]
             let problem =
                 decoding
-                ? measures[i].problem
+                ? (i == firstProblem?.index ? firstProblem?.message : nil)
                 : Self.problem(
                     of: results.segmentation(at: i), height: size.height, width: size.width, decoding: false)
             if let problem { throw EvaluationError("result \(results.position(at: i) + 1): \(problem)") }
@@ -243,7 +225,7 @@ extension EvaluationData {
                 }
                 area = given.width * given.height
             } else {
-                guard let footprint = measures[i].footprint ?? results.footprint(at: i) else {
+                guard let footprint = footprint(i) else {
                     throw EvaluationError("result \(results.position(at: i) + 1) has neither a bbox nor a segmentation")
                 }
                 area = Double(footprint.area)
@@ -266,14 +248,16 @@ extension EvaluationData {
             objects.scores.append(results.scores[i])
             if segm && !shared {
                 // A decoded mask moved, not copied: the measures go with this loop.
-                let decoded = measures[i].decoded.take().map(Segmentation.rle)
-                let given = measures[i].unreadable ? nil : results.segmentation(at: i)
-                objects.segmentations.append(decoded ?? given ?? .polygons([Self.boxPolygon(box!)]))
-                objects.footprints.append(measures[i].footprint ?? results.footprint(at: i))
+                objects.footprints.append(footprint(i))
+                let mask = measures.isEmpty ? nil : measures[i].decoded.take().map(Segmentation.rle)
+                let given = !measures.isEmpty && measures[i].unreadable ? nil : results.segmentation(at: i)
+                objects.segmentations.append(mask ?? given ?? .polygons([Self.boxPolygon(box!)]))
             }
         }
         if shared {
-            objects.segmentations = skipped == 0 ? shapes : keptValues(results, categoryIndex, results.segmentation)
+            let shapes = results.segmentations
+            let footprints = results.footprints
+            objects.segmentations = skipped == 0 ? shapes : keptValues(results, categoryIndex) { shapes[$0] }
             objects.footprints = skipped == 0 ? footprints : keptValues(results, categoryIndex, results.footprint)
         }
         detections = objects
@@ -294,28 +278,68 @@ extension EvaluationData {
         return nil
     }
 
+    /// The results' image slots and, where masks are measured, on every core: the first mask problem
+    /// in file order (`problem`) and, where some mask was not measured by its reader, what decoding
+    /// each such one gives, into `measures` (else left empty).
+    static func measure(
+        _ results: DetectionResults, imageIndex: [Int: Int32], sizes: [(height: Int, width: Int)], decoding: Bool,
+        into measures: inout [Measure]
+    ) -> (slots: [Int32], firstProblem: (index: Int, message: String)?) {
+        // Plain values for the workers: copying `results` or an `Image` (its name) on every core
+        // would bounce shared reference counts between them.
+        let imageIDs = results.imageIDs
+        let shapeIndex = results.segmentationIndex
+        let shapes = results.segmentations
+        let footprints = results.footprints
+        let unmeasured = decoding && footprints.contains { $0 == nil }
+        measures = [Measure](repeating: Measure(), count: unmeasured ? imageIDs.count : 0)
+        var slots = [Int32](repeating: 0, count: imageIDs.count)
+        let blocks = (imageIDs.count + 4095) / 4096
+        var problems = [(index: Int, message: String)?](repeating: nil, count: blocks)
+        slots.withUnsafeMutableBufferPointer { slotBuffer in
+            measures.withUnsafeMutableBufferPointer { buffer in
+                problems.withUnsafeMutableBufferPointer { problemBuffer in
+                    let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
+                    let measured = UnsafeMutableBufferPointerBox(buffer)
+                    let found = UnsafeMutableBufferPointerBox(problemBuffer)
+                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                        for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
+                            let slot = imageIndex[imageIDs[i]]!
+                            slotsOut.buffer[i] = slot
+                            let shape = Int(shapeIndex[i])
+                            guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
+                            let (height, width) = sizes[Int(slot)]
+                            if let problem = problem(of: shapes[shape], height: height, width: width, decoding: true) {
+                                found.buffer[block] = (i, problem)
+                            } else if unmeasured && footprints[shape] == nil {
+                                measured.buffer[i] = Measure(decoding: shapes[shape], height: height, width: width)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (slots, problems.lazy.compactMap { $0 }.first)
+    }
+
     /// `value(i)` of each result `i` of a category the ground truth has (`shared` with some left out).
     private func keptValues<T>(_ results: DetectionResults, _ categoryIndex: [Int: Int32], _ value: (Int) -> T) -> [T] {
         results.categoryIDs.indices.compactMap { i in categoryIndex[results.categoryIDs[i]] == nil ? nil : value(i) }
     }
 
-    /// What the evaluation learns of a detection's mask beyond what its reader measured.
+    /// What the evaluation learns of a detection's mask that its reader did not measure.
     struct Measure {
-        /// The mask decoded, where its reader had not measured it (nil: as given, or no mask) …
+        /// The mask decoded …
         var decoded: RunLengthMask?
         /// … and its area and box.
         var footprint: MaskFootprint?
-        /// What is wrong with the mask (`EvaluationData.problem`), which stops the evaluation.
-        var problem: String?
         /// Whether the mask cannot be decoded: the detection has none then.
         var unreadable = false
 
         init() {}
 
-        /// A detection's mask `given` in an image of this size, decoded unless its reader measured it.
-        init(_ given: Segmentation, footprint known: MaskFootprint?, height: Int, width: Int) {
-            problem = EvaluationData.problem(of: given, height: height, width: width, decoding: true)
-            guard problem == nil, known == nil else { return }
+        /// A detection's mask `given`, decoded in an image of this size.
+        init(decoding given: Segmentation, height: Int, width: Int) {
             guard let mask = given.mask(height: height, width: width) else {
                 unreadable = true
                 return

@@ -238,16 +238,12 @@ extension DetectionEvaluationJob {
         let d = match.detection
         let image = data.images[Int(data.detections.image[d])]
         var shape: MatchShape?
-        if d < data.detections.segmentations.count, let segmentation = data.detections.segmentations[d] {
-            shape = Self.shape(segmentation)
-        }
+        if d < data.detections.segmentations.count { shape = Self.shape(data.detections.segmentations[d]) }
         var truthBox: (Double, Double, Double, Double)?
         var truthShape: MatchShape?
         if let g = match.groundTruth {
             truthBox = data.groundTruth.box(g)
-            if g < data.groundTruth.segmentations.count, let segmentation = data.groundTruth.segmentations[g] {
-                truthShape = Self.shape(segmentation)
-            }
+            if g < data.groundTruth.segmentations.count { truthShape = Self.shape(data.groundTruth.segmentations[g]) }
         }
         return DetectionMatchRecord(
             image: image.name, label: data.categoryNames[Int(data.detections.category[d])],
@@ -262,9 +258,7 @@ extension DetectionEvaluationJob {
 
     func missedRecord(_ g: Int, data: EvaluationData, countedMissed: Bool) -> DetectionMatchRecord {
         var shape: MatchShape?
-        if g < data.groundTruth.segmentations.count, let segmentation = data.groundTruth.segmentations[g] {
-            shape = Self.shape(segmentation)
-        }
+        if g < data.groundTruth.segmentations.count { shape = Self.shape(data.groundTruth.segmentations[g]) }
         return DetectionMatchRecord(
             image: data.images[Int(data.groundTruth.image[g])].name,
             label: data.categoryNames[Int(data.groundTruth.category[g])],

@@ -15,10 +15,10 @@ import Testing
             images: images, categoryIDs: [1], categoryNames: ["a"], groundTruth: .init(), detections: .init())
     }
 
-    static func results(bad: [Int: Segmentation]) -> DetectionResults {
+    static func results(bad: [Int: Segmentation], count: Int = 12) -> DetectionResults {
         var results = DetectionResults()
         let good = RunLengthMask(height: 30, width: 40, counts: [100, 20, 1080])
-        for i in 0..<12 {
+        for i in 0..<count {
             let shape = bad[i] ?? .compressedRLE(counts: good.compressedCounts, height: 30, width: 40)
             let footprint: MaskFootprint? =
                 if case .compressedRLE(let counts, let h, let w) = shape {
@@ -52,6 +52,16 @@ import Testing
                 _ = try data.addResults(Self.results(bad: bad), segm: segm)
             } throws: { error in
                 (error as? EvaluationError)?.message == message
+            }
+        }
+        // Masks are checked in blocks of 4,096 on every core: the first bad one in the file is named.
+        let otherSizeRLE: Segmentation = .compressedRLE(counts: otherSize.compressedCounts, height: 4, width: 5)
+        for (bad, first) in [([9000: otherSizeRLE, 5000: far], 5001), ([8200: far, 4100: otherSizeRLE], 4101)] {
+            var data = Self.data()
+            #expect {
+                _ = try data.addResults(Self.results(bad: bad, count: 9001), segm: true)
+            } throws: { error in
+                (error as? EvaluationError)?.message.hasPrefix("result \(first): ") == true
             }
         }
         var data = Self.data()

@@ -65,11 +65,11 @@ import Testing
     func iousAreThoseOfTheDecodedMasks(seed: UInt64) {
         let data = Self.data(seed: seed)
         let cache = MaskCache(data)
-        let truthMasks = data.groundTruth.segmentations.map { $0!.mask(height: 30, width: 40)! }
+        let truthMasks = data.groundTruth.segmentations.map { $0.mask(height: 30, width: 40)! }
         var pruned = 0
         var reaching = 0
         for d in 0..<data.detections.count {
-            let detectionMask = data.detections.segmentations[d]!.mask(height: 30, width: 40)!
+            let detectionMask = data.detections.segmentations[d].mask(height: 30, width: 40)!
             let truths = (0..<data.groundTruth.count).filter { data.groundTruth.image[$0] == data.detections.image[d] }
             let crowd = { (g: Int) in data.groundTruth.isCrowd[g] }
             var exact: [Double] = []

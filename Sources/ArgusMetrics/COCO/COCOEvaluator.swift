@@ -330,7 +330,7 @@ public final class MaskCache: @unchecked Sendable {
     }
     private let groundTruthMasks: [Entry]
     private let detectionMasks: [Entry]
-    private let detectionShapes: [Segmentation?]
+    private let detectionShapes: [Segmentation]
 
     /// The masks of every ground truth and detection of `data`, rasterised once.
     public init(_ data: EvaluationData) {
@@ -344,13 +344,13 @@ public final class MaskCache: @unchecked Sendable {
                     for i in (block * 1024)..<min(objects.count, (block + 1) * 1024) {
                         let known = i < objects.footprints.count ? objects.footprints[i] : nil
                         let box = known.map { ($0.box.minX, $0.box.minY, $0.box.width, $0.box.height) }
-                        if compressedKept, let known, let box, case .compressedRLE? = objects.segmentations[i] {
+                        if compressedKept, let known, let box, case .compressedRLE = objects.segmentations[i] {
                             out.buffer[i] = Entry(mask: nil, box: box, area: known.area)
                             continue
                         }
                         let (height, width) = sizes[Int(objects.image[i])]
                         let mask =
-                            objects.segmentations[i]?.mask(height: height, width: width)
+                            objects.segmentations[i].mask(height: height, width: width)
                             ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
                         out.buffer[i] = Entry(
                             mask: mask, box: box ?? MaskOperations.boundingBox(mask), area: known?.area ?? mask.area)
@@ -386,7 +386,7 @@ public final class MaskCache: @unchecked Sendable {
                 continue
             }
             if mask == nil {
-                mask = detectionShapes[d]?.runLengthMask ?? RunLengthMask(height: 0, width: 0, counts: [])
+                mask = detectionShapes[d].runLengthMask ?? RunLengthMask(height: 0, width: 0, counts: [])
             }
             ious.append(
                 MaskOperations.iou(
