@@ -162,7 +162,8 @@ final class EarlyResults: @unchecked Sendable {
 
     private init(path: String) {
         done.enter()
-        DispatchQueue.global().async {
+        // A thread of its own, not one of Dispatch's workers: the reader hands its slices to them.
+        let thread = Thread {
             do throws(DataError) {
                 self.outcome = .success(try COCOReader.readResults(path))
             } catch {
@@ -170,6 +171,7 @@ final class EarlyResults: @unchecked Sendable {
             }
             self.done.leave()
         }
+        thread.start()
     }
 
     /// The read begun for `job`, or nil where it does not apply (a shard, another format, a file

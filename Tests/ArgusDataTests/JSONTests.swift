@@ -1,6 +1,7 @@
 import ArgusCore
 import ArgusIO
 import ArgusMasks
+import Dispatch
 import Foundation
 import Testing
 
@@ -105,6 +106,23 @@ import Testing
         try JSONArrayChunks(bytes: PaddedBytes(string: " [ ] "), chunkBytes: 1).forEachSliceConcurrently(
             lanes: 2, parse: { root, _ in root.count }, merge: { n, _ in count += n })
         #expect(count == 0)
+    }
+
+    @Test func concurrentReadsOnEveryWorkerAllFinish() throws {
+        // Every Dispatch worker busy reading: each read parses the slices no lane has taken up
+        // itself, so none waits on the pool.
+        let text = "[" + (0..<2000).map { #"{"i": \#($0)}"# }.joined(separator: ", ") + "]"
+        let totals = UnsafeMutableBufferPointer<Int>.allocate(capacity: 16)
+        defer { totals.deallocate() }
+        let box = UnsafeMutableBufferPointerBox(totals)
+        DispatchQueue.concurrentPerform(iterations: 16) { n in
+            var total = 0
+            try? JSONArrayChunks(bytes: PaddedBytes(string: text), chunkBytes: 64).forEachSliceConcurrently(
+                lanes: 4, parse: { root, _ in root.elements.reduce(0) { $0 + ($1["i"]?.int ?? 0) } },
+                merge: { part, _ in total += part })
+            box.buffer[n] = total
+        }
+        #expect(Array(totals) == Array(repeating: 1999 * 2000 / 2, count: 16))
     }
 
     @Test func concurrentSlicesRefuseWhatOnlyTheExactScanCanRead() {
