@@ -163,15 +163,21 @@ extension EvaluationData {
     /// Adds COCO results (ids as in the ground truth). Results for an image the ground truth does
     /// not have are an error (pycocotools asserts); results of unknown categories are left out and counted.
     public mutating func addResults(_ results: DetectionResults, segm: Bool) throws(EvaluationError) -> Int {
-        var imageIndex: [Int: Int32] = [:]
-        for (index, image) in images.enumerated() { imageIndex[image.id] = Int32(index) }
-        var categoryIndex: [Int: Int32] = [:]
-        for (index, id) in categoryIDs.enumerated() { categoryIndex[id] = Int32(index) }
-        var unknownImages = Set<Int>()
-        for i in 0..<results.count where imageIndex[results.imageIDs[i]] == nil {
-            unknownImages.insert(results.imageIDs[i])
-        }
-        if !unknownImages.isEmpty {
+        let imageIndex = IDIndex(images.map(\.id))
+        let categoryIndex = IDIndex(categoryIDs)
+        // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
+        // takes its area from it; without, areas (and missing boxes) come from the masks.
+        let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
+        // Masks measured once, on every core (their areas serve here, their boxes the IoUs later):
+        // from the footprint the reader worked out on the walk that checked a compressed RLE, else
+        // decoded (kept for the IoUs). The checks that may fail stay in order below.
+        let decoding = segm || !boxBranch
+        let sizes = images.map { (height: $0.height, width: $0.width) }
+        var measures: [Measure] = []
+        let (slots, firstProblem) = Self.measure(
+            results, imageIndex: imageIndex, sizes: sizes, decoding: decoding, into: &measures)
+        if slots.contains(-1) {
+            let unknownImages = Set(results.imageIDs.indices.filter { slots[$0] < 0 }.map { results.imageIDs[$0] })
             throw EvaluationError(
                 "results refer to \(unknownImages.count) image id(s) that the ground truth does not have, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))"
             )
@@ -184,17 +190,6 @@ extension EvaluationData {
         objects.areas.reserveCapacity(results.count)
         objects.ids.reserveCapacity(results.count)
         objects.scores.reserveCapacity(results.count)
-        // pycocotools' loadRes decides by the first result: with a bbox, every result needs one and
-        // takes its area from it; without, areas (and missing boxes) come from the masks.
-        let boxBranch = results.firstResultHasBox ?? (results.count > 0 && results.box(at: 0) != nil)
-        // Masks measured once, on every core (their areas serve here, their boxes the IoUs later):
-        // from the footprint the reader worked out on the walk that checked a compressed RLE, else
-        // decoded (kept for the IoUs). The checks that may fail stay in order below.
-        let decoding = segm || !boxBranch
-        let sizes = images.map { (height: $0.height, width: $0.width) }
-        var measures: [Measure] = []
-        let (slots, firstProblem) = Self.measure(
-            results, imageIndex: imageIndex, sizes: sizes, decoding: decoding, into: &measures)
         // A mask's area and box: measured by its reader, or here.
         func footprint(_ i: Int) -> MaskFootprint? {
             (measures.isEmpty ? nil : measures[i].footprint) ?? results.footprint(at: i)
@@ -282,7 +277,7 @@ extension EvaluationData {
     /// in file order (`problem`) and, where some mask was not measured by its reader, what decoding
     /// each such one gives, into `measures` (else left empty).
     static func measure(
-        _ results: DetectionResults, imageIndex: [Int: Int32], sizes: [(height: Int, width: Int)], decoding: Bool,
+        _ results: DetectionResults, imageIndex: IDIndex, sizes: [(height: Int, width: Int)], decoding: Bool,
         into measures: inout [Measure]
     ) -> (slots: [Int32], firstProblem: (index: Int, message: String)?) {
         // Plain values for the workers: copying `results` or an `Image` (its name) on every core
@@ -304,7 +299,11 @@ extension EvaluationData {
                     let found = UnsafeMutableBufferPointerBox(problemBuffer)
                     DispatchQueue.concurrentPerform(iterations: blocks) { block in
                         for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
-                            let slot = imageIndex[imageIDs[i]]!
+                            // -1: an image the ground truth does not have (an error, told in order).
+                            guard let slot = imageIndex[imageIDs[i]] else {
+                                slotsOut.buffer[i] = -1
+                                continue
+                            }
                             slotsOut.buffer[i] = slot
                             let shape = Int(shapeIndex[i])
                             guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
@@ -323,7 +322,7 @@ extension EvaluationData {
     }
 
     /// `value(i)` of each result `i` of a category the ground truth has (`shared` with some left out).
-    private func keptValues<T>(_ results: DetectionResults, _ categoryIndex: [Int: Int32], _ value: (Int) -> T) -> [T] {
+    private func keptValues<T>(_ results: DetectionResults, _ categoryIndex: IDIndex, _ value: (Int) -> T) -> [T] {
         results.categoryIDs.indices.compactMap { i in categoryIndex[results.categoryIDs[i]] == nil ? nil : value(i) }
     }
 

@@ -94,4 +94,20 @@ import Testing
             }
         }
     }
+
+    /// Results for images the ground truth lacks stop the evaluation before anything else is
+    /// checked, naming how many ids and the first few.
+    @Test func resultsOfUnknownImagesAreNamed() {
+        var results = Self.results(bad: [3: .polygons([[1, 1, 5000, 1, 5000, 9]])], count: 5000)
+        for (i, id) in [(10, 99), (4500, 7), (4600, 99), (20, 1_000_000)] { results.imageIDs[i] = id }
+        for segm in [true, false] {
+            var data = Self.data()
+            #expect {
+                _ = try data.addResults(results, segm: segm)
+            } throws: { error in
+                (error as? EvaluationError)?.message
+                    == "results refer to 3 image id(s) that the ground truth does not have, e.g. 7, 99, 1000000"
+            }
+        }
+    }
 }
