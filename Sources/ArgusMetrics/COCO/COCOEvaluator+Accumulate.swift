@@ -44,8 +44,17 @@ extension COCOEvaluator {
         // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
         let order = stableOrderByScoreDescending(scores)
         var curve = PositiveCurve()
+        // maxDets keeping the same detections (kept sets nest: the same count is the same set) have
+        // the same curves: computed once, copied.
+        let maxRank = Int(ranks.max() ?? 0)
+        var computed: [Int: Int] = [:]
         for (m, maxDetection) in parameters.maxDetections.enumerated() {
-            let kept = maxDetection >= largest ? order : order.filter { Int(ranks[$0]) < maxDetection }
+            let kept = maxDetection > maxRank ? order : order.filter { Int(ranks[$0]) < maxDetection }
+            if let earlier = computed[kept.count] {
+                storage.copy(category: k, maxDetections: earlier, to: m, iouThresholds: T)
+                continue
+            }
+            computed[kept.count] = m
             let keptScores = kept.map { scores[$0] }
             let n = kept.count
             // The kept detections' flags, one row per area and threshold, in score order.

@@ -72,6 +72,20 @@ public struct PrecisionTable: Sendable {
         @inline(__always) func setRecall(_ value: Double, t: Int, k: Int, a: Int, m: Int) {
             recall[((t * table.K + k) * table.A + a) * table.M + m] = value
         }
+        /// Copies category `k`'s entries at maxDets `from` to maxDets `to` (the same detections kept).
+        func copy(category k: Int, maxDetections from: Int, to: Int, iouThresholds T: Int) {
+            for t in 0..<T {
+                for a in 0..<table.A {
+                    let base = ((t * table.K + k) * table.A + a) * table.M
+                    recall[base + to] = recall[base + from]
+                    for r in 0..<table.R {
+                        let i = (((t * table.R + r) * table.K + k) * table.A + a) * table.M
+                        precision[i + to] = precision[i + from]
+                        scores[i + to] = scores[i + from]
+                    }
+                }
+            }
+        }
     }
 
     struct PrecisionTableShape { let R: Int, K: Int, A: Int, M: Int }
