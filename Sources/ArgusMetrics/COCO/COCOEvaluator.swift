@@ -79,9 +79,11 @@ public enum COCOEvaluator {
 
     /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).
     static func stableOrderByScoreDescending(_ scores: [Double]) -> [Int] {
-        var indices = Array(scores.indices)
-        indices.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        return indices
+        // Sorted as (score, index) pairs side by side: the same comparisons as on the indices, without
+        // looking each score up.
+        var pairs = scores.enumerated().map { (score: $1, index: $0) }
+        pairs.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        return pairs.map(\.index)
     }
 }
 
