@@ -15,9 +15,51 @@ extension COCOEvaluator {
         let A = parameters.areaRanges.count
         let AT = A * T
         let largest = parameters.maxDetections.max() ?? 0
-        // Every kept detection of every entry: score, rank in its image, and its flags gathered
-        // detection by detection (area a, threshold t at [i × A × T + a × T + t]), read in the
-        // image tables' order.
+        let (scores, ranks, outcomes) = gather(matches, entries: entries, largest: largest, flagsPerDetection: AT)
+        let truthCounts = (0..<A).map { a in entries.reduce(0) { $0 + Int(matches.groundTruthCounts[$1 * A + a]) } }
+        // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
+        let order = stableOrderByScoreDescending(scores)
+        var curve = PositiveCurve()
+        // maxDets keeping the same detections (kept sets nest: the same count is the same set) have
+        // the same curves: computed once, copied.
+        let maxRank = Int(ranks.max() ?? 0)
+        var computed: [Int: Int] = [:]
+        for (m, maxDetection) in parameters.maxDetections.enumerated() {
+            let kept = maxDetection > maxRank ? order : order.filter { Int(ranks[$0]) < maxDetection }
+            if let earlier = computed[kept.count] {
+                storage.copy(category: k, maxDetections: earlier, to: m, iouThresholds: T)
+                continue
+            }
+            computed[kept.count] = m
+            let keptScores = kept.map { scores[$0] }
+            let n = kept.count
+            let table = rows(kept, outcomes, flagsPerDetection: AT)
+            for a in 0..<A where truthCounts[a] > 0 {
+                for t in 0..<T {
+                    table.withUnsafeBufferPointer { rows in
+                        curve.build(
+                            UnsafeBufferPointer(rebasing: rows[((a * T + t) * n)..<((a * T + t + 1) * n)]),
+                            scores: keptScores)
+                    }
+                    storage.setRecall(
+                        n == 0 ? 0 : curve.truePositives / Double(truthCounts[a]), t: t, k: k, a: a, m: m)
+                    curve.interpolate(
+                        at: parameters.recallThresholds, groundTruthCount: truthCounts[a], firstScore: keptScores.first
+                    ) { r, precision, score in
+                        storage.setPrecision(precision, score: score, t: t, r: r, k: k, a: a, m: m)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension COCOEvaluator {
+    /// Every kept detection of `entries`: its score, rank in its image, and flags gathered detection
+    /// by detection (area a, threshold t at [i × A × T + a × T + t]), read in the image tables' order.
+    private static func gather(_ matches: COCOMatchTable, entries: [Int], largest: Int, flagsPerDetection AT: Int)
+        -> (scores: [Double], ranks: [Int32], outcomes: [UInt8])
+    {
         var count = 0
         for e in entries { count += min(largest, matches.starts[e + 1] - matches.starts[e]) }
         var scores = [Double](repeating: 0, count: count)
@@ -40,48 +82,19 @@ extension COCOEvaluator {
                 }
             }
         }
-        let truthCounts = (0..<A).map { a in entries.reduce(0) { $0 + Int(matches.groundTruthCounts[$1 * A + a]) } }
-        // One stable sort by score; each maxDets keeps the entries of rank below it, in that order.
-        let order = stableOrderByScoreDescending(scores)
-        var curve = PositiveCurve()
-        // maxDets keeping the same detections (kept sets nest: the same count is the same set) have
-        // the same curves: computed once, copied.
-        let maxRank = Int(ranks.max() ?? 0)
-        var computed: [Int: Int] = [:]
-        for (m, maxDetection) in parameters.maxDetections.enumerated() {
-            let kept = maxDetection > maxRank ? order : order.filter { Int(ranks[$0]) < maxDetection }
-            if let earlier = computed[kept.count] {
-                storage.copy(category: k, maxDetections: earlier, to: m, iouThresholds: T)
-                continue
-            }
-            computed[kept.count] = m
-            let keptScores = kept.map { scores[$0] }
-            let n = kept.count
-            // The kept detections' flags, one row per area and threshold, in score order.
-            let table = [UInt8](unsafeUninitializedCapacity: AT * n) { rows, filled in
-                outcomes.withUnsafeBufferPointer { outcomes in
-                    for (p, i) in kept.enumerated() {
-                        for at in 0..<AT { rows[at * n + p] = outcomes[i * AT + at] }
-                    }
-                }
-                filled = AT * n
-            }
-            for a in 0..<A where truthCounts[a] > 0 {
-                for t in 0..<T {
-                    table.withUnsafeBufferPointer { rows in
-                        curve.build(
-                            UnsafeBufferPointer(rebasing: rows[((a * T + t) * n)..<((a * T + t + 1) * n)]),
-                            scores: keptScores)
-                    }
-                    storage.setRecall(
-                        n == 0 ? 0 : curve.truePositives / Double(truthCounts[a]), t: t, k: k, a: a, m: m)
-                    curve.interpolate(
-                        at: parameters.recallThresholds, groundTruthCount: truthCounts[a], firstScore: keptScores.first
-                    ) { r, precision, score in
-                        storage.setPrecision(precision, score: score, t: t, r: r, k: k, a: a, m: m)
-                    }
+        return (scores, ranks, outcomes)
+    }
+
+    /// The `kept` detections' flags, one row per area range and threshold, in `kept`'s order.
+    private static func rows(_ kept: [Int], _ outcomes: [UInt8], flagsPerDetection AT: Int) -> [UInt8] {
+        let n = kept.count
+        return [UInt8](unsafeUninitializedCapacity: AT * n) { rows, filled in
+            outcomes.withUnsafeBufferPointer { outcomes in
+                for (p, i) in kept.enumerated() {
+                    for at in 0..<AT { rows[at * n + p] = outcomes[i * AT + at] }
                 }
             }
+            filled = AT * n
         }
     }
 }
