@@ -161,7 +161,15 @@ import Testing
             ),
             (#"{"id": 1, "image_id": 1, "category_id": 1, "bbox": [50, 50, 2, 2]}"#, "wholly outside"),
         ]
-        for (index, (annotation, message)) in cases.enumerated() {
+        // An RLE's size must be two whole numbers, not negative.
+        let sizes = ["[10]", "[10, 10, 1]", "[10, \"10\"]", "[10.5, 10]", "[-1, 10]", "{}", "10"]
+        let badSizes = sizes.map { size in
+            (
+                #"{"id": 1, "image_id": 1, "category_id": 1, "segmentation": {"size": \#(size), "counts": "0"}}"#,
+                "RLE needs size: [height, width]"
+            )
+        }
+        for (index, (annotation, message)) in (cases + badSizes).enumerated() {
             let path = folder.write(coco(annotation), to: "gt\(index).json")
             let run = try argus("validate", path, "--skip-image-check")
             #expect(run.status == 1 && run.err.contains(message), "\(message): \(run.err)")

@@ -616,8 +616,8 @@ public enum COCOReader {
             }
             return .success((.polygons(rings), nil))
         case .object:
-            guard let size = value["size"]?.doubles, size.count == 2,
-                let height = Int(exactly: size[0]), let width = Int(exactly: size[1]), height >= 0, width >= 0
+            guard let size = value["size"]?.twoNumbers,
+                let height = Int(exactly: size.0), let width = Int(exactly: size.1), height >= 0, width >= 0
             else {
                 return .failure(Problem(message: "RLE needs size: [height, width]"))
             }

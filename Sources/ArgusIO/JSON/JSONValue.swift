@@ -258,6 +258,15 @@ public struct JSONValue {
         return n == 4 ? values : nil
     }
 
+    /// An array of exactly two numbers (an RLE's `size`), without allocating.
+    @inline(__always) public var twoNumbers: (Double, Double)? {
+        guard typeByte == UInt8(ascii: "["), count == 2 else { return nil }
+        let first = JSONValue(tape: tape, strings: strings, index: index + 1)
+        let second = JSONValue(tape: tape, strings: strings, index: first.after)
+        guard let a = first.double, let b = second.double else { return nil }
+        return (a, b)
+    }
+
     /// Array elements as Doubles, or nil when any element is not a number.
     public var doubles: [Double]? {
         guard kind == .array else { return nil }
