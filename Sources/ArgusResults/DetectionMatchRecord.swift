@@ -1,6 +1,7 @@
 import ArgusCore
 import ArgusIO
 import ArgusMetrics
+import Dispatch
 
 /// A mask in a match record, as COCO writes it: polygons in pixels, or compressed RLE.
 public enum MatchShape: Sendable, Equatable {
@@ -276,6 +277,37 @@ public struct RecordLinesWriter {
         if chunk.count >= 1 << 20 {
             try stream.write(chunk)
             chunk.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Appends records `0..<count`, each written by `write(index, &json)`: blocks of them formatted
+    /// on every core, a few blocks at a time, and appended in order, as `append` would one by one.
+    public mutating func appendConcurrently(
+        count: Int, _ write: @Sendable (Int, inout JSONWriter) -> Void
+    ) throws(DataError) {
+        let block = 4096
+        let window = 4 * max(1, JSONArrayChunks.processorCount)
+        var first = 0
+        while first < count {
+            let blocks = min(window, (count - first + block - 1) / block)
+            var formatted = [[UInt8]](repeating: [], count: blocks)
+            formatted.withUnsafeMutableBufferPointer { buffer in
+                let out = UnsafeMutableBufferPointerBox(buffer)
+                let start = first
+                DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                    var json = JSONWriter(capacity: 1 << 10)
+                    var bytes: [UInt8] = []
+                    for index in (start + b * block)..<min(count, start + (b + 1) * block) {
+                        json.removeAllBytes()
+                        write(index, &json)
+                        bytes += json.bytes
+                        bytes.append(UInt8(ascii: "\n"))
+                    }
+                    out.buffer[b] = bytes
+                }
+            }
+            for bytes in formatted { try appendLines(bytes) }
+            first = min(count, first + blocks * block)
         }
     }
 
