@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusIO
+import Dispatch
 
 /// `curves.json`: the curves behind the metrics.
 ///
@@ -213,7 +214,21 @@ public struct DetectionCurvesWriter {
     public mutating func add(label: String, curve: CurvesFile.DetectionCurve, bestF1: CurvesFile.BestF1?)
         throws(DataError)
     {
+        try add(label: label, encodedCurve: Self.encode(curve), bestF1: bestF1)
+    }
+
+    /// Writes one label's curve, encoded by `encode(_:)` (say, on another core).
+    public mutating func add(label: String, encodedCurve: [UInt8], bestF1: CurvesFile.BestF1?) throws(DataError) {
         json.key(label)
+        json.encoded(encodedCurve)
+        self.bestF1.append((label, bestF1))
+        try sink(json.bytes)
+        json.removeAllBytes()
+    }
+
+    /// A label's curve as a compact JSON object.
+    public static func encode(_ curve: CurvesFile.DetectionCurve) -> [UInt8] {
+        var json = JSONWriter(capacity: 32 * curve.score.count + 64)
         json.beginObject()
         json.key("score")
         json.numbers(curve.score)
@@ -224,9 +239,7 @@ public struct DetectionCurvesWriter {
         json.key("f1")
         json.numbers(curve.f1)
         json.endObject()
-        self.bestF1.append((label, bestF1))
-        try sink(json.bytes)
-        json.removeAllBytes()
+        return json.bytes
     }
 
     /// Writes the best-F1 table (and the confusion sweep, where there is one) and closes the file.
@@ -269,10 +282,17 @@ extension CurvesFile {
         }
         do {
             if let detection {
+                // Each label's curve encoded on a core of its own, written in order.
+                var encoded = [[UInt8]](repeating: [], count: detection.labels.count)
+                encoded.withUnsafeMutableBufferPointer { buffer in
+                    let out = UnsafeMutableBufferPointerBox(buffer)
+                    DispatchQueue.concurrentPerform(iterations: detection.curves.count) { index in
+                        out.buffer[index] = DetectionCurvesWriter.encode(detection.curves[index])
+                    }
+                }
                 for index in detection.labels.indices {
                     try writer.add(
-                        label: detection.labels[index], curve: detection.curves[index], bestF1: detection.bestF1[index]
-                    )
+                        label: detection.labels[index], encodedCurve: encoded[index], bestF1: detection.bestF1[index])
                 }
             }
             try writer.finish(confusionSweep: detection?.confusionSweep)

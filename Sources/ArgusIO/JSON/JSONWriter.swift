@@ -102,6 +102,12 @@ public struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// Writes a value another compact writer wrote (its `bytes`), as it is.
+    public mutating func encoded(_ value: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: value)
+    }
+
     /// A number or `null` for an undefined value.
     public mutating func number(_ value: Double?) { if let value { number(value) } else { null() } }
 
