@@ -293,6 +293,7 @@ extension CurvesFile {
                 for index in detection.labels.indices {
                     try writer.add(
                         label: detection.labels[index], encodedCurve: encoded[index], bestF1: detection.bestF1[index])
+                    encoded[index] = []  // in the file's bytes now
                 }
             }
             try writer.finish(confusionSweep: detection?.confusionSweep)
