@@ -10,6 +10,7 @@ import Foundation
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Evaluate predictions against ground truth and write metrics.json.",
         discussion: """
             Detection and instance segmentation: VOC mode (the AutoML default: one IoU threshold, \
@@ -293,6 +294,8 @@ struct Evaluate: ParsableCommand {
         let outcome = try job.evaluate(into: output, overwrite: overwrite)
         Console.show(outcome.diagnostics)
         print(Self.summary(job.metricsFile(outcome), output: output))
+        // The process ends here when it runs `argus evaluate` itself (not a step of `argus nightly`).
+        if CommandLine.arguments.dropFirst().first == Self.configuration.commandName { leaveToExit(outcome) }
     }
 
     /// The terminal summary of a detection evaluation.
