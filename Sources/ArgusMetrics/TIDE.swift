@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusMasks
+import Dispatch
 
 /// The TIDE error breakdown (Bolya et al., ECCV 2020) on the VOC matching: every false positive
 /// is given one error type, every undetected object not explained by a classification or
@@ -75,65 +76,101 @@ public struct TIDEBreakdown: Sendable {
         for g in 0..<data.groundTruth.count where !data.groundTruth.isCrowd[g] {
             truthByImage[Int(data.groundTruth.image[g])].append(g)
         }
-        var values: [Double] = []
-        func ious(_ d: Int, _ truths: [Int]) -> [Double] {
-            values.removeAll(keepingCapacity: true)
-            if let masks {
-                // Below the background threshold every overlap counts alike: masks are not compared there.
-                masks.appendIoUs(detection: d, groundTruths: truths, crowd: { _ in false }, minimum: tb, to: &values)
-                return values
-            }
-            for g in truths {
-                values.append(
-                    MaskOperations.iou(
-                        detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: false))
-            }
-            return values
-        }
         var taken = Set<Int>()
         for match in voc.matches where match.outcome == .truePositive {
             if let g = match.groundTruth { taken.insert(g) }
         }
+        // Each false positive on its own (blocks of them on every core), then the objects pointed at.
         var errors = [DetectionError?](repeating: nil, count: voc.matches.count)
-        var pointedAt = Set<Int>()
-        for (position, match) in voc.matches.enumerated() where match.outcome == .falsePositive {
-            let d = match.detection
-            let category = data.detections.category[d]
-            var bestSame = (-1.0, -1)
-            var bestOther = (-1.0, -1)
-            let truths = truthByImage[Int(data.detections.image[d])]
-            for (g, value) in zip(truths, ious(d, truths)) {
-                if data.groundTruth.category[g] == category {
-                    if value > bestSame.0 { bestSame = (value, g) }
-                } else if value > bestOther.0 {
-                    bestOther = (value, g)
+        var targets = [Int32](repeating: -1, count: voc.matches.count)
+        let block = 2048
+        // Plain arrays for the workers: `data` is not copied on every core.
+        let lists = truthByImage
+        let takenObjects = taken
+        let detectionImages = data.detections.image
+        let detectionCategories = data.detections.category
+        let detectionBoxes = data.detections.boxes
+        let truth = (boxes: data.groundTruth.boxes, categories: data.groundTruth.category, ids: data.groundTruth.ids)
+        errors.withUnsafeMutableBufferPointer { errorBuffer in
+            targets.withUnsafeMutableBufferPointer { targetBuffer in
+                let errorsOut = UnsafeMutableBufferPointerBox(errorBuffer)
+                let targetsOut = UnsafeMutableBufferPointerBox(targetBuffer)
+                DispatchQueue.concurrentPerform(iterations: (voc.matches.count + block - 1) / block) { b in
+                    var values: [Double] = []
+                    for position in (b * block)..<min(voc.matches.count, (b + 1) * block) {
+                        let match = voc.matches[position]
+                        guard match.outcome == .falsePositive else { continue }
+                        let d = match.detection
+                        let truths = lists[Int(detectionImages[d])]
+                        values.removeAll(keepingCapacity: true)
+                        if let masks {
+                            // Below the background threshold every overlap counts alike: masks are not compared there.
+                            masks.appendIoUs(
+                                detection: d, groundTruths: truths, crowd: { _ in false }, minimum: tb, to: &values)
+                        } else {
+                            let box = (
+                                detectionBoxes[4 * d], detectionBoxes[4 * d + 1], detectionBoxes[4 * d + 2],
+                                detectionBoxes[4 * d + 3]
+                            )
+                            for g in truths {
+                                let truthBox = (
+                                    truth.boxes[4 * g], truth.boxes[4 * g + 1], truth.boxes[4 * g + 2],
+                                    truth.boxes[4 * g + 3]
+                                )
+                                values.append(MaskOperations.iou(detection: box, groundTruth: truthBox, crowd: false))
+                            }
+                        }
+                        let (error, target) = Self.error(
+                            category: detectionCategories[d], truths: truths, ious: values,
+                            truthCategories: truth.categories, truthIDs: truth.ids, foreground: tf, background: tb,
+                            taken: takenObjects)
+                        errorsOut.buffer[position] = error
+                        targetsOut.buffer[position] = Int32(target ?? -1)
+                    }
                 }
             }
-            let type: ErrorType
-            let target: Int?
-            if bestSame.0 >= tf {
-                (type, target) = (.duplicate, nil)
-            } else if bestOther.0 >= tf {
-                (type, target) = (.classification, bestOther.1)
-            } else if bestSame.0 >= tb {
-                (type, target) = (.localization, bestSame.1)
-            } else if bestOther.0 >= tb {
-                (type, target) = (.both, nil)
-            } else {
-                (type, target) = (.background, nil)
-            }
-            if let target { pointedAt.insert(target) }
-            errors[position] = DetectionError(
-                type: type, target: target.map { data.groundTruth.ids[$0] },
-                targetCategory: target.map { data.groundTruth.category[$0] } ?? -1,
-                targetTaken: target.map { taken.contains($0) } ?? false)
         }
+        let pointedAt = Set(targets.lazy.filter { $0 >= 0 }.map { Int($0) })
         var missedByClass = [Int](repeating: 0, count: data.categoryIDs.count)
         for g in 0..<data.groundTruth.count
         where !data.groundTruth.isCrowd[g] && !taken.contains(g) && !pointedAt.contains(g) {
             missedByClass[Int(data.groundTruth.category[g])] += 1
         }
         return (errors, missedByClass)
+    }
+
+    /// A false positive of `category`: its error from its IoUs with the image's non-crowd objects
+    /// `truths`, and the object it points at (an index into the ground truth), if any.
+    static func error(
+        category: Int32, truths: [Int], ious: [Double], truthCategories: [Int32], truthIDs: [Int],
+        foreground tf: Double, background tb: Double, taken: Set<Int>
+    ) -> (DetectionError, target: Int?) {
+        var bestSame = (-1.0, -1)
+        var bestOther = (-1.0, -1)
+        for (g, value) in zip(truths, ious) {
+            if truthCategories[g] == category {
+                if value > bestSame.0 { bestSame = (value, g) }
+            } else if value > bestOther.0 {
+                bestOther = (value, g)
+            }
+        }
+        let type: ErrorType
+        let target: Int?
+        if bestSame.0 >= tf {
+            (type, target) = (.duplicate, nil)
+        } else if bestOther.0 >= tf {
+            (type, target) = (.classification, bestOther.1)
+        } else if bestSame.0 >= tb {
+            (type, target) = (.localization, bestSame.1)
+        } else if bestOther.0 >= tb {
+            (type, target) = (.both, nil)
+        } else {
+            (type, target) = (.background, nil)
+        }
+        let error = DetectionError(
+            type: type, target: target.map { truthIDs[$0] }, targetCategory: target.map { truthCategories[$0] } ?? -1,
+            targetTaken: target.map { taken.contains($0) } ?? false)
+        return (error, target)
     }
 
     /// The breakdown from classified errors (of one evaluation or of merged shards).
