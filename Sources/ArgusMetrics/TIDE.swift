@@ -173,6 +173,32 @@ public struct TIDEBreakdown: Sendable {
         return (error, target)
     }
 
+    /// The records and ground-truth counts with the errors of `type` fixed, in score order (ties in
+    /// file order): a classification or localisation error on an object not yet taken becomes its
+    /// true positive (once an object), other errors of the type are removed; missed objects leave
+    /// the counts.
+    static func fix(
+        _ type: ErrorType, records: [VOCEvaluator.Record], errors: [DetectionError?], order: [Int],
+        truthCounts: [Int], missedByClass: [Int]
+    ) -> ([VOCEvaluator.Record], [Int]) {
+        if type == .missed { return (records, zip(truthCounts, missedByClass).map { $0 - $1 }) }
+        var fixed = records
+        var claimed = Set<Int>()
+        var removed = Set<Int>()
+        for position in order {
+            guard let error = errors[position], error.type == type else { continue }
+            if type == .classification || type == .localization, let target = error.target, !error.targetTaken,
+                claimed.insert(target).inserted
+            {
+                fixed[position].outcome = .truePositive
+                fixed[position].category = error.targetCategory
+            } else {
+                removed.insert(position)
+            }
+        }
+        return (fixed.enumerated().filter { !removed.contains($0.offset) }.map(\.element), truthCounts)
+    }
+
     /// The breakdown from classified errors (of one evaluation or of merged shards).
     public init(
         records: [VOCEvaluator.Record], errors: [DetectionError?], missedByClass: [Int], truthCounts: [Int],
@@ -186,7 +212,7 @@ public struct TIDEBreakdown: Sendable {
         for error in errors { if let error { counts[error.type]! += 1 } }
         counts[.missed] = missedByClass.reduce(0, +)
         self.counts = counts
-        func mAP(_ records: [VOCEvaluator.Record], _ truthCounts: [Int]) -> Double? {
+        @Sendable func mAP(_ records: [VOCEvaluator.Record], _ truthCounts: [Int]) -> Double? {
             let values = VOCEvaluator.classResults(
                 names: names, truthCounts: truthCounts, records: records, interpolation: interpolation
             )
@@ -200,29 +226,22 @@ public struct TIDEBreakdown: Sendable {
             records[$0].score > records[$1].score
                 || (records[$0].score == records[$1].score && records[$0].order < records[$1].order)
         }
-        var delta = [ErrorType: Double?]()
-        for type in ErrorType.allCases {
-            var fixed = records
-            var fixedCounts = truthCounts
-            if type == .missed {
-                fixedCounts = zip(truthCounts, missedByClass).map { $0 - $1 }
-            } else {
-                var claimed = Set<Int>()
-                var removed = Set<Int>()
-                for position in order {
-                    guard let error = errors[position], error.type == type else { continue }
-                    if type == .classification || type == .localization, let target = error.target, !error.targetTaken,
-                        claimed.insert(target).inserted
-                    {
-                        fixed[position].outcome = .truePositive
-                        fixed[position].category = error.targetCategory
-                    } else {
-                        removed.insert(position)
-                    }
-                }
-                fixed = fixed.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        // Each type's fix on a core of its own.
+        let types = ErrorType.allCases
+        var fixedAPs = [Double?](repeating: nil, count: types.count)
+        fixedAPs.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: types.count) { index in
+                let type = types[types.index(types.startIndex, offsetBy: index)]
+                let (fixed, fixedCounts) = Self.fix(
+                    type, records: records, errors: errors, order: order, truthCounts: truthCounts,
+                    missedByClass: missedByClass)
+                out.buffer[index] = mAP(fixed, fixedCounts)
             }
-            if let value = mAP(fixed, fixedCounts), let base {
+        }
+        var delta = [ErrorType: Double?]()
+        for (index, type) in types.enumerated() {
+            if let value = fixedAPs[index], let base {
                 delta[type] = value - base
             } else {
                 delta[type] = .some(nil)
