@@ -14,16 +14,16 @@ public enum RLECodec {
             // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is
             // allocated once at its size and filled in place.
             let capacity = runCount(bytes)
-            var runs = Runs(bytes)
+            var well = true
             let counts = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, count in
-                while count < capacity, let run = runs.next() {
+                well = walk(bytes) { run in
+                    guard count < capacity else { return }
                     buffer[count] = UInt32(truncatingIfNeeded: run)
                     count += 1
                 }
             }
-            // A malformed string stops early, or has more (or a truncated group) past the count.
-            let beyond = runs.next()
-            return runs.malformed || beyond != nil ? nil : counts
+            // A well-formed string ends each run with a group-ending character: no more, no fewer.
+            return well && counts.count == capacity ? counts : nil
         }
     }
 
@@ -40,80 +40,88 @@ public enum RLECodec {
     public static func footprint(_ text: String, height: Int, width: Int) -> (pixels: Int, footprint: MaskFootprint)? {
         var text = text
         return text.withUTF8 { bytes in
-            var runs = Runs(bytes)
-            var area = 0
-            var trailing = 0
             guard height > 0 else {
                 // No rows: nothing to place, only runs to add up.
-                while let run = runs.next() { trailing &+= run }
-                return runs.malformed ? nil : (trailing, MaskFootprint(area: 0, box: (0, 0, 0, 0)))
+                var total = 0
+                guard walk(bytes, { total &+= $0 }) else { return nil }
+                return (total, MaskFootprint(area: 0, box: (0, 0, 0, 0)))
             }
-            var box = BoxWalk(height: height, width: width)
-            while let zeros = runs.next() {
-                guard let ones = runs.next() else {
-                    trailing = zeros
-                    break
-                }
-                area &+= ones
-                box.add(zeros: zeros, ones: ones)
-            }
-            guard !runs.malformed else { return nil }
-            return (box.covered &+ trailing, MaskFootprint(area: area, box: box.box))
+            if height < 1 << 32, let found = RowWalk.footprint(bytes, height: height) { return found }
+            return walkedFootprint(bytes, height: height, width: width)
         }
     }
 
-    /// The runs of a compressed counts string, one at a time (nothing allocated).
-    public struct Runs {
-        let bytes: UnsafeBufferPointer<UInt8>
+    /// `footprint` by `BoxWalk`, which places each run by stepping from column to column: for
+    /// what `RowWalk` leaves (runs before the first pixel, masks of 2^32 pixels or more).
+    static func walkedFootprint(
+        _ bytes: UnsafeBufferPointer<UInt8>, height: Int, width: Int
+    ) -> (pixels: Int, footprint: MaskFootprint)? {
+        var box = BoxWalk(height: height, width: width)
+        var area = 0
+        var zeros = 0
+        var odd = false
+        let well = walk(bytes) { run in
+            odd.toggle()
+            if odd {
+                zeros = run
+            } else {
+                area &+= run
+                box.add(zeros: zeros, ones: run)
+            }
+        }
+        guard well else { return nil }
+        return (box.covered &+ (odd ? zeros : 0), MaskFootprint(area: area, box: box.box))
+    }
+
+    /// Calls `body` with each run of a compressed counts string, in order (nothing allocated).
+    /// - Returns: false when the walk stopped at a malformed group (a negative run, a run past
+    ///   `UInt32.max`, a character outside the alphabet, or a truncated group).
+    @inline(__always)
+    static func walk(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
         var p = 0
         var decoded = 0
         var older = 0
         var previous = 0
-        /// Whether the walk stopped at a malformed group (a negative run, or a truncated group).
-        public private(set) var malformed = false
-
-        /// The runs of `bytes`, which must stay valid while they are read.
-        public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-        /// The next run; nil at the end of the string or at a malformed group.
-        @inline(__always)
-        public mutating func next() -> Int? {
-            let n = bytes.count
-            guard p < n, !malformed else { return nil }
-            var value = 0
-            var shift = 0
-            var more = true
-            // Most runs are one group (the differences between columns are small).
-            let first = Int(bytes[p]) - 48
-            if first >= 0 && first < 32 {
-                p += 1
-                value = first & 0x10 != 0 ? first - 32 : first
-                more = false
+        while p < n {
+            var value: Int
+            let first = Int(base[p]) &- 48
+            // Most runs are one group (the differences between columns are small): its five bits,
+            // bit 0x10 the sign.
+            if UInt(bitPattern: first) < 32 {
+                value = (first &<< 59) &>> 59
+                p &+= 1
+            } else {
+                guard let long = longGroup(base, count: n, at: &p) else { return false }
+                value = long
             }
-            while more {
-                guard p < n else { return fail() }
-                let c = Int(bytes[p]) - 48
-                p += 1
-                guard c >= 0 && c < 64 else { return fail() }
-                value |= (c & 0x1F) << shift
-                more = (c & 0x20) != 0
-                shift += 5
-                if !more && (c & 0x10) != 0 { value |= -1 << shift }
-                guard shift < 64 else { return fail() }
-            }
-            // From the third run on, the difference to the run two places earlier is written.
-            if decoded > 2 { value += older }
-            guard value >= 0 && value <= Int(UInt32.max) else { return fail() }
+            // From the fourth run on, the difference to the run two places earlier is written.
+            if decoded > 2 { value &+= older }
+            guard UInt(bitPattern: value) <= UInt(UInt32.max) else { return false }
             older = previous
             previous = value
-            decoded += 1
-            return value
+            decoded &+= 1
+            body(value)
         }
+        return true
+    }
 
-        mutating func fail() -> Int? {
-            malformed = true
-            return nil
+    /// A value of several 5-bit groups from `p`, which moves past it; nil when malformed.
+    @inline(never)
+    static func longGroup(_ base: UnsafePointer<UInt8>, count n: Int, at p: inout Int) -> Int? {
+        var value = 0
+        var shift = 0
+        while p < n {
+            let c = Int(base[p]) &- 48
+            p &+= 1
+            guard UInt(bitPattern: c) < 64 else { return nil }
+            value |= (c & 0x1F) << shift
+            shift += 5
+            guard shift < 64 else { return nil }
+            if c & 0x20 == 0 { return c & 0x10 != 0 ? value | (-1 << shift) : value }
         }
+        return nil
     }
 
     /// Encodes runs as a compressed counts string.

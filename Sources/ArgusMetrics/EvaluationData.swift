@@ -262,15 +262,20 @@ extension EvaluationData {
     /// What is wrong with a result's mask for `image`: RLE of another size, or (where masks are
     /// measured) a polygon point far outside the image.
     static func problem(of shape: Segmentation?, height: Int, width: Int, decoding: Bool) -> String? {
-        if let given = shape?.rleDimensions, given != (height, width), height > 0 {
-            return "the mask is \(given.height)×\(given.width) (height × width) but the image is \(height)×\(width)"
-        }
+        if let size = sizeProblem(shape?.rleDimensions, height: height, width: width) { return size }
         if decoding, case .polygons(let rings)? = shape,
             let point = MaskOperations.farPoint(rings, width: Double(width), height: Double(height))
         {
             return "polygon point (\(point.0), \(point.1)) lies far outside the \(width)×\(height) image"
         }
         return nil
+    }
+
+    /// What is wrong with an RLE of size `given` for an image of `height` × `width`.
+    @inline(__always)
+    static func sizeProblem(_ given: (height: Int, width: Int)?, height: Int, width: Int) -> String? {
+        guard let given, given != (height, width), height > 0 else { return nil }
+        return "the mask is \(given.height)×\(given.width) (height × width) but the image is \(height)×\(width)"
     }
 
     /// The results' image slots and, where masks are measured, on every core: the first mask problem
@@ -291,27 +296,40 @@ extension EvaluationData {
         var slots = [Int32](repeating: 0, count: imageIDs.count)
         let blocks = (imageIDs.count + 4095) / 4096
         var problems = [(index: Int, message: String)?](repeating: nil, count: blocks)
-        slots.withUnsafeMutableBufferPointer { slotBuffer in
-            measures.withUnsafeMutableBufferPointer { buffer in
-                problems.withUnsafeMutableBufferPointer { problemBuffer in
-                    let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
-                    let measured = UnsafeMutableBufferPointerBox(buffer)
-                    let found = UnsafeMutableBufferPointerBox(problemBuffer)
-                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                        for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
-                            // -1: an image the ground truth does not have (an error, told in order).
-                            guard let slot = imageIndex[imageIDs[i]] else {
-                                slotsOut.buffer[i] = -1
-                                continue
-                            }
-                            slotsOut.buffer[i] = slot
-                            let shape = Int(shapeIndex[i])
-                            guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
-                            let (height, width) = sizes[Int(slot)]
-                            if let problem = problem(of: shapes[shape], height: height, width: width, decoding: true) {
-                                found.buffer[block] = (i, problem)
-                            } else if unmeasured && footprints[shape] == nil {
-                                measured.buffer[i] = Measure(decoding: shapes[shape], height: height, width: width)
+        // The shapes are read in place: a compressed RLE's size is checked without copying its
+        // counts' reference (each copy a retain and a release of a string no other core holds).
+        shapes.withUnsafeBufferPointer { shapeBuffer in
+            slots.withUnsafeMutableBufferPointer { slotBuffer in
+                measures.withUnsafeMutableBufferPointer { buffer in
+                    problems.withUnsafeMutableBufferPointer { problemBuffer in
+                        let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
+                        let measured = UnsafeMutableBufferPointerBox(buffer)
+                        let found = UnsafeMutableBufferPointerBox(problemBuffer)
+                        let shapes = UnsafeMutableBufferPointerBox(UnsafeMutableBufferPointer(mutating: shapeBuffer))
+                        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                            for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
+                                // -1: an image the ground truth does not have (an error, told in order).
+                                guard let slot = imageIndex[imageIDs[i]] else {
+                                    slotsOut.buffer[i] = -1
+                                    continue
+                                }
+                                slotsOut.buffer[i] = slot
+                                let shape = Int(shapeIndex[i])
+                                guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
+                                let (height, width) = sizes[Int(slot)]
+                                let problem: String?
+                                if case .compressedRLE(_, let h, let w) = shapes.buffer[shape] {
+                                    problem = sizeProblem((h, w), height: height, width: width)
+                                } else {
+                                    problem = Self.problem(
+                                        of: shapes.buffer[shape], height: height, width: width, decoding: true)
+                                }
+                                if let problem {
+                                    found.buffer[block] = (i, problem)
+                                } else if unmeasured && footprints[shape] == nil {
+                                    measured.buffer[i] = Measure(
+                                        decoding: shapes.buffer[shape], height: height, width: width)
+                                }
                             }
                         }
                     }

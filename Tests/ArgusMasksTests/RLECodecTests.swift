@@ -54,6 +54,55 @@ import Testing
         #expect(RLECodec.footprint("o", height: 1, width: 1) == nil)
     }
 
+    /// Random runs (empty runs, runs that cross columns, a first run of ones ending before the first
+    /// pixel): the walk over the string tells what decoding and `MaskOperations.boundingBox` tell.
+    @Test func footprintAgreesWithDecodedRuns() {
+        var random = SplitMix64(seed: 5)
+        for round in 0..<3000 {
+            let height = 1 + random.index(below: round % 3 == 0 ? 3 : 40)
+            let width = 1 + random.index(below: 40)
+            var counts: [UInt32] = []
+            var left = height * width
+            while left > 0 {
+                let pick = random.index(below: 10)
+                let run =
+                    pick == 0
+                    ? 0 : min(left, pick < 8 ? random.index(below: height + 1) : random.index(below: left + 1))
+                counts.append(UInt32(run))
+                left -= run
+                if counts.count > 4 * width && random.index(below: 4) == 0 { break }
+            }
+            let text = RLECodec.encode(counts)
+            let mask = RunLengthMask(height: height, width: width, counts: counts)
+            let walked = RLECodec.footprint(text, height: height, width: width)
+            #expect(RLECodec.decode(text) == counts, "round \(round)")
+            #expect(walked?.pixels == counts.reduce(0) { $0 + Int($1) }, "round \(round)")
+            #expect(walked?.footprint.area == mask.area, "round \(round)")
+            let box = MaskOperations.boundingBox(mask)
+            let found = walked?.footprint.box
+            #expect(
+                found.map { [$0.minX, $0.minY, $0.width, $0.height] } == [box.0, box.1, box.2, box.3], "round \(round)")
+        }
+    }
+
+    /// Bytes at random: the walk fails exactly where decoding fails.
+    @Test func footprintFailsWhereDecodingFails() {
+        var random = SplitMix64(seed: 9)
+        for _ in 0..<3000 {
+            let bytes = (0..<random.index(below: 20)).map { _ in UInt8(40 + random.index(below: 80)) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let decoded = RLECodec.decode(text)
+            for height in [0, 1, 7] {
+                let walked = RLECodec.footprint(text, height: height, width: 3)
+                #expect((walked == nil) == (decoded == nil), "\(bytes) at height \(height)")
+                #expect(walked == nil || walked?.pixels == decoded?.reduce(0) { $0 + Int($1) })
+            }
+        }
+        // Thirteen groups reach past 64 bits.
+        #expect(RLECodec.decode(String(repeating: "P", count: 12) + "0") == nil)
+        #expect(RLECodec.footprint(String(repeating: "P", count: 12) + "0", height: 1, width: 1) == nil)
+    }
+
     @Test func contoursOfTwoRegions() {
         // 10×10 with a 4×4 square and a single pixel.
         var pixels = [Bool](repeating: false, count: 100)

@@ -138,15 +138,19 @@ struct Matcher {
         areas.removeAll(keepingCapacity: true)
         for d in detections { areas.append(groups.areas[d]) }
         ious.removeAll(keepingCapacity: true)
-        if !detections.isEmpty && !truth.isEmpty {
-            for detection in detections {
-                if let masks, type == .segm {
+        if !detections.isEmpty && !truth.isEmpty, let masks, type == .segm {
+            // Read in place: a closure over `data` would retain its arrays for each detection, on
+            // every core at once.
+            data.groundTruth.isCrowd.withUnsafeBufferPointer { isCrowd in
+                for detection in detections {
                     // An IoU below the lowest threshold matches nothing.
                     masks.appendIoUs(
-                        detection: groups.detectionItems[detection], groundTruths: truth,
-                        crowd: { data.groundTruth.isCrowd[$0] }, minimum: minimumIoU, to: &ious)
-                    continue
+                        detection: groups.detectionItems[detection], groundTruths: truth, crowd: { isCrowd[$0] },
+                        minimum: minimumIoU, to: &ious)
                 }
+            }
+        } else if !detections.isEmpty && !truth.isEmpty {
+            for detection in detections {
                 for g in truth {
                     ious.append(
                         MaskOperations.iou(
