@@ -213,6 +213,29 @@ import Testing
             #expect(root["n"]?.isNull == true)
         }
     }
+
+    @Test func writerSpellsIntegersAsSwiftDoes() {
+        var values = [0, 1, -1, 9, 10, -10, 99, 100, 12345, Int.max, Int.min, Int.min + 1]
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<2000 { values.append(Int(bitPattern: UInt(random.next() >> random.index(below: 64)))) }
+        var writer = JSONWriter()
+        writer.integers(values)
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self) == "[" + values.map(String.init).joined(separator: ",") + "]")
+    }
+
+    @Test func writerEscapesOnlyWhatNeedsIt() {
+        let texts = [
+            "", "plain", "é ü 猫", "a\"b", "tab\tend", "\u{1f}", "long " + String(repeating: "x", count: 100) + "\\",
+        ]
+        var writer = JSONWriter()
+        writer.strings(texts)
+        let expected = [
+            "\"\"", "\"plain\"", "\"é ü 猫\"", "\"a\\\"b\"", "\"tab\\tend\"", "\"\\u001f\"",
+            "\"long " + String(repeating: "x", count: 100) + "\\\\\"",
+        ]
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[" + expected.joined(separator: ",") + "]")
+    }
 }
 
 @Suite struct LineStreamTests {

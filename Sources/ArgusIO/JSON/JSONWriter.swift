@@ -80,7 +80,9 @@ public struct JSONWriter {
     public mutating func number(_ value: Double) {
         separator()
         if value.isFinite {
-            bytes.append(contentsOf: value.description.utf8)
+            // Swift's shortest round-trip spelling, its bytes copied whole.
+            var spelled = value.description
+            spelled.withUTF8 { bytes.append(contentsOf: $0) }
         } else {
             bytes.append(contentsOf: "null".utf8)
         }
@@ -89,7 +91,22 @@ public struct JSONWriter {
     /// Writes a whole number.
     public mutating func integer(_ value: Int) {
         separator()
-        bytes.append(contentsOf: String(value).utf8)
+        // Digits written in place, last first, as `String(value)` spells them.
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: buffer[end...])
+        }
     }
     /// Writes `true` or `false`.
     public mutating func bool(_ value: Bool) {
@@ -178,9 +195,20 @@ public struct JSONWriter {
 
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most text needs no escape: copied whole.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: text.utf8)
+        // Most text needs no escape: checked in one pass over its bytes, then copied whole.
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            var escapes = false
+            for byte in utf8 {
+                let control = byte < 0x20
+                let quote = byte == UInt8(ascii: "\"")
+                let backslash = byte == UInt8(ascii: "\\")
+                escapes = escapes || control || quote || backslash
+            }
+            if !escapes { bytes.append(contentsOf: utf8) }
+            return !escapes
+        }
+        if plain {
             bytes.append(UInt8(ascii: "\""))
             return
         }

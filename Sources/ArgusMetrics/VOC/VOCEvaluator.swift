@@ -1,5 +1,6 @@
 import ArgusCore
 import ArgusMasks
+import Dispatch
 
 /// VOC-style evaluation as the AutoML service computes it (docs/metrics.md): one IoU threshold, greedy
 /// matching by score, all-point (or 11-point) interpolated AP per class.
@@ -116,72 +117,135 @@ public enum VOCEvaluator {
     ) -> Result {
         let K = data.categoryIDs.count
         let masks = segm ? (given ?? MaskCache(data)) : nil
-        // Ground truth by (category, image), file order.
-        var truthByCell: [Int: [Int]] = [:]
+        // Ground truth and detections by category, file order.
+        var truthByCategory = [[Int]](repeating: [], count: K)
         var truthCount = [Int](repeating: 0, count: K)
         for g in 0..<data.groundTruth.count {
-            let key = Int(data.groundTruth.category[g]) * data.images.count + Int(data.groundTruth.image[g])
-            truthByCell[key, default: []].append(g)
-            if !data.groundTruth.isCrowd[g] { truthCount[Int(data.groundTruth.category[g])] += 1 }
+            let k = Int(data.groundTruth.category[g])
+            truthByCategory[k].append(g)
+            if !data.groundTruth.isCrowd[g] { truthCount[k] += 1 }
         }
-        // Detections by category, sorted by score (stable: file order among equals).
         var detectionsByCategory = [[Int]](repeating: [], count: K)
         for d in 0..<data.detections.count { detectionsByCategory[Int(data.detections.category[d])].append(d) }
-        var matches: [Match] = []
-        var taken = Set<Int>()
+        // Categories share no ground truth: each is matched on a core of its own, into its place in
+        // category order (known from its number of detections).
+        var offsets = [0]
+        for list in detectionsByCategory { offsets.append(offsets[offsets.count - 1] + list.count) }
+        let n = offsets[K]
+        let truthLists = truthByCategory
+        let detectionLists = detectionsByCategory
+        let starts = offsets
+        var taken = [Bool](repeating: false, count: data.groundTruth.count)
         var records: [Record] = []
-        var values: [Double] = []
-        for k in 0..<K {
-            var order = detectionsByCategory[k]
-            let scores = data.detections.scores
-            order.sort { scores[$0] > scores[$1] }
-            for d in order {
-                let cell = k * data.images.count + Int(data.detections.image[d])
-                var best: Int?
-                var bestIoU = -1.0
-                let truths = truthByCell[cell] ?? []
-                values.removeAll(keepingCapacity: true)
-                if let masks {
-                    masks.appendIoUs(
-                        detection: d, groundTruths: truths, crowd: { data.groundTruth.isCrowd[$0] }, to: &values)
-                }
-                for (index, g) in truths.enumerated() {
-                    let crowd = data.groundTruth.isCrowd[g]
-                    let iou: Double
-                    if masks != nil {
-                        iou = values[index]
-                    } else if pixelInclusive {
-                        iou = inclusiveIoU(data.detections.box(d), data.groundTruth.box(g), crowd: crowd)
-                    } else {
-                        iou = MaskOperations.iou(
-                            detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd)
-                    }
-                    // The highest IoU; among equals the first in file order.
-                    if iou > bestIoU {
-                        bestIoU = iou
-                        best = g
+        let matches = [Match](unsafeUninitializedCapacity: n) { matchBuffer, matchCount in
+            records = [Record](unsafeUninitializedCapacity: n) { recordBuffer, recordCount in
+                taken.withUnsafeMutableBufferPointer { takenBuffer in
+                    let out = CategoryOutput(
+                        matches: UnsafeMutableBufferPointerBox(matchBuffer),
+                        records: UnsafeMutableBufferPointerBox(recordBuffer),
+                        taken: UnsafeMutableBufferPointerBox(takenBuffer))
+                    DispatchQueue.concurrentPerform(iterations: K) { k in
+                        matchCategory(
+                            k, data: data, truths: truthLists[k], detections: detectionLists[k], at: starts[k],
+                            iouThreshold: iouThreshold, pixelInclusive: pixelInclusive, masks: masks,
+                            into: out)
                     }
                 }
-                var outcome = Outcome.falsePositive
-                if let g = best, bestIoU >= iouThreshold {
-                    if data.groundTruth.isCrowd[g] {
-                        outcome = .ignored
-                    } else if taken.insert(g).inserted {
-                        outcome = .truePositive
-                    }
-                }
-                matches.append(Match(detection: d, outcome: outcome, groundTruth: best, iou: max(0, bestIoU)))
-                records.append(
-                    Record(category: Int32(k), score: scores[d], order: data.detections.ids[d], outcome: outcome))
+                recordCount = n
             }
+            matchCount = n
         }
         let classes = classResults(
             names: data.categoryNames, truthCounts: truthCount, records: records, interpolation: interpolation)
-        let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken.contains($0) }
+        let missed = (0..<data.groundTruth.count).filter { !data.groundTruth.isCrowd[$0] && !taken[$0] }
         return Result(
             iouThreshold: iouThreshold, interpolation: interpolation, classes: classes, matches: matches,
             missed: missed,
             records: records, truthCounts: truthCount)
+    }
+
+    /// Where the categories' matching goes: each writes its own range of `matches` and `records`,
+    /// and the flags of its own ground truth in `taken`.
+    struct CategoryOutput: Sendable {
+        let matches: UnsafeMutableBufferPointerBox<Match>
+        let records: UnsafeMutableBufferPointerBox<Record>
+        let taken: UnsafeMutableBufferPointerBox<Bool>
+    }
+
+    /// Category `k`'s greedy matching: its detections by score (stable: file order among equals),
+    /// each to the ground truth of its image with the highest IoU (the first in file order among
+    /// equals), written from `offset` on.
+    static func matchCategory(
+        _ k: Int, data: EvaluationData, truths: [Int], detections: [Int], at offset: Int, iouThreshold: Double,
+        pixelInclusive: Bool, masks: MaskCache?, into out: CategoryOutput
+    ) {
+        // The category's ground truth by image, file order within each.
+        let images = data.images.count
+        var start = [Int](repeating: 0, count: images + 1)
+        for g in truths { start[Int(data.groundTruth.image[g]) + 1] += 1 }
+        for i in 0..<images { start[i + 1] += start[i] }
+        var items = [Int](repeating: 0, count: truths.count)
+        var fill = start
+        for g in truths {
+            let image = Int(data.groundTruth.image[g])
+            items[fill[image]] = g
+            fill[image] += 1
+        }
+        var order = detections
+        let scores = data.detections.scores
+        order.sort { scores[$0] > scores[$1] }
+        // Read in place: a closure over the array would retain it for each detection, on every core.
+        data.groundTruth.isCrowd.withUnsafeBufferPointer { isCrowd in
+            var values: [Double] = []
+            for (position, d) in order.enumerated() {
+                let image = Int(data.detections.image[d])
+                let (best, bestIoU) = bestOverlap(
+                    d, among: items[start[image]..<start[image + 1]], data: data, isCrowd: isCrowd,
+                    pixelInclusive: pixelInclusive, masks: masks, values: &values)
+                var outcome = Outcome.falsePositive
+                if let g = best, bestIoU >= iouThreshold {
+                    if isCrowd[g] {
+                        outcome = .ignored
+                    } else if !out.taken.buffer[g] {
+                        out.taken.buffer[g] = true
+                        outcome = .truePositive
+                    }
+                }
+                (out.matches.buffer.baseAddress! + offset + position).initialize(
+                    to: Match(detection: d, outcome: outcome, groundTruth: best, iou: max(0, bestIoU)))
+                (out.records.buffer.baseAddress! + offset + position).initialize(
+                    to: Record(category: Int32(k), score: scores[d], order: data.detections.ids[d], outcome: outcome))
+            }
+        }
+    }
+
+    /// The ground truth among `truths` that detection `d` overlaps most, and the IoU (-1 without
+    /// any); among equal IoUs the first in file order.
+    @inline(__always)
+    static func bestOverlap(
+        _ d: Int, among truths: ArraySlice<Int>, data: EvaluationData, isCrowd: UnsafeBufferPointer<Bool>,
+        pixelInclusive: Bool, masks: MaskCache?, values: inout [Double]
+    ) -> (Int?, Double) {
+        var best: Int?
+        var bestIoU = -1.0
+        values.removeAll(keepingCapacity: true)
+        masks?.appendIoUs(detection: d, groundTruths: truths, crowd: { isCrowd[$0] }, to: &values)
+        for (index, g) in truths.enumerated() {
+            let iou: Double
+            if masks != nil {
+                iou = values[index]
+            } else if pixelInclusive {
+                iou = inclusiveIoU(data.detections.box(d), data.groundTruth.box(g), crowd: isCrowd[g])
+            } else {
+                iou = MaskOperations.iou(
+                    detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: isCrowd[g])
+            }
+            if iou > bestIoU {
+                bestIoU = iou
+                best = g
+            }
+        }
+        return (best, bestIoU)
     }
 
     /// Per-class results from every detection's outcome (also how shards are merged): each class's
@@ -191,32 +255,47 @@ public enum VOCEvaluator {
     ) -> [ClassResult] {
         var byClass = [[Record]](repeating: [], count: names.count)
         for record in records { byClass[Int(record.category)].append(record) }
-        return names.indices.map { k in
-            let list = byClass[k].sorted { $0.score > $1.score || ($0.score == $1.score && $0.order < $1.order) }
-            var tp = 0
-            var fp = 0
-            var curve: [(score: Double, precision: Double, recall: Double)] = []
-            for record in list {
-                switch record.outcome {
-                case .truePositive: tp += 1
-                case .falsePositive: fp += 1
-                case .ignored: continue
-                }
-                let recall = truthCounts[k] > 0 ? Double(tp) / Double(truthCounts[k]) : 0
-                curve.append((record.score, Double(tp) / Double(tp + fp), recall))
+        // Each class on a core of its own.
+        let lists = byClass
+        var results = [ClassResult?](repeating: nil, count: names.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: names.count) { k in
+                out.buffer[k] = classResult(
+                    name: names[k], truthCount: truthCounts[k], records: lists[k], interpolation: interpolation)
             }
-            var result = ClassResult(
-                name: names[k], groundTruthCount: truthCounts[k], detectionCount: tp + fp,
-                averagePrecision: nil, precision: nil, recall: nil, curve: curve)
-            if truthCounts[k] > 0 {
-                result.recall = Double(tp) / Double(truthCounts[k])
-                result.averagePrecision =
-                    tp + fp > 0
-                    ? averagePrecision(curve.map { ($0.precision, $0.recall) }, interpolation: interpolation) : 0
-            }
-            if tp + fp > 0 { result.precision = Double(tp) / Double(tp + fp) }
-            return result
         }
+        return results.map { $0! }
+    }
+
+    /// One class's results from its detections' outcomes, in any order.
+    static func classResult(name: String, truthCount: Int, records: [Record], interpolation: Interpolation)
+        -> ClassResult
+    {
+        let list = records.sorted { $0.score > $1.score || ($0.score == $1.score && $0.order < $1.order) }
+        var tp = 0
+        var fp = 0
+        var curve: [(score: Double, precision: Double, recall: Double)] = []
+        for record in list {
+            switch record.outcome {
+            case .truePositive: tp += 1
+            case .falsePositive: fp += 1
+            case .ignored: continue
+            }
+            let recall = truthCount > 0 ? Double(tp) / Double(truthCount) : 0
+            curve.append((record.score, Double(tp) / Double(tp + fp), recall))
+        }
+        var result = ClassResult(
+            name: name, groundTruthCount: truthCount, detectionCount: tp + fp, averagePrecision: nil, precision: nil,
+            recall: nil, curve: curve)
+        if truthCount > 0 {
+            result.recall = Double(tp) / Double(truthCount)
+            result.averagePrecision =
+                tp + fp > 0
+                ? averagePrecision(curve.map { ($0.precision, $0.recall) }, interpolation: interpolation) : 0
+        }
+        if tp + fp > 0 { result.precision = Double(tp) / Double(tp + fp) }
+        return result
     }
 
     /// IoU of `[x, y, w, h]` boxes whose corners are inclusive pixel indices (VOC devkit).
