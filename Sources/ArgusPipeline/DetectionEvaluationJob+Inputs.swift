@@ -75,7 +75,8 @@ extension DetectionEvaluationJob {
             let read = try early?.results(usable: truth.dataset.stringImageIDs.isEmpty)
             let (results, problems) =
                 try read
-                ?? COCOReader.readResults(predictionsPath, keep: keep, imageIDs: truth.dataset.stringImageIDs)
+                ?? COCOReader.readResults(
+                    predictionsPath, keep: keep, imageIDs: truth.dataset.stringImageIDs, checked: resultsChecked)
             diagnostics.append(contentsOf: problems)
             guard !problems.hasErrors else {
                 throw DataError(

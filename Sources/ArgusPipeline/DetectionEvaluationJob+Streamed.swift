@@ -24,6 +24,7 @@ extension DetectionEvaluationJob {
                 var job = self
                 job.passes = 1
                 job.shard = (pass, passes)
+                job.resultsChecked = pass > 0
                 // Match records go to the output as each pass ends, so that memory holds one pass.
                 var (state, problems) = try job.runState { voc, errors, data in
                     try appendMatchRecords(voc, errors: errors, data: data, to: &matches)

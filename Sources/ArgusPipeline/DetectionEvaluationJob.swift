@@ -107,6 +107,9 @@ public struct DetectionEvaluationJob: Sendable {
     /// images, and merge the passes' states (the same metrics). The merged per-detection state
     /// still grows with the number of detections.
     public var passes = 1
+    /// The results file was read whole without a problem (by an earlier pass): this pass may pass
+    /// over other images' results unread.
+    var resultsChecked = false
 
     /// Reads the inputs and evaluates them in memory (`passes` apply to `evaluate(into:overwrite:)`,
     /// which streams).

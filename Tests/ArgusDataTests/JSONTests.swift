@@ -164,10 +164,13 @@ import Testing
         let object = Fixtures.write(
             #"{"annotations": ["# + items.joined(separator: ",\n") + "]}", folder, "object.json")
         let size = FileSize.of(list)
-        for keep in [nil, { @Sendable (id: Int) in id % 2 == 0 }] {
+        // Passed over by image id where the file was checked before: the same detections.
+        let even: @Sendable (Int) -> Bool = { $0 % 2 == 0 }
+        let settings: [((@Sendable (Int) -> Bool)?, Bool)] = [(nil, false), (nil, true), (even, false), (even, true)]
+        for (keep, checked) in settings {
             let kept = items.indices.filter { keep?($0 % 37) ?? true }
             let sliced = COCOReader.resultsReadConcurrently(
-                list, keep: keep, imageIDs: [:], fileSize: size, chunkBytes: 300)
+                list, keep: keep, imageIDs: [:], checked: checked, fileSize: size, chunkBytes: 300)
             let (ordered, diagnostics) = try COCOReader.readResults(object, keep: keep)
             #expect(!diagnostics.hasErrors && sliced == ordered)
             #expect(sliced?.count == kept.count)

@@ -7,7 +7,7 @@ extension COCOReader {
     /// its diagnostics, with lines), a list that cannot be cut by guess, or a single core.
     /// - Parameter chunkBytes: how much of the list a slice holds.
     static func resultsReadConcurrently(
-        _ path: String, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int], fileSize: Int,
+        _ path: String, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int], checked: Bool, fileSize: Int,
         chunkBytes: Int = 4 << 20
     ) -> DetectionResults? {
         let lanes = min(4, JSONArrayChunks.processorCount)
@@ -16,7 +16,7 @@ extension COCOReader {
         do {
             try JSONArrayChunks(file: path, chunkBytes: chunkBytes).forEachSliceConcurrently(
                 lanes: lanes,
-                parse: { root, _ in resultsSlice(root, keep: keep, imageIDs: imageIDs) },
+                parse: { root, _ in resultsSlice(root, keep: keep, imageIDs: imageIDs, checked: checked) },
                 merge: { part, slice in
                     if slice.firstIndex == 0 {
                         results.firstResultHasBox = part.firstResultHasBox
@@ -33,9 +33,10 @@ extension COCOReader {
     }
 
     /// One slice's detections, positions counted from the slice's start; nil at the first element
-    /// with a problem.
+    /// with a problem. With `checked`, results `keep` leaves out are passed over after their image
+    /// id (but the first, which tells whether results have boxes).
     private static func resultsSlice(
-        _ root: JSONValue, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int]
+        _ root: JSONValue, keep: (@Sendable (Int) -> Bool)?, imageIDs: [String: Int], checked: Bool
     ) -> DetectionResults? {
         var part = DetectionResults()
         part.reserveCapacity(root.count)
@@ -43,6 +44,7 @@ extension COCOReader {
         var position = 0
         for element in root.elements {
             defer { position += 1 }
+            if checked, position > 0, let keep, leftOut(element, keep: keep, imageIDs: imageIDs) { continue }
             let parsed = parseAnnotation(element, requireScore: true, imageIDs: imageIDs, problems: &problems)
             guard let parsed, problems.isEmpty, let score = parsed.score,
                 addResult(parsed, score: score, at: position, keep: keep, to: &part) == nil

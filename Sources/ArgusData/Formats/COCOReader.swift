@@ -274,8 +274,10 @@ public enum COCOReader {
     ///   file too large to hold); kept detections remember their positions in the file.
     /// - Parameter imageIDs: the ground truth's string image ids and their numbers
     ///   (`Dataset.stringImageIDs`), for results that name images by string ids.
+    /// - Parameter checked: the file was read whole before without a problem (an earlier pass):
+    ///   results of the images `keep` leaves out are passed over after their image id.
     public static func readResults(
-        _ path: String, keep: (@Sendable (Int) -> Bool)? = nil, imageIDs: [String: Int] = [:]
+        _ path: String, keep: (@Sendable (Int) -> Bool)? = nil, imageIDs: [String: Int] = [:], checked: Bool = false
     ) throws(DataError) -> (
         DetectionResults, Diagnostics
     ) {
@@ -314,7 +316,9 @@ public enum COCOReader {
             throw DataError(.unreadable, file, "\(error)")
         }
         if isList {
-            if let read = resultsReadConcurrently(path, keep: keep, imageIDs: imageIDs, fileSize: fileSize) {
+            if let read = resultsReadConcurrently(
+                path, keep: keep, imageIDs: imageIDs, checked: checked, fileSize: fileSize)
+            {
                 return (read, diagnostics)
             }
             do {
@@ -495,6 +499,17 @@ public enum COCOReader {
 
     /// The fields of one COCO annotation or result; problems are (field, message) pairs.
     /// - Parameter imageIDs: the numbers of string image ids (empty when the ids are numbers).
+    /// Whether `keep` leaves out the result `value`, told by its image id alone (the last one, as
+    /// `parseAnnotation` reads it); false where that id is not a number or a known string id.
+    static func leftOut(_ value: JSONValue, keep: (Int) -> Bool, imageIDs: [String: Int]) -> Bool {
+        guard value.kind == .object else { return false }
+        var imageID: Int?
+        for (key, member) in value.rawMembers where key.count == 8 && key.matches("image_id") {
+            imageID = member.int ?? member.string.flatMap { imageIDs[$0] }
+        }
+        return imageID.map { !keep($0) } ?? false
+    }
+
     static func parseAnnotation(
         _ value: JSONValue, requireScore: Bool, imageIDs: [String: Int] = [:], problems: inout [(String, String)]
     ) -> ParsedAnnotation? {
