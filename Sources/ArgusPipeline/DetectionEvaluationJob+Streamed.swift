@@ -84,12 +84,15 @@ extension DetectionEvaluationJob {
         types.forEach { tideCounts[$0] = 0 }
         var fixedAPs = [TIDEBreakdown.ErrorType: [Double]]()
         var baseAPs: [Double] = []
-        var accumulator =
+        // COCO is accumulated category by category on a thread of its own, beside this loop.
+        let coco =
             spill.cocoShape == nil
             ? nil
-            : COCOAccumulator(
-                categoryIDs: state.categoryIDs, categoryNames: names,
-                parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox))
+            : SpilledCOCO(
+                COCOAccumulator(
+                    categoryIDs: state.categoryIDs, categoryNames: names,
+                    parameters: COCOParameters(iouType: task == .imageInstanceSegmentation ? .segm : .bbox)),
+                spill: spill)
         // curves.json, written as `curvesJSON` would write it, a class at a time.
         let curves = try StreamingFile(path: curvesPath)
         var curvesWriter = DetectionCurvesWriter(hasCurves: state.vocTruthCounts != nil) { (bytes) throws(DataError) in
@@ -157,9 +160,6 @@ extension DetectionEvaluationJob {
                     }
                 }
             }
-            if accumulator != nil, let matches = spill.cocoMatches(category: k) {
-                accumulator!.add(category: k, matches: matches)
-            }
         }
         try curvesWriter.finish(
             confusionSweep: state.confusionSweep.isEmpty
@@ -205,9 +205,39 @@ extension DetectionEvaluationJob {
         let data = EvaluationData(
             images: [], categoryIDs: state.categoryIDs, categoryNames: names, groundTruth: .init(), detections: .init())
         return Outcome(
-            data: data, voc: voc, coco: accumulator?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
+            data: data, voc: voc, coco: coco?.evaluation(), confusion: confusion, imageLevel: level, tide: tide,
             skippedDetections: state.skippedDetections, diagnostics: Diagnostics(),
             counts: .init(
                 images: state.imageIDs.count, groundTruth: state.groundTruthCount, detections: state.detectionCount))
+    }
+}
+
+/// A streamed evaluation's COCO accumulation, a category at a time from the spill's COCO files,
+/// on a thread of its own (the VOC and TIDE loop reads the other files): two categories in memory.
+private final class SpilledCOCO: @unchecked Sendable {
+    private var accumulator: COCOAccumulator
+    private let spill: CategorySpill
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts accumulating every category of `spill` into `accumulator`.
+    init(_ accumulator: COCOAccumulator, spill: CategorySpill) {
+        self.accumulator = accumulator
+        self.spill = spill
+        // The thread holds this object, and so the spill's files, until it ends.
+        Thread { [self] in
+            for k in 0..<self.spill.categories {
+                if let matches = self.spill.cocoMatches(category: k) {
+                    self.accumulator.add(category: k, matches: matches)
+                }
+            }
+            self.done.signal()
+        }.start()
+    }
+
+    /// The evaluation of every category, once all are accumulated.
+    func evaluation() -> COCOEvaluation {
+        done.wait()
+        done.signal()
+        return accumulator.evaluation()
     }
 }

@@ -38,8 +38,8 @@ public struct COCOMatchTable: Sendable {
 
     /// Adds an entry; `flags` holds A × T × D bytes, `groundTruthCounts` A values.
     public mutating func append(
-        imageID: Int, category: Int, scores entryScores: some Collection<Double>,
-        flags entryFlags: some Collection<UInt8>, groundTruthCounts counts: some Collection<Int>
+        imageID: Int, category: Int, scores entryScores: [Double], flags entryFlags: [UInt8],
+        groundTruthCounts counts: [Int]
     ) {
         precondition(
             counts.count == areaRanges && entryFlags.count == areaRanges * iouThresholds * entryScores.count,
