@@ -17,14 +17,17 @@ extension DetectionEvaluationJob {
         var notes: [String]
     }
 
-    /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
-    func prepare() throws -> Prepared {
-        let segm = task == .imageInstanceSegmentation
-        // COCO results are read on another core while the ground truth is told and read (`EarlyResults`).
-        let early = EarlyResults.start(self)
+    /// The ground truth as read and placed in pixels, with the reader's diagnostics.
+    struct Truth {
+        var loaded: LoadedDataset
+        var data: EvaluationData
+        var diagnostics: Diagnostics
+    }
+
+    /// Reads the ground truth (or takes it from `truthCache`, where an earlier pass read it).
+    func readTruth(segm: Bool, options: ReadOptions) throws -> Truth {
+        if let cached = truthCache?.truth { return cached }
         var diagnostics = Diagnostics()
-        var options = readOptions
-        options.task = task
         var truthFormat = groundTruthFormat
         if truthFormat == nil {
             let decision = try DatasetReader.explainFormat(groundTruthPath)
@@ -48,8 +51,24 @@ extension DetectionEvaluationJob {
                 .invalidData, SourceLocation(file: groundTruthPath), "image sizes are needed",
                 diagnostics: conversion.items)
         }
-        var data: EvaluationData
+        let data: EvaluationData
         do { (data, _) = try EvaluationData.groundTruth(truth.dataset, segm: segm) } catch { throw failure(error) }
+        let read = Truth(loaded: truth, data: data, diagnostics: diagnostics)
+        truthCache?.truth = read
+        return read
+    }
+
+    /// Reads the inputs into one evaluation's data (restricted to the shard, if any).
+    func prepare() throws -> Prepared {
+        let segm = task == .imageInstanceSegmentation
+        // COCO results are read on another core while the ground truth is told and read (`EarlyResults`).
+        let early = EarlyResults.start(self)
+        var options = readOptions
+        options.task = task
+        let read = try readTruth(segm: segm, options: options)
+        let truth = read.loaded
+        var data = read.data
+        var diagnostics = read.diagnostics
 
         var predictionsFormat: DataFormat
         if let given = self.predictionsFormat {
@@ -193,4 +212,10 @@ final class EarlyResults: @unchecked Sendable {
         guard usable, let outcome else { return nil }
         return try outcome.get()
     }
+}
+
+/// The ground truth of a streamed evaluation, read by its first pass for every pass (the passes
+/// run one after another on one thread).
+final class TruthCache: @unchecked Sendable {
+    var truth: DetectionEvaluationJob.Truth?
 }

@@ -20,11 +20,13 @@ extension DetectionEvaluationJob {
             var spill: CategorySpill?
             var images: [(id: Int, entry: ImageEntry)] = []
             var notes: [String] = []
+            let truthCache = TruthCache()
             for pass in 0..<passes {
                 var job = self
                 job.passes = 1
                 job.shard = (pass, passes)
                 job.resultsChecked = pass > 0
+                job.truthCache = truthCache
                 // Match records go to the output as each pass ends, so that memory holds one pass.
                 var (state, problems) = try job.runState { voc, errors, data in
                     try appendMatchRecords(voc, errors: errors, data: data, to: &matches)

@@ -110,6 +110,8 @@ public struct DetectionEvaluationJob: Sendable {
     /// The results file was read whole without a problem (by an earlier pass): this pass may pass
     /// over other images' results unread.
     var resultsChecked = false
+    /// Where passes after the first find the ground truth.
+    var truthCache: TruthCache?
 
     /// Reads the inputs and evaluates them in memory (`passes` apply to `evaluate(into:overwrite:)`,
     /// which streams).
