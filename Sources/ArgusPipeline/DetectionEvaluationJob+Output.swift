@@ -46,7 +46,15 @@ extension DetectionEvaluationJob {
     /// Every file of an evaluation held in memory.
     func writeFiles(_ outcome: Outcome, into partial: String, outputFolder: String) throws {
         try writeSummary(outcome, into: partial, outputFolder: outputFolder)
-        try OutputFile.write(curvesFile(outcome).encoded(), to: ResultsSchema.File.curves.path(in: partial))
+        // curves.json written a label at a time: its millions of points are not gathered first.
+        let curves = try StreamingFile(path: ResultsSchema.File.curves.path(in: partial))
+        do {
+            try curvesFile(outcome).write { (chunk) throws(DataError) in try curves.write(chunk) }
+            try curves.commit()
+        } catch {
+            curves.abort()
+            throw error
+        }
         try writeMatches(outcome, to: ResultsSchema.File.matches.path(in: partial))
         if let matches = outcome.cocoMatches {
             try OutputFile.write(matches.encoded(), to: ResultsSchema.File.cocoMatches.path(in: partial))

@@ -273,34 +273,41 @@ public struct DetectionCurvesWriter {
 extension CurvesFile {
     /// The file's bytes (compact JSON with a final newline).
     public func encoded() -> [UInt8] {
+        let sink = ByteSink()
+        // The sink cannot fail.
+        try? write { (chunk) throws(DataError) in sink.bytes += chunk }
+        return sink.bytes
+    }
+
+    /// Gives the file's bytes to `sink` a piece at a time (a label's curve each), as `encoded()`
+    /// gives them whole: a file of millions of points is not held twice.
+    /// - Throws: what `sink` throws.
+    public func write(to sink: @escaping ([UInt8]) throws(DataError) -> Void) throws(DataError) {
         if let classification {
-            return Self.encode(classification)
+            return try sink(Self.encode(classification))
         }
-        var bytes: [UInt8] = []
-        var writer = DetectionCurvesWriter(hasCurves: detection != nil) { (chunk) throws(DataError) in
-            bytes += chunk
-        }
-        do {
-            if let detection {
-                // Each label's curve encoded on a core of its own, written in order.
-                var encoded = [[UInt8]](repeating: [], count: detection.labels.count)
-                encoded.withUnsafeMutableBufferPointer { buffer in
-                    let out = UnsafeMutableBufferPointerBox(buffer)
-                    DispatchQueue.concurrentPerform(iterations: detection.curves.count) { index in
-                        out.buffer[index] = DetectionCurvesWriter.encode(detection.curves[index])
-                    }
-                }
-                for index in detection.labels.indices {
-                    try writer.add(
-                        label: detection.labels[index], encodedCurve: encoded[index], bestF1: detection.bestF1[index])
-                    encoded[index] = []  // in the file's bytes now
+        var writer = DetectionCurvesWriter(hasCurves: detection != nil, sink: sink)
+        if let detection {
+            // Each label's curve encoded on a core of its own, written in order.
+            var encoded = [[UInt8]](repeating: [], count: detection.labels.count)
+            encoded.withUnsafeMutableBufferPointer { buffer in
+                let out = UnsafeMutableBufferPointerBox(buffer)
+                DispatchQueue.concurrentPerform(iterations: detection.curves.count) { index in
+                    out.buffer[index] = DetectionCurvesWriter.encode(detection.curves[index])
                 }
             }
-            try writer.finish(confusionSweep: detection?.confusionSweep)
-        } catch {
-            // The sink above cannot fail.
+            for index in detection.labels.indices {
+                try writer.add(
+                    label: detection.labels[index], encodedCurve: encoded[index], bestF1: detection.bestF1[index])
+                encoded[index] = []  // written now
+            }
         }
-        return bytes
+        try writer.finish(confusionSweep: detection?.confusionSweep)
+    }
+
+    /// Bytes gathered from a sink (a class, so that an escaping closure can add to them).
+    private final class ByteSink {
+        var bytes: [UInt8] = []
     }
 
     private static func encode(_ curves: ClassificationCurves) -> [UInt8] {
