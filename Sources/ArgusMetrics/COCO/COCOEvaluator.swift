@@ -296,13 +296,33 @@ struct Groups: Sendable {
         groundTruthItems = truth.1
         detectionStart = detections.0
         detectionItems = detections.1
+        // Gathered in blocks on every core.
         let all = data.detections
-        scores = detectionItems.map { all.scores[$0] }
-        areas = detectionItems.map { all.areas[$0] }
-        var boxes = [Double](repeating: 0, count: 4 * detectionItems.count)
-        for (p, i) in detectionItems.enumerated() {
-            for c in 0..<4 { boxes[4 * p + c] = all.boxes[4 * i + c] }
+        let items = detectionItems
+        let n = items.count
+        var scores = [Double](repeating: 0, count: n)
+        var areas = [Double](repeating: 0, count: n)
+        var boxes = [Double](repeating: 0, count: 4 * n)
+        scores.withUnsafeMutableBufferPointer { scoreBuffer in
+            areas.withUnsafeMutableBufferPointer { areaBuffer in
+                boxes.withUnsafeMutableBufferPointer { boxBuffer in
+                    let (scoresOut, areasOut) = (
+                        UnsafeMutableBufferPointerBox(scoreBuffer), UnsafeMutableBufferPointerBox(areaBuffer)
+                    )
+                    let boxesOut = UnsafeMutableBufferPointerBox(boxBuffer)
+                    DispatchQueue.concurrentPerform(iterations: (n + 65535) / 65536) { block in
+                        for p in (block * 65536)..<min(n, (block + 1) * 65536) {
+                            let i = items[p]
+                            scoresOut.buffer[p] = all.scores[i]
+                            areasOut.buffer[p] = all.areas[i]
+                            for c in 0..<4 { boxesOut.buffer[4 * p + c] = all.boxes[4 * i + c] }
+                        }
+                    }
+                }
+            }
         }
+        self.scores = scores
+        self.areas = areas
         self.boxes = boxes
     }
 
