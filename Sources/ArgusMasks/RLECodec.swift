@@ -57,6 +57,18 @@ public enum RLECodec {
         _ bytes: UnsafeBufferPointer<UInt8>, height: Int, width: Int
     ) -> (pixels: Int, footprint: MaskFootprint)? {
         var box = BoxWalk(height: height, width: width)
+        let walked = walkPairs(bytes) { box.add(zeros: $0, ones: $1) }
+        guard walked.well else { return nil }
+        return (box.covered &+ walked.trailing, MaskFootprint(area: walked.area, box: box.box))
+    }
+
+    /// Calls `body` with each run of zeros and the run of ones after it, in order.
+    /// - Returns: whether the string is well formed (as `walk`), the ones added up, and the run of
+    ///   zeros left at the end without ones after it (0 without one).
+    @inline(__always)
+    static func walkPairs(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ zeros: Int, _ ones: Int) -> Void
+    ) -> (well: Bool, area: Int, trailing: Int) {
         var area = 0
         var zeros = 0
         var odd = false
@@ -66,11 +78,10 @@ public enum RLECodec {
                 zeros = run
             } else {
                 area &+= run
-                box.add(zeros: zeros, ones: run)
+                body(zeros, run)
             }
         }
-        guard well else { return nil }
-        return (box.covered &+ (odd ? zeros : 0), MaskFootprint(area: area, box: box.box))
+        return (well, area, odd ? zeros : 0)
     }
 
     /// Calls `body` with each run of a compressed counts string, in order (nothing allocated).

@@ -29,20 +29,9 @@ struct RowWalk {
     static func footprint(_ bytes: UnsafeBufferPointer<UInt8>, height: Int) -> (pixels: Int, footprint: MaskFootprint)?
     {
         var walk = RowWalk(height: height)
-        var area = 0
-        var zeros = 0
-        var odd = false
-        let well = RLECodec.walk(bytes) { run in
-            odd.toggle()
-            if odd {
-                zeros = run
-            } else {
-                area &+= run
-                walk.add(zeros: zeros, ones: run)
-            }
-        }
-        guard well, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
-        return (walk.covered &+ (odd ? zeros : 0), MaskFootprint(area: area, box: walk.box))
+        let walked = RLECodec.walkPairs(bytes) { walk.add(zeros: $0, ones: $1) }
+        guard walked.well, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
+        return (walk.covered &+ walked.trailing, MaskFootprint(area: walked.area, box: walk.box))
     }
 
     /// Adds a run of zeros and the run of ones after it.
