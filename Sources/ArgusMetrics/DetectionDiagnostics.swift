@@ -51,10 +51,11 @@ public struct DetectionConfusionMatrix: Sendable {
         let thresholds = [scoreThreshold] + (sweep ? Self.sweepThresholds(including: scoreThreshold) : [])
         let lowest = thresholds.min() ?? scoreThreshold
         let masks = segm ? (given ?? MaskCache(data)) : nil
-        let truthByImage = ImageLists(data.groundTruth.image, images: data.images.count) { _ in true }
-        let detectionsByImage = ImageLists(data.detections.image, images: data.images.count) {
-            data.detections.scores[$0] >= lowest
-        }
+        let truthByImage = ImageLists(
+            Array(0..<data.groundTruth.count), imageOf: data.groundTruth.image, images: data.images.count)
+        let detectionsByImage = ImageLists(
+            (0..<data.detections.count).filter { data.detections.scores[$0] >= lowest },
+            imageOf: data.detections.image, images: data.images.count)
         @Sendable func ious(_ d: Int, _ truths: [Int], crowd: Bool, _ into: inout [Double]) {
             into.removeAll(keepingCapacity: true)
             if let masks {
@@ -80,7 +81,8 @@ public struct DetectionConfusionMatrix: Sendable {
                 var local = box.buffer[block]
                 for image in stride(from: block, to: data.images.count, by: blocks) {
                     Self.count(
-                        image: image, data: data, truths: truthByImage[image], detections: detectionsByImage[image],
+                        image: image, data: data, truths: Array(truthByImage[image]),
+                        detections: Array(detectionsByImage[image]),
                         K: K, iouThreshold: iouThreshold, thresholds: thresholds, ious: ious, into: &local)
                 }
                 box.buffer[block] = local
@@ -226,28 +228,4 @@ extension VOCEvaluator.ClassResult {
         for i in f1.indices where f1[i] > f1[best] { best = i }
         return (curve[best].score, f1[best], curve[best].precision, curve[best].recall)
     }
-}
-
-/// Objects grouped by image, file order within each (a counting sort into one list).
-struct ImageLists: Sendable {
-    private let start: [Int]
-    private let items: [Int]
-
-    /// The objects `i` (of image `image[i]`) that `keep` keeps, by image.
-    init(_ image: [Int32], images: Int, keep: (Int) -> Bool) {
-        var start = [Int](repeating: 0, count: images + 1)
-        for i in image.indices where keep(i) { start[Int(image[i]) + 1] += 1 }
-        for j in 0..<images { start[j + 1] += start[j] }
-        var items = [Int](repeating: 0, count: start[images])
-        var fill = start
-        for i in image.indices where keep(i) {
-            items[fill[Int(image[i])]] = i
-            fill[Int(image[i])] += 1
-        }
-        self.start = start
-        self.items = items
-    }
-
-    /// Image `image`'s objects, in file order.
-    subscript(image: Int) -> [Int] { Array(items[start[image]..<start[image + 1]]) }
 }

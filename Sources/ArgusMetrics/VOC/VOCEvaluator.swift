@@ -179,18 +179,7 @@ public enum VOCEvaluator {
         _ k: Int, data: EvaluationData, truths: [Int], detections: [Int], at offset: Int, iouThreshold: Double,
         pixelInclusive: Bool, masks: MaskCache?, into out: CategoryOutput
     ) {
-        // The category's ground truth by image, file order within each.
-        let images = data.images.count
-        var start = [Int](repeating: 0, count: images + 1)
-        for g in truths { start[Int(data.groundTruth.image[g]) + 1] += 1 }
-        for i in 0..<images { start[i + 1] += start[i] }
-        var items = [Int](repeating: 0, count: truths.count)
-        var fill = start
-        for g in truths {
-            let image = Int(data.groundTruth.image[g])
-            items[fill[image]] = g
-            fill[image] += 1
-        }
+        let truthByImage = ImageLists(truths, imageOf: data.groundTruth.image, images: data.images.count)
         var order = detections
         let scores = data.detections.scores
         order.sort { scores[$0] > scores[$1] }
@@ -200,7 +189,7 @@ public enum VOCEvaluator {
             for (position, d) in order.enumerated() {
                 let image = Int(data.detections.image[d])
                 let (best, bestIoU) = bestOverlap(
-                    d, among: items[start[image]..<start[image + 1]], data: data, isCrowd: isCrowd,
+                    d, among: truthByImage[image], data: data, isCrowd: isCrowd,
                     pixelInclusive: pixelInclusive, masks: masks, values: &values)
                 var outcome = Outcome.falsePositive
                 if let g = best, bestIoU >= iouThreshold {
