@@ -35,13 +35,17 @@ public struct DetectionResults: Sendable, Hashable {
     /// The number of detections.
     public var count: Int { scores.count }
 
-    /// Reserves room for `n` detections in every column.
-    public mutating func reserveCapacity(_ n: Int) {
+    /// Reserves room for `n` detections in every column, `shapes` of them with a mask, and `positions`
+    /// positions (where only some of a file's detections are kept).
+    public mutating func reserveCapacity(_ n: Int, shapes: Int = 0, positions: Int = 0) {
         imageIDs.reserveCapacity(n)
         categoryIDs.reserveCapacity(n)
         scores.reserveCapacity(n)
         boxes.reserveCapacity(4 * n)
         segmentationIndex.reserveCapacity(n)
+        segmentations.reserveCapacity(shapes)
+        footprints.reserveCapacity(shapes)
+        self.positions.reserveCapacity(positions)
     }
 
     /// Appends one detection.

@@ -20,9 +20,12 @@ extension COCOReader {
                 merge: { part, slice in
                     if slice.firstIndex == 0 {
                         results.firstResultHasBox = part.firstResultHasBox
-                        // Size the columns from the first slice's density.
+                        // Size the columns from the first slice's density and share of masks.
                         let perElement = max(1, slice.bytes / max(1, slice.count))
-                        results.reserveCapacity(Int(Double(fileSize / perElement) * 1.02) + 16)
+                        let scale = Double(fileSize / perElement) * 1.02 / Double(max(1, slice.count))
+                        results.reserveCapacity(
+                            Int(scale * Double(part.count)) + 16, shapes: Int(scale * Double(part.segmentations.count)),
+                            positions: Int(scale * Double(part.positions.count)))
                     }
                     results.append(contentsOf: part, positionOffset: slice.firstIndex)
                 })
