@@ -33,7 +33,7 @@ extension COCOEvaluator {
             computed[kept.count] = m
             let keptScores = kept.map { scores[$0] }
             let n = kept.count
-            let table = rows(kept, outcomes, flagsPerDetection: AT)
+            let table = rows(kept, outcomes, count: scores.count, flagsPerDetection: AT)
             for a in 0..<A where truthCounts[a] > 0 {
                 for t in 0..<T {
                     table.withUnsafeBufferPointer { rows in
@@ -55,8 +55,8 @@ extension COCOEvaluator {
 }
 
 extension COCOEvaluator {
-    /// Every kept detection of `entries`: its score, rank in its image, and flags gathered detection
-    /// by detection (area a, threshold t at [i × A × T + a × T + t]), read in the image tables' order.
+    /// Every kept detection of `entries`: its score, rank in its image, and flags gathered row by
+    /// row (area a, threshold t, detection i at [(a × T + t) × count + i]), in the image tables' order.
     private static func gather(_ matches: COCOMatchTable, entries: [Int], largest: Int, flagsPerDetection AT: Int)
         -> (scores: [Double], ranks: [Int32], outcomes: [UInt8])
     {
@@ -71,27 +71,38 @@ extension COCOEvaluator {
                 for e in entries {
                     let start = matches.starts[e]
                     let D = matches.starts[e + 1] - start
+                    let kept = min(largest, D)
                     let base = AT * start
-                    for d in 0..<min(largest, D) {
-                        scores[i] = matches.scores[start + d]
-                        ranks[i] = Int32(d)
-                        // Bits 0 and 1 only: `PositiveCurve.build` reads whole words of them.
-                        for at in 0..<AT { outcomes[i * AT + at] = flags[base + at * D + d] & 3 }
-                        i += 1
+                    for d in 0..<kept {
+                        scores[i + d] = matches.scores[start + d]
+                        ranks[i + d] = Int32(d)
                     }
+                    // Bits 0 and 1 only: `PositiveCurve.build` reads whole words of them.
+                    for at in 0..<AT {
+                        let from = base + at * D
+                        let to = at * count + i
+                        for d in 0..<kept { outcomes[to + d] = flags[from + d] & 3 }
+                    }
+                    i += kept
                 }
             }
         }
         return (scores, ranks, outcomes)
     }
 
-    /// The `kept` detections' flags, one row per area range and threshold, in `kept`'s order.
-    private static func rows(_ kept: [Int], _ outcomes: [UInt8], flagsPerDetection AT: Int) -> [UInt8] {
+    /// The `kept` detections' flags, one row per area range and threshold, in `kept`'s order;
+    /// `outcomes` holds rows of `count` detections.
+    private static func rows(_ kept: [Int], _ outcomes: [UInt8], count: Int, flagsPerDetection AT: Int) -> [UInt8] {
         let n = kept.count
         return [UInt8](unsafeUninitializedCapacity: AT * n) { rows, filled in
             outcomes.withUnsafeBufferPointer { outcomes in
-                for (p, i) in kept.enumerated() {
-                    for at in 0..<AT { rows[at * n + p] = outcomes[i * AT + at] }
+                kept.withUnsafeBufferPointer { kept in
+                    // Row by row: each reads one row of `outcomes`, small enough to stay in the cache.
+                    for at in 0..<AT {
+                        let row = UnsafeBufferPointer(rebasing: outcomes[(at * count)..<((at + 1) * count)])
+                        let to = at * n
+                        for p in 0..<n { rows[to + p] = row[kept[p]] }
+                    }
                 }
             }
             filled = AT * n
