@@ -89,12 +89,13 @@ public struct ClassificationEvaluationJob: Sendable {
     public func matchRecords(_ outcome: Outcome, outputFolder: String) -> [ClassificationMatchRecord] {
         let metrics = outcome.metrics
         let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
+        let paths = RelativePaths(from: outputFolder)
         return (0..<min(metrics.sampleCount, outcome.images.count)).map { i in
             let truth = metrics.truth[i]
             let predicted = outcome.predicted[i]
             return ClassificationMatchRecord(
                 image: outcome.images[i],
-                path: locator.localPath(outcome.images[i]).map { PathTools.relative($0, from: outputFolder) },
+                path: locator.localPath(outcome.images[i]).map(paths.relative),
                 label: metrics.labels[truth], predicted: metrics.labels[predicted],
                 score: metrics.scores[i * metrics.classCount + predicted],
                 labelScore: metrics.scores[i * metrics.classCount + truth],

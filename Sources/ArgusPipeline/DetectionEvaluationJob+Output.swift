@@ -74,7 +74,7 @@ extension DetectionEvaluationJob {
     /// the URL is not a local file) and its size in pixels (0 where unknown).
     public func imageEntries(_ data: EvaluationData, imageFolder: String, outputFolder: String) -> [ImageEntry] {
         let locator = ImageLocator(baseFolder: imageFolder, dataRoot: readOptions.dataRoot)
-        let folder = PathTools.lexicalAbsolute(outputFolder)
+        let paths = RelativePaths(from: outputFolder)
         // Resolving each path touches the file system: spread over the cores.
         var entries = [ImageEntry](
             repeating: ImageEntry(image: "", path: nil, width: 0, height: 0), count: data.images.count)
@@ -85,7 +85,7 @@ extension DetectionEvaluationJob {
                     let image = data.images[i]
                     box.buffer[i] = ImageEntry(
                         image: image.name,
-                        path: locator.localPath(image.name).map { PathTools.relative($0, fromAbsolute: folder) },
+                        path: locator.localPath(image.name).map(paths.relative),
                         width: image.width, height: image.height)
                 }
             }

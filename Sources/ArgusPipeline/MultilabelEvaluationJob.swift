@@ -78,12 +78,13 @@ public struct MultilabelEvaluationJob: Sendable {
     public func matchRecords(_ outcome: Outcome, outputFolder: String) -> [MultilabelMatchRecord] {
         let metrics = outcome.metrics
         let locator = ImageLocator(baseFolder: outcome.imageFolder, dataRoot: readOptions.dataRoot)
+        let paths = RelativePaths(from: outputFolder)
         let count = metrics.classCount
         return (0..<min(metrics.sampleCount, outcome.images.count)).map { i in
             let row = (i * count)..<((i + 1) * count)
             return MultilabelMatchRecord(
                 image: outcome.images[i],
-                path: locator.localPath(outcome.images[i]).map { PathTools.relative($0, from: outputFolder) },
+                path: locator.localPath(outcome.images[i]).map(paths.relative),
                 labels: row.filter { metrics.truth[$0] }.map { metrics.labels[$0 - row.lowerBound] },
                 predicted: row.filter { metrics.scores[$0] > metrics.threshold }.map {
                     metrics.labels[$0 - row.lowerBound]

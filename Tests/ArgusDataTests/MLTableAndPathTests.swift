@@ -222,4 +222,24 @@ import Testing
         try OutputFile.writeFolder(at: target) { partial in try OutputFile.write("whole", to: partial + "/a.xml") }
         #expect(try String(contentsOfFile: target + "/a.xml", encoding: .utf8) == "whole")
     }
+
+    /// A path written relative to a folder leads back to the target from that folder, however the
+    /// two are spelled (relative to the working directory, with `.`, `..` and repeated slashes).
+    @Test func relativePathsLeadBackToTheirTargets() {
+        let cwd = FileManager.default.currentDirectoryPath
+        let folders = ["out", "./out/run/", "/tmp/a/b", "/", "../x", "out/../other"]
+        let targets = ["images/i1.jpg", "/tmp/a/b/c.png", "/tmp/a/z.png", "out//run/./x.jpg", "/", "../x/y.jpg"]
+        for folder in folders {
+            let paths = RelativePaths(from: folder)
+            for target in targets {
+                let written = paths.relative(target)
+                #expect(written == PathTools.relative(target, from: folder))
+                let back = PathTools.lexicalAbsolute(PathTools.lexicalAbsolute(folder) + "/" + written)
+                #expect(back == PathTools.lexicalAbsolute(target), "\(target) from \(folder) as \(written)")
+                #expect(!written.hasPrefix("/"))
+            }
+            #expect(paths.relative(folder) == ".")
+        }
+        #expect(PathTools.lexicalAbsolute("a/./b//../c") == (cwd == "/" ? "" : cwd) + "/a/c")
+    }
 }

@@ -23,16 +23,25 @@ public enum PathTools {
     /// An absolute path with `.`, `..` and repeated slashes folded, symbolic links not followed
     /// (no file-system access but the working directory).
     public static func lexicalAbsolute(_ path: String) -> String {
-        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        "/" + lexicalParts(path, workingDirectory: nil).joined(separator: "/")
+    }
+
+    /// The parts of `path` made absolute against `workingDirectory` (the process's when nil),
+    /// `.` and `..` folded.
+    static func lexicalParts(_ path: String, workingDirectory: String?) -> [Substring] {
         var parts: [Substring] = []
-        for part in full.split(separator: "/") {
+        if !path.hasPrefix("/") {
+            let base = workingDirectory ?? FileManager.default.currentDirectoryPath
+            parts = base.split(separator: "/")
+        }
+        for part in path.split(separator: "/") {
             switch part {
             case ".": continue
             case "..": if !parts.isEmpty { parts.removeLast() }
             default: parts.append(part)
             }
         }
-        return "/" + parts.joined(separator: "/")
+        return parts
     }
 
     /// Whether `path` lies inside `root` once both are made absolute and `..`, `.` and symbolic
@@ -70,20 +79,33 @@ public enum PathTools {
 
     /// `target` written relative to `folder` (both made absolute first).
     public static func relative(_ target: String, from folder: String) -> String {
-        relative(target, fromAbsolute: lexicalAbsolute(folder))
+        RelativePaths(from: folder).relative(target)
+    }
+}
+
+/// Paths written relative to one folder, for many targets: the folder and the working directory
+/// are looked at once. Like Python's `os.path.relpath`, the paths are compared as written (`.`
+/// and `..` folded, symbolic links not followed).
+public struct RelativePaths: Sendable {
+    /// The working directory when the folder was given.
+    private let workingDirectory: String
+    /// The folder's parts, absolute.
+    private let folder: [String]
+
+    /// Paths relative to `folder` (made absolute against the working directory).
+    public init(from folder: String) {
+        workingDirectory = FileManager.default.currentDirectoryPath
+        self.folder = PathTools.lexicalParts(folder, workingDirectory: workingDirectory).map(String.init)
     }
 
-    /// `target` written relative to `folder`, already made absolute with `lexicalAbsolute(_:)`
-    /// (for many targets relative to one folder). Like Python's `os.path.relpath`, the paths are
-    /// compared as written (`.` and `..` folded, symbolic links not followed).
-    public static func relative(_ target: String, fromAbsolute folder: String) -> String {
-        let a = lexicalAbsolute(target).split(separator: "/")
-        let b = folder.split(separator: "/")
+    /// `target` written relative to the folder ("." for the folder itself).
+    public func relative(_ target: String) -> String {
+        let parts = PathTools.lexicalParts(target, workingDirectory: workingDirectory)
         var common = 0
-        while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
-        let ups = Array(repeating: "..", count: b.count - common)
-        let rest = a[common...].map(String.init)
-        let joined = (ups + rest).joined(separator: "/")
+        while common < parts.count && common < folder.count && parts[common] == folder[common] { common += 1 }
+        var pieces = [String](repeating: "..", count: folder.count - common)
+        for part in parts[common...] { pieces.append(String(part)) }
+        let joined = pieces.joined(separator: "/")
         return joined.isEmpty ? "." : joined
     }
 }

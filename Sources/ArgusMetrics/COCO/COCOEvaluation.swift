@@ -10,8 +10,19 @@ public struct COCOEvaluation: Sendable {
     public var matchTable: COCOMatchTable?
 
     /// pycocotools' `stats`: AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl
-    /// (−1 where undefined, as pycocotools), computed exactly as `summarize()`.
-    public var stats: [Double] {
+    /// (−1 where undefined, as pycocotools), computed exactly as `summarize()`, once.
+    public private(set) var stats: [Double] = []
+
+    /// The evaluation of `data` with `parameters`, whose accumulation is `table`.
+    public init(parameters: COCOParameters, table: PrecisionTable, data: EvaluationData) {
+        self.parameters = parameters
+        self.table = table
+        self.data = data
+        stats = summaries()
+    }
+
+    /// The 12 statistics of `stats`.
+    private func summaries() -> [Double] {
         let maxDets = parameters.maxDetections
         func detail(_ index: Int) -> Int { index < maxDets.count ? maxDets[index] : -1 }
         return [
@@ -42,6 +53,7 @@ public struct COCOEvaluation: Sendable {
             }
             ?? Array(parameters.iouThresholds.indices)
         var values: [Double] = []
+        values.reserveCapacity(thresholds.count * (table.recallThresholds + 1) * table.categories)
         // numpy's C order over s[t, r, k, a, m] (or s[t, k, a, m]).
         for t in thresholds {
             if ap {
