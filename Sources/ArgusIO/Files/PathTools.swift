@@ -30,18 +30,26 @@ public enum PathTools {
     /// `.` and `..` folded.
     static func lexicalParts(_ path: String, workingDirectory: String?) -> [Substring] {
         var parts: [Substring] = []
-        if !path.hasPrefix("/") {
-            let base = workingDirectory ?? FileManager.default.currentDirectoryPath
-            parts = base.split(separator: "/")
+        if path.utf8.first != UInt8(ascii: "/") {
+            parts = (workingDirectory ?? FileManager.default.currentDirectoryPath).split(separator: "/")
         }
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": if !parts.isEmpty { parts.removeLast() }
-            default: parts.append(part)
-            }
-        }
+        fold(path, into: &parts)
         return parts
+    }
+
+    /// Appends the parts of `path` to `parts`, skipping `.` and removing one for each `..`
+    /// (compared as bytes).
+    static func fold(_ path: String, into parts: inout [Substring]) {
+        let dot = UInt8(ascii: ".")
+        for part in path.split(separator: "/") {
+            let bytes = part.utf8
+            if bytes.count == 1 && bytes.first == dot { continue }
+            if bytes.count == 2 && bytes.first == dot && bytes.last == dot {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
     }
 
     /// Whether `path` lies inside `root` once both are made absolute and `..`, `.` and symbolic
@@ -87,25 +95,32 @@ public enum PathTools {
 /// are looked at once. Like Python's `os.path.relpath`, the paths are compared as written (`.`
 /// and `..` folded, symbolic links not followed).
 public struct RelativePaths: Sendable {
-    /// The working directory when the folder was given.
-    private let workingDirectory: String
+    /// The working directory's parts when the folder was given.
+    private let workingDirectory: [Substring]
     /// The folder's parts, absolute.
-    private let folder: [String]
+    private let folder: [Substring]
 
     /// Paths relative to `folder` (made absolute against the working directory).
     public init(from folder: String) {
-        workingDirectory = FileManager.default.currentDirectoryPath
-        self.folder = PathTools.lexicalParts(folder, workingDirectory: workingDirectory).map(String.init)
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        self.workingDirectory = workingDirectory.split(separator: "/")
+        self.folder = PathTools.lexicalParts(folder, workingDirectory: workingDirectory)
     }
 
     /// `target` written relative to the folder ("." for the folder itself).
     public func relative(_ target: String) -> String {
-        let parts = PathTools.lexicalParts(target, workingDirectory: workingDirectory)
+        var parts = target.utf8.first == UInt8(ascii: "/") ? [] : workingDirectory
+        PathTools.fold(target, into: &parts)
         var common = 0
-        while common < parts.count && common < folder.count && parts[common] == folder[common] { common += 1 }
-        var pieces = [String](repeating: "..", count: folder.count - common)
-        for part in parts[common...] { pieces.append(String(part)) }
-        let joined = pieces.joined(separator: "/")
-        return joined.isEmpty ? "." : joined
+        while common < parts.count && common < folder.count && parts[common].utf8.elementsEqual(folder[common].utf8) {
+            common += 1
+        }
+        var written = ""
+        for _ in common..<folder.count { written += written.isEmpty ? ".." : "/.." }
+        for part in parts[common...] {
+            if !written.isEmpty { written += "/" }
+            written += part
+        }
+        return written.isEmpty ? "." : written
     }
 }
