@@ -56,19 +56,6 @@ public struct DetectionConfusionMatrix: Sendable {
         let detectionsByImage = ImageLists(
             (0..<data.detections.count).filter { data.detections.scores[$0] >= lowest },
             imageOf: data.detections.image, images: data.images.count)
-        @Sendable func ious(_ d: Int, _ truths: [Int], crowd: Bool, _ into: inout [Double]) {
-            into.removeAll(keepingCapacity: true)
-            if let masks {
-                // Only pairs reaching the threshold count: masks are not compared for the others.
-                return masks.appendIoUs(
-                    detection: d, groundTruths: truths, crowd: { _ in crowd }, minimum: iouThreshold, to: &into)
-            }
-            for g in truths {
-                into.append(
-                    MaskOperations.iou(
-                        detection: data.detections.box(d), groundTruth: data.groundTruth.box(g), crowd: crowd))
-            }
-        }
         // Images in parallel, each block with its own counts (flat: threshold, truth, predicted),
         // added up at the end.
         let side = K + 1
@@ -83,7 +70,7 @@ public struct DetectionConfusionMatrix: Sendable {
                     Self.count(
                         image: image, data: data, truths: Array(truthByImage[image]),
                         detections: Array(detectionsByImage[image]),
-                        K: K, iouThreshold: iouThreshold, thresholds: thresholds, ious: ious, into: &local)
+                        K: K, iouThreshold: iouThreshold, thresholds: thresholds, masks: masks, into: &local)
                 }
                 box.buffer[block] = local
             }
@@ -104,22 +91,40 @@ public struct DetectionConfusionMatrix: Sendable {
 extension DetectionConfusionMatrix {
     /// Adds one image's pairings to `counts` at each of `thresholds[k]` (flat: cell
     /// `(k × (K + 1) + truth) × (K + 1) + predicted`). `truths` and `detections` are in index order,
-    /// so that pairs compare by their positions in them as by the indices.
+    /// so that pairs compare by their positions in them as by the indices. Masks are compared where
+    /// `masks` is given, else boxes.
     static func count(
         image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-        thresholds: [Double], ious: (Int, [Int], Bool, inout [Double]) -> Void, into counts: inout [Int]
+        thresholds: [Double], masks: MaskCache?, into counts: inout [Int]
     ) {
         let side = K + 1
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
         let crowds = all.filter { data.groundTruth.isCrowd[$0] }
+        // The boxes, looked up once for all the image's pairs.
+        let detectionBoxes = masks == nil ? detections.map(data.detections.box) : []
+        let truthBoxes = masks == nil ? truths.map(data.groundTruth.box) : []
+        let crowdBoxes = masks == nil ? crowds.map(data.groundTruth.box) : []
+        // Detection d's (a position in `detections`) IoUs with `group` (`truths` or `crowds`).
+        func ious(_ d: Int, _ group: [Int], crowd: Bool, _ into: inout [Double]) {
+            into.removeAll(keepingCapacity: true)
+            if let masks {
+                // Only pairs reaching the threshold count: masks are not compared for the others.
+                return masks.appendIoUs(
+                    detection: detections[d], groundTruths: group, crowd: { _ in crowd }, minimum: iouThreshold,
+                    to: &into)
+            }
+            for box in crowd ? crowdBoxes : truthBoxes {
+                into.append(MaskOperations.iou(detection: detectionBoxes[d], groundTruth: box, crowd: crowd))
+            }
+        }
         let scores = detections.map { data.detections.scores[$0] }
         let predicted = detections.map { Int(data.detections.category[$0]) }
         let actual = truths.map { Int(data.groundTruth.category[$0]) }
         // Pairs by positions in `detections` and `truths`.
         var pairs: [(iou: Double, d: Int, g: Int)] = []
         var values: [Double] = []
-        for (d, detection) in detections.enumerated() {
-            ious(detection, truths, false, &values)
+        for d in detections.indices {
+            ious(d, truths, crowd: false, &values)
             for (g, v) in values.enumerated() where v >= iouThreshold { pairs.append((v, d, g)) }
         }
         pairs.sort { a, b in
@@ -143,7 +148,7 @@ extension DetectionConfusionMatrix {
             for g in truths.indices where !usedTruths[g] { counts[base + actual[g] * side + K] += 1 }
             for d in detections.indices where scores[d] >= threshold && !usedDetections[d] {
                 if overCrowd[d] == 2 {
-                    ious(detections[d], crowds, true, &values)
+                    ious(d, crowds, crowd: true, &values)
                     overCrowd[d] = values.contains { $0 >= iouThreshold } ? 1 : 0
                 }
                 if overCrowd[d] == 0 { counts[base + K * side + predicted[d]] += 1 }
