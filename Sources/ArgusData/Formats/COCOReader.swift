@@ -46,23 +46,26 @@ public enum COCOReader {
             var annotationIDs = Set<Int>()
             var warnedZeroID = false
             for (index, annotation) in annotations.elements.enumerated() {
-                let steps: [JSONLocator.Step] = [.key("annotations"), .index(index)]
-                let field = "annotations[\(index)]"
+                // Written only for a message.
+                func steps() -> [JSONLocator.Step] { [.key("annotations"), .index(index)] }
+                func field() -> String { "annotations[\(index)]" }
                 var problems: [(String, String)] = []
                 let parsedAnnotation = parseAnnotation(
                     annotation, requireScore: false, imageIDs: dataset.stringImageIDs, problems: &problems)
                 guard let parsed = parsedAnnotation else {
-                    for (key, message) in problems { report(steps, key.isEmpty ? field : "\(field).\(key)", message) }
+                    for (key, message) in problems {
+                        report(steps(), key.isEmpty ? field() : "\(field()).\(key)", message)
+                    }
                     continue
                 }
-                for (key, message) in problems { report(steps, "\(field).\(key)", message) }
+                for (key, message) in problems { report(steps(), "\(field()).\(key)", message) }
                 guard let slot = imageIndex[parsed.imageID] else {
-                    report(steps, "\(field).image_id", "no image has id \(parsed.imageID)")
+                    report(steps(), "\(field()).image_id", "no image has id \(parsed.imageID)")
                     continue
                 }
                 guard let label = categoryNames[parsed.categoryID] else {
                     if options.unknownCategories == .error {
-                        report(steps, "\(field).category_id", "no category has id \(parsed.categoryID)")
+                        report(steps(), "\(field()).category_id", "no category has id \(parsed.categoryID)")
                     } else {
                         strays.append((index, parsed.id, parsed.categoryID))
                     }
@@ -77,9 +80,9 @@ public enum COCOReader {
                     var local = Diagnostics()
                     GeometryChecks.check(
                         box: box, space: .pixels, imageWidth: image.width, imageHeight: image.height,
-                        field: "\(field).bbox", at: file, into: &local)
+                        field: "\(field()).bbox", at: file, into: &local)
                     for item in local.items {
-                        report(steps, item.field, item.message, warning: item.severity == .warning)
+                        report(steps(), item.field, item.message, warning: item.severity == .warning)
                     }
                     object.box = box
                 }
@@ -88,14 +91,14 @@ public enum COCOReader {
                     let image = dataset.images[slot]
                     GeometryChecks.check(
                         rings: rings, space: .pixels, imageWidth: image.width, imageHeight: image.height,
-                        field: "\(field).segmentation", at: file, into: &local)
-                    for item in local.items { report(steps, item.field, item.message) }
+                        field: "\(field()).segmentation", at: file, into: &local)
+                    for item in local.items { report(steps(), item.field, item.message) }
                 }
                 if let size = parsed.segmentation?.rleDimensions, let width = dataset.images[slot].width,
                     let height = dataset.images[slot].height, size != (height, width)
                 {
                     report(
-                        steps, "\(field).segmentation.size",
+                        steps(), "\(field()).segmentation.size",
                         "the mask is \(size.height)×\(size.width) (height × width) but the image is \(height)×\(width)"
                     )
                 }
@@ -103,11 +106,11 @@ public enum COCOReader {
                     if id == 0 && !warnedZeroID {
                         warnedZeroID = true
                         report(
-                            steps, "\(field).id",
+                            steps(), "\(field()).id",
                             "annotation id 0: pycocotools treats id 0 as \"unmatched\"; renumber from 1", warning: true)
                     }
                     if !annotationIDs.insert(id).inserted {
-                        report(steps, "\(field).id", "duplicate annotation id \(id)", warning: true)
+                        report(steps(), "\(field()).id", "duplicate annotation id \(id)", warning: true)
                     }
                 }
                 objects[slot].append(object)

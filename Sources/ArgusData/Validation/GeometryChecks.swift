@@ -12,52 +12,54 @@ enum GeometryChecks {
     /// Predicted boxes may reach past the image (detectors do that): for them it is a warning.
     static func check(
         box: Box, space: CoordinateSpace, imageWidth: Int?, imageHeight: Int?, isPrediction: Bool = false,
-        field: String, at location: SourceLocation, into diagnostics: inout Diagnostics
+        field name: @autoclosure () -> String, at location: SourceLocation, into diagnostics: inout Diagnostics
     ) {
-        let values = [box.minX, box.minY, box.maxX, box.maxY]
-        if values.contains(where: { !$0.isFinite }) {
-            diagnostics.error(location, field: field, "box has a non-finite coordinate")
+        // The field's name and the box's text are written only for a message.
+        let values = (box.minX, box.minY, box.maxX, box.maxY)
+        if !(values.0.isFinite && values.1.isFinite && values.2.isFinite && values.3.isFinite) {
+            diagnostics.error(location, field: name(), "box has a non-finite coordinate")
             return
         }
         if box.minX > box.maxX || box.minY > box.maxY {
             diagnostics.error(
-                location, field: field,
+                location, field: name(),
                 "box is inverted (\(fmt(box.minX)), \(fmt(box.minY))) – (\(fmt(box.maxX)), \(fmt(box.maxY)))")
         } else if box.width == 0 || box.height == 0 {
-            diagnostics.warning(location, field: field, "box has zero area")
+            diagnostics.warning(location, field: name(), "box has zero area")
         }
         switch space {
         case .normalized:
-            if values.contains(where: { $0 < -tolerance || $0 > 1 + tolerance }) {
+            let inside = { (v: Double) in v >= -tolerance && v <= 1 + tolerance }
+            if !(inside(values.0) && inside(values.1) && inside(values.2) && inside(values.3)) {
                 if isPrediction {
                     diagnostics.warning(
-                        location, field: field,
+                        location, field: name(),
                         "predicted box reaches outside the image: (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
                     )
                     return
                 }
                 diagnostics.error(
-                    location, field: field,
+                    location, field: name(),
                     "box coordinates must be normalised to [0, 1], got (\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
                 )
             }
         case .pixels:
             if box.width < 0 || box.height < 0 {
                 if !(box.minX > box.maxX || box.minY > box.maxY) {
-                    diagnostics.error(location, field: field, "box has a negative width or height")
+                    diagnostics.error(location, field: name(), "box has a negative width or height")
                 }
             }
             guard let width = imageWidth.map(Double.init), let height = imageHeight.map(Double.init) else { break }
-            let box4 = "(\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))"
+            var box4: String { "(\(fmt(box.minX)), \(fmt(box.minY)), \(fmt(box.maxX)), \(fmt(box.maxY)))" }
             if box.maxX <= 0 || box.maxY <= 0 || box.minX >= width || box.minY >= height {
                 diagnostics.error(
-                    location, field: field, "box \(box4) lies wholly outside the \(fmt(width))×\(fmt(height)) image")
+                    location, field: name(), "box \(box4) lies wholly outside the \(fmt(width))×\(fmt(height)) image")
             } else if box.minX < -pixelTolerance || box.minY < -pixelTolerance || box.maxX > width + pixelTolerance
                 || box.maxY > height + pixelTolerance
             {
                 // pycocotools accepts these; the AutoML converters clip them.
                 diagnostics.warning(
-                    location, field: field,
+                    location, field: name(),
                     "box \(box4) reaches outside the \(fmt(width))×\(fmt(height)) image")
             }
         }
@@ -71,12 +73,13 @@ enum GeometryChecks {
     /// pixel points must lie within `MaskOperations.farLimit` image sizes of it (rasterising a polygon costs its
     /// perimeter, so coordinates of 1e9 would take gigabytes).
     static func check(
-        rings: [[Double]], space: CoordinateSpace, imageWidth: Int? = nil, imageHeight: Int? = nil, field: String,
-        at location: SourceLocation, into diagnostics: inout Diagnostics
+        rings: [[Double]], space: CoordinateSpace, imageWidth: Int? = nil, imageHeight: Int? = nil,
+        field name: @autoclosure () -> String, at location: SourceLocation, into diagnostics: inout Diagnostics
     ) {
-        if rings.isEmpty { diagnostics.error(location, field: field, "polygon has no rings") }
+        // The field's name is written only for a message.
+        if rings.isEmpty { diagnostics.error(location, field: name(), "polygon has no rings") }
         for (index, ring) in rings.enumerated() {
-            let ringField = rings.count > 1 || field.hasSuffix("]") ? "\(field)[\(index)]" : field
+            var ringField: String { rings.count > 1 || name().hasSuffix("]") ? "\(name())[\(index)]" : name() }
             if ring.count % 2 != 0 {
                 diagnostics.error(
                     location, field: ringField, "polygon has an odd number of coordinates (\(ring.count))")

@@ -26,14 +26,9 @@ struct Groups: Sendable {
         (scores, areas, boxes) = Self.gather(data.detections, items: detectionItems)
         let truth = data.groundTruth
         let items = groundTruthItems
-        truthAreas = items.map { truth.areas[$0] }
+        (_, truthAreas, truthBoxes) = Self.gather(truth, items: items)
         truthCrowd = items.map { truth.isCrowd[$0] }
         truthZeroID = items.map { truth.ids[$0] == 0 }
-        var truthBoxes = [Double](repeating: 0, count: 4 * items.count)
-        for (p, i) in items.enumerated() {
-            for c in 0..<4 { truthBoxes[4 * p + c] = truth.boxes[4 * i + c] }
-        }
-        self.truthBoxes = truthBoxes
     }
 
     /// The detection cell's positions.
@@ -51,34 +46,53 @@ struct Groups: Sendable {
     private static func group(_ objects: EvaluationData.Objects, cells: Int, images: Int, useCategories: Bool)
         -> (start: [Int], items: [Int])
     {
-        var counts = [Int](repeating: 0, count: cells + 1)
         let n = objects.count
+        var counts = [Int](repeating: 0, count: cells + 1)
         var keys = [Int](repeating: 0, count: n)
-        for i in 0..<n {
-            let k = useCategories ? Int(objects.category[i]) : 0
-            keys[i] = k * images + Int(objects.image[i])
-            counts[keys[i] + 1] += 1
+        counts.withUnsafeMutableBufferPointer { counts in
+            keys.withUnsafeMutableBufferPointer { keys in
+                objects.category.withUnsafeBufferPointer { category in
+                    objects.image.withUnsafeBufferPointer { image in
+                        for i in 0..<n {
+                            let k = useCategories ? Int(category[i]) : 0
+                            keys[i] = k * images + Int(image[i])
+                            counts[keys[i] + 1] += 1
+                        }
+                    }
+                }
+            }
+            for c in 0..<cells { counts[c + 1] += counts[c] }
         }
-        for c in 0..<cells { counts[c + 1] += counts[c] }
-        var items = [Int](repeating: 0, count: n)
         var fill = counts
-        // With useCats off, order by category first inside each cell.
-        let order =
-            useCategories
-            ? Array(0..<n) : (0..<n).sorted { (objects.category[$0], $0) < (objects.category[$1], $1) }
-        for i in order {
-            items[fill[keys[i]]] = i
-            fill[keys[i]] += 1
+        let items = [Int](unsafeUninitializedCapacity: n) { items, filled in
+            fill.withUnsafeMutableBufferPointer { fill in
+                keys.withUnsafeBufferPointer { keys in
+                    func place(_ i: Int) {
+                        items[fill[keys[i]]] = i
+                        fill[keys[i]] += 1
+                    }
+                    if useCategories {
+                        for i in 0..<n { place(i) }
+                    } else {
+                        // With useCats off, order by category first inside each cell.
+                        let category = objects.category
+                        for i in (0..<n).sorted(by: { (category[$0], $0) < (category[$1], $1) }) { place(i) }
+                    }
+                }
+            }
+            filled = n
         }
         return (counts, items)
     }
 
-    /// The detections' scores, areas and boxes in `items`' order, gathered in blocks on every core.
+    /// The objects' scores (none for ground truth), areas and boxes in `items`' order, gathered in
+    /// blocks on every core.
     private static func gather(_ all: EvaluationData.Objects, items: [Int])
         -> (scores: [Double], areas: [Double], boxes: [Double])
     {
         let n = items.count
-        var scores = [Double](repeating: 0, count: n)
+        let scored = !all.scores.isEmpty
+        var scores = [Double](repeating: 0, count: scored ? n : 0)
         var areas = [Double](repeating: 0, count: n)
         var boxes = [Double](repeating: 0, count: 4 * n)
         scores.withUnsafeMutableBufferPointer { scoreBuffer in
@@ -91,7 +105,7 @@ struct Groups: Sendable {
                     DispatchQueue.concurrentPerform(iterations: (n + 65535) / 65536) { block in
                         for p in (block * 65536)..<min(n, (block + 1) * 65536) {
                             let i = items[p]
-                            scoresOut.buffer[p] = all.scores[i]
+                            if scored { scoresOut.buffer[p] = all.scores[i] }
                             areasOut.buffer[p] = all.areas[i]
                             for c in 0..<4 { boxesOut.buffer[4 * p + c] = all.boxes[4 * i + c] }
                         }
