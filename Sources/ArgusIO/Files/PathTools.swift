@@ -26,20 +26,13 @@ public enum PathTools {
         "/" + lexicalParts(path, workingDirectory: nil).joined(separator: "/")
     }
 
-    /// The parts of `path` made absolute against `workingDirectory` (the process's when nil),
-    /// `.` and `..` folded.
-    static func lexicalParts(_ path: String, workingDirectory: String?) -> [Substring] {
+    /// The parts of `path` made absolute against the parts of `workingDirectory` (the process's
+    /// when nil), `.` skipped and each `..` removing one (compared as bytes).
+    static func lexicalParts(_ path: String, workingDirectory: [Substring]?) -> [Substring] {
         var parts: [Substring] = []
         if path.utf8.first != UInt8(ascii: "/") {
-            parts = (workingDirectory ?? FileManager.default.currentDirectoryPath).split(separator: "/")
+            parts = workingDirectory ?? FileManager.default.currentDirectoryPath.split(separator: "/")
         }
-        fold(path, into: &parts)
-        return parts
-    }
-
-    /// Appends the parts of `path` to `parts`, skipping `.` and removing one for each `..`
-    /// (compared as bytes).
-    static func fold(_ path: String, into parts: inout [Substring]) {
         let dot = UInt8(ascii: ".")
         for part in path.split(separator: "/") {
             let bytes = part.utf8
@@ -50,6 +43,7 @@ public enum PathTools {
             }
             parts.append(part)
         }
+        return parts
     }
 
     /// Whether `path` lies inside `root` once both are made absolute and `..`, `.` and symbolic
@@ -102,15 +96,14 @@ public struct RelativePaths: Sendable {
 
     /// Paths relative to `folder` (made absolute against the working directory).
     public init(from folder: String) {
-        let workingDirectory = FileManager.default.currentDirectoryPath
-        self.workingDirectory = workingDirectory.split(separator: "/")
+        let workingDirectory = FileManager.default.currentDirectoryPath.split(separator: "/")
+        self.workingDirectory = workingDirectory
         self.folder = PathTools.lexicalParts(folder, workingDirectory: workingDirectory)
     }
 
     /// `target` written relative to the folder ("." for the folder itself).
     public func relative(_ target: String) -> String {
-        var parts = target.utf8.first == UInt8(ascii: "/") ? [] : workingDirectory
-        PathTools.fold(target, into: &parts)
+        let parts = PathTools.lexicalParts(target, workingDirectory: workingDirectory)
         var common = 0
         while common < parts.count && common < folder.count && parts[common].utf8.elementsEqual(folder[common].utf8) {
             common += 1
