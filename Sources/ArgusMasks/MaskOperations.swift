@@ -180,8 +180,14 @@ public enum MaskOperations {
                 @inline(__always) func past(_ t: Int) -> Bool { rising ? column(t) > k : column(t) <= k }
                 // Where the line itself reaches it (truncation toward zero can move that by a column
                 // left of 0): a guess, held inside the steps left before it becomes an index.
-                let estimate = ((Double(k) + 0.5 - start) / slope).rounded(.up)
-                var t = estimate.isNaN ? low + 1 : Int(min(max(estimate, Double(low + 1)), Double(rows)))
+                // (Held first, then rounded up: the bounds are whole, and the conversion stays in range.)
+                let estimate = (Double(k) + 0.5 - start) / slope
+                var t = low + 1
+                if !estimate.isNaN {
+                    let held = min(max(estimate, Double(low + 1)), Double(rows))
+                    t = Int(held)
+                    if Double(t) < held { t += 1 }
+                }
                 if past(t) {
                     while t - 1 > low && past(t - 1) { t -= 1 }
                 } else {
@@ -195,15 +201,21 @@ public enum MaskOperations {
 
         /// A step from `column` to the next (or back), `row` the lower of its two rows: a
         /// crossing where `column` lies on a pixel's centre line.
+        ///
+        /// pycocotools works this out in doubles: `x = (u + 0.5) / 5 - 0.5` kept only when whole
+        /// and inside the image, `y = ceil((v + 0.5) / 5 - 0.5)` held within 0…height. Both are
+        /// `(u - 2) / 5` and `(v - 2) / 5` exactly (a quotient whose exact value is a half-integer is
+        /// exact in a double; any other lies at least 0.1 from one, far beyond rounding), so whole
+        /// numbers give the same pixels without a floating-point rounding call per crossing.
         @inline(__always) mutating func cross(column u: Int, row v: Int) {
-            var xd = Double(u)
-            xd = (xd + 0.5) / 5 - 0.5
-            if xd.rounded(.down) != xd || xd < 0 || xd > Double(width - 1) { return }
-            var yd = Double(v)
-            yd = (yd + 0.5) / 5 - 0.5
-            if yd < 0 { yd = 0 } else if yd > Double(height) { yd = Double(height) }
-            yd = yd.rounded(.up)
-            boundary.append(UInt32(truncatingIfNeeded: Int(xd) * height + Int(yd)))
+            let shifted = u &- 2
+            guard shifted >= 0, shifted % 5 == 0 else { return }
+            let x = shifted / 5
+            guard x < width else { return }
+            let down = v &- 2
+            // Rounded up: division truncates toward zero, which rounds a negative quotient up.
+            let y = min(max(down >= 0 ? (down + 4) / 5 : down / 5, 0), height)
+            boundary.append(UInt32(truncatingIfNeeded: x * height + y))
         }
     }
 
@@ -211,7 +223,8 @@ public enum MaskOperations {
     /// zero, and INT_MIN for NaN or a value out of range (pycocotools meets NaN on repeated vertices).
     @inline(__always) static func truncatingInt(_ value: Double) -> Int {
         guard value.isFinite, value > -2_147_483_649, value < 2_147_483_648 else { return -2_147_483_648 }
-        return Int(value.rounded(.towardZero))
+        // The conversion itself truncates toward zero.
+        return Int(value)
     }
 
     /// The union (or intersection) of masks of one size (pycocotools `rleMerge`).

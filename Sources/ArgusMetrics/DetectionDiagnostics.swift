@@ -19,6 +19,11 @@ public struct DetectionConfusionMatrix: Sendable {
     /// The counts at each of `sweepThresholds`, for a page that moves the score threshold.
     public var sweep: [[[Int]]] = []
 
+    /// The lowest score a matrix counts: `scoreThreshold`, or 0 with a sweep.
+    public static func lowestScore(scoreThreshold: Double, sweep: Bool) -> Double {
+        sweep ? min(scoreThreshold, sweepThresholds(including: scoreThreshold)[0]) : scoreThreshold
+    }
+
     /// The thresholds a sweep uses: 0, 0.05, …, 1 and the evaluation's own score threshold.
     public static func sweepThresholds(including scoreThreshold: Double) -> [Double] {
         Array(Set((0...20).map { Double($0) / 20 } + [scoreThreshold])).sorted()
@@ -38,10 +43,14 @@ public struct DetectionConfusionMatrix: Sendable {
     /// With `sweep`, the same counts at each of `sweepThresholds(including:)` come out of the same
     /// pairs (the pairing at a threshold is the pairing of the pairs whose detection scores at least it).
     ///
+    /// Masks (`segm`) are compared in `overlaps` where given (down to `iouThreshold`, across
+    /// categories down to `lowestScore(scoreThreshold:sweep:)`), else in `masks` or masks
+    /// rasterised here.
+    ///
     /// Complexity: O(Σ G·D log(G·D)) over images, and O(Σ (G + D)·T) for a sweep of T thresholds.
     public init(
         _ data: EvaluationData, iouThreshold: Double, scoreThreshold: Double, segm: Bool = false,
-        masks given: MaskCache? = nil, sweep: Bool = false
+        masks: MaskCache? = nil, overlaps given: MaskOverlaps? = nil, sweep: Bool = false
     ) {
         let K = data.categoryIDs.count
         labels = data.categoryNames
@@ -49,8 +58,16 @@ public struct DetectionConfusionMatrix: Sendable {
         self.scoreThreshold = scoreThreshold
         // The evaluation's threshold first, then the sweep's.
         let thresholds = [scoreThreshold] + (sweep ? Self.sweepThresholds(including: scoreThreshold) : [])
-        let lowest = thresholds.min() ?? scoreThreshold
-        let masks = segm ? (given ?? MaskCache(data)) : nil
+        let lowest = Self.lowestScore(scoreThreshold: scoreThreshold, sweep: sweep)
+        if let given {
+            precondition(
+                given.minimum <= iouThreshold && given.crossScore <= lowest, "mask IoUs that leave out counted pairs")
+        }
+        let overlaps =
+            segm
+            ? given
+                ?? MaskOverlaps(data, masks: masks ?? MaskCache(data), minimum: iouThreshold, crossScore: lowest)
+            : nil
         let truthByImage = ImageLists(
             Array(0..<data.groundTruth.count), imageOf: data.groundTruth.image, images: data.images.count)
         let detectionsByImage = ImageLists(
@@ -70,7 +87,7 @@ public struct DetectionConfusionMatrix: Sendable {
                     Self.count(
                         image: image, data: data, truths: Array(truthByImage[image]),
                         detections: Array(detectionsByImage[image]),
-                        K: K, iouThreshold: iouThreshold, thresholds: thresholds, masks: masks, into: &local)
+                        K: K, iouThreshold: iouThreshold, thresholds: thresholds, overlaps: overlaps, into: &local)
                 }
                 box.buffer[block] = local
             }
@@ -91,27 +108,26 @@ public struct DetectionConfusionMatrix: Sendable {
 extension DetectionConfusionMatrix {
     /// Adds one image's pairings to `counts` at each of `thresholds[k]` (flat: cell
     /// `(k × (K + 1) + truth) × (K + 1) + predicted`). `truths` and `detections` are in index order,
-    /// so that pairs compare by their positions in them as by the indices. Masks are compared where
-    /// `masks` is given, else boxes.
+    /// so that pairs compare by their positions in them as by the indices. Masks' IoUs are read in
+    /// `overlaps` where given, else boxes are compared.
     static func count(
         image: Int, data: EvaluationData, truths all: [Int], detections: [Int], K: Int, iouThreshold: Double,
-        thresholds: [Double], masks: MaskCache?, into counts: inout [Int]
+        thresholds: [Double], overlaps: MaskOverlaps?, into counts: inout [Int]
     ) {
         let side = K + 1
         let truths = all.filter { !data.groundTruth.isCrowd[$0] }
         let crowds = all.filter { data.groundTruth.isCrowd[$0] }
         // The boxes, looked up once for all the image's pairs.
-        let detectionBoxes = masks == nil ? detections.map(data.detections.box) : []
-        let truthBoxes = masks == nil ? truths.map(data.groundTruth.box) : []
-        let crowdBoxes = masks == nil ? crowds.map(data.groundTruth.box) : []
+        let detectionBoxes = overlaps == nil ? detections.map(data.detections.box) : []
+        let truthBoxes = overlaps == nil ? truths.map(data.groundTruth.box) : []
+        let crowdBoxes = overlaps == nil ? crowds.map(data.groundTruth.box) : []
         // Detection d's (a position in `detections`) IoUs with `group` (`truths` or `crowds`).
         func ious(_ d: Int, _ group: [Int], crowd: Bool, _ into: inout [Double]) {
             into.removeAll(keepingCapacity: true)
-            if let masks {
-                // Only pairs reaching the threshold count: masks are not compared for the others.
-                return masks.appendIoUs(
-                    detection: detections[d], groundTruths: group, crowd: { _ in crowd }, minimum: iouThreshold,
-                    to: &into)
+            if let overlaps {
+                // Each mask IoU was worked out with the ground truth's own crowd flag, as here.
+                for g in group { into.append(overlaps.iou(detection: detections[d], truth: g)) }
+                return
             }
             for box in crowd ? crowdBoxes : truthBoxes {
                 into.append(MaskOperations.iou(detection: detectionBoxes[d], groundTruth: box, crowd: crowd))

@@ -17,13 +17,33 @@ public final class MaskCache: @unchecked Sendable {
     private let detections: Side
     private let detectionShapes: [Segmentation]
 
+    /// The ground truth's masks alone, rasterised before the detections are at hand (while the
+    /// results are still being read): hand them to `init(_:truth:)` with the same ground truth.
+    public struct TruthMasks: @unchecked Sendable {
+        fileprivate let side: Side
+        fileprivate let count: Int
+    }
+
     /// The masks of every ground truth and detection of `data`, rasterised once.
-    public init(_ data: EvaluationData) {
+    /// - Parameter truth: the ground truth's masks, rasterised ahead by `truthMasks(_:)` from data
+    ///   with this ground truth and these images; nil to rasterise them here.
+    public init(_ data: EvaluationData, truth given: TruthMasks? = nil) {
         // Plain sizes for the workers: an `Image` copied on every core bounces its name's reference count.
-        let sizes = data.images.map { (height: $0.height, width: $0.width) }
-        truth = Self.side(data.groundTruth, sizes: sizes, compressedKept: false)
+        let sizes = Self.sizes(data)
+        precondition(given.map { $0.count == data.groundTruth.count } ?? true, "masks of another ground truth")
+        truth = given?.side ?? Self.side(data.groundTruth, sizes: sizes, compressedKept: false)
         detections = Self.side(data.detections, sizes: sizes, compressedKept: true)
         detectionShapes = data.detections.segmentations
+    }
+
+    /// The masks of `data`'s ground truth, rasterised on every core.
+    public static func truthMasks(_ data: EvaluationData) -> TruthMasks {
+        let side = side(data.groundTruth, sizes: sizes(data), compressedKept: false)
+        return TruthMasks(side: side, count: data.groundTruth.count)
+    }
+
+    private static func sizes(_ data: EvaluationData) -> [(height: Int, width: Int)] {
+        data.images.map { (height: $0.height, width: $0.width) }
     }
 
     private static func side(

@@ -15,6 +15,9 @@ extension DetectionEvaluationJob {
         var imageFolder: String
         /// What the report should say about how the ground truth was read.
         var notes: [String]
+        /// The ground truth's masks (segmentation, a whole evaluation), rasterised while the
+        /// results were being read.
+        var truthMasks: MaskCache.TruthMasks?
     }
 
     /// The ground truth as read and placed in pixels, with the reader's diagnostics.
@@ -69,6 +72,8 @@ extension DetectionEvaluationJob {
         let truth = read.loaded
         var data = read.data
         var diagnostics = read.diagnostics
+        // On this core (and any the results' reader leaves idle) while the results are read.
+        let truthMasks = segm && shard == nil ? MaskCache.truthMasks(data) : nil
 
         var predictionsFormat: DataFormat
         if let given = self.predictionsFormat {
@@ -156,7 +161,8 @@ extension DetectionEvaluationJob {
             if !readsShardOnly && shard.index != 0 { skipped = 0 }
         }
         return Prepared(
-            data: data, skipped: skipped, diagnostics: diagnostics, imageFolder: truth.imageBase, notes: truth.notes)
+            data: data, skipped: skipped, diagnostics: diagnostics, imageFolder: truth.imageBase, notes: truth.notes,
+            truthMasks: truthMasks)
     }
 
     func failure(_ error: EvaluationError) -> DataError {

@@ -18,29 +18,43 @@ struct EvaluationParts {
     var tideErrors: (errors: [TIDEBreakdown.DetectionError?], missedByClass: [Int])?
 
     /// Evaluates `data` with `job`'s settings.
-    /// - Parameter cocoAccumulated: accumulate COCO here (true) or keep its per-image matching (false).
-    init(_ job: DetectionEvaluationJob, _ data: EvaluationData, cocoAccumulated: Bool) {
+    /// - Parameters:
+    ///   - cocoAccumulated: accumulate COCO here (true) or keep its per-image matching (false).
+    ///   - truthMasks: the masks of `data`'s ground truth, where they were rasterised ahead.
+    init(
+        _ job: DetectionEvaluationJob, _ data: EvaluationData, cocoAccumulated: Bool,
+        truthMasks: MaskCache.TruthMasks? = nil
+    ) {
         let segm = job.task == .imageInstanceSegmentation
         // Masks are rasterised once for every part of the evaluation.
-        let masks = segm ? MaskCache(data) : nil
+        let masks = segm ? MaskCache(data, truth: truthMasks) : nil
         if job.metricType.includesVOC {
             voc = VOCEvaluator.evaluate(
                 data, iouThreshold: job.iouThreshold, interpolation: job.interpolation, segm: segm,
                 pixelInclusive: job.pixelInclusive, masks: masks)
         }
+        let parameters = COCOParameters(iouType: segm ? .segm : .bbox)
+        // The sweep serves the report's score-threshold slider, which VOC pages have.
+        let sweep = job.metricType.includesVOC
+        // Mask IoUs compared once for the COCO matching and the confusion matrix.
+        let overlaps = masks.map { masks in
+            let cocoLowest = job.metricType.includesCOCO ? parameters.iouThresholds.min() ?? 0 : job.iouThreshold
+            let crossScore = DetectionConfusionMatrix.lowestScore(scoreThreshold: job.scoreThreshold, sweep: sweep)
+            return MaskOverlaps(
+                data, masks: masks, minimum: min(job.iouThreshold, cocoLowest),
+                crossScore: parameters.useCategories ? crossScore : -Double.infinity)
+        }
         if job.metricType.includesCOCO {
-            let parameters = COCOParameters(iouType: segm ? .segm : .bbox)
             if cocoAccumulated {
                 coco = COCOEvaluator.evaluate(
-                    data, parameters: parameters, masks: masks, keepTable: job.keepCOCOMatching)
+                    data, parameters: parameters, overlaps: overlaps, keepTable: job.keepCOCOMatching)
             } else {
-                cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, masks: masks)
+                cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, overlaps: overlaps)
             }
         }
-        // The sweep serves the report's score-threshold slider, which VOC pages have.
         confusion = DetectionConfusionMatrix(
-            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, masks: masks,
-            sweep: job.metricType.includesVOC)
+            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, overlaps: overlaps,
+            sweep: sweep)
         imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: job.scoreThreshold) }
         tideErrors = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
     }

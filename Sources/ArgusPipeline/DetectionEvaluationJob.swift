@@ -119,15 +119,19 @@ public struct DetectionEvaluationJob: Sendable {
     /// - Throws: `DataError` naming the file, line and field of bad input.
     public func run() throws -> Outcome {
         let prepared = try prepare()
-        var outcome = evaluate(prepared.data, skipped: prepared.skipped, diagnostics: prepared.diagnostics)
+        var outcome = evaluate(
+            prepared.data, skipped: prepared.skipped, diagnostics: prepared.diagnostics,
+            truthMasks: prepared.truthMasks)
         outcome.imageFolder = prepared.imageFolder
         outcome.notes = prepared.notes
         return outcome
     }
 
-    /// The metrics of one evaluation's data.
-    func evaluate(_ data: EvaluationData, skipped: Int, diagnostics: Diagnostics) -> Outcome {
-        let parts = EvaluationParts(self, data, cocoAccumulated: true)
+    /// The metrics of one evaluation's data (`truthMasks`: its ground truth's masks, rasterised ahead).
+    func evaluate(
+        _ data: EvaluationData, skipped: Int, diagnostics: Diagnostics, truthMasks: MaskCache.TruthMasks?
+    ) -> Outcome {
+        let parts = EvaluationParts(self, data, cocoAccumulated: true, truthMasks: truthMasks)
         let tide = parts.voc.map { result -> TIDEBreakdown in
             let (errors, missed) = parts.tideErrors ?? ([], [])
             return TIDEBreakdown(

@@ -15,7 +15,18 @@ ArgusJSONParser *argus_json_parser_create(void) {
 void argus_json_parser_destroy(ArgusJSONParser *parser) { delete parser; }
 
 int argus_json_parse(ArgusJSONParser *parser, const char *data, size_t length) {
-  auto result = parser->parser.parse(data, length, false);
+  // A document larger than the buffers grows them with room to spare: the slices of one list vary
+  // in size, and buffers regrown at each new largest one would be given back and faulted in anew.
+  auto &dom = parser->parser;
+  // (The parser's own buffers and its document's are grown apart.)
+  if ((length > dom.capacity() || length > dom.doc.capacity()) && length <= dom.max_capacity()) {
+    size_t grown = length + length / 4;
+    if (grown > dom.max_capacity()) grown = dom.max_capacity();
+    auto error = dom.capacity() < length ? dom.allocate(grown, dom.max_depth()) : simdjson::SUCCESS;
+    if (!error && dom.doc.capacity() < length) error = dom.doc.allocate(grown);
+    if (error) return static_cast<int>(error);
+  }
+  auto result = dom.parse(data, length, false);
   return static_cast<int>(result.error());
 }
 

@@ -11,8 +11,9 @@ import Testing
 @Suite struct MaskCacheTests {
     /// Random ellipse-like polygons in two 40 × 30 images: ground truth as polygons (some crowds),
     /// detections as compressed RLE with their footprints (as the results reader gives them), a
-    /// few as uncompressed runs.
-    static func data(seed: UInt64) -> EvaluationData {
+    /// few as uncompressed runs; with several `categories`, detections take them in turn (two by
+    /// two) with scores spread over 0…0.9.
+    static func data(seed: UInt64, categories: Int = 1) -> EvaluationData {
         var random = SplitMix64(seed: seed)
         func uniform(_ range: ClosedRange<Double>) -> Double {
             range.lowerBound + Double(random.next() % 10_000) / 10_000 * (range.upperBound - range.lowerBound)
@@ -32,7 +33,7 @@ import Testing
         for n in 0..<24 {
             let ring = polygon()
             truth.image.append(Int32(n % 2))
-            truth.category.append(0)
+            truth.category.append(Int32(n % categories))
             truth.boxes += [0, 0, 1, 1]
             truth.areas.append(1)
             truth.ids.append(n + 1)
@@ -42,12 +43,12 @@ import Testing
         for n in 0..<120 {
             let mask = MaskOperations.rasterize(polygons: [polygon()], height: 30, width: 40)
             detections.image.append(Int32(n % 2))
-            detections.category.append(0)
+            detections.category.append(Int32((n / 2) % categories))
             detections.boxes += [0, 0, 1, 1]
             detections.areas.append(1)
             detections.ids.append(n + 1)
             detections.isCrowd.append(false)
-            detections.scores.append(1)
+            detections.scores.append(categories > 1 ? Double(n % 10) / 10 : 1)
             if n % 7 == 0 {
                 detections.segmentations.append(.rle(mask))
                 detections.footprints.append(nil)
@@ -58,7 +59,8 @@ import Testing
             }
         }
         return EvaluationData(
-            images: images, categoryIDs: [1], categoryNames: ["a"], groundTruth: truth, detections: detections)
+            images: images, categoryIDs: Array(1...categories), categoryNames: (1...categories).map { "c\($0)" },
+            groundTruth: truth, detections: detections)
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])
@@ -90,5 +92,39 @@ import Testing
         }
         // The data has pairs on both sides of the bound.
         #expect(pruned > 0 && reaching > 0, "pruned \(pruned), reaching \(reaching)")
+    }
+
+    /// The shared IoUs hold every pair a reader counts (IoU at least `minimum`, same category or
+    /// a detection scoring at least `crossScore`) exactly as the cache gives it, and 0 for pairs
+    /// never compared.
+    @Test(arguments: [1, 2] as [UInt64])
+    func overlapsHoldEveryPairTheirReadersCount(seed: UInt64) {
+        let data = Self.data(seed: seed, categories: 2)
+        let cache = MaskCache(data)
+        let overlaps = MaskOverlaps(data, masks: cache, minimum: 0.5, crossScore: 0.6)
+        var kept = 0
+        var crossed = 0
+        for d in 0..<data.detections.count {
+            let truths = (0..<data.groundTruth.count).filter { data.groundTruth.image[$0] == data.detections.image[d] }
+            var exact: [Double] = []
+            cache.appendIoUs(
+                detection: d, groundTruths: truths, crowd: { data.groundTruth.isCrowd[$0] }, to: &exact)
+            for (index, g) in truths.enumerated() {
+                let same = data.groundTruth.category[g] == data.detections.category[d]
+                let compared = same || data.detections.scores[d] >= 0.6
+                let value = overlaps.iou(detection: d, truth: g)
+                if !compared {
+                    #expect(value == 0, "detection \(d), truth \(g): never compared")
+                } else if exact[index] >= 0.5 {
+                    #expect(value == exact[index], "detection \(d), truth \(g)")
+                    kept += 1
+                    if !same { crossed += 1 }
+                } else {
+                    #expect(value == 0 || value == exact[index], "detection \(d), truth \(g)")
+                }
+            }
+        }
+        // Pairs are kept, some across categories.
+        #expect(kept > 0 && crossed > 0, "kept \(kept), crossed \(crossed)")
     }
 }

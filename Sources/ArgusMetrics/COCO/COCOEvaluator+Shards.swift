@@ -84,18 +84,20 @@ public struct COCOMatchTable: Sendable {
 }
 
 extension COCOEvaluator {
-    /// Every image and category's matching in every area range (evaluate without accumulate).
-    public static func imageMatches(_ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil)
-        -> COCOMatchTable
-    {
+    /// Every image and category's matching in every area range (evaluate without accumulate);
+    /// `masks` and `overlaps` as in `evaluate`.
+    public static func imageMatches(
+        _ data: EvaluationData, parameters: COCOParameters, masks: MaskCache? = nil, overlaps: MaskOverlaps? = nil
+    ) -> COCOMatchTable {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
-        let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
+        let overlaps = Self.overlaps(data, parameters: parameters, masks: masks, given: overlaps)
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
         var perCategory = [COCOMatchTable?](repeating: nil, count: K)
         perCategory.withUnsafeMutableBufferPointer { buffer in
             let box = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: K) { k in
-                box.buffer[k] = categoryMatches(data, parameters: parameters, groups: groups, masks: masks, category: k)
+                box.buffer[k] = categoryMatches(
+                    data, parameters: parameters, groups: groups, overlaps: overlaps, category: k)
             }
         }
         var all = COCOMatchTable(areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)

@@ -16,16 +16,20 @@ import Dispatch
 /// Work is spread over categories on every core. Undefined values are `nil` in the API; only
 /// `stats` keeps pycocotools' −1.
 public enum COCOEvaluator {
-    /// - Parameter masks: the rasterised masks, when the caller has them already (`segm`).
-    /// - Parameter keepTable: also keep every image's matching compactly (`COCOEvaluation.matchTable`),
-    ///   what a bootstrap over images re-accumulates.
+    /// - Parameters:
+    ///   - masks: the rasterised masks, when the caller has them already (`segm`).
+    ///   - overlaps: the mask IoUs, when the caller has compared them already (`segm`; see
+    ///     `overlaps(_:parameters:masks:given:)`).
+    ///   - keepTable: also keep every image's matching compactly (`COCOEvaluation.matchTable`),
+    ///     what a bootstrap over images re-accumulates.
     public static func evaluate(
-        _ data: EvaluationData, parameters: COCOParameters, masks given: MaskCache? = nil, keepTable: Bool = false
+        _ data: EvaluationData, parameters: COCOParameters, masks: MaskCache? = nil, overlaps: MaskOverlaps? = nil,
+        keepTable: Bool = false
     ) -> COCOEvaluation {
         let K = parameters.useCategories ? data.categoryIDs.count : 1
         let A = parameters.areaRanges.count
         let T = parameters.iouThresholds.count
-        let masks = parameters.iouType == .segm ? (given ?? MaskCache(data)) : nil
+        let overlaps = Self.overlaps(data, parameters: parameters, masks: masks, given: overlaps)
         let groups = Groups(data, categories: K, useCategories: parameters.useCategories)
         var table = PrecisionTable(
             iouThresholds: T, recallThresholds: parameters.recallThresholds.count, categories: K, areaRanges: A,
@@ -36,7 +40,7 @@ public enum COCOEvaluator {
                 let kept = UnsafeMutableBufferPointerBox(buffer)
                 DispatchQueue.concurrentPerform(iterations: K) { k in
                     let matches = categoryMatches(
-                        data, parameters: parameters, groups: groups, masks: masks, category: k)
+                        data, parameters: parameters, groups: groups, overlaps: overlaps, category: k)
                     accumulate(
                         category: k, matches: matches, entries: Array(0..<matches.count), parameters: parameters,
                         storage: storage)
@@ -56,17 +60,15 @@ public enum COCOEvaluator {
     /// One category's matching of every image with candidates, in image order (pycocotools
     /// `evaluateImg` for each image and area range), in one flat table.
     static func categoryMatches(
-        _ data: EvaluationData, parameters: COCOParameters, groups: Groups, masks: MaskCache?, category k: Int
+        _ data: EvaluationData, parameters: COCOParameters, groups: Groups, overlaps: MaskOverlaps?, category k: Int
     ) -> COCOMatchTable {
         var table = COCOMatchTable(
             areaRanges: parameters.areaRanges.count, iouThresholds: parameters.iouThresholds.count)
         var matcher = Matcher()
-        matcher.minimumIoU = parameters.iouThresholds.min() ?? 0
         let maxDetection = parameters.maxDetections.max() ?? 100
-        let masks = parameters.iouType == .segm ? masks : nil
         for image in 0..<data.images.count {
             let cell = k * groups.images + image
-            guard matcher.load(data, groups: groups, masks: masks, cell: cell, maxDetection: maxDetection) else {
+            guard matcher.load(groups: groups, overlaps: overlaps, cell: cell, maxDetection: maxDetection) else {
                 continue
             }
             matcher.match(groups, parameters: parameters)
@@ -75,6 +77,24 @@ public enum COCOEvaluator {
                 groundTruthCounts: matcher.counts)
         }
         return table
+    }
+
+    /// The mask IoUs the matching reads (segm; nil for boxes): `given`, where the caller compared
+    /// them already, else compared here (in `masks`, or masks rasterised here). Given ones must
+    /// reach down to the lowest IoU threshold, and cross categories where categories are not used.
+    public static func overlaps(
+        _ data: EvaluationData, parameters: COCOParameters, masks: MaskCache?, given: MaskOverlaps?
+    ) -> MaskOverlaps? {
+        guard parameters.iouType == .segm else { return nil }
+        // An IoU below the lowest threshold matches nothing.
+        let minimum = parameters.iouThresholds.min() ?? 0
+        let crossScore = parameters.useCategories ? Double.infinity : -Double.infinity
+        if let given {
+            precondition(
+                given.minimum <= minimum && given.crossScore <= crossScore, "mask IoUs that leave out matching pairs")
+            return given
+        }
+        return MaskOverlaps(data, masks: masks ?? MaskCache(data), minimum: minimum, crossScore: crossScore)
     }
 
     /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).

@@ -3,8 +3,6 @@ import ArgusMasks
 /// One image and category's candidates and matching (pycocotools `computeIoU` and `evaluateImg`),
 /// in buffers reused from image to image.
 struct Matcher {
-    /// The lowest IoU threshold: masks are not compared where their IoU cannot reach it.
-    var minimumIoU = 0.0
     /// The kept detections (best score first, stable, cut to the largest maxDets) as positions in
     /// `Groups`' order, and their scores.
     private(set) var detections: [Int] = []
@@ -28,10 +26,8 @@ struct Matcher {
     private var candidates: [Int] = []
 
     /// Loads one cell (category × images + image); false when it has neither detections nor
-    /// ground truth.
-    mutating func load(_ data: EvaluationData, groups: Groups, masks: MaskCache?, cell: Int, maxDetection: Int)
-        -> Bool
-    {
+    /// ground truth. Masks are compared in `overlaps` (segm), else boxes here.
+    mutating func load(groups: Groups, overlaps: MaskOverlaps?, cell: Int, maxDetection: Int) -> Bool {
         truth = groups.truthPositions(cell: cell)
         let positions = groups.detectionPositions(cell: cell)
         if truth.isEmpty && positions.isEmpty { return false }
@@ -46,16 +42,15 @@ struct Matcher {
         for d in detections { scores.append(groups.scores[d]) }
         ious.removeAll(keepingCapacity: true)
         guard !detections.isEmpty && !truth.isEmpty else { return true }
-        if let masks {
+        if let overlaps {
+            let G = truth.count
             let items = groups.groundTruthItems[truth]
-            // Read in place: a closure over `data` would retain its arrays for each detection, on
-            // every core at once.
-            data.groundTruth.isCrowd.withUnsafeBufferPointer { isCrowd in
-                for detection in detections {
-                    // An IoU below the lowest threshold matches nothing.
-                    masks.appendIoUs(
-                        detection: groups.detectionItems[detection], groundTruths: items, crowd: { isCrowd[$0] },
-                        minimum: minimumIoU, to: &ious)
+            ious.append(contentsOf: repeatElement(0, count: detections.count * G))
+            ious.withUnsafeMutableBufferPointer { ious in
+                for (row, d) in detections.enumerated() {
+                    overlaps.fill(
+                        detection: groups.detectionItems[d], truths: items,
+                        into: UnsafeMutableBufferPointer(rebasing: ious[(row * G)..<(row * G + G)]))
                 }
             }
         } else {

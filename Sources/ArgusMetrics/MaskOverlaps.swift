@@ -1,0 +1,112 @@
+import ArgusCore
+import Dispatch
+
+/// The mask IoUs an evaluation reads, each pair compared once and each detection's runs decoded
+/// once for all of them: the COCO matching (a detection against the ground truth of its category)
+/// and the confusion matrix (against every class) both read them here instead of comparing masks
+/// on their own.
+///
+/// A pair is compared where its detection and ground truth share an image, and either share a
+/// category or the detection scores at least `crossScore` (the confusion matrix counts no
+/// detection below it). IoUs that cannot reach `minimum` are not worked out (`MaskCache.appendIoUs`)
+/// and read as 0, as are pairs not compared: every reader ignores IoUs below `minimum`.
+public struct MaskOverlaps: Sendable {
+    /// The lowest IoU worked out.
+    public let minimum: Double
+    /// The lowest score at which detections were compared with other categories' ground truth.
+    public let crossScore: Double
+    /// Detection `d`'s pairs are `start[d]..<start[d + 1]` of `truths` and `values`, in ground-truth order.
+    private let start: [Int]
+    private let truths: [Int32]
+    private let values: [Double]
+
+    /// Compares the masks of `data` (rasterised in `masks`) on every core, a block of images at a time.
+    /// - Parameters:
+    ///   - minimum: the lowest IoU any reader counts.
+    ///   - crossScore: the lowest score at which a detection is compared with ground truth of
+    ///     other categories.
+    public init(_ data: EvaluationData, masks: MaskCache, minimum: Double, crossScore: Double) {
+        self.minimum = minimum
+        self.crossScore = crossScore
+        let images = data.images.count
+        let truthByImage = ImageLists(
+            Array(0..<data.groundTruth.count), imageOf: data.groundTruth.image, images: images)
+        let detectionsByImage = ImageLists(
+            Array(0..<data.detections.count), imageOf: data.detections.image, images: images)
+        let blockSize = 64
+        let blocks = (images + blockSize - 1) / blockSize
+        var found = [[Pair]](repeating: [], count: blocks)
+        // The columns as plain arrays: a closure over `data` would retain its arrays at each read.
+        let detectionCategory = data.detections.category
+        let scores = data.detections.scores
+        let truthCategory = data.groundTruth.category
+        let isCrowd = data.groundTruth.isCrowd
+        found.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                var pairs: [Pair] = []
+                var row: [Double] = []
+                var compared: [Int] = []
+                for image in (block * blockSize)..<min(images, (block + 1) * blockSize) {
+                    let truth = truthByImage[image]
+                    for d in detectionsByImage[image] {
+                        let category = detectionCategory[d]
+                        let crossing = scores[d] >= crossScore
+                        compared.removeAll(keepingCapacity: true)
+                        for g in truth where crossing || truthCategory[g] == category { compared.append(g) }
+                        row.removeAll(keepingCapacity: true)
+                        masks.appendIoUs(
+                            detection: d, groundTruths: compared, crowd: { isCrowd[$0] }, minimum: minimum, to: &row)
+                        for (g, value) in zip(compared, row) where value != 0 {
+                            pairs.append(Pair(detection: Int32(d), truth: Int32(g), value: value))
+                        }
+                    }
+                }
+                out.buffer[block] = pairs
+            }
+        }
+        // Detections in order: each block's pairs go where their detections' counts place them.
+        var start = [Int](repeating: 0, count: data.detections.count + 1)
+        for block in found { for pair in block { start[Int(pair.detection) + 1] += 1 } }
+        for d in 0..<data.detections.count { start[d + 1] += start[d] }
+        var truths = [Int32](repeating: 0, count: start.last ?? 0)
+        var values = [Double](repeating: 0, count: start.last ?? 0)
+        var fill = start
+        for block in found {
+            for pair in block {
+                let at = fill[Int(pair.detection)]
+                truths[at] = pair.truth
+                values[at] = pair.value
+                fill[Int(pair.detection)] = at + 1
+            }
+        }
+        self.start = start
+        self.truths = truths
+        self.values = values
+    }
+
+    private struct Pair {
+        var detection: Int32
+        var truth: Int32
+        var value: Double
+    }
+
+    /// Detection `d`'s IoU with ground truth `g` (of its image), 0 where it was not worked out.
+    /// Complexity: O(the pairs of `d`), a few at most.
+    @inline(__always)
+    public func iou(detection d: Int, truth g: Int) -> Double {
+        for p in start[d]..<start[d + 1] where truths[p] == Int32(truncatingIfNeeded: g) { return values[p] }
+        return 0
+    }
+
+    /// Writes detection `d`'s IoUs into `row`, whose column `j` is ground truth `truths[j]` (zeros
+    /// elsewhere): `row` must hold zeros.
+    @inline(__always)
+    func fill(detection d: Int, truths columns: ArraySlice<Int>, into row: UnsafeMutableBufferPointer<Double>) {
+        for p in start[d]..<start[d + 1] {
+            let g = Int(truths[p])
+            // The cell's ground truth are few: found by a look along them.
+            if let j = columns.firstIndex(of: g) { row[j - columns.startIndex] = values[p] }
+        }
+    }
+}
