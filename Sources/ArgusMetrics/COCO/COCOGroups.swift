@@ -19,10 +19,18 @@ struct Groups: Sendable {
     init(_ data: EvaluationData, categories K: Int, useCategories: Bool) {
         let images = data.images.count
         self.images = images
-        (groundTruthStart, groundTruthItems) = Self.group(
-            data.groundTruth, cells: K * images, images: images, useCategories: useCategories)
-        (detectionStart, detectionItems) = Self.group(
-            data.detections, cells: K * images, images: images, useCategories: useCategories)
+        // The ground truth and the detections, one beside the other.
+        var grouped: [(start: [Int], items: [Int])] = [([], []), ([], [])]
+        grouped.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: 2) { side in
+                out.buffer[side] = Self.group(
+                    side == 0 ? data.groundTruth : data.detections, cells: K * images, images: images,
+                    useCategories: useCategories)
+            }
+        }
+        (groundTruthStart, groundTruthItems) = grouped[0]
+        (detectionStart, detectionItems) = grouped[1]
         (scores, areas, boxes) = Self.gather(data.detections, items: detectionItems)
         let truth = data.groundTruth
         let items = groundTruthItems
