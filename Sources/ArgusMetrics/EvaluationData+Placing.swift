@@ -50,40 +50,39 @@ extension EvaluationData {
         func placedConcurrently(categoryIndex: IDIndex) throws(EvaluationError) -> (Objects, skipped: Int) {
             let n = results.count
             let blocks = Self.blocks(n)
-            // Each result's category, -1 where it is left out; each block's first problem and kept count.
-            var categories = [Int32](repeating: -1, count: n)
-            var failures = [EvaluationError?](repeating: nil, count: blocks)
-            var keptCounts = [Int](repeating: 0, count: blocks)
+            // Each result's category (-1 where it is left out), and each block's first problem and
+            // kept count.
+            var outcomes = [(failure: EvaluationError?, kept: Int)](repeating: (nil, 0), count: blocks)
             let categoryIDs = results.categoryIDs
-            categories.withUnsafeMutableBufferPointer { categoryBuffer in
-                failures.withUnsafeMutableBufferPointer { failureBuffer in
-                    keptCounts.withUnsafeMutableBufferPointer { keptBuffer in
-                        let categoryOut = UnsafeMutableBufferPointerBox(categoryBuffer)
-                        let failureOut = UnsafeMutableBufferPointerBox(failureBuffer)
-                        let keptOut = UnsafeMutableBufferPointerBox(keptBuffer)
-                        DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                            var kept = 0
-                            for i in Self.range(block, of: n) {
-                                if case .failure(let failure) = place(i) {
-                                    failureOut.buffer[block] = failure
-                                    break
-                                }
+            let placed = [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
+                outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
+                    let categoryOut = UnsafeMutableBufferPointerBox(buffer)
+                    let outcomeOut = UnsafeMutableBufferPointerBox(outcomeBuffer)
+                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                        var outcome: (failure: EvaluationError?, kept: Int) = (nil, 0)
+                        for i in Self.range(block, of: n) {
+                            var category: Int32 = -1
+                            if outcome.failure == nil {
+                                switch place(i) {
+                                case .failure(let failure): outcome.failure = failure
                                 // Results of categories the ground truth does not have take no part
                                 // (pycocotools filters them).
-                                guard let category = categoryIndex[categoryIDs[i]] else { continue }
-                                categoryOut.buffer[i] = category
-                                kept += 1
+                                case .success: category = categoryIndex[categoryIDs[i]] ?? -1
+                                }
                             }
-                            keptOut.buffer[block] = kept
+                            (categoryOut.buffer.baseAddress! + i).initialize(to: category)
+                            if category >= 0 { outcome.kept += 1 }
                         }
+                        outcomeOut.buffer[block] = outcome
                     }
                 }
+                initialized = n
             }
-            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+            if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
             // The kept results in order, each block's from where the blocks before it end.
             var ends = [0]
-            for count in keptCounts { ends.append(ends[ends.count - 1] + count) }
-            let (starts, placed) = (ends, categories)
+            for outcome in outcomes { ends.append(ends[ends.count - 1] + outcome.kept) }
+            let starts = ends
             let total = starts[blocks]
             let kept = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
                 let out = UnsafeMutableBufferPointerBox(buffer)
