@@ -119,6 +119,24 @@ public final class MaskCache: @unchecked Sendable {
         }
     }
 
+    /// The mask IoUs of one image's `detections` with its `truths`, where `comparing(d, g)`: each
+    /// that is not 0 goes to `found(d, g, iou)`, in order; as `appendIoUs` for each detection, in
+    /// one call (the cache is not retained and released per detection, on every core at once).
+    func compare(
+        detections: ArraySlice<Int>, truths: ArraySlice<Int>, comparing: (Int, Int) -> Bool, crowd: (Int) -> Bool,
+        minimum: Double, found: (Int, Int, Double) -> Void
+    ) {
+        var compared: [Int] = []
+        var row: [Double] = []
+        for d in detections {
+            compared.removeAll(keepingCapacity: true)
+            for g in truths where comparing(d, g) { compared.append(g) }
+            row.removeAll(keepingCapacity: true)
+            appendIoUs(detection: d, groundTruths: compared, crowd: crowd, minimum: minimum, to: &row)
+            for j in row.indices where row[j] != 0 { found(d, compared[j], row[j]) }
+        }
+    }
+
     /// The pixels two whole-pixel boxes share.
     @inline(__always)
     static func boxOverlap(_ a: (Double, Double, Double, Double), _ b: (Double, Double, Double, Double)) -> Double {

@@ -45,21 +45,13 @@ public struct MaskOverlaps: Sendable {
             let out = UnsafeMutableBufferPointerBox(buffer)
             DispatchQueue.concurrentPerform(iterations: blocks) { block in
                 var pairs: [Pair] = []
-                var row: [Double] = []
-                var compared: [Int] = []
                 for image in (block * blockSize)..<min(images, (block + 1) * blockSize) {
-                    let truth = truthByImage[image]
-                    for d in detectionsByImage[image] {
-                        let category = detectionCategory[d]
-                        let crossing = scores[d] >= crossScore
-                        compared.removeAll(keepingCapacity: true)
-                        for g in truth where crossing || truthCategory[g] == category { compared.append(g) }
-                        row.removeAll(keepingCapacity: true)
-                        masks.appendIoUs(
-                            detection: d, groundTruths: compared, crowd: { isCrowd[$0] }, minimum: minimum, to: &row)
-                        for (g, value) in zip(compared, row) where value != 0 {
-                            pairs.append(Pair(detection: Int32(d), truth: Int32(g), value: value))
-                        }
+                    masks.compare(
+                        detections: detectionsByImage[image], truths: truthByImage[image],
+                        comparing: { d, g in scores[d] >= crossScore || truthCategory[g] == detectionCategory[d] },
+                        crowd: { isCrowd[$0] }, minimum: minimum
+                    ) { d, g, value in
+                        pairs.append(Pair(detection: Int32(d), truth: Int32(g), value: value))
                     }
                 }
                 out.buffer[block] = pairs
