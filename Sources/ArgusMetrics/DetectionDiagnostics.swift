@@ -19,9 +19,16 @@ public struct DetectionConfusionMatrix: Sendable {
     /// The counts at each of `sweepThresholds`, for a page that moves the score threshold.
     public var sweep: [[[Int]]] = []
 
-    /// The lowest score a matrix counts: `scoreThreshold`, or 0 with a sweep.
+    /// The lowest score a matrix counts: `scoreThreshold`, or the lowest of a sweep's.
     public static func lowestScore(scoreThreshold: Double, sweep: Bool) -> Double {
-        sweep ? min(scoreThreshold, sweepThresholds(including: scoreThreshold)[0]) : scoreThreshold
+        sweep ? sweepThresholds(including: scoreThreshold)[0] : scoreThreshold
+    }
+
+    /// The mask pairs a matrix reads: IoUs down to `iouThreshold`, across categories for
+    /// detections scoring at least `lowestScore(scoreThreshold:sweep:)`.
+    public static func overlapsNeeded(iouThreshold: Double, scoreThreshold: Double, sweep: Bool) -> MaskOverlaps.Need {
+        MaskOverlaps.Need(
+            minimum: iouThreshold, crossScore: lowestScore(scoreThreshold: scoreThreshold, sweep: sweep))
     }
 
     /// The thresholds a sweep uses: 0, 0.05, …, 1 and the evaluation's own score threshold.
@@ -59,15 +66,8 @@ public struct DetectionConfusionMatrix: Sendable {
         // The evaluation's threshold first, then the sweep's.
         let thresholds = [scoreThreshold] + (sweep ? Self.sweepThresholds(including: scoreThreshold) : [])
         let lowest = Self.lowestScore(scoreThreshold: scoreThreshold, sweep: sweep)
-        if let given {
-            precondition(
-                given.minimum <= iouThreshold && given.crossScore <= lowest, "mask IoUs that leave out counted pairs")
-        }
-        let overlaps =
-            segm
-            ? given
-                ?? MaskOverlaps(data, masks: masks ?? MaskCache(data), minimum: iouThreshold, crossScore: lowest)
-            : nil
+        let need = Self.overlapsNeeded(iouThreshold: iouThreshold, scoreThreshold: scoreThreshold, sweep: sweep)
+        let overlaps = segm ? MaskOverlaps.serving(need, given: given, data: data, masks: masks) : nil
         let truthByImage = ImageLists(
             Array(0..<data.groundTruth.count), imageOf: data.groundTruth.image, images: data.images.count)
         let detectionsByImage = ImageLists(

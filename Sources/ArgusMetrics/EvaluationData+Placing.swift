@@ -17,6 +17,11 @@ extension EvaluationData {
         /// The footprints measured in the evaluation (where the reader measured none), or empty.
         let measured: [MaskFootprint?]
 
+        /// Result `i`'s mask's area and box: measured by its reader, or in the evaluation.
+        func footprint(_ i: Int) -> MaskFootprint? {
+            (measured.isEmpty ? nil : measured[i]) ?? results.footprint(at: i)
+        }
+
         /// Result `i`'s box and area, or what is wrong with it.
         func place(_ i: Int) -> Result<(box: Box, area: Double), EvaluationError> {
             let size = sizes[Int(slots[i])]
@@ -38,7 +43,7 @@ extension EvaluationData {
                 }
                 return .success((box, box.width * box.height))
             }
-            guard let footprint = (measured.isEmpty ? nil : measured[i]) ?? results.footprint(at: i) else {
+            guard let footprint = footprint(i) else {
                 return .failure(EvaluationError("result \(number) has neither a bbox nor a segmentation"))
             }
             return .success((box ?? footprint.box, Double(footprint.area)))
@@ -97,13 +102,15 @@ extension EvaluationData {
             }
             var objects = Objects()
             (objects.boxes, objects.areas) = placedBoxes(kept)
-            objects.image = Self.gathered(total) { slots[kept[$0]] }
-            objects.category = Self.gathered(total) { placed[kept[$0]] }
+            objects.image = Array(concurrentlyFilled: total) { slots[kept[$0]] }
+            objects.category = Array(concurrentlyFilled: total) { placed[kept[$0]] }
             let positions = results.positions
-            objects.ids = Self.gathered(total) { positions.isEmpty ? kept[$0] + 1 : Int(positions[kept[$0]]) + 1 }
+            objects.ids = Array(concurrentlyFilled: total) {
+                positions.isEmpty ? kept[$0] + 1 : Int(positions[kept[$0]]) + 1
+            }
             objects.isCrowd = [Bool](repeating: false, count: total)
             let scores = results.scores
-            objects.scores = Self.gathered(total) { scores[kept[$0]] }
+            objects.scores = Array(concurrentlyFilled: total) { scores[kept[$0]] }
             return (objects, n - total)
         }
 
@@ -131,17 +138,6 @@ extension EvaluationData {
                 boxCount = 4 * total
             }
             return (boxes, areas)
-        }
-
-        /// `value(j)` for each `j` below `count`, worked out in blocks on every core.
-        private static func gathered<T>(_ count: Int, _ value: @Sendable (Int) -> T) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let out = UnsafeMutableBufferPointerBox(buffer)
-                DispatchQueue.concurrentPerform(iterations: blocks(count)) { block in
-                    for j in range(block, of: count) { (out.buffer.baseAddress! + j).initialize(to: value(j)) }
-                }
-                initialized = count
-            }
         }
 
         private static let blockSize = 16384

@@ -26,10 +26,6 @@ extension EvaluationData {
                 "results refer to \(unknownImages.count) image id(s) that the ground truth does not have, e.g. \(unknownImages.sorted().prefix(5).map(String.init).joined(separator: ", "))"
             )
         }
-        // A mask's area and box: measured by its reader, or here.
-        func footprint(_ i: Int) -> MaskFootprint? {
-            (measures.isEmpty ? nil : measures[i].footprint) ?? results.footprint(at: i)
-        }
         let placing = Placing(
             results: results, slots: slots, sizes: sizes, boxBranch: boxBranch, decoding: decoding,
             firstProblem: firstProblem, measured: measures.isEmpty ? [] : measures.map(\.footprint))
@@ -56,7 +52,7 @@ extension EvaluationData {
                     image: slots[i], category: category, box: box, area: area, id: results.position(at: i) + 1,
                     score: results.scores[i])
                 // A decoded mask moved, not copied: the measures go with this loop.
-                objects.footprints.append(footprint(i))
+                objects.footprints.append(placing.footprint(i))
                 let mask = measures.isEmpty ? nil : measures[i].decoded.take().map(Segmentation.rle)
                 let given = !measures.isEmpty && measures[i].unreadable ? nil : results.segmentation(at: i)
                 objects.segmentations.append(mask ?? given ?? .polygons([Self.boxPolygon(box)]))

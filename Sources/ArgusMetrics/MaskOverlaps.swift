@@ -77,6 +77,38 @@ public struct MaskOverlaps: Sendable {
         self.values = values
     }
 
+    /// What a reader needs of the pairs: IoUs down to `minimum`, across categories for detections
+    /// scoring at least `crossScore`.
+    public struct Need: Sendable {
+        /// The lowest IoU the reader counts.
+        public var minimum: Double
+        /// The lowest score at which the reader counts a detection against other categories.
+        public var crossScore: Double
+
+        /// A need of IoUs down to `minimum`, across categories from `crossScore`.
+        public init(minimum: Double, crossScore: Double) {
+            self.minimum = minimum
+            self.crossScore = crossScore
+        }
+
+        /// What two readers need together.
+        public func union(_ other: Need) -> Need {
+            Need(minimum: min(minimum, other.minimum), crossScore: min(crossScore, other.crossScore))
+        }
+    }
+
+    /// Pairs that serve `need`: `given` (which must), else compared here (in `masks`, or masks
+    /// rasterised here).
+    static func serving(_ need: Need, given: MaskOverlaps?, data: EvaluationData, masks: MaskCache?) -> MaskOverlaps {
+        if let given {
+            precondition(
+                given.minimum <= need.minimum && given.crossScore <= need.crossScore,
+                "mask IoUs that leave out pairs their reader counts")
+            return given
+        }
+        return MaskOverlaps(data, masks: masks ?? MaskCache(data), minimum: need.minimum, crossScore: need.crossScore)
+    }
+
     private struct Pair {
         var detection: Int32
         var truth: Int32

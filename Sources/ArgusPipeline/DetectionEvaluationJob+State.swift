@@ -38,11 +38,10 @@ struct EvaluationParts {
         let sweep = job.metricType.includesVOC
         // Mask IoUs compared once for the COCO matching and the confusion matrix.
         let overlaps = masks.map { masks in
-            let cocoLowest = job.metricType.includesCOCO ? parameters.iouThresholds.min() ?? 0 : job.iouThreshold
-            let crossScore = DetectionConfusionMatrix.lowestScore(scoreThreshold: job.scoreThreshold, sweep: sweep)
-            return MaskOverlaps(
-                data, masks: masks, minimum: min(job.iouThreshold, cocoLowest),
-                crossScore: parameters.useCategories ? crossScore : -Double.infinity)
+            var need = DetectionConfusionMatrix.overlapsNeeded(
+                iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, sweep: sweep)
+            if job.metricType.includesCOCO { need = need.union(COCOEvaluator.overlapsNeeded(parameters)) }
+            return MaskOverlaps(data, masks: masks, minimum: need.minimum, crossScore: need.crossScore)
         }
         if job.metricType.includesCOCO {
             if cocoAccumulated {

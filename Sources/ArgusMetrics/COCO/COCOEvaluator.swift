@@ -18,8 +18,8 @@ import Dispatch
 public enum COCOEvaluator {
     /// - Parameters:
     ///   - masks: the rasterised masks, when the caller has them already (`segm`).
-    ///   - overlaps: the mask IoUs, when the caller has compared them already (`segm`; see
-    ///     `overlaps(_:parameters:masks:given:)`).
+    ///   - overlaps: the mask IoUs, when the caller has compared them already (`segm`; serving at
+    ///     least `overlapsNeeded(_:)`).
     ///   - keepTable: also keep every image's matching compactly (`COCOEvaluation.matchTable`),
     ///     what a bootstrap over images re-accumulates.
     public static func evaluate(
@@ -79,22 +79,22 @@ public enum COCOEvaluator {
         return table
     }
 
+    /// The mask pairs the matching reads: IoUs down to the lowest threshold (one below it matches
+    /// nothing), across categories only where categories are not used.
+    public static func overlapsNeeded(_ parameters: COCOParameters) -> MaskOverlaps.Need {
+        MaskOverlaps.Need(
+            minimum: parameters.iouThresholds.min() ?? 0,
+            crossScore: parameters.useCategories ? Double.infinity : -Double.infinity)
+    }
+
     /// The mask IoUs the matching reads (segm; nil for boxes): `given`, where the caller compared
-    /// them already, else compared here (in `masks`, or masks rasterised here). Given ones must
-    /// reach down to the lowest IoU threshold, and cross categories where categories are not used.
-    public static func overlaps(
+    /// them already (serving at least `overlapsNeeded(_:)`), else compared here (in `masks`, or
+    /// masks rasterised here).
+    static func overlaps(
         _ data: EvaluationData, parameters: COCOParameters, masks: MaskCache?, given: MaskOverlaps?
     ) -> MaskOverlaps? {
         guard parameters.iouType == .segm else { return nil }
-        // An IoU below the lowest threshold matches nothing.
-        let minimum = parameters.iouThresholds.min() ?? 0
-        let crossScore = parameters.useCategories ? Double.infinity : -Double.infinity
-        if let given {
-            precondition(
-                given.minimum <= minimum && given.crossScore <= crossScore, "mask IoUs that leave out matching pairs")
-            return given
-        }
-        return MaskOverlaps(data, masks: masks ?? MaskCache(data), minimum: minimum, crossScore: crossScore)
+        return MaskOverlaps.serving(overlapsNeeded(parameters), given: given, data: data, masks: masks)
     }
 
     /// Indices sorted by score, descending, ties in their original order (numpy mergesort on −score).

@@ -1,6 +1,3 @@
-import ArgusCore
-import Dispatch
-
 /// COCOeval's `precision` (T×R×K×A×M), `scores` (same) and `recall` (T×K×A×M) arrays, with
 /// named axes. An entry never computed (no ground truth for that category and area) is `nil`,
 /// where pycocotools stores −1.
@@ -16,23 +13,10 @@ public struct PrecisionTable: Sendable {
         categories = K
         areaRanges = A
         maxDetections = M
-        precision = Self.undefined(count: T * R * K * A * M)
-        scores = Self.undefined(count: T * R * K * A * M)
+        // Megabytes of fresh pages, which cost more to fault in than to fill: on every core.
+        precision = Array(concurrentlyFilled: T * R * K * A * M) { _ in -1 }
+        scores = Array(concurrentlyFilled: T * R * K * A * M) { _ in -1 }
         recall = [Double](repeating: -1, count: T * K * A * M)
-    }
-
-    /// `count` entries of −1, written in blocks on every core (megabytes of fresh pages, which
-    /// cost more to fault in than to fill).
-    private static func undefined(count n: Int) -> [Double] {
-        [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
-            let out = UnsafeMutableBufferPointerBox(buffer)
-            let block = 1 << 16
-            DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
-                let range = (b * block)..<min(n, (b + 1) * block)
-                UnsafeMutableBufferPointer(rebasing: out.buffer[range]).initialize(repeating: -1)
-            }
-            initialized = n
-        }
     }
 
     @inline(__always) func precisionIndex(t: Int, r: Int, k: Int, a: Int, m: Int) -> Int {
