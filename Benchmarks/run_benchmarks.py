@@ -69,7 +69,8 @@ def main():
     args = parser.parse_args()
     bench = Path(args.argus).parent / "argus-bench"
     if not bench.exists():
-        subprocess.run(["swift", "build", "-c", "release", "--product", "argus-bench"], check=True)
+        subprocess.run(
+            ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "argus-bench"], check=True)
 
     results_file = DATA / "coco_results_500k.json"
     generate_coco_results(results_file)

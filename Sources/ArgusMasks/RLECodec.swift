@@ -85,17 +85,35 @@ public enum RLECodec {
     }
 
     /// Calls `body` with each run of a compressed counts string, in order (nothing allocated).
-    /// - Returns: false when the walk stopped at a malformed group (a negative run, a run past
-    ///   `UInt32.max`, a character outside the alphabet, or a truncated group).
+    /// - Returns: false when the walk stopped at a malformed group (see `Runs`).
     @inline(__always)
     static func walk(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let n = bytes.count
-        var p = 0
-        var decoded = 0
-        var older = 0
-        var previous = 0
-        while p < n {
+        var runs = Runs(bytes)
+        while let run = runs.next() { body(run) }
+        return !runs.malformed
+    }
+
+    /// The runs of a compressed counts string, one at a time (nothing allocated).
+    struct Runs {
+        private let base: UnsafePointer<UInt8>?
+        private let count: Int
+        private var p = 0
+        private var decoded = 0
+        private var older = 0
+        private var previous = 0
+        /// Whether reading stopped at a malformed group: a negative run, a run past `UInt32.max`, a
+        /// character outside the alphabet, or a truncated group.
+        private(set) var malformed = false
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            base = bytes.baseAddress
+            count = bytes.count
+        }
+
+        /// The next run; nil at the end or at a malformed group.
+        @inline(__always)
+        mutating func next() -> Int? {
+            guard p < count, let base else { return nil }
             var value: Int
             let first = Int(base[p]) &- 48
             // Most runs are one group (the differences between columns are small): its five bits,
@@ -104,18 +122,23 @@ public enum RLECodec {
                 value = (first &<< 59) &>> 59
                 p &+= 1
             } else {
-                guard let long = longGroup(base, count: n, at: &p) else { return false }
+                guard let long = longGroup(base, count: count, at: &p) else {
+                    malformed = true
+                    return nil
+                }
                 value = long
             }
             // From the fourth run on, the difference to the run two places earlier is written.
             if decoded > 2 { value &+= older }
-            guard UInt(bitPattern: value) <= UInt(UInt32.max) else { return false }
+            guard UInt(bitPattern: value) <= UInt(UInt32.max) else {
+                malformed = true
+                return nil
+            }
             older = previous
             previous = value
             decoded &+= 1
-            body(value)
+            return value
         }
-        return true
     }
 
     /// A value of several 5-bit groups from `p`, which moves past it; nil when malformed.

@@ -1,17 +1,21 @@
 import ArgusCore
 
-/// A mask's area and bounding box from its runs, each run end placed by its row alone.
+/// A mask's area and bounding box from its runs, placed by the column the walk is in.
 ///
-/// `BoxWalk` steps from column to column; here each run's first and last pixel get their row as
-/// a remainder by multiplication (Lemire, Kaser and Kurz, "Faster remainder by direct
-/// computation", 2019), with no dependency from one run to the next but the running pixel count.
-/// The columns matter only at the ends: pixels only move forward, so the box's left edge is the
-/// column of the first run's ends and its right edge that of the last run's.
+/// Pixels only move forward, so the walk keeps the first pixel of the column it is in and moves
+/// it one column on (the usual step from one column's runs of ones to the next) or, after a longer
+/// run of zeros, finds it as a remainder by multiplication (Lemire, Kaser and Kurz, "Faster
+/// remainder by direct computation", 2019). A run of ones inside one column adds its first and
+/// last row; one that crosses a column or is empty takes `place`, which puts both of its ends by
+/// remainder. The box's left edge is the column of the first run's ends, its right edge that of
+/// the last run's.
 struct RowWalk {
     let height: Int
     private let magic: UInt64
     /// The pixels the runs added so far cover.
     private(set) var covered = 0
+    /// The first pixel of the column the last run of ones started in.
+    private var column = 0
     private var first = Int.max
     private var last = -1
     private var top = Int.max
@@ -29,18 +33,49 @@ struct RowWalk {
     static func footprint(_ bytes: UnsafeBufferPointer<UInt8>, height: Int) -> (pixels: Int, footprint: MaskFootprint)?
     {
         var walk = RowWalk(height: height)
-        let walked = RLECodec.walkPairs(bytes) { walk.add(zeros: $0, ones: $1) }
-        guard walked.well, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
-        return (walk.covered &+ walked.trailing, MaskFootprint(area: walked.area, box: walk.box))
+        var runs = RLECodec.Runs(bytes)
+        var area = 0
+        var trailing = 0
+        while let zeros = runs.next() {
+            guard let ones = runs.next() else {
+                trailing = zeros
+                break
+            }
+            area &+= ones
+            walk.add(zeros: zeros, ones: ones)
+        }
+        guard !runs.malformed, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
+        return (walk.covered &+ trailing, MaskFootprint(area: area, box: walk.box))
     }
 
     /// Adds a run of zeros and the run of ones after it.
     @inline(__always)
     mutating func add(zeros: Int, ones: Int) {
         let start = covered &+ zeros
-        // An empty run of ones ends on the pixel before it.
-        let end = start &+ ones &- 1
         covered = start &+ ones
+        var startRow = start &- column
+        if startRow >= height {
+            if startRow < height &<< 1 {
+                column &+= height
+                startRow &-= height
+            } else {
+                startRow = row(start)
+                column = start &- startRow
+            }
+        }
+        let endRow = startRow &+ ones &- 1
+        guard ones > 0, endRow < height else { return place(start: start, ones: ones) }
+        top = min(top, startRow)
+        bottom = max(bottom, endRow)
+        first = min(first, start)
+        last = max(last, start &+ ones &- 1)
+    }
+
+    /// Adds a run of ones that crosses into another column or is empty (an empty run ends on the
+    /// pixel before it), both ends placed by remainder.
+    @inline(never)
+    private mutating func place(start: Int, ones: Int) {
+        let end = start &+ ones &- 1
         let startRow = row(start)
         let endRow = row(end)
         // A run of ones that crosses into another column spans the full height.

@@ -43,17 +43,25 @@ struct EvaluationParts {
             if job.metricType.includesCOCO { need = need.union(COCOEvaluator.overlapsNeeded(parameters)) }
             return MaskOverlaps(data, masks: masks, minimum: need.minimum, crossScore: need.crossScore)
         }
-        if job.metricType.includesCOCO {
-            if cocoAccumulated {
-                coco = COCOEvaluator.evaluate(
-                    data, parameters: parameters, overlaps: overlaps, keepTable: job.keepCOCOMatching)
-            } else {
-                cocoMatches = COCOEvaluator.imageMatches(data, parameters: parameters, overlaps: overlaps)
-            }
-        }
-        confusion = DetectionConfusionMatrix(
-            data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm, overlaps: overlaps,
-            sweep: sweep)
+        // The COCO matching and the confusion matrix read the same overlaps: side by side, one
+        // takes up the cores the other leaves idle.
+        let (cocoParts, confusion) = concurrently(
+            { () -> (COCOEvaluation?, COCOMatchTable?) in
+                guard job.metricType.includesCOCO else { return (nil, nil) }
+                if cocoAccumulated {
+                    let accumulated = COCOEvaluator.evaluate(
+                        data, parameters: parameters, overlaps: overlaps, keepTable: job.keepCOCOMatching)
+                    return (accumulated, nil)
+                }
+                return (nil, COCOEvaluator.imageMatches(data, parameters: parameters, overlaps: overlaps))
+            },
+            {
+                DetectionConfusionMatrix(
+                    data, iouThreshold: job.iouThreshold, scoreThreshold: job.scoreThreshold, segm: segm,
+                    overlaps: overlaps, sweep: sweep)
+            })
+        (coco, cocoMatches) = cocoParts
+        self.confusion = confusion
         imageLevel = voc.map { ImageLevelMetrics(data, matches: $0.matches, scoreThreshold: job.scoreThreshold) }
         tideErrors = voc.map { TIDEBreakdown.classify(data, voc: $0, segm: segm, masks: masks) }
     }
