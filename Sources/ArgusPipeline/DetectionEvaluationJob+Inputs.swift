@@ -31,13 +31,15 @@ extension DetectionEvaluationJob {
     func readTruth(segm: Bool, options: ReadOptions) throws -> Truth {
         if let cached = truthCache?.truth { return cached }
         var diagnostics = Diagnostics()
-        var truthFormat = groundTruthFormat
-        if truthFormat == nil {
-            let decision = try DatasetReader.explainFormat(groundTruthPath)
-            truthFormat = decision.format
+        var truth: LoadedDataset
+        if let groundTruthFormat {
+            truth = try DatasetReader.read(groundTruthPath, format: groundTruthFormat, options: options)
+        } else {
+            // Detected and read in one parse where the file is one JSON object.
+            let decision = try DatasetReader.readExplained(groundTruthPath, options: options)
+            truth = decision.loaded
             diagnostics.note(SourceLocation(file: groundTruthPath), "read as \(decision.format): \(decision.reason)")
         }
-        var truth = try DatasetReader.read(groundTruthPath, format: truthFormat, options: options)
         diagnostics.append(contentsOf: truth.diagnostics)
         guard !truth.diagnostics.hasErrors else {
             throw DataError(

@@ -243,3 +243,37 @@ import Testing
         #expect(PathTools.lexicalAbsolute("a/./b//../c") == (cwd == "/" ? "" : cwd) + "/a/c")
     }
 }
+
+@Suite struct FormatDetectionTests {
+    /// Ground truth, detections as a COCO object, JSON lines and broken JSON behind `.json`: one
+    /// parse tells and reads each as detecting the format, then reading in it, does.
+    @Test func readExplainedReadsAsDetectingThenReading() throws {
+        let folder = Fixtures.scratch()
+        let images = #""images": [{"id": 1, "file_name": "a.jpg", "width": 40, "height": 30}]"#
+        let categories = #""categories": [{"id": 1, "name": "cat"}]"#
+        let files = [
+            Fixtures.write(
+                #"{\#(images), "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "area": 12, "iscrowd": 0}], \#(categories)}"#,
+                folder, "truth.json"),
+            Fixtures.write(
+                #"{\#(images), "annotations": [{"id": 0, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5}], \#(categories)}"#,
+                folder, "detections.json"),
+            Fixtures.write(
+                #"{"image_url": "a.jpg", "label": "cat"}"# + "\n" + #"{"image_url": "b.jpg", "label": "dog"}"#, folder,
+                "lines.json"),
+            Fixtures.write(#"{"images": [}"#, folder, "broken.json"),
+        ]
+        var formats: [DataFormat] = []
+        for path in files {
+            let once = try DatasetReader.readExplained(path)
+            let (format, reason) = try DatasetReader.explainFormat(path)
+            let twice = try DatasetReader.read(path, format: format)
+            formats.append(once.format)
+            #expect(once.format == format && once.reason == reason, "\(path)")
+            #expect(once.loaded.dataset == twice.dataset, "\(path)")
+            #expect(once.loaded.diagnostics.items.map(\.description) == twice.diagnostics.items.map(\.description))
+            #expect(once.loaded.format == twice.format && once.loaded.source == twice.source)
+        }
+        #expect(formats == [.coco, .cocoResults, .jsonl, .jsonl])
+    }
+}

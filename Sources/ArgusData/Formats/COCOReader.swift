@@ -12,7 +12,16 @@ public enum COCOReader {
     /// Reads a COCO instances file. Detections stored as the `annotations` of a COCO-style file
     /// (with `score`s) are read too: their objects carry the scores.
     public static func readInstances(_ path: String, options: ReadOptions) throws(DataError) -> LoadedDataset {
+        try readInstancesTellingScores(path, options: options).loaded
+    }
+
+    /// `readInstances`, and whether the file's first annotation has a `score` (what tells COCO
+    /// results from ground truth in a COCO object): nil where the file is not one JSON object.
+    static func readInstancesTellingScores(_ path: String, options: ReadOptions) throws(DataError) -> (
+        loaded: LoadedDataset, scored: Bool?
+    ) {
         let bytes = try PaddedBytes(contentsOfFile: path)
+        var scored: Bool?
         var diagnostics = Diagnostics()
         var pending: [(Int, [JSONLocator.Step])] = []
         var dataset = Dataset(task: options.task, coordinateSpace: .pixels)
@@ -35,6 +44,7 @@ public enum COCOReader {
                     file, "expected a COCO object with images, annotations and categories, got \(root.kind)")
                 return
             }
+            scored = root["annotations"]?.elements.first(where: { _ in true })?["score"] != nil
             let categoryNames = readCategories(root, dataset: &dataset, notes: &notes, report: report)
             let imageIndex = readImages(root, dataset: &dataset, file: file, report: report)
             // Annotations
@@ -136,7 +146,7 @@ public enum COCOReader {
         var loaded = LoadedDataset(
             dataset: dataset, diagnostics: diagnostics, imageBase: PathTools.folder(of: path), format: .coco)
         loaded.notes = notes
-        return loaded
+        return (loaded, scored)
     }
 
     /// The categories by id. Names that repeat become unique keys, `name (id N)`, for every

@@ -22,6 +22,11 @@ public enum DatasetReader {
             if !special && !texts.isEmpty { return try textFolderFormat(path, files: texts) }
         }
         let format = try formatByLayout(path)
+        return (format, reason(for: format))
+    }
+
+    /// Why a file or folder of `format` was read as such.
+    private static func reason(for format: DataFormat) -> String {
         let reason: String
         switch format {
         case .mltable: reason = "it is or holds an MLTable file"
@@ -35,7 +40,36 @@ public enum DatasetReader {
         case .jsonl: reason = "it holds one JSON object a line"
         case .text: reason = "it holds text label files"
         }
-        return (format, reason)
+        return reason
+    }
+
+    /// Reads `path` in the format its layout tells, with the format and why (as `explainFormat`
+    /// then `read`): a file of one JSON object is parsed once for both, its first annotation's
+    /// `score` telling COCO results from ground truth.
+    public static func readExplained(_ path: String, options: ReadOptions = ReadOptions()) throws(DataError) -> (
+        loaded: LoadedDataset, format: DataFormat, reason: String
+    ) {
+        if options.reference == nil && isObjectFile(path) {
+            let (loaded, scored) = try COCOReader.readInstancesTellingScores(path, options: options)
+            if let scored {
+                let format: DataFormat = scored ? .cocoResults : .coco
+                let read = scored ? detectionsOfObject(loaded) : loaded
+                return (finished(read, path: path, options: options), format, reason(for: format))
+            }
+            // Not one JSON object (JSON lines, or a syntax error): the detection tells.
+        }
+        let (format, reason) = try explainFormat(path)
+        return (try read(path, format: format, options: options), format, reason)
+    }
+
+    /// Whether `formatByLayout` tells `path`'s format by parsing it as one JSON object: a file
+    /// (not a folder, `.csv`, MLTable, `.jsonl` or `.ndjson`) whose first byte past white space is `{`.
+    private static func isObjectFile(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard FileManager.default.fileExists(atPath: path), !FolderListing.isFolder(path), ext != "csv",
+            ext != "jsonl", ext != "ndjson", (path as NSString).lastPathComponent != "MLTable"
+        else { return false }
+        return firstByte(path) == UInt8(ascii: "{")
     }
 
     /// YOLO or the peer text layout, from the label files' lines (empty files, which mark images
@@ -152,11 +186,7 @@ public enum DatasetReader {
             loaded = try MLTableReader.read(folder, options: options)
         case .coco: loaded = try COCOReader.readInstances(path, options: options)
         case .cocoResults where options.reference == nil && firstByte(path) == UInt8(ascii: "{"):
-            // Detections as the annotations of a COCO-style file carry their own images and categories.
-            loaded = try COCOReader.readInstances(path, options: options)
-            loaded.format = .cocoResults
-            // Detections are renumbered on loading (as pycocotools' loadRes does): their ids do not matter.
-            loaded.diagnostics.items.removeAll { $0.field.hasSuffix(".id") && $0.severity == .warning }
+            loaded = detectionsOfObject(try COCOReader.readInstances(path, options: options))
         case .cocoResults:
             let (results, diagnostics) = try COCOReader.readResults(
                 path, imageIDs: options.reference?.stringImageIDs ?? [:])
@@ -172,6 +202,21 @@ public enum DatasetReader {
         case .scoring: loaded = try ScoringReader.read(path, options: options)
         case .text: loaded = try TextReader.readText(path, options: options)
         }
+        return finished(loaded, path: path, options: options)
+    }
+
+    /// Detections as the annotations of a COCO-style file, which carry their own images and categories.
+    private static func detectionsOfObject(_ instances: LoadedDataset) -> LoadedDataset {
+        var loaded = instances
+        loaded.format = .cocoResults
+        // Detections are renumbered on loading (as pycocotools' loadRes does): their ids do not matter.
+        loaded.diagnostics.items.removeAll { $0.field.hasSuffix(".id") && $0.severity == .warning }
+        return loaded
+    }
+
+    /// What every read gives whatever the format: the source, and the task and label names asked for.
+    private static func finished(_ read: LoadedDataset, path: String, options: ReadOptions) -> LoadedDataset {
+        var loaded = read
         loaded.source = path
         if let task = options.task { loaded.dataset.task = task }
         if let names = options.labelNames, loaded.dataset.labels.isEmpty { loaded.dataset.labels = names }
