@@ -13,8 +13,8 @@ public struct DetectionResults: Sendable, Hashable {
     public var boxes: [Double] = []
     /// Index into `segmentations` for each detection, or -1 where it had none.
     public var segmentationIndex: [Int32] = []
-    /// The masks of the detections that had one.
-    public var segmentations: [Segmentation] = []
+    /// The masks of the detections that had one (compressed RLE counts held as bytes).
+    public var segmentations = Shapes()
     /// Each mask's area and box where its reader worked them out (compressed RLE, on the walk that
     /// checks it), parallel to `segmentations`: the evaluation then needs not decode the mask for them.
     public var footprints: [MaskFootprint?] = []
@@ -53,6 +53,28 @@ public struct DetectionResults: Sendable, Hashable {
         imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
         segmentation: Segmentation?, footprint: MaskFootprint? = nil
     ) {
+        appendColumns(imageID: imageID, categoryID: categoryID, score: score, box: box, shaped: segmentation != nil)
+        if let segmentation {
+            segmentations.append(segmentation)
+            footprints.append(footprint)
+        }
+    }
+
+    /// Appends one detection whose mask is a compressed RLE, from its counts' bytes.
+    public mutating func append(
+        imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?,
+        compressedCounts: UnsafeBufferPointer<UInt8>, height: Int, width: Int, footprint: MaskFootprint?
+    ) {
+        appendColumns(imageID: imageID, categoryID: categoryID, score: score, box: box, shaped: true)
+        segmentations.appendCompressed(compressedCounts, height: height, width: width)
+        footprints.append(footprint)
+    }
+
+    /// Appends a detection's values but its shape, which follows where it has one.
+    @inline(__always)
+    private mutating func appendColumns(
+        imageID: Int, categoryID: Int, score: Double, box: (Double, Double, Double, Double)?, shaped: Bool
+    ) {
         imageIDs.append(imageID)
         categoryIDs.append(categoryID)
         scores.append(score)
@@ -61,13 +83,7 @@ public struct DetectionResults: Sendable, Hashable {
         boxes.append(y)
         boxes.append(w)
         boxes.append(h)
-        if let segmentation {
-            segmentationIndex.append(Int32(segmentations.count))
-            segmentations.append(segmentation)
-            footprints.append(footprint)
-        } else {
-            segmentationIndex.append(-1)
-        }
+        segmentationIndex.append(shaped ? Int32(segmentations.count) : -1)
     }
 
     /// Appends `other`'s detections, read from a later part of the same file: their positions (where
@@ -79,7 +95,7 @@ public struct DetectionResults: Sendable, Hashable {
         boxes += other.boxes
         let shapesBefore = Int32(segmentations.count)
         segmentationIndex += other.segmentationIndex.lazy.map { $0 < 0 ? $0 : $0 + shapesBefore }
-        segmentations += other.segmentations
+        segmentations.append(contentsOf: other.segmentations)
         footprints += other.footprints
         positions += other.positions.lazy.map { $0 + Int32(truncatingIfNeeded: positionOffset) }
     }

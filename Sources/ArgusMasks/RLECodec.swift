@@ -10,21 +10,25 @@ public enum RLECodec {
     /// - Returns: nil when the string is malformed (a negative run, or a truncated group).
     public static func decode(_ text: String) -> [UInt32]? {
         var text = text
-        return text.withUTF8 { bytes -> [UInt32]? in
-            // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is
-            // allocated once at its size and filled in place.
-            let capacity = runCount(bytes)
-            var well = true
-            let counts = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, count in
-                well = walk(bytes) { run in
-                    guard count < capacity else { return }
-                    buffer[count] = UInt32(truncatingIfNeeded: run)
-                    count += 1
-                }
+        return text.withUTF8 { decode($0) }
+    }
+
+    /// Decodes a compressed counts string's bytes into runs.
+    /// - Returns: nil when they are malformed (a negative run, or a truncated group).
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt32]? {
+        // Exactly as many runs as group-ending characters (bit 0x20 clear): the array is
+        // allocated once at its size and filled in place.
+        let capacity = runCount(bytes)
+        var well = true
+        let counts = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, count in
+            well = walk(bytes) { run in
+                guard count < capacity else { return }
+                buffer[count] = UInt32(truncatingIfNeeded: run)
+                count += 1
             }
-            // A well-formed string ends each run with a group-ending character: no more, no fewer.
-            return well && counts.count == capacity ? counts : nil
         }
+        // A well-formed string ends each run with a group-ending character: no more, no fewer.
+        return well && counts.count == capacity ? counts : nil
     }
 
     /// The number of runs a well-formed compressed counts string holds: its characters that end a group.
@@ -39,16 +43,21 @@ public enum RLECodec {
     /// - Returns: nil when the string is malformed, as `decode` would.
     public static func footprint(_ text: String, height: Int, width: Int) -> (pixels: Int, footprint: MaskFootprint)? {
         var text = text
-        return text.withUTF8 { bytes in
-            guard height > 0 else {
-                // No rows: nothing to place, only runs to add up.
-                var total = 0
-                guard walk(bytes, { total &+= $0 }) else { return nil }
-                return (total, MaskFootprint(area: 0, box: (0, 0, 0, 0)))
-            }
-            if height < 1 << 32, let found = RowWalk.footprint(bytes, height: height) { return found }
-            return walkedFootprint(bytes, height: height, width: width)
+        return text.withUTF8 { footprint($0, height: height, width: width) }
+    }
+
+    /// `footprint` of a compressed counts string's bytes.
+    public static func footprint(
+        _ bytes: UnsafeBufferPointer<UInt8>, height: Int, width: Int
+    ) -> (pixels: Int, footprint: MaskFootprint)? {
+        guard height > 0 else {
+            // No rows: nothing to place, only runs to add up.
+            var total = 0
+            guard walk(bytes, { total &+= $0 }) else { return nil }
+            return (total, MaskFootprint(area: 0, box: (0, 0, 0, 0)))
         }
+        if height < 1 << 32, let found = RowWalk.footprint(bytes, height: height) { return found }
+        return walkedFootprint(bytes, height: height, width: width)
     }
 
     /// `footprint` by `BoxWalk`, which places each run by stepping from column to column: for
@@ -229,5 +238,17 @@ extension Segmentation {
             RunLengthMask(compressed: counts, height: height, width: width)
         case .polygons: nil
         }
+    }
+}
+
+extension Shapes {
+    /// Shape `i`'s runs, for the RLE forms (a compressed one decoded from its bytes in place); nil
+    /// for polygons or counts that do not decode.
+    public func runLengthMask(at i: Int) -> RunLengthMask? {
+        let decoded = withCompressedCounts(at: i) { counts, height, width in
+            RLECodec.decode(counts).map { RunLengthMask(height: height, width: width, counts: $0) }
+        }
+        guard let decoded else { return self[i].runLengthMask }
+        return decoded
     }
 }

@@ -61,7 +61,7 @@ extension EvaluationData {
         if shared {
             let shapes = results.segmentations
             let footprints = results.footprints
-            objects.segmentations = skipped == 0 ? shapes : keptValues(results, categoryIndex) { shapes[$0] }
+            objects.segmentations = skipped == 0 ? shapes : keptShapes(results, categoryIndex)
             objects.footprints = skipped == 0 ? footprints : keptValues(results, categoryIndex, results.footprint)
         }
         detections = objects
@@ -105,40 +105,35 @@ extension EvaluationData {
         var slots = [Int32](repeating: 0, count: imageIDs.count)
         let blocks = (imageIDs.count + 4095) / 4096
         var problems = [(index: Int, message: String)?](repeating: nil, count: blocks)
-        // The shapes are read in place: a compressed RLE's size is checked without copying its
-        // counts' reference (each copy a retain and a release of a string no other core holds).
-        shapes.withUnsafeBufferPointer { shapeBuffer in
-            slots.withUnsafeMutableBufferPointer { slotBuffer in
-                measures.withUnsafeMutableBufferPointer { buffer in
-                    problems.withUnsafeMutableBufferPointer { problemBuffer in
-                        let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
-                        let measured = UnsafeMutableBufferPointerBox(buffer)
-                        let found = UnsafeMutableBufferPointerBox(problemBuffer)
-                        let shapes = UnsafeMutableBufferPointerBox(UnsafeMutableBufferPointer(mutating: shapeBuffer))
-                        DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                            for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
-                                // -1: an image the ground truth does not have (an error, told in order).
-                                guard let slot = imageIndex[imageIDs[i]] else {
-                                    slotsOut.buffer[i] = -1
-                                    continue
-                                }
-                                slotsOut.buffer[i] = slot
-                                let shape = Int(shapeIndex[i])
-                                guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
-                                let (height, width) = sizes[Int(slot)]
-                                let problem: String?
-                                if case .compressedRLE(_, let h, let w) = shapes.buffer[shape] {
-                                    problem = sizeProblem((h, w), height: height, width: width)
-                                } else {
-                                    problem = Self.problem(
-                                        of: shapes.buffer[shape], height: height, width: width, decoding: true)
-                                }
-                                if let problem {
-                                    found.buffer[block] = (i, problem)
-                                } else if unmeasured && footprints[shape] == nil {
-                                    measured.buffer[i] = Measure(
-                                        decoding: shapes.buffer[shape], height: height, width: width)
-                                }
+        // A compressed RLE's size is checked in place, its counts not made into a string.
+        slots.withUnsafeMutableBufferPointer { slotBuffer in
+            measures.withUnsafeMutableBufferPointer { buffer in
+                problems.withUnsafeMutableBufferPointer { problemBuffer in
+                    let slotsOut = UnsafeMutableBufferPointerBox(slotBuffer)
+                    let measured = UnsafeMutableBufferPointerBox(buffer)
+                    let found = UnsafeMutableBufferPointerBox(problemBuffer)
+                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                        for i in (block * 4096)..<min(imageIDs.count, (block + 1) * 4096) {
+                            // -1: an image the ground truth does not have (an error, told in order).
+                            guard let slot = imageIndex[imageIDs[i]] else {
+                                slotsOut.buffer[i] = -1
+                                continue
+                            }
+                            slotsOut.buffer[i] = slot
+                            let shape = Int(shapeIndex[i])
+                            guard decoding, shape >= 0, found.buffer[block] == nil else { continue }
+                            let (height, width) = sizes[Int(slot)]
+                            let problem: String?
+                            if let size = shapes.compressedDimensions(at: shape) {
+                                problem = sizeProblem(size, height: height, width: width)
+                            } else {
+                                problem = Self.problem(
+                                    of: shapes[shape], height: height, width: width, decoding: true)
+                            }
+                            if let problem {
+                                found.buffer[block] = (i, problem)
+                            } else if unmeasured && footprints[shape] == nil {
+                                measured.buffer[i] = Measure(decoding: shapes[shape], height: height, width: width)
                             }
                         }
                     }
@@ -146,6 +141,15 @@ extension EvaluationData {
             }
         }
         return (slots, problems.lazy.compactMap { $0 }.first)
+    }
+
+    /// The shapes of the results of categories the ground truth has (`shared` with some left out).
+    private func keptShapes(_ results: DetectionResults, _ categoryIndex: IDIndex) -> Shapes {
+        var kept = Shapes()
+        for i in results.categoryIDs.indices where categoryIndex[results.categoryIDs[i]] != nil {
+            kept.append(from: results.segmentations, at: i)
+        }
+        return kept
     }
 
     /// `value(i)` of each result `i` of a category the ground truth has (`shared` with some left out).

@@ -22,7 +22,7 @@ extension EvaluationData {
                 result.ids.append(objects.ids[i])
                 result.isCrowd.append(objects.isCrowd[i])
                 if !objects.scores.isEmpty { result.scores.append(objects.scores[i]) }
-                if !objects.segmentations.isEmpty { result.segmentations.append(objects.segmentations[i]) }
+                if !objects.segmentations.isEmpty { result.segmentations.append(from: objects.segmentations, at: i) }
                 if !objects.footprints.isEmpty { result.footprints.append(objects.footprints[i]) }
             }
             return result

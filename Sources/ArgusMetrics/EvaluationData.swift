@@ -36,7 +36,7 @@ public struct EvaluationData: Sendable {
         /// Detection scores (empty for ground truth).
         public var scores: [Double] = []
         /// Shapes, for `segm` (empty for `bbox`): a box's polygon for an object given without one.
-        public var segmentations: [Segmentation] = []
+        public var segmentations = Shapes()
         /// Each shape's area and bounding box where they were worked out with the mask (detections
         /// read from RLE; nil where not), or empty: `MaskCache` works out the rest.
         public var footprints: [MaskFootprint?] = []

@@ -15,7 +15,7 @@ public final class MaskCache: @unchecked Sendable {
     }
     private let truth: Side
     private let detections: Side
-    private let detectionShapes: [Segmentation]
+    private let detectionShapes: Shapes
 
     /// The ground truth's masks alone, rasterised before the detections are at hand (while the
     /// results are still being read): hand them to `init(_:truth:)` with the same ground truth.
@@ -62,14 +62,15 @@ public final class MaskCache: @unchecked Sendable {
                     DispatchQueue.concurrentPerform(iterations: max(1, (n + 1023) / 1024)) { block in
                         for i in (block * 1024)..<min(n, (block + 1) * 1024) {
                             let known = i < objects.footprints.count ? objects.footprints[i] : nil
-                            if compressedKept, let known, case .compressedRLE = objects.segmentations[i] {
+                            if compressedKept, let known, objects.segmentations.isCompressed(i) {
                                 boxes.buffer[i] = (known.box.minX, known.box.minY, known.box.width, known.box.height)
                                 areas.buffer[i] = known.area
                                 continue
                             }
                             let (height, width) = sizes[Int(objects.image[i])]
                             let mask =
-                                objects.segmentations[i].mask(height: height, width: width)
+                                objects.segmentations.runLengthMask(at: i)
+                                ?? objects.segmentations[i].mask(height: height, width: width)
                                 ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
                             masks.buffer[i] = mask
                             boxes.buffer[i] =
@@ -109,7 +110,7 @@ public final class MaskCache: @unchecked Sendable {
             }
             if mask == nil {
                 mask =
-                    detections.masks[d] ?? detectionShapes[d].runLengthMask
+                    detections.masks[d] ?? detectionShapes.runLengthMask(at: d)
                     ?? RunLengthMask(height: 0, width: 0, counts: [])
             }
             ious.append(

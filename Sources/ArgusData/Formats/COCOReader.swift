@@ -81,8 +81,9 @@ public enum COCOReader {
                     }
                     continue
                 }
+                let segmentation = parsed.segmentation
                 var object = ObjectAnnotation(
-                    label: label, segmentation: parsed.segmentation, isCrowd: parsed.isCrowd,
+                    label: label, segmentation: segmentation, isCrowd: parsed.isCrowd,
                     score: parsed.score, area: parsed.area, id: parsed.id)
                 if let b = parsed.box {
                     let box = Box(x: b.0, y: b.1, width: b.2, height: b.3)
@@ -96,7 +97,7 @@ public enum COCOReader {
                     }
                     object.box = box
                 }
-                if case .polygons(let rings) = parsed.segmentation {
+                if case .polygons(let rings) = segmentation {
                     var local = Diagnostics()
                     let image = dataset.images[slot]
                     GeometryChecks.check(
@@ -104,7 +105,7 @@ public enum COCOReader {
                         field: "\(field()).segmentation", at: file, into: &local)
                     for item in local.items { report(steps(), item.field, item.message) }
                 }
-                if let size = parsed.segmentation?.rleDimensions, let width = dataset.images[slot].width,
+                if let size = segmentation?.rleDimensions, let width = dataset.images[slot].width,
                     let height = dataset.images[slot].height, size != (height, width)
                 {
                     report(
@@ -401,15 +402,24 @@ public enum COCOReader {
         _ parsed: ParsedAnnotation, score: Double, at position: Int, keep: (@Sendable (Int) -> Bool)?,
         to results: inout DetectionResults
     ) -> String? {
-        if parsed.box == nil && parsed.segmentation == nil { return "a result needs a bbox or a segmentation" }
+        if parsed.box == nil && parsed.shape == nil && parsed.compressed == nil {
+            return "a result needs a bbox or a segmentation"
+        }
         if position == 0 { results.firstResultHasBox = parsed.box != nil }
         if let keep {
             guard keep(parsed.imageID) else { return nil }
             results.positions.append(Int32(truncatingIfNeeded: position))
         }
-        results.append(
-            imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
-            segmentation: parsed.segmentation, footprint: parsed.footprint)
+        if let compressed = parsed.compressed {
+            results.append(
+                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
+                compressedCounts: compressed.counts, height: compressed.height, width: compressed.width,
+                footprint: parsed.footprint)
+        } else {
+            results.append(
+                imageID: parsed.imageID, categoryID: parsed.categoryID, score: score, box: parsed.box,
+                segmentation: parsed.shape, footprint: parsed.footprint)
+        }
         return nil
     }
 
@@ -501,13 +511,30 @@ public enum COCOReader {
         var imageID: Int
         var categoryID: Int
         var box: (Double, Double, Double, Double)?
-        var segmentation: Segmentation?
+        /// The shape, where it is not a compressed RLE …
+        var shape: Segmentation?
+        /// … or a compressed RLE's counts, in place in the parsed document (valid while it is).
+        var compressed: CompressedCounts?
         /// A compressed RLE's area and box, from the walk that checked it.
         var footprint: MaskFootprint?
         var score: Double?
         var area: Double?
         var isCrowd = false
         var id: Int?
+
+        /// The shape as a value (a compressed RLE's counts copied into a string).
+        var segmentation: Segmentation? {
+            guard let compressed else { return shape }
+            let counts = String(decoding: compressed.counts, as: UTF8.self)
+            return .compressedRLE(counts: counts, height: compressed.height, width: compressed.width)
+        }
+    }
+
+    /// A compressed RLE as it lies in a parsed document: its counts' bytes and its size.
+    struct CompressedCounts {
+        var counts: UnsafeBufferPointer<UInt8>
+        var height: Int
+        var width: Int
     }
 
     /// The fields of one COCO annotation or result; problems are (field, message) pairs.
@@ -593,7 +620,8 @@ public enum COCOReader {
         if let segmentation, !segmentation.isNull {
             switch parseSegmentation(segmentation) {
             case .success(let shape):
-                parsed.segmentation = shape?.segmentation
+                parsed.shape = shape?.segmentation
+                parsed.compressed = shape?.compressed
                 parsed.footprint = shape?.footprint
             case .failure(let problem):
                 problems.append(("segmentation", problem.message))
@@ -628,9 +656,9 @@ public enum COCOReader {
 
     /// Polygons (`[[x, y, …], …]`), uncompressed RLE (`{counts: [..], size: [h, w]}`) or
     /// compressed RLE (`{counts: "…", size: [h, w]}`). An empty list means no mask.
-    /// A compressed RLE comes with its area and box, from the walk that checks it.
+    /// A compressed RLE comes as its counts in place, with its area and box, from the walk that checks it.
     static func parseSegmentation(_ value: JSONValue) -> Result<
-        (segmentation: Segmentation, footprint: MaskFootprint?)?, Problem
+        (segmentation: Segmentation?, compressed: CompressedCounts?, footprint: MaskFootprint?)?, Problem
     > {
         switch value.kind {
         case .array:
@@ -642,7 +670,7 @@ public enum COCOReader {
                 }
                 rings.append(numbers)
             }
-            return .success((.polygons(rings), nil))
+            return .success((.polygons(rings), nil, nil))
         case .object:
             guard let size = value["size"]?.twoNumbers,
                 let height = Int(exactly: size.0), let width = Int(exactly: size.1), height >= 0, width >= 0
@@ -650,7 +678,7 @@ public enum COCOReader {
                 return .failure(Problem(message: "RLE needs size: [height, width]"))
             }
             guard let counts = value["counts"] else { return .failure(Problem(message: "RLE needs counts")) }
-            if let text = counts.string {
+            if let text = counts.stringBytes {
                 guard let (total, footprint) = RLECodec.footprint(text, height: height, width: width) else {
                     return .failure(Problem(message: "RLE counts are not a valid compressed RLE string"))
                 }
@@ -658,7 +686,7 @@ public enum COCOReader {
                     return .failure(
                         Problem(message: "RLE counts cover \(total) pixels, not height × width = \(height * width)"))
                 }
-                return .success((.compressedRLE(counts: text, height: height, width: width), footprint))
+                return .success((nil, CompressedCounts(counts: text, height: height, width: width), footprint))
             }
             guard counts.kind == .array else {
                 return .failure(Problem(message: "RLE counts must be a list or a string"))
@@ -677,7 +705,7 @@ public enum COCOReader {
                 return .failure(
                     Problem(message: "RLE counts add up to \(total), not height × width = \(height * width)"))
             }
-            return .success((.rle(RunLengthMask(height: height, width: width, counts: runs)), nil))
+            return .success((.rle(RunLengthMask(height: height, width: width, counts: runs)), nil, nil))
         default:
             return .failure(Problem(message: "expected polygons or an RLE object, got \(value.kind)"))
         }
