@@ -50,39 +50,50 @@ public final class MaskCache: @unchecked Sendable {
         _ objects: EvaluationData.Objects, sizes: [(height: Int, width: Int)], compressedKept: Bool
     ) -> Side {
         let n = objects.count
-        var side = Side(
-            boxes: Array(repeating: (0, 0, 0, 0), count: n), areas: Array(repeating: 0, count: n),
-            masks: Array(repeating: nil, count: n))
-        side.boxes.withUnsafeMutableBufferPointer { boxBuffer in
-            side.areas.withUnsafeMutableBufferPointer { areaBuffer in
-                side.masks.withUnsafeMutableBufferPointer { maskBuffer in
-                    let boxes = UnsafeMutableBufferPointerBox(boxBuffer)
-                    let areas = UnsafeMutableBufferPointerBox(areaBuffer)
-                    let masks = UnsafeMutableBufferPointerBox(maskBuffer)
+        // Every column written once, in place, in blocks on every core: no fill on one core before.
+        var boxes: [(Double, Double, Double, Double)] = []
+        var areas: [Int] = []
+        let masks = [RunLengthMask?](unsafeUninitializedCapacity: n) { maskBuffer, maskCount in
+            areas = [Int](unsafeUninitializedCapacity: n) { areaBuffer, areaCount in
+                boxes = [(Double, Double, Double, Double)](unsafeUninitializedCapacity: n) { boxBuffer, boxCount in
+                    let (boxesOut, areasOut) = (
+                        UnsafeMutableBufferPointerBox(boxBuffer), UnsafeMutableBufferPointerBox(areaBuffer)
+                    )
+                    let masksOut = UnsafeMutableBufferPointerBox(maskBuffer)
                     DispatchQueue.concurrentPerform(iterations: max(1, (n + 1023) / 1024)) { block in
                         for i in (block * 1024)..<min(n, (block + 1) * 1024) {
-                            let known = i < objects.footprints.count ? objects.footprints[i] : nil
-                            if compressedKept, let known, objects.segmentations.isCompressed(i) {
-                                boxes.buffer[i] = (known.box.minX, known.box.minY, known.box.width, known.box.height)
-                                areas.buffer[i] = known.area
-                                continue
-                            }
-                            let (height, width) = sizes[Int(objects.image[i])]
-                            let mask =
-                                objects.segmentations.runLengthMask(at: i)
-                                ?? objects.segmentations[i].mask(height: height, width: width)
-                                ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
-                            masks.buffer[i] = mask
-                            boxes.buffer[i] =
-                                known.map { ($0.box.minX, $0.box.minY, $0.box.width, $0.box.height) }
-                                ?? MaskOperations.boundingBox(mask)
-                            areas.buffer[i] = known?.area ?? mask.area
+                            let (box, area, mask) = measured(objects, i, sizes: sizes, compressedKept: compressedKept)
+                            (boxesOut.buffer.baseAddress! + i).initialize(to: box)
+                            (areasOut.buffer.baseAddress! + i).initialize(to: area)
+                            (masksOut.buffer.baseAddress! + i).initialize(to: mask)
                         }
                     }
+                    boxCount = n
                 }
+                areaCount = n
             }
+            maskCount = n
         }
-        return side
+        return Side(boxes: boxes, areas: areas, masks: masks)
+    }
+
+    /// Object `i`'s box, area and runs (nil for a compressed RLE whose footprint is known, where
+    /// `compressedKept`: decoded when an IoU needs it).
+    private static func measured(
+        _ objects: EvaluationData.Objects, _ i: Int, sizes: [(height: Int, width: Int)], compressedKept: Bool
+    ) -> (box: (Double, Double, Double, Double), area: Int, mask: RunLengthMask?) {
+        let known = i < objects.footprints.count ? objects.footprints[i] : nil
+        if compressedKept, let known, objects.segmentations.isCompressed(i) {
+            return ((known.box.minX, known.box.minY, known.box.width, known.box.height), known.area, nil)
+        }
+        let (height, width) = sizes[Int(objects.image[i])]
+        let mask =
+            objects.segmentations.runLengthMask(at: i)
+            ?? objects.segmentations[i].mask(height: height, width: width)
+            ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
+        let box =
+            known.map { ($0.box.minX, $0.box.minY, $0.box.width, $0.box.height) } ?? MaskOperations.boundingBox(mask)
+        return (box, known?.area ?? mask.area, mask)
     }
 
     /// The mask IoUs (pycocotools `maskUtils.iou`) of detection `d` with each of `truths`, in order,
