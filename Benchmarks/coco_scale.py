@@ -7,7 +7,9 @@
 Argus (and each binary compared) runs `--repeat` times (3), its best time kept, as are its phases';
 the peers run once each. Also times, in the same run, Argus's phases (`argus-bench coco-phases`, beside the argus binary):
 the parse floor (simdjson over the results file, nothing built), read, index, match, accumulate,
-summarize; and prints the whole evaluation as a multiple of the parse floor.
+summarize; and prints the whole evaluation as a multiple of the parse floor. Argus, the compared
+binary and the phases run in rounds, one run of each a round, so that the figures set side by side
+were taken at the machine's speed of the same moment (on a shared machine it drifts by a third).
 """
 import argparse
 import json
@@ -135,28 +137,35 @@ def main():
         print(f"\n{iou_type}: {len(g['images'])} images, {len(g['categories'])} categories, {len(g['annotations'])} objects, "
               f"results {dt.stat().st_size / 1e6:.0f} MB")
         def evaluate(binary, name):
-            out = DATA / f"{name}_{iou_type}"
-            rows = [run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task",
-                         "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
-                         "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out),
-                         "--overwrite"]) for _ in range(args.repeat)]
-            # The best time of the runs, and the largest peak.
-            row = {"seconds": min(r["seconds"] for r in rows), "peak_rss_bytes": max(r["peak_rss_bytes"] for r in rows),
-                   "all_seconds": [r["seconds"] for r in rows]}
-            row["stats"] = json.loads((out / "metrics.json").read_text())["coco"]["stats"]
-            return row
+            out = DATA / f"{name.replace(' (compared)', '_compared')}_{iou_type}"
+            return run([sys.executable, "-c", WRAPPER, binary, "evaluate", "--task",
+                        "image_instance_segmentation" if iou_type == "segm" else "image_object_detection",
+                        "--ground-truth", str(gt), "--predictions", str(dt), "--metric-type", "coco", "--output", str(out),
+                        "--overwrite"]) | {"out": out}
 
-        argus = evaluate(args.argus, "argus")
-        rows = {"argus": argus}
+        # Rounds of one run each (Argus, the compared binary, the phases with the parse floor), so
+        # that the figures set side by side were taken at the machine's speed of the same moment.
+        binaries = {"argus": args.argus} | ({"argus (compared)": args.compare} if args.compare else {})
         bench = Path(args.argus).parent / "argus-bench"
+        timings = {name: [] for name in binaries}
+        phase_runs = []
+        for _ in range(args.repeat):
+            for name, binary in binaries.items():
+                timings[name].append(evaluate(binary, name))
+            if bench.exists():
+                phase_runs.append(run([str(bench), "coco-phases", str(gt), str(dt), iou_type]))
+        rows = {}
+        for name, runs in timings.items():
+            # The best time of the runs, and the largest peak.
+            rows[name] = {"seconds": min(r["seconds"] for r in runs), "peak_rss_bytes": max(r["peak_rss_bytes"] for r in runs),
+                          "all_seconds": [r["seconds"] for r in runs],
+                          "stats": json.loads((runs[0]["out"] / "metrics.json").read_text())["coco"]["stats"]}
+        argus = rows["argus"]
         phases = None
-        if bench.exists():
-            runs = [run([str(bench), "coco-phases", str(gt), str(dt), iou_type]) for _ in range(args.repeat)]
+        if phase_runs:
             # Each phase's best time over the runs.
-            phases = {name: min(r[name] for r in runs) for name in runs[0]}
+            phases = {name: min(r[name] for r in phase_runs) for name in phase_runs[0]}
             argus["phases"] = phases
-        if args.compare:
-            rows["argus (compared)"] = evaluate(args.compare, "argus_compared")
         for peer in filter(None, args.peers.split(",")):
             try:
                 rows[peer] = run([sys.executable, "-c", PYCOCOTOOLS, peer, str(gt), str(dt), iou_type, str(DATA / f"{peer}_{iou_type}.json")])

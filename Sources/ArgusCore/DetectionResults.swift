@@ -94,10 +94,10 @@ public struct DetectionResults: Sendable, Hashable {
         scores += other.scores
         boxes += other.boxes
         let shapesBefore = Int32(segmentations.count)
-        segmentationIndex += other.segmentationIndex.lazy.map { $0 < 0 ? $0 : $0 + shapesBefore }
+        segmentationIndex += other.segmentationIndex.map { $0 < 0 ? $0 : $0 &+ shapesBefore }
         segmentations.append(contentsOf: other.segmentations)
         footprints += other.footprints
-        positions += other.positions.lazy.map { $0 + Int32(truncatingIfNeeded: positionOffset) }
+        positions += other.positions.map { $0 &+ Int32(truncatingIfNeeded: positionOffset) }
     }
 
     /// The box of detection `i`, or nil.

@@ -14,8 +14,10 @@ public struct Shapes: Sendable, Hashable, RandomAccessCollection {
     private var others: [Segmentation] = []
     /// The compressed masks' counts, side by side in buffers filled up to their capacity.
     private var buffers: [[UInt8]] = []
-    /// Each compressed mask's buffer and its bytes' start and end there, three values each.
-    private var spans: [Int] = []
+    /// Each compressed mask's buffer, and its bytes' start and end there.
+    private var maskBuffer: [Int32] = []
+    private var starts: [Int] = []
+    private var ends: [Int] = []
     /// The compressed masks' height and width, two values each.
     private var dimensions: [Int] = []
     /// The bytes the compressed masks' counts take.
@@ -61,9 +63,8 @@ public struct Shapes: Sendable, Hashable, RandomAccessCollection {
         let kind = Int(kinds[i])
         guard kind < 0 else { return nil }
         let c = -kind - 1
-        let (buffer, start, end) = (spans[3 * c], spans[3 * c + 1], spans[3 * c + 2])
-        return buffers[buffer].withUnsafeBufferPointer { all in
-            body(UnsafeBufferPointer(rebasing: all[start..<end]), dimensions[2 * c], dimensions[2 * c + 1])
+        return buffers[Int(maskBuffer[c])].withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[starts[c]..<ends[c]]), dimensions[2 * c], dimensions[2 * c + 1])
         }
     }
 
@@ -93,10 +94,10 @@ public struct Shapes: Sendable, Hashable, RandomAccessCollection {
         }
         let last = buffers.count - 1
         kinds.append(-Int32(dimensions.count / 2) - 1)
-        spans.append(last)
-        spans.append(buffers[last].count)
+        maskBuffer.append(Int32(last))
+        starts.append(buffers[last].count)
         buffers[last].append(contentsOf: counts)
-        spans.append(buffers[last].count)
+        ends.append(buffers[last].count)
         dimensions.append(height)
         dimensions.append(width)
         compressedBytes += counts.count
@@ -113,11 +114,13 @@ public struct Shapes: Sendable, Hashable, RandomAccessCollection {
     /// Appends every shape of `other`, in order (its buffers taken as they are).
     public mutating func append(contentsOf other: Shapes) {
         let (otherCount, compressedCount) = (Int32(others.count), Int32(dimensions.count / 2))
-        let bufferCount = buffers.count
-        kinds += other.kinds.lazy.map { $0 >= 0 ? $0 + otherCount : $0 - compressedCount }
+        let bufferCount = Int32(buffers.count)
+        kinds += other.kinds.map { $0 >= 0 ? $0 &+ otherCount : $0 &- compressedCount }
         others += other.others
         buffers += other.buffers
-        spans += other.spans.indices.lazy.map { $0 % 3 == 0 ? other.spans[$0] + bufferCount : other.spans[$0] }
+        maskBuffer += other.maskBuffer.map { $0 &+ bufferCount }
+        starts += other.starts
+        ends += other.ends
         dimensions += other.dimensions
         compressedBytes += other.compressedBytes
     }
