@@ -57,20 +57,41 @@ public struct MaskOverlaps: Sendable {
                 out.buffer[block] = pairs
             }
         }
-        // Detections in order: each block's pairs go where their detections' counts place them.
-        var start = [Int](repeating: 0, count: data.detections.count + 1)
-        for block in found { for pair in block { start[Int(pair.detection) + 1] += 1 } }
-        for d in 0..<data.detections.count { start[d + 1] += start[d] }
-        var truths = [Int32](repeating: 0, count: start.last ?? 0)
-        var values = [Double](repeating: 0, count: start.last ?? 0)
-        var fill = start
-        for block in found {
-            for pair in block {
-                let at = fill[Int(pair.detection)]
-                truths[at] = pair.truth
-                values[at] = pair.value
-                fill[Int(pair.detection)] = at + 1
+        // Detections in order: each block's pairs go where their detections' counts place them. A
+        // detection's pairs all come from its image's block, so blocks count and place on every
+        // core without meeting.
+        let n = data.detections.count
+        let blockPairs = found
+        var start = [Int](repeating: 0, count: n + 1)
+        start.withUnsafeMutableBufferPointer { buffer in
+            let counts = UnsafeMutableBufferPointerBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                for pair in blockPairs[block] { counts.buffer[Int(pair.detection) + 1] += 1 }
             }
+        }
+        for d in 0..<n { start[d + 1] += start[d] }
+        let total = start[n]
+        let starts = start
+        var values: [Double] = []
+        let truths = [Int32](unsafeUninitializedCapacity: total) { truthBuffer, truthCount in
+            values = [Double](unsafeUninitializedCapacity: total) { valueBuffer, valueCount in
+                let (truthsOut, valuesOut) = (
+                    UnsafeMutableBufferPointerBox(truthBuffer), UnsafeMutableBufferPointerBox(valueBuffer)
+                )
+                DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                    // A detection's pairs come one after the other (`MaskCache.compare`).
+                    var at = 0
+                    var previous: Int32 = -1
+                    for pair in blockPairs[block] {
+                        at = pair.detection == previous ? at + 1 : starts[Int(pair.detection)]
+                        previous = pair.detection
+                        (truthsOut.buffer.baseAddress! + at).initialize(to: pair.truth)
+                        (valuesOut.buffer.baseAddress! + at).initialize(to: pair.value)
+                    }
+                }
+                valueCount = total
+            }
+            truthCount = total
         }
         self.start = start
         self.truths = truths
