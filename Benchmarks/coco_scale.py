@@ -7,7 +7,7 @@
 Argus (and each binary compared) runs `--repeat` times (3), its best time kept, as are its phases';
 the peers run once each. Also times, in the same run, Argus's phases (`argus-bench coco-phases`, beside the argus binary):
 the parse floor (simdjson over the results file, nothing built), read, index, match, accumulate,
-summarize; and prints the whole evaluation as a multiple of the parse floor. Argus, the compared
+summarize, write; and prints the whole evaluation as a multiple of the parse floor. Argus, the compared
 binary and the phases run in rounds, one run of each a round, so that the figures set side by side
 were taken at the machine's speed of the same moment (on a shared machine it drifts by a third).
 """

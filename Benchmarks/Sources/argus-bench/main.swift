@@ -4,6 +4,7 @@ import ArgusCore
 import ArgusData
 import ArgusIO
 import ArgusMetrics
+import ArgusPipeline
 import Foundation
 
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ func now() -> Double {
 let arguments = CommandLine.arguments
 if arguments.count == 5 && arguments[1] == "coco-phases" {
     // coco-phases GT RESULTS bbox|segm: the parse floor (simdjson over the results file, nothing
-    // built), then each phase of a COCO evaluation, as one JSON line of seconds.
+    // built), then each phase of a COCO evaluation, writing its files last, as one JSON line of seconds.
     let segm = arguments[4] == "segm"
     var phases: [(String, Double)] = []
     var t0 = now()
@@ -54,6 +55,18 @@ if arguments.count == 5 && arguments[1] == "coco-phases" {
     lap("accumulate")
     let stats = evaluation.stats
     lap("summarize")
+    // Writing the evaluation's files (metrics.json, curves.json, matches.jsonl, images.jsonl) as
+    // `argus evaluate --metric-type coco` writes them: the outcome worked out again, untimed.
+    var job = DetectionEvaluationJob(
+        task: segm ? .imageInstanceSegmentation : .imageObjectDetection, groundTruth: arguments[2],
+        predictions: arguments[3])
+    job.metricType = .coco
+    let outcome = try job.run()
+    let folder = NSTemporaryDirectory() + "argus-bench-write-\(getpid())"
+    t0 = now()
+    try job.write(outcome, to: folder, overwrite: true)
+    lap("write")
+    try? FileManager.default.removeItem(atPath: folder)
     let fields = phases.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ")
     print("{\(fields), \"AP\": \(stats[0])}")
     exit(0)
