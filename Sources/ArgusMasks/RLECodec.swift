@@ -78,19 +78,15 @@ public enum RLECodec {
     static func walkPairs(
         _ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ zeros: Int, _ ones: Int) -> Void
     ) -> (well: Bool, area: Int, trailing: Int) {
+        var runs = Runs(bytes)
         var area = 0
-        var zeros = 0
-        var odd = false
-        let well = walk(bytes) { run in
-            odd.toggle()
-            if odd {
-                zeros = run
-            } else {
-                area &+= run
-                body(zeros, run)
-            }
+        // Two runs a step: no state flips from one run to the next.
+        while let zeros = runs.next() {
+            guard let ones = runs.next() else { return (!runs.malformed, area, zeros) }
+            area &+= ones
+            body(zeros, ones)
         }
-        return (well, area, odd ? zeros : 0)
+        return (!runs.malformed, area, 0)
     }
 
     /// Calls `body` with each run of a compressed counts string, in order (nothing allocated).
@@ -245,10 +241,19 @@ extension Shapes {
     /// Shape `i`'s runs, for the RLE forms (a compressed one decoded from its bytes in place); nil
     /// for polygons or counts that do not decode.
     public func runLengthMask(at i: Int) -> RunLengthMask? {
-        let decoded = withCompressedCounts(at: i) { counts, height, width in
+        decodedCompressed(at: i) ?? self[i].runLengthMask
+    }
+
+    /// Shape `i` in pycocotools' `annToRLE` terms (`Segmentation.mask`), a compressed one decoded
+    /// from its bytes in place.
+    public func mask(at i: Int, height: Int, width: Int) -> RunLengthMask? {
+        decodedCompressed(at: i) ?? self[i].mask(height: height, width: width)
+    }
+
+    /// A compressed shape's runs (nil inside where its counts do not decode); nil for other shapes.
+    private func decodedCompressed(at i: Int) -> RunLengthMask?? {
+        withCompressedCounts(at: i) { counts, height, width in
             RLECodec.decode(counts).map { RunLengthMask(height: height, width: width, counts: $0) }
         }
-        guard let decoded else { return self[i].runLengthMask }
-        return decoded
     }
 }

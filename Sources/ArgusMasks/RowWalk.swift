@@ -33,19 +33,9 @@ struct RowWalk {
     static func footprint(_ bytes: UnsafeBufferPointer<UInt8>, height: Int) -> (pixels: Int, footprint: MaskFootprint)?
     {
         var walk = RowWalk(height: height)
-        var runs = RLECodec.Runs(bytes)
-        var area = 0
-        var trailing = 0
-        while let zeros = runs.next() {
-            guard let ones = runs.next() else {
-                trailing = zeros
-                break
-            }
-            area &+= ones
-            walk.add(zeros: zeros, ones: ones)
-        }
-        guard !runs.malformed, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
-        return (walk.covered &+ trailing, MaskFootprint(area: area, box: walk.box))
+        let walked = RLECodec.walkPairs(bytes) { walk.add(zeros: $0, ones: $1) }
+        guard walked.well, walk.first >= 0, walk.covered < 1 << 32 else { return nil }
+        return (walk.covered &+ walked.trailing, MaskFootprint(area: walked.area, box: walk.box))
     }
 
     /// Adds a run of zeros and the run of ones after it.

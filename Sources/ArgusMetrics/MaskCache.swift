@@ -88,8 +88,7 @@ public final class MaskCache: @unchecked Sendable {
         }
         let (height, width) = sizes[Int(objects.image[i])]
         let mask =
-            objects.segmentations.runLengthMask(at: i)
-            ?? objects.segmentations[i].mask(height: height, width: width)
+            objects.segmentations.mask(at: i, height: height, width: width)
             ?? RunLengthMask(height: height, width: width, counts: [UInt32(height * width)])
         let box =
             known.map { ($0.box.minX, $0.box.minY, $0.box.width, $0.box.height) } ?? MaskOperations.boundingBox(mask)

@@ -66,10 +66,16 @@ public enum DatasetReader {
     /// (not a folder, `.csv`, MLTable, `.jsonl` or `.ndjson`) whose first byte past white space is `{`.
     private static func isObjectFile(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
-        guard FileManager.default.fileExists(atPath: path), !FolderListing.isFolder(path), ext != "csv",
-            ext != "jsonl", ext != "ndjson", (path as NSString).lastPathComponent != "MLTable"
-        else { return false }
-        return firstByte(path) == UInt8(ascii: "{")
+        return ext != "jsonl" && ext != "ndjson" && jsonFirstByte(path) == UInt8(ascii: "{")
+    }
+
+    /// The first byte past white space of a file that may hold JSON: nil for a folder, a `.csv`
+    /// file, an MLTable file or a file that cannot be read.
+    private static func jsonFirstByte(_ path: String) -> UInt8? {
+        guard !FolderListing.isFolder(path), (path as NSString).pathExtension.lowercased() != "csv",
+            (path as NSString).lastPathComponent != "MLTable"
+        else { return nil }
+        return firstByte(path)
     }
 
     /// YOLO or the peer text layout, from the label files' lines (empty files, which mark images
@@ -124,10 +130,7 @@ public enum DatasetReader {
     /// Whether `path` is a COCO results list, told without reading the (often large) file: a file,
     /// neither `.csv` nor `MLTable`, whose first non-space byte is `[`.
     public static func isResultsList(_ path: String) -> Bool {
-        guard !FolderListing.isFolder(path), (path as NSString).pathExtension.lowercased() != "csv",
-            (path as NSString).lastPathComponent != "MLTable"
-        else { return false }
-        return (try? FileSize.firstNonSpaceByte(path)) == UInt8(ascii: "[")
+        jsonFirstByte(path) == UInt8(ascii: "[")
     }
 
     /// The format by the layout of a folder, or a file's extension and first bytes.
